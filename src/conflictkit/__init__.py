@@ -1,0 +1,34 @@
+"""conflictkit: build, validate, publish and load conflict-event datasets in the ACLED format.
+
+The public Python API is imported lazily so `import conflictkit` (and the CLI's --help) stays
+instant; pandas and pyarrow load on first use of a function that needs them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_LAZY: dict[str, str] = {
+    "load": "conflictkit.load",
+    "update": "conflictkit.load",
+    "to_long": "conflictkit.load",
+    "to_wide": "conflictkit.load",
+    "aggregate": "conflictkit.load",
+    "read_acled": "conflictkit.builders.importers.acled",
+    "read_ucdp": "conflictkit.builders.importers.ucdp",
+    "validate_events": "conflictkit.schema.validate",
+    "Report": "conflictkit.schema.report",
+}
+
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'conflictkit' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -1,0 +1,127 @@
+"""The validation report: one row per (record, rule), never one per cell.
+
+Every door (contribution files, importers, extraction, release) reports problems in this one
+shape so the CLI can render them the same way (text, JSON, GitHub annotations).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+Severity = Literal["error", "warning"]
+
+PROBLEM_COLUMNS: tuple[str, ...] = (
+    "file",  # path of the file the record came from ("" when in memory)
+    "line",  # 1-based line in that file (0 when unknown or file-level)
+    "record",  # 0-based position of the record in the checked table (-1 for file-level problems)
+    "event_id",  # event_id_cnty of the record, "" when absent
+    "column",  # column the rule is about ("" for record- or file-level rules)
+    "rule",  # short stable rule id, e.g. "vocabulary", "sub_event_of_event_type"
+    "value",  # the offending value, as text
+    "message",  # a sentence a person can act on
+    "severity",  # "error" or "warning"
+)
+
+
+def empty_problems() -> pd.DataFrame:
+    """An empty problem table with the right columns and dtypes."""
+    frame = pd.DataFrame({name: pd.Series([], dtype="str") for name in PROBLEM_COLUMNS})
+    frame["line"] = frame["line"].astype("int64")
+    frame["record"] = frame["record"].astype("int64")
+    return frame
+
+
+def problems_frame(rows: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
+    """Normalise problem rows (dicts or a partial frame) to the full problem-table shape."""
+    frame = pd.DataFrame(rows) if not isinstance(rows, pd.DataFrame) else rows.copy()
+    if frame.empty:
+        return empty_problems()
+    defaults: dict[str, Any] = {"file": "", "line": 0, "record": -1, "event_id": "",
+                                "column": "", "rule": "", "value": "", "message": "",
+                                "severity": "error"}
+    for name, default in defaults.items():
+        if name not in frame.columns:
+            frame[name] = default
+    frame = frame[list(PROBLEM_COLUMNS)]
+    for name in ("line", "record"):
+        frame[name] = pd.to_numeric(frame[name], errors="coerce").fillna(0).astype("int64")
+    for name in PROBLEM_COLUMNS:
+        if name not in ("line", "record"):
+            frame[name] = frame[name].fillna("").astype("str")
+    return frame.reset_index(drop=True)
+
+
+@dataclass
+class Report:
+    """What a check found: counts of records and every problem.
+
+    `records` counts every record read, so records == accepted + rejected always holds; a record
+    is rejected when it has at least one error (warnings do not reject).
+    """
+
+    records: int = 0
+    problems: pd.DataFrame = field(default_factory=empty_problems)
+    files: int = 0
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        return self.problems[self.problems["severity"] == "error"]
+
+    @property
+    def warnings(self) -> pd.DataFrame:
+        return self.problems[self.problems["severity"] == "warning"]
+
+    @property
+    def rejected(self) -> int:
+        """Records with at least one error, plus records that could not be read at all."""
+        errors = self.errors
+        keyed = errors[errors["record"] >= 0]
+        unreadable = errors[(errors["record"] < 0) & (errors["rule"] == "unreadable_record")]
+        return int(keyed.drop_duplicates(["file", "record"]).shape[0]) + len(unreadable)
+
+    @property
+    def accepted(self) -> int:
+        return self.records - self.rejected
+
+    @property
+    def ok(self) -> bool:
+        return self.errors.empty
+
+    def extend(self, other: Report) -> Report:
+        """Combine two reports over disjoint record sets."""
+        parts = [p for p in (self.problems, other.problems) if not p.empty]
+        problems = pd.concat(parts, ignore_index=True) if parts else empty_problems()
+        return Report(self.records + other.records, problems, self.files + other.files)
+
+    def add(self, rows: list[dict[str, Any]] | pd.DataFrame) -> None:
+        """Append problems (dicts or a partial frame) to this report."""
+        extra = problems_frame(rows)
+        if not extra.empty:
+            parts = [p for p in (self.problems, extra) if not p.empty]
+            self.problems = pd.concat(parts, ignore_index=True)
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "files": self.files,
+            "records": self.records,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+        }
+
+    def summary_line(self) -> str:
+        s = self.summary()
+        return (f"{s['records']} records: {s['accepted']} valid, {s['rejected']} rejected, "
+                f"{s['warnings']} warnings")
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready document: the summary and every problem."""
+        return {
+            "ok": self.ok,
+            "summary": self.summary(),
+            "problems": self.problems.to_dict(orient="records"),
+        }
