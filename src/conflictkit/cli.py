@@ -179,20 +179,19 @@ def main() -> None:
     except KeyboardInterrupt:
         err("interrupted")
         sys.exit(130)
+    except typer.Abort:
+        err("aborted")
+        sys.exit(EXIT_INVALID)
+    except typer.exceptions.TyperException as exc:
+        # typer's own usage errors (unknown command, bad option): its message, its exit code (2)
+        exc.show()  # type: ignore[attr-defined]
+        sys.exit(getattr(exc, "exit_code", EXIT_USAGE))
     except Exception as exc:  # noqa: BLE001 - the promise is "never a traceback"
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(EXIT_USAGE)
-        if isinstance(exc, click.exceptions.Abort):
-            err("aborted")
-            sys.exit(EXIT_INVALID)
-        err(f"error: unexpected {type(exc).__name__}: {exc}")
         if os.environ.get("CONFLICTKIT_DEBUG"):
             raise
+        err(f"error: unexpected {type(exc).__name__}: {exc} "
+            "(set CONFLICTKIT_DEBUG=1 for details, and please report it)")
         sys.exit(EXIT_INVALID)
-
 
 if __name__ == "__main__":
     main()
