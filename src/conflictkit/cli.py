@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -37,19 +37,20 @@ app = typer.Typer(
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     text = "text"
     json = "json"
 
 
-class ValidateFormat(str, Enum):
+class ValidateFormat(StrEnum):
     text = "text"
     json = "json"
     github = "github"
 
 
 FormatOption = Annotated[
-    ReportFormat, typer.Option("--format", "-f", help="text (stderr) or json (one document on stdout)")
+    ReportFormat,
+    typer.Option("--format", "-f", help="text (stderr) or json (one document on stdout)"),
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
 

@@ -175,7 +175,8 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "source_scale", "string", "string", "category",
-        "Scale of the sources: tokens from a fixed list joined by '-' (e.g. 'National-International').",
+        "Scale of the sources: tokens from a fixed list joined by '-' "
+        "(e.g. 'National-International').",
         list_separator=vocab.SOURCE_SCALE_SEPARATOR, list_vocabulary=vocab.SOURCE_SCALE_TOKENS,
         example="International",
     ),
