@@ -1,0 +1,130 @@
+"""Country table and name resolution: the facts other parts rely on (IDs, ISO codes, aliases)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conflictkit.reference import countries as c
+from conflictkit.schema.vocab import REGIONS
+
+TABLE = c.countries()
+ALIAS_PAIRS = [
+    (alias, country)
+    for country, aliases in zip(TABLE["country"], TABLE["aliases"].fillna(""), strict=True)
+    for alias in aliases.split("; ")
+    if alias
+]
+
+
+def test_table_has_all_acled_countries_with_unique_codes() -> None:
+    assert len(TABLE) == 243
+    for column in ("country", "prefix", "iso2", "iso3", "iso"):
+        assert TABLE[column].is_unique, column
+    assert TABLE[["region", "region_id", "iso", "prefix", "iso3", "iso2"]].notna().all().all()
+    assert TABLE["prefix"].str.fullmatch(r"[A-Z]{3}").all()
+
+
+def test_regions_agree_with_the_schema_vocabulary() -> None:
+    pairs = set(zip(TABLE["region_id"].astype(int), TABLE["region"], strict=True))
+    assert pairs <= set(REGIONS.items())
+
+
+@pytest.mark.parametrize(
+    ("country", "iso", "prefix"),
+    [
+        ("Nigeria", 566, "NIG"),
+        ("Niger", 562, "NIR"),
+        ("Democratic Republic of Congo", 180, "DRC"),
+        ("Burkina Faso", 854, "BFO"),
+        ("South Africa", 710, "SAF"),
+        ("Sudan", 729, "SUD"),
+        ("Syria", 760, "SYR"),
+        ("Kosovo", 0, "XKX"),
+        ("Namibia", 516, "NAM"),
+    ],
+)
+def test_iso_and_prefix(country: str, iso: int, prefix: str) -> None:
+    assert c.iso_of(country) == iso
+    assert c.prefix_of(country) == prefix
+    assert c.country_of_prefix(prefix) == country
+
+
+def test_namibia_iso2_is_not_read_as_missing() -> None:
+    assert c.country_of_iso2("NA") == "Namibia"
+
+
+@pytest.mark.parametrize(
+    ("alias", "country"),
+    [
+        ("DR Congo", "Democratic Republic of Congo"),
+        ("Democratic Republic of the Congo", "Democratic Republic of Congo"),
+        ("Congo, DRC", "Democratic Republic of Congo"),
+        ("DR Congo (Zaire)", "Democratic Republic of Congo"),
+        ("Myanmar (Burma)", "Myanmar"),
+        ("Côte d'Ivoire", "Ivory Coast"),
+        ("Cote d’Ivoire", "Ivory Coast"),
+        ("Türkiye", "Turkey"),
+        ("Czechia", "Czech Republic"),
+        ("Swaziland", "eSwatini"),
+        ("Eswatini", "eSwatini"),
+        ("Kingdom of eSwatini (Swaziland)", "eSwatini"),
+        ("Yemen (North Yemen)", "Yemen"),
+        ("Cambodia (Kampuchea)", "Cambodia"),
+        ("Russia (Soviet Union)", "Russia"),
+        ("Russian Federation", "Russia"),
+        ("Serbia (Yugoslavia)", "Serbia"),
+        ("Zimbabwe (Rhodesia)", "Zimbabwe"),
+        ("Madagascar (Malagasy)", "Madagascar"),
+        ("Bosnia-Herzegovina", "Bosnia and Herzegovina"),
+        ("Vietnam (North Vietnam)", "Vietnam"),
+        ("Syrian Arab Republic", "Syria"),
+        ("syria", "Syria"),
+        ("  SYRIA ", "Syria"),
+    ],
+)
+def test_aliases(alias: str, country: str) -> None:
+    assert c.resolve_country(alias) == country
+
+
+def test_unknown_names_resolve_to_none() -> None:
+    assert c.resolve_country("Atlantis") is None
+    assert c.resolve_country("") is None
+    assert c.resolve_country(None) is None
+    assert c.prefix_of("Atlantis") is None
+
+
+@given(st.sampled_from(ALIAS_PAIRS + [(n, n) for n in TABLE["country"]]), st.data())
+def test_alias_resolution_ignores_case_and_accents(pair: tuple[str, str], data) -> None:
+    alias, country = pair
+    variant = "".join(data.draw(st.sampled_from([ch.upper(), ch.lower()])) for ch in alias)
+    assert c.resolve_country(variant) == country
+    assert c.resolve_country(f" {alias}  ") == country
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(ALIAS_PAIRS).map(lambda p: p[0]), st.text(max_size=12), st.none()
+        ),
+        max_size=30,
+    )
+)
+def test_vectorised_agrees_with_scalar(names: list) -> None:
+    series = pd.Series(names, dtype="object")
+    out = c.resolve_countries(series)
+    assert len(out) == len(series)
+    assert list(out.index) == list(series.index)
+    for name, got in zip(names, out, strict=True):
+        expected = c.resolve_country(name)
+        assert (pd.isna(got) and expected is None) or got == expected
+
+
+def test_resolve_countries_on_string_dtype() -> None:
+    series = pd.Series(["DR Congo", None, "Nowhere", "Turkey"], dtype="str")
+    out = c.resolve_countries(series)
+    assert out.iloc[0] == "Democratic Republic of Congo"
+    assert pd.isna(out.iloc[1]) and pd.isna(out.iloc[2])
+    assert out.iloc[3] == "Turkey"
