@@ -13,11 +13,11 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _LAZY: dict[str, str] = {
-    "load": "conflictkit.load",
-    "update": "conflictkit.load",
-    "to_long": "conflictkit.load",
-    "to_wide": "conflictkit.load",
-    "aggregate": "conflictkit.load",
+    "load": "conflictkit.loading",
+    "update": "conflictkit.loading",
+    "to_long": "conflictkit.loading",
+    "to_wide": "conflictkit.loading",
+    "aggregate": "conflictkit.loading",
     "read_acled": "conflictkit.builders.importers.acled",
     "read_ucdp": "conflictkit.builders.importers.ucdp",
     "validate_events": "conflictkit.schema.validate",

@@ -1,0 +1,136 @@
+"""What `load` was pointed at: a release directory, a Parquet file or dataset directory, or an
+export (ACLED CSV/XLSX, UCDP GED CSV) recognised from its bytes and header, never its name.
+
+Also checks a release's SHA256SUMS, so `load(..., verify=True)` refuses a tampered or
+half-copied release before reading it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from conflictkit.errors import ConflictkitError, InputFileError, UsageError
+
+Kind = Literal["parquet", "acled", "ucdp"]
+
+PARQUET_MAGIC = b"PAR1"
+ZIP_MAGIC = b"PK\x03\x04"  # xlsx
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy xls
+
+# Header columns that identify an export; matched case-insensitively (legacy ACLED is upper case).
+_UCDP_MARKERS = frozenset({"type_of_violence", "best", "side_a", "side_b"})
+_ACLED_MARKERS = ("event_id_cnty", "event_date")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A resolved source. For Parquet, `files` are read and `root` is the directory their hive
+    `key=value` path parts are relative to; `release` is the release directory, if any."""
+
+    kind: Kind
+    path: Path
+    files: tuple[Path, ...] = ()
+    root: Path | None = None
+    release: Path | None = None
+
+
+def _parquet_files(directory: Path) -> tuple[Path, ...]:
+    """Parquet files under a dataset directory, skipping hidden and `_`-prefixed entries."""
+    return tuple(
+        sorted(
+            p for p in directory.rglob("*.parquet")
+            if p.is_file()
+            and not any(part.startswith((".", "_")) for part in p.relative_to(directory).parts)
+        )
+    )
+
+
+def sniff_export(path: Path) -> Kind:
+    """Tell an ACLED export from a UCDP GED one by its header (encoding-agnostic)."""
+    with path.open("rb") as handle:
+        head = handle.read(65536)
+    if not head.strip():
+        raise InputFileError(str(path), "the file is empty")
+    if head.startswith(PARQUET_MAGIC):
+        return "parquet"
+    if head.startswith((ZIP_MAGIC, OLE_MAGIC)):
+        return "acled"  # spreadsheets are ACLED exports; the importer checks the header
+    if b"\x00" in head:
+        raise InputFileError(str(path), "not a text table (binary content): expected Parquet, "
+                             "an ACLED export (CSV/XLSX) or a UCDP GED CSV")
+    text = head.decode("utf-8-sig", errors="replace").lstrip("\ufeff")
+    first = text.splitlines()[0] if text.splitlines() else ""
+    try:
+        header = next(csv.reader(io.StringIO(first)))
+    except (csv.Error, StopIteration):
+        header = []
+    names = {h.strip().strip('"').lower() for h in header}
+    if names >= _UCDP_MARKERS:
+        return "ucdp"
+    if all(marker in names for marker in _ACLED_MARKERS):
+        return "acled"
+    shown = ", ".join(h.strip() for h in header[:8]) or "(no header)"
+    raise InputFileError(
+        str(path), f"not an ACLED or UCDP GED export: the header starts {shown!r} "
+        "(ACLED exports have event_id_cnty and event_date; UCDP GED has type_of_violence, "
+        "side_a, side_b and best)", line=1,
+    )
+
+
+def resolve_source(source: str | Path) -> Source:
+    """Classify `source`; a missing path or a directory without events is a usage error."""
+    from conflictkit.builders.release.layout import EVENTS_DIR, EVENTS_PARQUET, event_files
+
+    if not isinstance(source, str | Path):
+        raise UsageError(f"source must be a path, got {type(source).__name__}")
+    path = Path(source).expanduser()
+    if not path.exists():
+        raise UsageError(f"{path}: no such file or directory")
+    if path.is_dir():
+        if (path / EVENTS_PARQUET).is_file() or (path / EVENTS_DIR).is_dir():
+            files = tuple(event_files(path))
+            for file in files:
+                if sniff_export(file) != "parquet":
+                    raise InputFileError(str(file), "not a Parquet file")
+            return Source("parquet", path, files, root=files[0].parent
+                          if len(files) == 1 else path / EVENTS_DIR, release=path)
+        files = _parquet_files(path)
+        if files:
+            return Source("parquet", path, files, root=path)
+        raise UsageError(
+            f"{path}: neither a release ({EVENTS_PARQUET} or {EVENTS_DIR}/) "
+            "nor a directory of Parquet files"
+        )
+    kind = sniff_export(path)
+    if kind == "parquet":
+        return Source("parquet", path, (path,), root=path.parent)
+    return Source(kind, path)
+
+
+def verify_checksums(release: Path) -> int:
+    """Check every file listed in the release's SHA256SUMS; returns how many were checked.
+
+    Raises ConflictkitError naming each file that is missing or differs.
+    """
+    from conflictkit.builders.release.checksums import parse_sha256sums, sha256_file
+    from conflictkit.builders.release.layout import SHA256SUMS
+
+    expected = parse_sha256sums(release / SHA256SUMS)
+    if not expected:
+        raise ConflictkitError(f"{release / SHA256SUMS}: lists no files; cannot verify")
+    problems = []
+    for name, digest in expected.items():
+        target = release / name
+        if not target.is_file():
+            problems.append(f"{name}: missing")
+        elif sha256_file(target) != digest:
+            problems.append(f"{name}: checksum differs")
+    if problems:
+        raise ConflictkitError(
+            f"{release}: release does not match {SHA256SUMS}: {'; '.join(problems)}"
+        )
+    return len(expected)
