@@ -1,0 +1,321 @@
+"""Reading a set of contribution files (or a dataset repository) into one checked batch.
+
+The flow for hand-coded files: read (YAML/CSV/JSON readers) -> split side fields off ->
+``coerce_events`` -> ``derive_columns`` -> ``validate_events`` -> cross-record checks. Tables
+(Parquet files, release directories) skip the derivation: they are checked as they stand.
+
+Every record read is counted: ``report.records == report.accepted + report.rejected``, with
+records that could not be read at all counted as rejected ("unreadable_record").
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from conflictkit.builders.contributions.csv_reader import read_csv
+from conflictkit.builders.contributions.json_reader import read_json
+from conflictkit.builders.contributions.records import SIDE_COLUMNS, assemble
+from conflictkit.builders.contributions.source import (
+    DEFAULT_MAX_FILE_MB,
+    FileRecords,
+    FileRejected,
+    read_text,
+)
+from conflictkit.builders.contributions.tables import TableRead, is_release_dir, read_table
+from conflictkit.builders.contributions.yaml_reader import read_yaml
+from conflictkit.errors import UsageError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from conflictkit.reference.actors import ActorRegistry
+    from conflictkit.schema.report import Report
+
+READERS = {".yaml": read_yaml, ".yml": read_yaml, ".csv": read_csv, ".json": read_json}
+CONTRIBUTION_SUFFIXES: tuple[str, ...] = tuple(READERS)
+TABLE_SUFFIXES: tuple[str, ...] = (".parquet",)
+CONFIG_FILE = "conflictkit.toml"
+
+
+@dataclass
+class Batch:
+    """Checked events: the canonical frame, its side frame (row-aligned) and the report.
+
+    ``events`` holds every record that could be read, valid or not (``report`` says which are
+    rejected: problem rows name them by ``record``, the row position). ``side`` has at least
+    file, line, status, source_url, source_published, coder, comment, provenance.
+    """
+
+    events: pd.DataFrame
+    side: pd.DataFrame
+    report: Report
+    config: dict[str, Any] = field(default_factory=dict)
+
+    def valid_mask(self) -> pd.Series:
+        """True for rows without any error."""
+        import pandas as pd
+
+        errors = self.report.errors
+        bad = set(errors.loc[errors["record"] >= 0, "record"])
+        return pd.Series([i not in bad for i in range(len(self.events))], dtype=bool)
+
+
+# ---------------------------------------------------------------------------------------------
+# finding files
+# ---------------------------------------------------------------------------------------------
+
+
+def _display(path: Path) -> str:
+    """Paths as the user will recognise them: relative to the working directory when inside."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def collect(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
+    """(contribution files, table files) under the given files and folders, in path order."""
+    contributions: list[Path] = []
+    tables: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+        if is_release_dir(path):
+            tables.append(path / "events.parquet")
+        elif path.is_dir():
+            for found in sorted(p for p in path.rglob("*") if p.is_file()
+                                and not any(part.startswith(".")
+                                            for part in p.relative_to(path).parts)):
+                suffix = found.suffix.lower()
+                if suffix in CONTRIBUTION_SUFFIXES:
+                    contributions.append(found)
+                elif suffix in TABLE_SUFFIXES:
+                    tables.append(found)
+        else:
+            suffix = path.suffix.lower()
+            if suffix in CONTRIBUTION_SUFFIXES:
+                contributions.append(path)
+            elif suffix in TABLE_SUFFIXES:
+                tables.append(path)
+            else:
+                raise UsageError(
+                    f"{path}: not a contribution file or table (expected "
+                    f"{', '.join(CONTRIBUTION_SUFFIXES + TABLE_SUFFIXES)}, a folder or a "
+                    "release directory)")
+    return _unique(contributions), _unique(tables)
+
+
+def _unique(paths: list[Path]) -> list[Path]:
+    seen: set[Path] = set()
+    out = []
+    for p in paths:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def find_dataset_root(paths: Iterable[str | Path]) -> Path | None:
+    """The dataset repository (folder with conflictkit.toml) holding the first given path."""
+    for raw in paths:
+        here = Path(raw).resolve()
+        for folder in (here, *here.parents):
+            if (folder / CONFIG_FILE).is_file():
+                return folder
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# reading
+# ---------------------------------------------------------------------------------------------
+
+
+def read_file(path: Path, *, max_file_mb: float = DEFAULT_MAX_FILE_MB,
+              display: str | None = None) -> FileRecords:
+    """One contribution file's records; a file that cannot be read is one unreadable record."""
+    name = display or _display(path)
+    reader = READERS[path.suffix.lower()]
+    try:
+        text = read_text(path, max_bytes=int(max_file_mb * 2**20))
+    except FileRejected as exc:
+        fr = FileRecords(name)
+        fr.unreadable_record(exc.line, str(exc))
+        return fr
+    return reader(text, name)
+
+
+def read_contributions(
+    paths: Iterable[str | Path],
+    *,
+    actors: ActorRegistry | None = None,
+    gazetteer: Any | None = None,
+    release: str | Path | None = None,
+    strict: bool = False,
+    max_file_mb: float = DEFAULT_MAX_FILE_MB,
+    today: Any | None = None,
+) -> Batch:
+    """Read, derive, validate and cross-check contribution files, folders and tables.
+
+    ``release`` (a release directory or its events.parquet) adds the check that no ID is
+    already used or deleted there; ``strict`` makes unknown actors errors.
+    """
+    contributions, tables = collect(paths)
+    if actors is None:
+        from conflictkit.reference.actors import ActorRegistry
+
+        actors = ActorRegistry.default()
+    parts = [read_file(p, max_file_mb=max_file_mb) for p in contributions]
+    table_reads = [read_table(p, _display(p)) for p in tables]
+    return _check(parts, table_reads, actors=actors, gazetteer=gazetteer,
+                  release=Path(release) if release is not None else None, strict=strict,
+                  today=today)
+
+
+def _check(parts: list[FileRecords], table_reads: list[TableRead], *, actors: ActorRegistry,
+           gazetteer: Any | None, release: Path | None, strict: bool,
+           today: Any | None) -> Batch:
+    import pandas as pd
+
+    from conflictkit.builders.crosscheck import all_crosschecks
+    from conflictkit.builders.derive import derive_columns
+    from conflictkit.schema.coerce import coerce_events
+    from conflictkit.schema.problems import concat_problems
+    from conflictkit.schema.report import Report
+    from conflictkit.schema.validate import validate_events
+
+    assembled = assemble(parts)
+    files = assembled.side["file"].to_numpy()
+    lines = assembled.side["line"].to_numpy()
+    events, type_problems = coerce_events(assembled.raw, files=files, lines=lines)
+    events, derive_problems = derive_columns(events, actors=actors, gazetteer=gazetteer,
+                                             files=files, lines=lines)
+    early = [assembled.problems, type_problems, derive_problems]
+    unreadable = assembled.unreadable
+    if table_reads:
+        offset = len(events)
+        frames, sides = [events], [assembled.side]
+        for read in table_reads:
+            shifted = read.problems.copy()
+            shifted.loc[shifted["record"] >= 0, "record"] += offset
+            early.append(shifted)
+            frames.append(read.events)
+            sides.append(read.side)
+            offset += len(read.events)
+            unreadable += read.unreadable
+        events = pd.concat(frames, ignore_index=True)
+        side = pd.concat(sides, ignore_index=True)
+    else:
+        side = assembled.side
+    side = side[list(SIDE_COLUMNS)]
+    files, lines = side["file"].to_numpy(), side["line"].to_numpy()
+    early_problems = concat_problems(early)
+    checked = validate_events(events, files=files, lines=lines, today=today)
+    later = _drop_repeats(checked.problems, early_problems)
+    cross = all_crosschecks(events, side, actors=actors, release=release, strict=strict,
+                            already=early_problems)
+    later = _drop_same_rule(later, cross)
+    problems = concat_problems([early_problems, later, cross])
+    problems = problems.sort_values(["file", "line", "record"], kind="stable")
+    report = Report(records=len(events) + unreadable, problems=problems.reset_index(drop=True),
+                    files=len(parts) + len(table_reads))
+    return Batch(events, side, report)
+
+
+def _drop_repeats(later: pd.DataFrame, early: pd.DataFrame) -> pd.DataFrame:
+    """Validation errors on a cell whose value was already rejected (read, type, derive) repeat
+    the first message (e.g. "required" after "not a date"): keep the first only."""
+    if later.empty or early.empty:
+        return later
+    bad = early[(early["severity"] == "error") & (early["record"] >= 0)]
+    keys = set(zip(bad["record"], bad["column"], strict=True))
+    keep = [(r, c) not in keys for r, c in zip(later["record"], later["column"], strict=True)]
+    return later[keep]
+
+
+def _drop_same_rule(later: pd.DataFrame, cross: pd.DataFrame) -> pd.DataFrame:
+    """The cross-record duplicate-ID check names the other copies; drop a plainer repeat."""
+    if later.empty or cross.empty:
+        return later
+    dup = cross[cross["rule"] == "duplicate_id"]
+    keys = set(zip(dup["record"], dup["column"], strict=True))
+    plain = later["rule"].str.contains("unique", regex=False)
+    keep = [not (p and (r, c) in keys) for p, r, c in zip(plain, later["record"],
+                                                          later["column"], strict=True)]
+    return later[keep]
+
+
+# ---------------------------------------------------------------------------------------------
+# a dataset repository
+# ---------------------------------------------------------------------------------------------
+
+
+def read_config(dataset_dir: Path) -> dict[str, Any]:
+    """conflictkit.toml as a dict ({} when absent); a malformed file is a usage error."""
+    path = dataset_dir / CONFIG_FILE
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: malformed TOML: {exc}") from exc
+
+
+def reference_for(dataset_dir: Path | None) -> tuple[ActorRegistry, Any | None]:
+    """The actor registry and a gazetteer extended by the dataset's reference/ files."""
+    from conflictkit.reference.actors import ActorRegistry
+
+    if dataset_dir is None:
+        return ActorRegistry.default(), None
+    ref = dataset_dir / "reference"
+    actors_csv, places_csv = ref / "actors.csv", ref / "places.csv"
+    actors = ActorRegistry.load(extra=[actors_csv]) if actors_csv.is_file() \
+        else ActorRegistry.default()
+    gazetteer = _LazyGazetteer([places_csv]) if places_csv.is_file() else None
+    return actors, gazetteer
+
+
+class _LazyGazetteer:
+    """Loads the gazetteer (with a dataset's places.csv) only when a record needs a place."""
+
+    def __init__(self, extra: list[Path]) -> None:
+        self._extra = extra
+        self._loaded: Any | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._loaded is None:
+            from conflictkit.reference.gazetteer import Gazetteer
+
+            self._loaded = Gazetteer.load(extra=self._extra)
+        return getattr(self._loaded, name)
+
+
+def read_dataset(
+    dataset_dir: str | Path,
+    *,
+    release: str | Path | None = None,
+    strict: bool = False,
+    max_file_mb: float = DEFAULT_MAX_FILE_MB,
+    today: Any | None = None,
+) -> Batch:
+    """Every event of a dataset repository: ``events/**`` contribution files and
+    ``imports/**/*.parquet`` batches, checked with the dataset's reference extensions."""
+    root = Path(dataset_dir)
+    if not root.is_dir():
+        raise UsageError(f"{root}: not a directory")
+    config = read_config(root)
+    paths = [p for p in (root / "events", root / "imports") if p.is_dir()]
+    actors, gazetteer = reference_for(root)
+    if paths:
+        batch = read_contributions(paths, actors=actors, gazetteer=gazetteer, release=release,
+                                   strict=strict, max_file_mb=max_file_mb, today=today)
+    else:
+        batch = _check([], [], actors=actors, gazetteer=gazetteer,
+                       release=Path(release) if release else None, strict=strict, today=today)
+    batch.config = config
+    return batch

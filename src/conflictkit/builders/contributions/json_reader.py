@@ -1,0 +1,166 @@
+"""JSON contribution files: one event object, an array of them, or objects one after another.
+
+Each element of a top-level array (or each top-level object) is decoded separately with
+``JSONDecoder.raw_decode``, which gives its start offset, hence its line, and confines a syntax
+error to that record. Numbers are kept as the text written (``parse_int=str``) so ``coerce_events``
+judges them the same way as CSV and YAML values; ``NaN``/``Infinity`` are refused, booleans are
+an error (no ACLED column is boolean), nested objects or arrays where a scalar belongs are errors
+naming the key, and a duplicate key in one object is an error rather than a silent overwrite.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from conflictkit.builders.contributions.fields import (
+    ALLOWED_KEYS,
+    NESTED_SIDE_FIELDS,
+    unknown_key_message,
+)
+from conflictkit.builders.contributions.source import FileRecords, scalar_text
+
+_WS = " \t\n\r"
+
+
+class _Pairs(list):
+    """A JSON object as its (key, value) pairs in order, so duplicate keys stay visible."""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> _Pairs:
+    return _Pairs(pairs)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_int=str, parse_float=str,
+                            parse_constant=_no_constant)
+
+
+def read_json(text: str, path: str) -> FileRecords:
+    """Every event record in a JSON text, with the line each starts on."""
+    fr = FileRecords(path)
+    pos = _skip(text, 0)
+    if pos >= len(text):
+        fr.problem(line=0, rule="empty_file", message="no event records in this file (it is empty)")
+        return fr
+    lines = _LineCounter(text)
+    if text[pos] == "[":
+        pos = _skip(text, pos + 1)
+        if pos < len(text) and text[pos] == "]":
+            if _skip(text, pos + 1) < len(text):
+                fr.unreadable_record(lines.at(pos + 1), "unexpected text after the array")
+            else:
+                fr.problem(line=1, rule="empty_file", severity="warning",
+                           message="the array holds no event records")
+            return fr
+        while pos < len(text):
+            pos = _element(fr, text, pos, lines)
+            if pos < 0:
+                return fr
+            pos = _skip(text, pos)
+            if pos < len(text) and text[pos] == ",":
+                pos = _skip(text, pos + 1)
+                continue
+            if pos < len(text) and text[pos] == "]":
+                if _skip(text, pos + 1) < len(text):
+                    fr.unreadable_record(lines.at(pos + 1), "unexpected text after the array")
+                return fr
+            fr.unreadable_record(lines.at(pos), "malformed JSON: expected ',' or ']' after a "
+                                 "record (the rest of the file was not read)")
+            return fr
+        fr.unreadable_record(lines.at(len(text)), "malformed JSON: the array is not closed")
+        return fr
+    while pos < len(text):  # one object, or several one after another (JSON Lines)
+        pos = _element(fr, text, pos, lines)
+        if pos < 0:
+            return fr
+        pos = _skip(text, pos)
+    return fr
+
+
+def _skip(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in _WS:
+        pos += 1
+    return pos
+
+
+class _LineCounter:
+    """1-based line of an offset; offsets are asked for in increasing order, so count forward."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.pos, self.line = text, 0, 1
+
+    def at(self, offset: int) -> int:
+        if offset < self.pos:
+            return self.text.count("\n", 0, offset) + 1
+        self.line += self.text.count("\n", self.pos, offset)
+        self.pos = offset
+        return self.line
+
+
+def _element(fr: FileRecords, text: str, pos: int, lines: _LineCounter) -> int:
+    """Decode one record at ``pos``; return the offset after it, or -1 when reading must stop."""
+    line = lines.at(pos)
+    try:
+        value, end = _DECODER.raw_decode(text, pos)
+    except json.JSONDecodeError as exc:
+        fr.unreadable_record(exc.lineno, f"malformed JSON: {exc.msg} (column {exc.colno}; the "
+                             "rest of the file was not read)")
+        return -1
+    except (ValueError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        fr.unreadable_record(line, f"malformed JSON: {reason} (the rest of the file was not read)")
+        return -1
+    if not isinstance(value, _Pairs):
+        fr.unreadable_record(line, "expected an event object ({...}), found "
+                             + ("an array" if isinstance(value, list) else "a single value"),
+                             "" if isinstance(value, list) else scalar_text(value))
+        return end
+    _record(fr, value, line)
+    return end
+
+
+def _record(fr: FileRecords, pairs: _Pairs, line: int) -> None:
+    index = len(fr.records)
+    record: dict[str, Any] = {}
+    for key, value in pairs:
+        text = _scalar(fr, key, value, line, index)
+        if key in record:
+            fr.problem(line=line, record=index, column=key, rule="duplicate_key",
+                       value=scalar_text(text) if text is not None else "",
+                       message=f"key {key!r} appears twice in this record; keep one")
+        elif key not in ALLOWED_KEYS:
+            fr.problem(line=line, record=index, column=key, rule="unknown_key",
+                       value=scalar_text(text) if text is not None else "",
+                       message=unknown_key_message(key))
+        record[key] = text
+    fr.add_record(record, line)
+
+
+def _scalar(fr: FileRecords, key: str, value: Any, line: int, index: int) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        fr.problem(line=line, record=index, column=key, rule="type", value=str(value).lower(),
+                   message=f"{key}: a JSON true/false is not a valid value for this column")
+        return None
+    if key in NESTED_SIDE_FIELDS:
+        return json.dumps(_plain(value), ensure_ascii=False)
+    is_array = not isinstance(value, _Pairs)
+    what = "an array" if is_array else "an object"
+    hint = " (write several values as one text separated by '; ')" if is_array else ""
+    fr.problem(line=line, record=index, column=key, rule="nested_value", value=what,
+               message=f"{key}: expected a single value, found {what}{hint}")
+    return None
+
+
+def _plain(value: Any) -> Any:
+    """Object-pair lists back to dicts, for a nested side field kept as JSON text."""
+    if isinstance(value, _Pairs):
+        return {k: _plain(v) for k, v in value}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,101 @@
+"""From what the readers got to two aligned frames: raw ACLED text values and side fields.
+
+The raw frame holds only ACLED columns (unknown keys were reported by the readers and go
+nowhere); side fields go to the side frame with each record's file and line. Side-field values are
+checked here, vectorised: ``status`` must be one of STATUS_VALUES, ``source_published`` an ISO
+date, ``source_url`` an http(s) URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from conflictkit.builders.contributions.fields import SIDE_FIELDS, STATUS_VALUES
+from conflictkit.builders.contributions.source import FileRecords
+from conflictkit.schema.columns import COLUMN_NAMES
+from conflictkit.schema.problems import concat_problems, problem_rows
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Columns of the side frame, in order: where each record came from, then the side fields.
+SIDE_COLUMNS: tuple[str, ...] = ("file", "line", *SIDE_FIELDS)
+
+
+@dataclass
+class Assembled:
+    """Raw ACLED values and side fields, row-aligned; problems found while reading."""
+
+    raw: pd.DataFrame
+    side: pd.DataFrame
+    problems: pd.DataFrame
+    unreadable: int
+    files: int
+
+
+def assemble(parts: list[FileRecords]) -> Assembled:
+    """Stack every file's records; reader problems get global record numbers and event IDs."""
+    import pandas as pd
+
+    records: list[dict] = []
+    files: list[str] = []
+    lines: list[int] = []
+    problem_parts: list[pd.DataFrame] = []
+    for part in parts:
+        offset = len(records)
+        records.extend(part.records)
+        files.extend([part.path] * len(part.records))
+        lines.extend(part.lines)
+        if part.problems:
+            frame = pd.DataFrame(part.problems)
+            local = frame["record"].to_numpy()
+            frame["record"] = np.where(local >= 0, local + offset, -1)
+            ids = [part.records[i].get("event_id_cnty") if i >= 0 else None for i in local]
+            frame["event_id"] = pd.Series(ids, dtype="str").fillna("").to_numpy()
+            problem_parts.append(frame)
+    table = pd.DataFrame.from_records(records) if records else pd.DataFrame()
+    table = table.reset_index(drop=True)
+    n = len(records)
+    acled = [c for c in COLUMN_NAMES if c in table.columns]
+    raw = pd.DataFrame({c: table[c].astype("str") for c in acled}, index=pd.RangeIndex(n))
+    side = pd.DataFrame({"file": pd.Series(files, dtype="str"),
+                         "line": pd.Series(lines, dtype="int64")}, index=pd.RangeIndex(n))
+    for name in SIDE_FIELDS:
+        side[name] = (table[name].astype("str") if name in table.columns
+                      else pd.Series(None, index=side.index, dtype="str"))
+    from conflictkit.schema.report import problems_frame
+
+    problems = [problems_frame(p) for p in problem_parts]
+    problems.append(check_side(side, raw.get("event_id_cnty")))
+    return Assembled(raw, side, concat_problems(problems),
+                     sum(p.unreadable for p in parts), len(parts))
+
+
+def check_side(side: pd.DataFrame, event_ids: pd.Series | None) -> pd.DataFrame:
+    """Problems in side-field values (vectorised)."""
+    import pandas as pd
+
+    ctx = {"event_ids": event_ids, "files": side["file"].to_numpy(),
+           "lines": side["line"].to_numpy()}
+    parts: list[pd.DataFrame | None] = []
+    status = side["status"]
+    bad = status.notna() & ~status.isin(STATUS_VALUES)
+    parts.append(problem_rows(bad.to_numpy(), column="status", rule="side_field", values=status,
+                              message=f"status must be one of: {', '.join(STATUS_VALUES)}",
+                              **ctx))
+    published = side["source_published"]
+    shaped = published.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fillna(False)
+    real = pd.to_datetime(published.where(shaped), format="%Y-%m-%d", errors="coerce").notna()
+    bad = published.notna() & ~(shaped & real)
+    parts.append(problem_rows(bad.to_numpy(), column="source_published", rule="side_field",
+                              values=published,
+                              message="source_published must be an ISO date YYYY-MM-DD", **ctx))
+    url = side["source_url"]
+    bad = url.notna() & ~url.str.fullmatch(r"https?://[^\s]+").fillna(False)
+    parts.append(problem_rows(bad.to_numpy(), column="source_url", rule="side_field",
+                              values=url, message="source_url must be an http(s):// address",
+                              **ctx))
+    return concat_problems(parts)

@@ -1,0 +1,254 @@
+"""Checks across records, beside the single-table rules of ``validate_events``.
+
+- ``duplicate_ids``: an ``event_id_cnty`` used by more than one record of the batch (across files
+  or within one), each occurrence naming the others' file:line;
+- ``release_id_clashes``: contribution IDs already used, or deleted, in a published release. Only
+  the release's ``event_id_cnty`` column is read, and the big side is looked up in the small one
+  (``pc.is_in(release_ids, value_set=contribution_ids)``), which is what keeps a 3M-event release
+  under a second;
+- ``likely_duplicates``: records with the same date, country, location, actors and sub-event type
+  (warnings: two clashes at one place on one day are one ACLED event unless they differ);
+- ``unknown_actors``: actor1/actor2 and associated actors that the registry does not know
+  (warnings; errors with ``strict``). Actors whose type could not be derived are already errors
+  from ``derive_columns`` and are not reported twice;
+- ``candidates``: records with ``status: candidate`` (unreviewed, e.g. extracted) as warnings.
+
+Each returns a problem frame (the Report's shape); nothing here prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from conflictkit.errors import UsageError
+from conflictkit.schema.problems import concat_problems, problem_rows
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+    from conflictkit.reference.actors import ActorRegistry
+
+DUPLICATE_KEY: tuple[str, ...] = ("event_date", "country", "location", "actor1", "actor2",
+                                  "sub_event_type")
+
+
+def _where(files: np.ndarray, lines: np.ndarray, positions: np.ndarray) -> list[str]:
+    return [f"{files[p] or '<input>'}:{lines[p]}" if lines[p] else f"{files[p]} record {p}"
+            for p in positions]
+
+
+def duplicate_ids(events: pd.DataFrame, files: Sequence[str], lines: Sequence[int]
+                  ) -> pd.DataFrame:
+    """Errors for IDs used by several records, naming where the other copies are."""
+    ids = events["event_id_cnty"]
+    dup = ids.notna() & ids.duplicated(keep=False)
+    if not dup.any():
+        return concat_problems([])
+    files_a, lines_a = np.asarray(files, dtype=object), np.asarray(lines, dtype="int64")
+    positions = np.flatnonzero(dup.to_numpy())
+    groups = ids.iloc[positions].groupby(ids.iloc[positions], sort=False).groups
+    messages = []
+    for p in positions:
+        others = [q for q in groups[ids.iat[p]] if q != p]
+        where = ", ".join(_where(files_a, lines_a, np.asarray(others[:5])))
+        more = f" and {len(others) - 5} more" if len(others) > 5 else ""
+        messages.append(f"event_id_cnty {ids.iat[p]} is also used at {where}{more}; "
+                        "every event needs its own ID")
+    return concat_problems([problem_rows(dup.to_numpy(), column="event_id_cnty",
+                                         rule="duplicate_id", values=ids, message=messages,
+                                         event_ids=ids, files=files, lines=lines)])
+
+
+# ---------------------------------------------------------------------------------------------
+# against a release
+# ---------------------------------------------------------------------------------------------
+
+
+def release_files(release: Path) -> tuple[Path, Path | None]:
+    """events.parquet (and deletions.csv when present) of a release directory or file."""
+    if release.is_file() and release.suffix == ".parquet":
+        return release, None
+    events = release / "events.parquet"
+    if not events.is_file():
+        raise UsageError(f"--release {release}: no events.parquet there (give a release "
+                         "directory such as releases/1.2.0, or its events.parquet)")
+    deletions = release / "deletions.csv"
+    return events, deletions if deletions.is_file() else None
+
+
+def read_release_ids(events_path: Path) -> pa.ChunkedArray:
+    """Only the event_id_cnty column of a release's events.parquet."""
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(events_path, columns=["event_id_cnty"])
+    except Exception as exc:  # pyarrow raises several types for bad or foreign files
+        raise UsageError(f"--release: cannot read event_id_cnty from {events_path}: "
+                         f"{exc}") from exc
+    return table.column("event_id_cnty")
+
+
+def _read_deleted_ids(path: Path) -> pa.ChunkedArray:
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    try:
+        table = pcsv.read_csv(path, convert_options=pcsv.ConvertOptions(
+            include_columns=["event_id_cnty"], column_types={"event_id_cnty": pa.string()}))
+    except Exception as exc:  # malformed deletions file
+        raise UsageError(f"--release: cannot read {path}: {exc}") from exc
+    return table.column("event_id_cnty")
+
+
+def release_id_clashes(events: pd.DataFrame, release: Path, files: Sequence[str],
+                       lines: Sequence[int]) -> pd.DataFrame:
+    """Errors for contribution IDs the release already uses or has deleted."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    events_path, deletions_path = release_files(release)
+    ids = events["event_id_cnty"]
+    small = pa.array(ids.dropna().unique(), type=pa.string())
+    if len(small) == 0:
+        return concat_problems([])
+    parts = []
+    for path, what in ((events_path, "is already used by an event of release"),
+                       (deletions_path, "was deleted in release")):
+        if path is None:
+            continue
+        big = read_release_ids(path) if path is events_path else _read_deleted_ids(path)
+        # the big side is looked up in the small one, never the other way round
+        hits = pc.filter(big, pc.is_in(big, value_set=small))
+        if len(hits) == 0:
+            continue
+        clash = ids.isin(set(hits.to_pylist())).to_numpy()
+        name = release.name if release.is_dir() else release.parent.name
+        hint = ("a new event needs a new ID (leave event_id_cnty out and run `conflictkit ids "
+                "assign`); to edit a released event, validate without --release"
+                if path is events_path else "deleted IDs are never reused")
+        messages = [f"event_id_cnty {i} {what} {name}; {hint}" for i in ids[clash]]
+        parts.append(problem_rows(clash, column="event_id_cnty", rule="release_id",
+                                  values=ids, message=messages,
+                                  event_ids=ids, files=files, lines=lines))
+    return concat_problems(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# likely duplicates, actors, candidates
+# ---------------------------------------------------------------------------------------------
+
+
+def likely_duplicates(events: pd.DataFrame, files: Sequence[str], lines: Sequence[int]
+                      ) -> pd.DataFrame:
+    """Warnings for records that share date, country, location, both actors and sub-event."""
+    key = events[list(DUPLICATE_KEY)].astype("str").fillna("\x00")
+    complete = events[["event_date", "country", "location", "actor1"]].notna().all(axis=1)
+    dup = (key.duplicated(keep=False) & complete).to_numpy()
+    if not dup.any():
+        return concat_problems([])
+    files_a, lines_a = np.asarray(files, dtype=object), np.asarray(lines, dtype="int64")
+    positions = np.flatnonzero(dup)
+    groups = key.iloc[positions].groupby(list(DUPLICATE_KEY), sort=False).indices
+    first_of: dict[int, list[int]] = {}
+    for members in groups.values():
+        pos = positions[members]
+        for p in pos:
+            first_of[int(p)] = [int(q) for q in pos if q != p]
+    messages = [
+        "likely the same event as " + ", ".join(_where(files_a, lines_a,
+                                                       np.asarray(first_of[p][:5])))
+        + " (same date, country, location, actors and sub-event type); merge them or make "
+          "the difference clear" for p in positions
+    ]
+    return concat_problems([problem_rows(dup, column="", rule="likely_duplicate", values=None,
+                                         message=messages, event_ids=events["event_id_cnty"],
+                                         files=files, lines=lines, severity="warning")])
+
+
+def unknown_actors(events: pd.DataFrame, actors: ActorRegistry, files: Sequence[str],
+                   lines: Sequence[int], *, strict: bool = False,
+                   already: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Actors the registry does not know, one row per (record, column).
+
+    ``already`` holds problems reported before (records whose actor type could not be derived
+    are skipped for that actor column).
+    """
+    import pandas as pd
+
+    from conflictkit.schema.vocab import LIST_SEPARATOR
+
+    severity = "error" if strict else "warning"
+    parts: list[pd.DataFrame | None] = []
+    skip: dict[str, set[int]] = {"actor1": set(), "actor2": set()}
+    if already is not None and not already.empty:
+        hit = already[already["rule"] == "unknown_actor_type"]
+        for column, records in hit.groupby("column")["record"]:
+            skip[column.replace("inter", "actor")] = set(records)
+    for column in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2"):
+        values = events[column]
+        present = values.notna()
+        if not present.any():
+            continue
+        if column.startswith("assoc"):
+            items = values[present].str.split(LIST_SEPARATOR, regex=False).explode()
+            items = items[items.notna() & (items != "")]
+        else:
+            items = values[present]
+        distinct = pd.Series(pd.unique(items), dtype="str")
+        if distinct.empty:
+            continue
+        unknown = set(distinct[~actors.known(distinct).to_numpy()])
+        if not unknown:
+            continue
+        bad_items = items[items.isin(unknown)]
+        per_record = bad_items.groupby(level=0).agg(list)
+        records = [r for r in per_record.index if r not in skip.get(column, ())]
+        if not records:
+            continue
+        mask = np.zeros(len(events), dtype=bool)
+        mask[np.asarray(records, dtype="int64")] = True
+        messages = [_unknown_actor_message(column, per_record[r], actors) for r in records]
+        parts.append(problem_rows(mask, column=column, rule="unknown_actor", values=values,
+                                  message=messages, event_ids=events["event_id_cnty"],
+                                  files=files, lines=lines, severity=severity))
+    return concat_problems(parts)
+
+
+def _unknown_actor_message(column: str, names: list[str], actors: ActorRegistry) -> str:
+    parts = []
+    for name in names:
+        hints = actors.suggest(name, 3)
+        hint = f" (did you mean {', '.join(repr(h) for h in hints)}?)" if hints else ""
+        parts.append(f"{name!r}{hint}")
+    return (f"{column}: not in the actor registry: {'; '.join(parts)}; use the registry's name "
+            "or add the actor to reference/actors.csv")
+
+
+def candidates(side: pd.DataFrame, event_ids: pd.Series) -> pd.DataFrame:
+    """Warnings for unreviewed (``status: candidate``) records: a release leaves them out."""
+    mask = (side["status"] == "candidate").fillna(False).to_numpy()
+    return concat_problems([problem_rows(
+        mask, column="status", rule="candidate", values=side["status"],
+        message="candidate event (not yet reviewed): a release leaves it out until a person "
+                "reviews it and removes `status: candidate`",
+        event_ids=event_ids, files=side["file"].to_numpy(), lines=side["line"].to_numpy(),
+        severity="warning")])
+
+
+def all_crosschecks(events: pd.DataFrame, side: pd.DataFrame, *, actors: ActorRegistry,
+                    release: Path | None = None, strict: bool = False,
+                    already: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every cross-record check over one batch."""
+    files, lines = side["file"].to_numpy(), side["line"].to_numpy()
+    parts: list[Any] = [duplicate_ids(events, files, lines)]
+    if release is not None:
+        parts.append(release_id_clashes(events, release, files, lines))
+    parts.append(likely_duplicates(events, files, lines))
+    parts.append(unknown_actors(events, actors, files, lines, strict=strict, already=already))
+    parts.append(candidates(side, events["event_id_cnty"]))
+    return concat_problems(parts)

@@ -1,0 +1,247 @@
+"""Fill ACLED's derived columns where a contribution left them blank.
+
+A present value is never overwritten: ``validate_events`` checks it against the same rules, so a
+contributor who writes a wrong year or interaction hears about it instead of having it replaced.
+What is filled, and from what:
+
+- ``year`` from ``event_date``;
+- ``disorder_type`` from ``sub_event_type`` (ACLED derives it from the sub-event: Mob violence is
+  a Riot but Political violence; Excessive force against protesters is both);
+- ``inter1``/``inter2`` from the actor registry, taking the event's country (a state's forces
+  acting outside their own country are External/Other forces); an actor whose type cannot be
+  found is an error naming the actor, with the closest registry names;
+- ``interaction`` from the two actor types (smaller code first, Civilians last, "X only");
+- ``iso``/``region`` from ``country``;
+- ``civilian_targeting``: "Civilian targeting" when Civilians are actor2 of a political-violence
+  event (the disorder types "Political violence" and "Political violence; Demonstrations"), which
+  is how ACLED marks events whose target was civilians; otherwise left blank;
+- ``admin1``/``admin2``/``latitude``/``longitude`` (and ``geo_precision`` when blank) from the
+  gazetteer when coordinates are missing and country and location are given. An unknown or
+  ambiguous place is an error listing the candidates, never a guess; a location that is the name
+  of a first-level region is placed at its centre with geo_precision 3, as ACLED does.
+- ``timestamp`` is the release's business and stays blank.
+
+Lookups run once per distinct value (actor/country pairs, places), never once per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from conflictkit.schema import vocab
+from conflictkit.schema.problems import concat_problems, problem_rows
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from conflictkit.reference.actors import ActorRegistry
+
+_PV = (vocab.POLITICAL_VIOLENCE, vocab.PV_AND_DEMONSTRATIONS)
+_MAX_CANDIDATES = 5
+
+
+def derive_columns(
+    df: pd.DataFrame,
+    *,
+    actors: ActorRegistry | None = None,
+    gazetteer: Any | None = None,
+    files: Sequence[str] | np.ndarray | None = None,
+    lines: Sequence[int] | np.ndarray | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (a copy of the canonical frame with blank derived columns filled, problem rows).
+
+    ``actors``/``gazetteer`` default to the package's reference data (loaded only when a row
+    needs them). ``files``/``lines`` (aligned with rows) are copied into the problem rows.
+    """
+    out = df.copy()
+    ids = out["event_id_cnty"]
+    ctx = {"event_ids": ids, "files": files, "lines": lines}
+    parts: list[pd.DataFrame | None] = []
+
+    _fill_year(out)
+    _fill_disorder(out)
+    for side in ("1", "2"):
+        parts.append(_fill_inter(out, side, actors, ctx))
+    _fill_interaction(out)
+    _fill_country_facts(out)
+    _fill_civilian_targeting(out)
+    parts.extend(_fill_places(out, gazetteer, ctx))
+    return out, concat_problems(parts)
+
+
+def _fill_year(out: pd.DataFrame) -> None:
+    need = out["year"].isna() & out["event_date"].notna()
+    if need.any():
+        out["year"] = out["year"].mask(need, out["event_date"].dt.year.astype("Int16"))
+
+
+def _fill_disorder(out: pd.DataFrame) -> None:
+    need = out["disorder_type"].isna() & out["sub_event_type"].notna()
+    if need.any():
+        derived = out["sub_event_type"].map(dict(vocab.DISORDER_TYPE_OF_SUB_EVENT)).astype("str")
+        out["disorder_type"] = out["disorder_type"].mask(need, derived)
+
+
+def _fill_inter(out: pd.DataFrame, side: str, actors: ActorRegistry | None,
+                ctx: dict[str, Any]) -> pd.DataFrame | None:
+    import pandas as pd
+
+    actor_col, inter_col = f"actor{side}", f"inter{side}"
+    need = out[inter_col].isna() & out[actor_col].notna()
+    if not need.any():
+        return None
+    if actors is None:
+        from conflictkit.reference.actors import ActorRegistry
+
+        actors = ActorRegistry.default()
+    names = out.loc[need, actor_col]
+    codes = actors.inter_codes(names, out.loc[need, "country"])
+    labels = codes.map(dict(vocab.INTER_LABELS)).astype("str")
+    out[inter_col] = out[inter_col].mask(need, labels.reindex(out.index))
+    missing = need & out[inter_col].isna()
+    if not missing.any():
+        return None
+    unresolved = out.loc[missing, actor_col]
+    distinct = pd.Series(pd.unique(unresolved), dtype="str")
+    known = set(distinct[actors.known(distinct).to_numpy()])
+    messages = {name: _inter_message(name, inter_col, name in known, actors)
+                for name in distinct}
+    return problem_rows(missing.to_numpy(), column=inter_col, rule="unknown_actor_type",
+                        values=out[actor_col], message=unresolved.map(messages).astype("str"),
+                        **ctx)
+
+
+def _inter_message(name: str, inter_col: str, known: bool, actors: ActorRegistry) -> str:
+    if known:
+        return (f"cannot derive {inter_col}: actor {name!r} is in the registry but its actor "
+                f"type is not recorded; give {inter_col}")
+    hints = actors.suggest(name, 3)
+    hint = f" (did you mean {', '.join(repr(h) for h in hints)}?)" if hints else ""
+    return (f"cannot derive {inter_col}: actor {name!r} is not in the actor registry{hint}; "
+            f"give {inter_col} or add the actor to reference/actors.csv")
+
+
+def _fill_interaction(out: pd.DataFrame) -> None:
+    import pandas as pd
+
+    need = out["interaction"].isna() & out["inter1"].notna()
+    if not need.any():
+        return
+    codes = dict(vocab.INTER_CODES)
+    c1 = out["inter1"].map(codes).astype("Int16")
+    c2 = out["inter2"].map(codes).astype("Int16")
+    # inter2 given but not a valid label: leave interaction blank for validation to report
+    known = c1.notna() & (c2.notna() | out["inter2"].isna())
+    low = pd.concat([c1, c2], axis=1).min(axis=1)
+    high = pd.concat([c1, c2], axis=1).max(axis=1)
+    code = (low * 10 + high).where(c2.notna(), c1 * 10).astype("Int16")
+    labels = code.map(dict(vocab.INTERACTION_LABELS)).astype("str")
+    out["interaction"] = out["interaction"].mask(need & known, labels)
+
+
+def _fill_country_facts(out: pd.DataFrame) -> None:
+    from conflictkit.reference.countries import countries
+
+    table = countries().set_index("country")
+    for column in ("iso", "region"):
+        need = out[column].isna() & out["country"].notna()
+        if need.any():
+            values = out["country"].map(table[column]).astype(out[column].dtype)
+            out[column] = out[column].mask(need, values)
+
+
+def _fill_civilian_targeting(out: pd.DataFrame) -> None:
+    need = (out["civilian_targeting"].isna()
+            & (out["inter2"] == vocab.INTER_LABELS[vocab.CIVILIANS_CODE]).fillna(False)
+            & out["disorder_type"].isin(_PV))
+    if need.any():
+        out["civilian_targeting"] = out["civilian_targeting"].mask(need,
+                                                                    vocab.CIVILIAN_TARGETING)
+
+
+# ---------------------------------------------------------------------------------------------
+# places
+# ---------------------------------------------------------------------------------------------
+
+
+def _fill_places(out: pd.DataFrame, gazetteer: Any | None,
+                 ctx: dict[str, Any]) -> list[pd.DataFrame | None]:
+    import pandas as pd
+
+    need = ((out["latitude"].isna() & out["longitude"].isna())
+            & out["country"].notna() & out["location"].notna())
+    if not need.any():
+        return []
+    if gazetteer is None:
+        from conflictkit.reference.gazetteer import Gazetteer
+
+        gazetteer = Gazetteer.load()
+    keys = out.loc[need, ["country", "location", "admin1"]].astype(object)
+    keys = keys.where(keys.notna(), None)
+    unique = keys.drop_duplicates()
+    found: dict[tuple, dict[str, Any]] = {}
+    failed: dict[tuple, tuple[str, str]] = {}
+    for country, location, admin1 in unique.itertuples(index=False, name=None):
+        key = (country, location, admin1)
+        result = _resolve_place(gazetteer, country, location, admin1)
+        if isinstance(result, dict):
+            found[key] = result
+        else:
+            failed[key] = result
+    key_index = pd.MultiIndex.from_frame(keys)
+    parts: list[pd.DataFrame | None] = []
+    if found:
+        table = pd.DataFrame.from_dict(found, orient="index")
+        table.index = pd.MultiIndex.from_tuples(table.index)
+        rows = table.reindex(key_index)
+        rows.index = keys.index
+        ok = rows["latitude"].notna()
+        target = rows.index[ok.to_numpy()]
+        for column, dtype in (("latitude", "Float64"), ("longitude", "Float64")):
+            out.loc[target, column] = rows.loc[target, column].astype(dtype)
+        for column in ("admin1", "admin2"):
+            fill = target[out.loc[target, column].isna().to_numpy()]
+            out.loc[fill, column] = rows.loc[fill, column].astype("str")
+        fill = target[out.loc[target, "geo_precision"].isna().to_numpy()]
+        out.loc[fill, "geo_precision"] = rows.loc[fill, "geo_precision"].astype("Int8")
+    for rule in ("unknown_place", "ambiguous_place"):
+        bad = {k: v[1] for k, v in failed.items() if v[0] == rule}
+        if not bad:
+            continue
+        messages = pd.Series([bad.get(k) for k in keys.itertuples(index=False, name=None)],
+                             index=keys.index, dtype="str")
+        mask = pd.Series(False, index=out.index)
+        mask.loc[keys.index] = messages.notna().to_numpy()
+        parts.append(problem_rows(mask.to_numpy(), column="location", rule=rule,
+                                  values=out["location"], message=messages.dropna(), **ctx))
+    return parts
+
+
+def _resolve_place(gazetteer: Any, country: str, location: str,
+                   admin1: str | None) -> dict[str, Any] | tuple[str, str]:
+    """One place's facts, or (rule, message) when the gazetteer has none or several."""
+    places = list(gazetteer.find(country, location, admin1=admin1))
+    where = f"{location!r} in {country}" + (f" ({admin1})" if admin1 else "")
+    if len(places) == 1:
+        place = places[0]
+        return {"latitude": float(place.latitude), "longitude": float(place.longitude),
+                "admin1": place.admin1, "admin2": place.admin2, "geo_precision": 1}
+    if not places:
+        regions = set(gazetteer.admin1_names(country) or ())
+        if admin1 is None and location in regions:
+            lat, lon = gazetteer.admin1_centroid(country, location)
+            return {"latitude": float(lat), "longitude": float(lon), "admin1": location,
+                    "admin2": None, "geo_precision": 3}
+        return ("unknown_place",
+                f"cannot fill coordinates: no place {where} in the gazetteer; give latitude and "
+                "longitude (and admin1/admin2), or add the place to reference/places.csv")
+    listed = "; ".join(f"{p.name} ({p.admin1 or '?'}/{p.admin2 or '?'}, "
+                       f"{float(p.latitude):.4f}, {float(p.longitude):.4f})"
+                       for p in places[:_MAX_CANDIDATES])
+    more = f" and {len(places) - _MAX_CANDIDATES} more" if len(places) > _MAX_CANDIDATES else ""
+    return ("ambiguous_place",
+            f"cannot fill coordinates: {len(places)} places match {where}: {listed}{more}; "
+            "give admin1 to choose, or latitude and longitude")
