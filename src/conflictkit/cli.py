@@ -93,6 +93,23 @@ def _location(row: Any) -> str:
     return where
 
 
+#: Text output lists at most this many problems (json lists all).
+TEXT_PROBLEM_LIMIT = 1000
+#: GitHub shows about 10 annotations per step; print a few more, most useful first.
+GITHUB_ANNOTATION_LIMIT = 50
+
+
+def _useful_order(problems: Any) -> Any:
+    """Errors first; within them the first occurrence of each (rule, column) before repeats, so
+    the few annotations or lines a reader sees cover every kind of problem."""
+    frame = problems.copy()
+    frame["_severity"] = (frame["severity"] != "error").astype(int)
+    frame["_repeat"] = frame.groupby(["severity", "rule", "column"], sort=False).cumcount()
+    frame["_repeat"] = (frame["_repeat"] > 0).astype(int)
+    frame = frame.sort_values(["_severity", "_repeat", "file", "line", "record"], kind="stable")
+    return frame.drop(columns=["_severity", "_repeat"])
+
+
 def render_report(report: Report, fmt: str, *, title: str = "") -> None:
     """Show a report as text (grouped by file, stderr), json (stdout) or GitHub annotations."""
     if fmt == "json":
@@ -104,34 +121,56 @@ def render_report(report: Report, fmt: str, *, title: str = "") -> None:
         return
     if title:
         err(title)
-    for file, group in problems.groupby("file", sort=False):
-        err(f"{file or '<input>'}")
-        for row in group.sort_values(["line", "record"]).to_dict(orient="records"):
+    shown = problems
+    if len(problems) > TEXT_PROBLEM_LIMIT:
+        shown = _useful_order(problems).head(TEXT_PROBLEM_LIMIT)
+        shown = shown.sort_values(["file", "line", "record"], kind="stable")
+    colours = {"error": "red", "warning": "yellow"}
+    for file, group in shown.groupby("file", sort=False):
+        err(typer.style(f"{file or '<input>'}", bold=True))
+        for row in group.sort_values(["line", "record"], kind="stable").to_dict(orient="records"):
             ident = f" {row['event_id']}" if row["event_id"] else ""
             col = f" [{row['column']}]" if row["column"] else ""
             value = f" (value: {row['value']!r})" if row["value"] != "" else ""
-            line = f"line {row['line']}" if row["line"] else "record"
-            err(f"  {line}{ident}{col} {row['severity']} {row['rule']}: {row['message']}{value}")
+            if row["line"]:
+                where = f"line {row['line']}"
+            elif row["record"] >= 0:
+                where = f"record {row['record'] + 1}"
+            else:
+                where = "file"
+            severity = typer.style(row["severity"], fg=colours.get(row["severity"]))
+            err(f"  {where}{ident}{col} {severity} {row['rule']}: {row['message']}{value}")
+    if len(shown) < len(problems):
+        err(f"... and {len(problems) - len(shown)} more problems (--format json lists all)")
     err(report.summary_line())
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def _render_github(report: Report) -> None:
     """Workflow annotations, errors first (GitHub shows about 10 per step), plus a step summary."""
-    problems = report.problems.copy()
-    problems["_order"] = (problems["severity"] != "error").astype(int)
-    problems = problems.sort_values(["_order", "file", "line"], kind="stable")
-    for row in problems.to_dict(orient="records"):
+    problems = _useful_order(report.problems)
+    for row in problems.head(GITHUB_ANNOTATION_LIMIT).to_dict(orient="records"):
         kind = "error" if row["severity"] == "error" else "warning"
         props = []
         if row["file"]:
-            props.append(f"file={row['file']}")
+            props.append(f"file={_escape_property(row['file'])}")
         if row["line"]:
             props.append(f"line={row['line']}")
-        props.append(f"title={row['rule']}" + (f" ({row['column']})" if row["column"] else ""))
+        title = row["rule"] + (f" ({row['column']})" if row["column"] else "")
+        props.append(f"title={_escape_property(title)}")
         value = f" (value: {row['value']!r})" if row["value"] != "" else ""
         message = f"{row['event_id'] + ': ' if row['event_id'] else ''}{row['message']}{value}"
-        message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        typer.echo(f"::{kind} {','.join(props)}::{message}")
+        typer.echo(f"::{kind} {','.join(props)}::{_escape_data(message)}")
+    if len(problems) > GITHUB_ANNOTATION_LIMIT:
+        typer.echo(f"... and {len(problems) - GITHUB_ANNOTATION_LIMIT} more problems (see the "
+                   "step summary, or run with --format text)")
     typer.echo(report.summary_line())
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_path:
@@ -150,8 +189,8 @@ def _append_step_summary(path: Path, report: Report) -> None:
     if not report.problems.empty:
         lines += ["| file | line | event | column | rule | severity | message |",
                   "|---|---:|---|---|---|---|---|"]
-        for row in report.problems.head(200).to_dict(orient="records"):
-            msg = str(row["message"]).replace("|", "\\|")
+        for row in _useful_order(report.problems).head(200).to_dict(orient="records"):
+            msg = str(row["message"]).replace("|", "\\|").replace("\n", " ")
             lines.append(f"| {row['file']} | {row['line'] or ''} | {row['event_id']} | "
                          f"{row['column']} | {row['rule']} | {row['severity']} | {msg} |")
         if len(report.problems) > 200:
@@ -163,6 +202,63 @@ def _append_step_summary(path: Path, report: Report) -> None:
 # --------------------------------------------------------------------------------------------
 # Commands. Each section belongs to one part of the flow; keep imports inside the bodies.
 # --------------------------------------------------------------------------------------------
+
+
+# ---- contributions (part B1): `validate` ------------------------------------------------------
+
+
+@app.command("validate")
+def validate_command(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Contribution files or folders (YAML/CSV/JSON), Parquet tables, "
+                       "release directories, or a dataset repository.", show_default=False),
+    ],
+    release: Annotated[
+        Path | None,
+        typer.Option("--release", help="A release directory (or its events.parquet): IDs it "
+                     "uses or deleted must not be reused."),
+    ] = None,
+    fmt: Annotated[
+        ValidateFormat,
+        typer.Option("--format", "-f", help="text (stderr), json (one document on stdout) or "
+                     "github (workflow annotations + $GITHUB_STEP_SUMMARY)"),
+    ] = ValidateFormat.text,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Unknown actors are errors, not warnings."),
+    ] = False,
+    max_file_mb: Annotated[
+        float,
+        typer.Option("--max-file-mb", min=0.001, help="Refuse a contribution file larger than "
+                     "this (MiB)."),
+    ] = 200,
+    quiet: QuietOption = False,
+) -> None:
+    """Check contribution files and tables against ACLED's rules and across records.
+
+    Exit 0 when every record is valid (warnings allowed), 1 when any record is rejected,
+    2 on a usage error. The last text line reads "N records: A valid, R rejected, W warnings".
+    """
+    from conflictkit.builders.contributions import find_dataset_root, read_contributions
+    from conflictkit.builders.contributions.batch import reference_for
+
+    if release is not None and not release.exists():
+        raise UsageError(f"--release {release}: no such file or directory")
+    root = find_dataset_root(paths)
+    if fmt == ValidateFormat.text and not quiet and sys.stderr.isatty():
+        err(f"validating {', '.join(str(p) for p in paths)}"
+            + (f" (dataset {root})" if root else ""))
+    actors, gazetteer = reference_for(root)
+    targets: list[Path] = []
+    for path in paths:
+        if root is not None and path.resolve() == root and path.is_dir():
+            targets += [p for p in (path / "events", path / "imports") if p.is_dir()]
+        else:
+            targets.append(path)
+    batch = read_contributions(targets, actors=actors, gazetteer=gazetteer, release=release,
+                               strict=strict, max_file_mb=max_file_mb)
+    render_report(batch.report, fmt.value)
+    raise typer.Exit(EXIT_OK if batch.report.ok else EXIT_INVALID)
 
 
 def main() -> None:
