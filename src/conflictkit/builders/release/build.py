@@ -1,0 +1,349 @@
+"""Build one release from a canonical event frame: validate, compare, timestamp, write, publish.
+
+The heavy path is Arrow end to end: the frame becomes an Arrow table without copying its
+strings, is sorted once, compared with the previous release batch by batch, and written by
+pyarrow; the Parquet and CSV writers (each with its checksum) run in two threads, since both
+release the GIL. Nothing is visible under the output root until the final rename.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from conflictkit.builders.release import atomic, write
+from conflictkit.builders.release.changelog import ChangeCounts, counts_of, render_changelog
+from conflictkit.builders.release.checksums import (
+    FileDigest,
+    digest_file,
+    format_sha256sums,
+)
+from conflictkit.builders.release.compare import ID, Comparison, compare_tables
+from conflictkit.builders.release.layout import (
+    AUTO_PARTITION_ROWS,
+    CHANGELOG_MD,
+    CODEBOOK_MD,
+    DATAPACKAGE_JSON,
+    DELETIONS_CSV,
+    EVENTS_CSV,
+    PARTITION_MODES,
+    PROVENANCE_PARQUET,
+    SHA256SUMS,
+)
+from conflictkit.builders.release.metadata import (
+    DatasetMetadata,
+    ReleaseFacts,
+    datapackage_document,
+    dump_json,
+)
+from conflictkit.builders.release.previous import PreviousRelease, open_previous
+from conflictkit.builders.release.timestamps import (
+    assign_timestamps,
+    check_release_time,
+    iso_utc,
+    release_time,
+)
+from conflictkit.builders.release.versions import check_version, previous_version
+from conflictkit.errors import ConflictkitError, UsageError
+from conflictkit.schema.report import Report
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Progress = Callable[[str], None]
+
+
+class ReleaseRefused(ConflictkitError):
+    """The events are not valid: nothing was written. `report` says why, as validate does."""
+
+    def __init__(self, report: Report, message: str = "") -> None:
+        super().__init__(message or f"release refused: {report.summary_line()}")
+        self.report = report
+
+
+@dataclass
+class ReleaseResult:
+    """What a build published."""
+
+    version: str
+    path: Path
+    previous: str | None
+    released_at: int
+    rows: int
+    changes: ChangeCounts
+    candidates_left_out: int
+    layout: str
+    files: list[FileDigest]
+    report: Report
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "version": self.version,
+            "path": str(self.path),
+            "previous": self.previous,
+            "released_at": iso_utc(self.released_at),
+            "timestamp": self.released_at,
+            "events": self.rows,
+            "changes": self.changes.to_dict(),
+            "candidates_left_out": self.candidates_left_out,
+            "layout": self.layout,
+            "files": [{"path": f.path, "bytes": f.bytes, "sha256": f.sha256} for f in self.files],
+            "validation": self.report.summary(),
+            "warnings": self.warnings,
+        }
+
+
+def _noop(_: str) -> None:
+    pass
+
+
+def _guard(relative: str, action: Callable[[], list[str]]) -> list[str]:
+    """Run a writer, turning an OS failure into a message naming the file."""
+    try:
+        return action()
+    except OSError as exc:
+        raise ConflictkitError(f"writing {relative} failed: {atomic.describe_os_error(exc)}; "
+                               "nothing was published") from exc
+
+
+def _write_and_digest(stage: Path, relative: str,
+                      action: Callable[[], list[str]]) -> list[FileDigest]:
+    return [digest_file(stage, name) for name in _guard(relative, action)]
+
+
+def check_deleted_reuse(ids: pa.ChunkedArray | pa.Array, deletions: pa.Table,
+                        files: Any = None, lines: Any = None) -> Report:
+    """Errors for events whose ID a previous release deleted (IDs are never reused)."""
+    report = Report()
+    if deletions.num_rows == 0 or len(ids) == 0:
+        return report
+    # look the big side (events) up in the small one (deletions)
+    reused = pc.is_in(ids, value_set=deletions.column("event_id_cnty")).to_numpy(
+        zero_copy_only=False)
+    positions = np.flatnonzero(reused)
+    if not len(positions):
+        return report
+    import pandas as pd
+
+    values = pa.array(ids).take(pa.array(positions)).to_pylist() if isinstance(ids, pa.Array) \
+        else ids.take(pa.array(positions)).to_pylist()
+    frame = pd.DataFrame({
+        "record": positions, "event_id": values, "value": values,
+        "column": "event_id_cnty", "rule": "deleted_id_reused",
+        "message": "this ID was deleted in an earlier release and must not be reused; "
+                   "give the event a new ID (conflictkit ids assign)",
+    })
+    if files is not None:
+        frame["file"] = np.asarray(files, dtype=object)[positions]
+    if lines is not None:
+        frame["line"] = np.asarray(lines)[positions]
+    report.add(frame)
+    return report
+
+
+def _provenance_table(side: pd.DataFrame | None, ids: pa.ChunkedArray,
+                      order: np.ndarray | None) -> pa.Table:
+    """Side fields per event, keyed by event_id_cnty, in the events' order."""
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {ID: ids}
+    if side is not None:
+        for name in side.columns:
+            if name == ID:
+                continue
+            series = side[name]
+            if name == "line":
+                array = pa.array(series.to_numpy(dtype="float64", na_value=np.nan),
+                                 from_pandas=True).cast(pa.int64())
+            else:
+                array = pa.array(series.astype("str"), from_pandas=True).cast(pa.string())
+            columns[name] = array if order is None else array.take(pa.array(order))
+    return pa.table(columns)
+
+
+def _partitioned(mode: str, rows: int) -> bool:
+    if mode not in PARTITION_MODES:
+        raise UsageError(f"--partition must be one of {', '.join(PARTITION_MODES)}, got {mode!r}")
+    return mode == "year" or (mode == "auto" and rows > AUTO_PARTITION_ROWS)
+
+
+def validate_for_release(events: pd.DataFrame, side: pd.DataFrame | None) -> Report:
+    """The same single-table checks as `conflictkit validate`, with file and line attached."""
+    from conflictkit.schema.validate import validate_events
+
+    files = side["file"].to_numpy() if side is not None and "file" in side else None
+    lines = side["line"].to_numpy() if side is not None and "line" in side else None
+    return validate_events(events, files=files, lines=lines)
+
+
+def build_release(
+    events: pd.DataFrame,
+    side: pd.DataFrame | None = None,
+    *,
+    root: str | Path,
+    version: str,
+    timestamp: str | int | None = None,
+    partition: str = "auto",
+    metadata: DatasetMetadata | None = None,
+    candidates_left_out: int = 0,
+    report: Report | None = None,
+    validate: bool = True,
+    progress: Progress | None = None,
+) -> ReleaseResult:
+    """Publish `events` (a canonical frame; `side` its provenance, aligned by row) as
+    ``<root>/<version>/``.
+
+    `report` carries problems found while reading the events (merged into the validation
+    report); `validate=False` skips `validate_events` for callers that already ran it. Raises
+    ReleaseRefused (with the report) when the data is invalid, ConflictkitError for an existing
+    version, a broken previous release or a failed write (nothing is published then).
+    """
+    say = progress or _noop
+    root = Path(root)
+    check_version(version)
+    now = release_time(timestamp)
+    metadata = metadata or DatasetMetadata()
+    if side is not None and len(side) != len(events):
+        raise ValueError(f"side frame has {len(side)} rows for {len(events)} events")
+
+    say(f"validating {len(events)} events")
+    validation = validate_for_release(events, side) if validate else None
+    if report is None:
+        checked = validation or Report(records=len(events))
+    else:
+        checked = Report(report.records, report.problems.copy(), report.files)
+        if validation is not None:
+            checked.add(validation.problems)
+
+    say("converting to Arrow")
+    from conflictkit.schema.arrow import to_arrow_table
+
+    table = to_arrow_table(events)
+    files = side["file"].to_numpy() if side is not None and "file" in side else None
+    lines = side["line"].to_numpy() if side is not None and "line" in side else None
+
+    with atomic.release_lock(root), ThreadPoolExecutor(max_workers=2) as pool:
+        atomic.remove_stale_staging(root)
+        previous_name = previous_version(root, version)
+        previous: PreviousRelease | None = None
+        if previous_name is not None:
+            say(f"reading previous release {previous_name}")
+            previous = open_previous(root / previous_name, previous_name, pool)
+            reuse = check_deleted_reuse(table.column(ID), previous.deletions, files, lines)
+            if not reuse.ok:
+                checked.add(reuse.problems)
+        if not checked.ok:
+            raise ReleaseRefused(checked)
+        if previous is not None:
+            check_release_time(now, previous.latest_timestamp, previous_name)
+
+        partitioned = _partitioned(partition, table.num_rows)
+        say("sorting")
+        order = write.sort_order(table, partitioned)
+        table = write.take_rows(table, order)
+
+        say("comparing with the previous release" if previous else "first release")
+        if previous is not None:
+            comparison = compare_tables(table, previous.batches(), old_ids=previous.ids)
+            previous.wait_checked()
+        else:
+            comparison = compare_tables(table, [], old_ids=pa.array([], pa.string()))
+        stamps = assign_timestamps(comparison, now)
+        position = table.schema.get_field_index("timestamp")
+        table = table.set_column(position, table.schema.field(position),
+                                 pa.array(stamps, pa.int64()))
+        deletions = write.deletions_table(
+            previous.deletions if previous else None,
+            comparison.deleted.column(ID), now)
+        provenance = _provenance_table(side, table.column(ID), order)
+
+        say("writing")
+        with atomic.staging_directory(root, version) as stage:
+            digests = _write_all(stage, pool, table, partitioned, deletions, provenance,
+                                 comparison, metadata, version, previous_name, now,
+                                 candidates_left_out)
+            say("publishing")
+            final = root / version
+            atomic.publish(stage, final, [d.path for d in digests] + [SHA256SUMS])
+
+    return ReleaseResult(
+        version=version, path=final, previous=previous_name, released_at=now,
+        rows=table.num_rows, changes=counts_of(comparison),
+        candidates_left_out=candidates_left_out,
+        layout="year" if partitioned else "single", files=digests, report=checked,
+        warnings=[] if metadata.licenses else
+        ["no licence in conflictkit.toml: datapackage.json lists none"],
+    )
+
+
+def _write_all(stage: Path, pool: ThreadPoolExecutor, table: pa.Table, partitioned: bool,
+               deletions: pa.Table, provenance: pa.Table, comparison: Comparison,
+               metadata: DatasetMetadata, version: str, previous: str | None, now: int,
+               candidates_left_out: int) -> list[FileDigest]:
+    """Write every file into `stage`; returns their digests (SHA256SUMS written last)."""
+    from conflictkit.schema.codebook import codebook_markdown
+
+    parquet_job = pool.submit(_write_and_digest, stage, "events Parquet",
+                              lambda: write.write_events_parquet(stage, table, partitioned))
+    csv_job = pool.submit(_write_and_digest, stage, EVENTS_CSV,
+                          lambda: write.write_events_csv(stage, table))
+    small: list[FileDigest] = []
+    try:
+        small += _write_and_digest(stage, DELETIONS_CSV,
+                                   lambda: write.write_deletions(stage, deletions))
+        small += _write_and_digest(stage, PROVENANCE_PARQUET,
+                                   lambda: write.write_provenance(stage, provenance))
+        changelog = render_changelog(
+            name=metadata.title or metadata.name, version=version, previous=previous,
+            released_at=now, events=table, comparison=comparison,
+            candidates_left_out=candidates_left_out)
+        small += _write_and_digest(stage, CHANGELOG_MD,
+                                   lambda: write.write_text(stage, CHANGELOG_MD, changelog))
+        small += _write_and_digest(
+            stage, CODEBOOK_MD, lambda: write.write_text(stage, CODEBOOK_MD, codebook_markdown()))
+    finally:
+        # never leave a writer thread running into a directory that is about to be removed
+        wait([parquet_job, csv_job])
+    parquet_done = parquet_job.result()
+    csv_done = csv_job.result()
+    digests = {d.path: d for d in [*parquet_done, *csv_done, *small]}
+
+    event_parts = [(d.path, _year_of_path(d.path)) for d in parquet_done]
+    counts = _rows_per_part(table, partitioned)
+    facts = ReleaseFacts(
+        version=version, released_at=now, previous=previous,
+        event_files=[(path, year, counts[year]) for path, year in event_parts],
+        csv_rows=table.num_rows, deletion_rows=deletions.num_rows,
+        provenance_columns=[(f.name, str(f.type)) for f in provenance.schema],
+        provenance_rows=provenance.num_rows, changes=counts_of(comparison).to_dict(),
+        candidates_left_out=candidates_left_out, digests=digests,
+        text_files=[CHANGELOG_MD, CODEBOOK_MD],
+    )
+    document = dump_json(datapackage_document(metadata, facts))
+    digests_list = [*digests.values()]
+    digests_list += _write_and_digest(stage, DATAPACKAGE_JSON,
+                                      lambda: write.write_text(stage, DATAPACKAGE_JSON, document))
+    _guard(SHA256SUMS, lambda: write.write_text(stage, SHA256SUMS,
+                                                format_sha256sums(digests_list)))
+    return sorted(digests_list, key=lambda d: d.path)
+
+
+def _year_of_path(path: str) -> int | None:
+    for part in path.split("/"):
+        key, _, value = part.partition("=")
+        if key == "year" and value.isdigit():
+            return int(value)
+    return None
+
+
+def _rows_per_part(table: pa.Table, partitioned: bool) -> dict[int | None, int]:
+    if not partitioned:
+        return {None: table.num_rows}
+    return {year: length for year, _, length in write.year_runs(table)}

@@ -1,0 +1,211 @@
+"""Compare two versions of the event table by ID: added, deleted, modified and what changed.
+
+Used by `release` (which events keep their timestamp) and `diff`. "Modified" means any ACLED
+column other than ``timestamp`` differs (a blank on both sides is equal). Everything is
+column-wise Arrow compute: the old table is streamed batch by batch (a 3M-event release is
+never held twice in memory), each batch is aligned with the new rows by an ID lookup
+(`pyarrow.compute.index_in`, one hash table built once) and compared a column at a time, which
+gives the changed fields of every modification for free and has no hash collisions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from conflictkit.schema.columns import COLUMN_NAMES
+
+ID = "event_id_cnty"
+# the columns a change is judged on: every ACLED column but the one a release recomputes
+COMPARED_COLUMNS: tuple[str, ...] = tuple(c for c in COLUMN_NAMES if c != "timestamp")
+# what is kept of a deleted event (enough for the changelog's counts)
+DELETED_COLUMNS: tuple[str, ...] = (ID, "country", "event_type", "event_date", "timestamp")
+
+
+@dataclass
+class Comparison:
+    """The outcome of comparing a new table (rows in its own order) with an old one.
+
+    Arrays are indexed by the new table's rows unless named otherwise.
+    """
+
+    new_rows: int
+    old_rows: int
+    # position of each new row's ID in the old table, -1 for added events
+    old_position: np.ndarray
+    # new-row positions of modified events (ascending) and, per compared column, which of them
+    # changed that column (aligned with `modified`)
+    modified: np.ndarray
+    changed_columns: dict[str, np.ndarray]
+    # the old timestamp of every new row (0 where the event is new)
+    old_timestamp: np.ndarray
+    # deleted events: the rows of the old table whose ID is gone (DELETED_COLUMNS)
+    deleted: pa.Table
+    # old values of the modified events, aligned with `modified` (only when asked for)
+    old_modified: pa.Table | None = None
+    columns: tuple[str, ...] = field(default=COMPARED_COLUMNS)
+
+    @property
+    def added(self) -> np.ndarray:
+        """New-row positions of events whose ID the old table did not have."""
+        return np.flatnonzero(self.old_position < 0)
+
+    @property
+    def unchanged_count(self) -> int:
+        return self.new_rows - len(self.added) - len(self.modified)
+
+    def changed_field_names(self) -> list[list[str]]:
+        """For each modified event (aligned with `modified`), the names of its changed columns."""
+        names: list[list[str]] = [[] for _ in range(len(self.modified))]
+        for column in self.columns:
+            for i in np.flatnonzero(self.changed_columns[column]):
+                names[i].append(column)
+        return names
+
+    def field_change_counts(self) -> dict[str, int]:
+        """How many modified events changed each column (columns with no change left out)."""
+        counts = {c: int(self.changed_columns[c].sum()) for c in self.columns}
+        return {c: n for c, n in counts.items() if n}
+
+
+def _differs(a: pa.Array | pa.ChunkedArray, b: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Element-wise "a and b differ", a null equal only to a null."""
+    equal = pc.fill_null(pc.equal(a, b), False)
+    both_null = pc.and_(pc.is_null(a), pc.is_null(b))
+    same = pc.or_(equal, both_null)
+    return np.asarray(pc.invert(same).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _as_single_chunks(table: pa.Table) -> pa.Table:
+    """One chunk per column, so takes and lookups do not resolve chunks per element."""
+    return table.combine_chunks() if any(c.num_chunks > 1 for c in table.columns) else table
+
+
+def compare_tables(
+    new: pa.Table,
+    old_batches: Iterable[pa.RecordBatch] | pa.Table,
+    *,
+    old_ids: pa.Array | pa.ChunkedArray,
+    keep_old_modified: bool = False,
+) -> Comparison:
+    """Compare `new` with an old table given as batches in the order of `old_ids`.
+
+    `old_ids` is the old table's event_id_cnty column (read once, cheaply); the batches carry
+    the full rows, in the same order, and are consumed one at a time. IDs must be unique on
+    each side (validation guarantees it for a release).
+    """
+    new = _as_single_chunks(new)
+    columns = tuple(c for c in COMPARED_COLUMNS if c in new.column_names)
+    new_ids = new.column(ID)
+    old_ids = old_ids.combine_chunks() if isinstance(old_ids, pa.ChunkedArray) else old_ids
+    old_rows = len(old_ids)
+
+    # where each old ID sits among the new rows (-1: deleted); the inverse gives new -> old
+    found = pc.fill_null(pc.index_in(old_ids, value_set=new_ids), -1)
+    new_position = found.to_numpy(zero_copy_only=False).astype(np.int64)
+    old_position = np.full(new.num_rows, -1, dtype=np.int64)
+    kept = new_position >= 0
+    old_position[new_position[kept]] = np.flatnonzero(kept)
+
+    changed_old = {c: np.zeros(old_rows, dtype=bool) for c in columns}
+    old_timestamp_by_old = np.zeros(old_rows, dtype=np.int64)
+    deleted_parts: list[pa.Table] = []
+    old_modified_parts: list[pa.Table] = []
+
+    offset = 0
+    for batch in _batches(old_batches):
+        length = batch.num_rows
+        where = new_position[offset:offset + length]
+        present = where >= 0
+        if "timestamp" in batch.schema.names:
+            stamps = batch.column("timestamp").to_numpy(zero_copy_only=False)
+            old_timestamp_by_old[offset:offset + length] = np.nan_to_num(stamps, nan=0)
+        if not present.all():
+            gone = pa.array(~present)
+            deleted_parts.append(
+                pa.Table.from_batches([batch]).filter(gone)
+                .select([c for c in DELETED_COLUMNS if c in batch.schema.names])
+            )
+        if present.any():
+            old_part = batch.filter(pa.array(present)) if not present.all() else batch
+            new_part = new.take(pa.array(where[present]))
+            row_changed = np.zeros(old_part.num_rows, dtype=bool)
+            present_idx = np.flatnonzero(present) + offset
+            for column in columns:
+                if column not in batch.schema.names:
+                    diff = np.ones(old_part.num_rows, dtype=bool)
+                else:
+                    diff = _differs(new_part.column(column), old_part.column(column))
+                changed_old[column][present_idx] = diff
+                row_changed |= diff
+            if keep_old_modified and row_changed.any():
+                old_modified_parts.append(
+                    pa.Table.from_batches([old_part]).filter(pa.array(row_changed))
+                )
+        offset += length
+    if offset != old_rows:
+        raise ValueError(f"old batches hold {offset} rows but {old_rows} old IDs were given")
+
+    any_changed_old = np.zeros(old_rows, dtype=bool)
+    for column in columns:
+        any_changed_old |= changed_old[column]
+    # modified events in new-row order, with their old positions
+    modified_mask_new = np.zeros(new.num_rows, dtype=bool)
+    modified_mask_new[new_position[any_changed_old]] = True
+    modified = np.flatnonzero(modified_mask_new)
+    modified_old = old_position[modified]
+    changed_columns = {c: changed_old[c][modified_old] for c in columns}
+
+    old_timestamp = np.zeros(new.num_rows, dtype=np.int64)
+    has_old = old_position >= 0
+    old_timestamp[has_old] = old_timestamp_by_old[old_position[has_old]]
+
+    old_modified = None
+    if keep_old_modified:
+        old_modified = _old_modified_in_new_order(old_modified_parts, any_changed_old,
+                                                  new_position, modified)
+
+    return Comparison(
+        new_rows=new.num_rows,
+        old_rows=old_rows,
+        old_position=old_position,
+        modified=modified,
+        changed_columns=changed_columns,
+        old_timestamp=old_timestamp,
+        deleted=_concat(deleted_parts),
+        old_modified=old_modified,
+        columns=columns,
+    )
+
+
+def _old_modified_in_new_order(parts: list[pa.Table], any_changed_old: np.ndarray,
+                               new_position: np.ndarray, modified: np.ndarray) -> pa.Table | None:
+    """The old rows of modified events (collected in old order), re-ordered like `modified`."""
+    if not parts:
+        return None
+    table = pa.concat_tables(parts)
+    # old order -> their new positions; sort those to match `modified` (ascending new position)
+    new_pos_of_parts = new_position[np.flatnonzero(any_changed_old)]
+    order = np.argsort(new_pos_of_parts, kind="stable")
+    assert np.array_equal(new_pos_of_parts[order], modified)
+    return table.take(pa.array(order))
+
+
+def _batches(source: Iterable[pa.RecordBatch] | pa.Table) -> Iterator[pa.RecordBatch]:
+    if isinstance(source, pa.Table):
+        yield from source.to_batches(max_chunksize=100_000)
+    else:
+        yield from source
+
+
+def _concat(parts: list[pa.Table]) -> pa.Table:
+    if not parts:
+        from conflictkit.schema.arrow import arrow_schema
+
+        schema = arrow_schema()
+        return pa.schema([schema.field(c) for c in DELETED_COLUMNS]).empty_table()
+    return pa.concat_tables(parts, promote_options="permissive")
