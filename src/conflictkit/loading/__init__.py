@@ -5,6 +5,9 @@
 submodule called `load` would replace the function `ck.load` with the module on first import.)
 """
 
+from conflictkit.loading.aggregate import aggregate
 from conflictkit.loading.read import load
+from conflictkit.loading.reshape import to_long, to_wide
+from conflictkit.loading.update import UpdateSummary, update
 
-__all__ = ["load"]
+__all__ = ["UpdateSummary", "aggregate", "load", "to_long", "to_wide", "update"]

@@ -1,0 +1,159 @@
+"""`update`: bring a local copy of the events up to date from a newer release, the way ACLED's
+R package (acledR's `acled_update`) does: drop deleted events, replace events the release holds
+with a newer timestamp, append events the copy does not have, and say what it did.
+
+Returns `(frame, UpdateSummary)` rather than tucking the summary into `df.attrs`: attrs do not
+survive most pandas operations, and a tuple makes the caller see the counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from conflictkit.errors import ConflictkitError, InputFileError, UsageError
+from conflictkit.schema.columns import COLUMNS_BY_NAME
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ID, TIMESTAMP = "event_id_cnty", "timestamp"
+
+
+@dataclass(frozen=True)
+class UpdateSummary:
+    """What `update` did, in events (rows of the local frame / of the release)."""
+
+    release: str
+    before: int  # rows in the local frame
+    after: int  # rows in the result
+    added: int  # in the release, not in the local frame
+    replaced: int  # in both, the release's timestamp newer (or the local one missing)
+    deleted: int  # local rows whose ID the release lists as deleted
+    unchanged: int  # in both, the local copy already current
+    not_in_release: int  # local rows the release neither has nor deletes (kept as they are)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        return (f"{self.release}: {self.added} added, {self.replaced} replaced, "
+                f"{self.deleted} deleted, {self.unchanged} unchanged, "
+                f"{self.not_in_release} not in the release; {self.before} -> {self.after} events")
+
+
+def _read_deletions(source: Any) -> pd.Index:
+    """Deleted IDs from a deletions.csv path, a frame with event_id_cnty, or an iterable of IDs."""
+    import pandas as pd
+
+    if source is None:
+        return pd.Index([], dtype="str")
+    if isinstance(source, str | Path):
+        path = Path(source)
+        if not path.is_file():
+            raise UsageError(f"{path}: no such deletions file")
+        try:
+            frame = pd.read_csv(path, usecols=[ID], keep_default_na=False, na_values=[""])
+        except ValueError as exc:
+            raise InputFileError(str(path), f"not a deletions table with an {ID} column: {exc}",
+                                 line=1) from exc
+        source = frame
+    if isinstance(source, pd.DataFrame):
+        if ID not in source.columns:
+            raise UsageError(f"deletions: the frame has no {ID} column")
+        source = source[ID]
+    if not isinstance(source, Iterable):
+        raise UsageError(f"deletions: expected a path, a frame or IDs, got {source!r}")
+    values = source if isinstance(source, pd.Series) else list(source)
+    return pd.Index(pd.Series(values, dtype="str").dropna().unique())
+
+
+def _check_frame(frame: pd.DataFrame, what: str) -> None:
+    for column in (ID, TIMESTAMP):
+        if column not in frame.columns:
+            raise UsageError(f"{what} has no {column!r} column; update matches events by "
+                             f"{ID} and compares {TIMESTAMP}")
+
+
+def update(
+    df: pd.DataFrame,
+    release: str | Path | pd.DataFrame,
+    *,
+    deletions: Any = None,
+    **filters: Any,
+) -> tuple[pd.DataFrame, UpdateSummary]:
+    """Return `(updated copy of df, UpdateSummary)`; `df` itself is not modified.
+
+    release: a release directory (its events and deletions.csv are read; `filters` such as
+    countries=, start=, event_types= are passed to `load` so a copy that holds one country is
+    updated with that country only), or a frame of newer events (then `deletions` may give the
+    deleted IDs: a deletions.csv path, a frame with event_id_cnty or a list of IDs).
+    Local rows keep their order, replaced rows in place; new events are appended in release
+    order. Columns are df's; ACLED columns get the load dtypes.
+    """
+    import pandas as pd
+
+    from conflictkit.loading.dtypes import as_typed
+    from conflictkit.loading.read import load
+
+    if not isinstance(df, pd.DataFrame):
+        raise UsageError(f"update: df must be a DataFrame, got {type(df).__name__}")
+    _check_frame(df, "the local frame")
+    acled_columns = [c for c in df.columns if c in COLUMNS_BY_NAME]
+    if isinstance(release, pd.DataFrame):
+        if filters:
+            raise UsageError("update: filters apply to a release directory, not to a frame")
+        newer = as_typed(release[[c for c in acled_columns if c in release.columns]])
+        label = "<frame>"
+    else:
+        from conflictkit.builders.release.layout import DELETIONS_CSV
+
+        newer = load(release, columns=acled_columns, **filters)
+        label = str(release)
+        if deletions is None and (Path(release) / DELETIONS_CSV).is_file():
+            deletions = Path(release) / DELETIONS_CSV
+    _check_frame(newer, "the release")
+    new_ids = pd.Index(newer[ID].astype("str"))
+    if new_ids.hasnans or not new_ids.is_unique:
+        dupes = new_ids[new_ids.duplicated()].unique()[:5].tolist()
+        raise ConflictkitError(f"{label}: {ID} is missing or repeated in the release "
+                               f"(e.g. {dupes}); cannot match events by ID")
+
+    local = as_typed(df).reset_index(drop=True)
+    deleted_ids = _read_deletions(deletions)
+    deleted_ids = deleted_ids[new_ids.get_indexer(deleted_ids) < 0]  # re-published: not deleted
+
+    local_ids = local[ID].astype("str")
+    position = new_ids.get_indexer(local_ids)  # row of each local event in the release, or -1
+    in_release = position >= 0
+    is_deleted = local_ids.isin(deleted_ids).to_numpy(dtype=bool)  # big.isin(small)
+    new_stamp = newer[TIMESTAMP].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    local_stamp = local[TIMESTAMP].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    matched_stamp = np.where(in_release, new_stamp[np.maximum(position, 0)], np.nan)
+    replace = in_release & (np.isnan(local_stamp) | (matched_stamp > local_stamp))
+
+    seen = np.zeros(len(newer), dtype=bool)
+    seen[position[in_release]] = True
+    added = np.flatnonzero(~seen)
+
+    offset = len(local)
+    source_row = np.where(replace, offset + position, np.arange(offset))
+    order = np.concatenate([source_row[~is_deleted], offset + added])
+    combined = pd.concat([local, newer], ignore_index=True)
+    result = combined.take(order).reset_index(drop=True)[list(local.columns)]
+
+    summary = UpdateSummary(
+        release=label,
+        before=len(local),
+        after=len(result),
+        added=len(added),
+        replaced=int(replace.sum()),
+        deleted=int(is_deleted.sum()),
+        unchanged=int((in_release & ~replace).sum()),
+        not_in_release=int((~in_release & ~is_deleted).sum()),
+    )
+    return result, summary
