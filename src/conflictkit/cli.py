@@ -261,10 +261,103 @@ def validate_command(
     raise typer.Exit(EXIT_OK if batch.report.ok else EXIT_INVALID)
 
 
+# ---- event IDs and scaffolding (part B2): `ids assign`, `init` ----------------------------------
+
+ids_app = typer.Typer(help="Event IDs (event_id_cnty): assign them to new events.",
+                      no_args_is_help=True)
+app.add_typer(ids_app, name="ids")
+
+
+@ids_app.command("assign")
+def ids_assign_command(
+    dataset: Annotated[
+        Path, typer.Argument(help="The dataset repository (the folder holding events/).",
+                             show_default=False),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the IDs that would be assigned; write nothing."),
+    ] = False,
+    release: Annotated[
+        Path | None,
+        typer.Option("--release", help="Release directory whose IDs (and deleted IDs) must not be "
+                     "reused; default: the latest under DATASET/releases/."),
+    ] = None,
+    fmt: FormatOption = ReportFormat.text,
+    quiet: QuietOption = False,
+) -> None:
+    """Give every event without event_id_cnty the next free number for its country's prefix.
+
+    Numbers never reuse one seen in the dataset's files, its imports/ or its latest release
+    (events and deletions.csv). IDs are written into the files in place: comments, key order,
+    quoting and formatting are kept, each file is replaced atomically. Events with a missing or
+    unknown country are reported and left without an ID (exit 1).
+    """
+    from conflictkit.builders.ids import assign_ids
+
+    result = assign_ids(dataset, release=release, dry_run=dry_run)
+    if fmt == ReportFormat.json:
+        emit_json(result.to_dict())
+    else:
+        verb = "would assign" if dry_run else "assigned"
+        if not quiet:
+            for a in result.assignments:
+                err(f"{a.file}:{a.line}  {a.event_id}  ({a.country})")
+        problems = result.report.problems
+        for row in problems.to_dict(orient="records"):
+            where = row["file"] + (f":{row['line']}" if row["line"] else "")
+            value = f" (value: {row['value']!r})" if row["value"] else ""
+            err(f"{where}  {row['severity']} {row['rule']}: {row['message']}{value}")
+        summary = result.to_dict()["summary"]
+        ranges = ", ".join(f"{p}{lo}" + (f"-{p}{hi}" if hi != lo else "")
+                           for p, (lo, hi) in sorted(result.ranges.items()))
+        err(f"{summary['events']} events in {summary['files']} files: {verb} "
+            f"{summary['assigned']} IDs" + (f" ({ranges})" if ranges else "")
+            + f" in {summary['files_changed']} files, {summary['had_id']} already had one, "
+            f"{summary['unnumbered']} left without an ID"
+            + (f"; release checked: {result.release}" if result.release else ""))
+    raise typer.Exit(EXIT_OK if result.report.ok else EXIT_INVALID)
+
+
+@app.command("init")
+def init_command(
+    directory: Annotated[
+        Path, typer.Argument(help="Folder to create the dataset repository in (new or empty).",
+                             show_default=False),
+    ],
+    name: Annotated[
+        str | None,
+        typer.Option("--name", help="Machine name of the dataset (lower case, digits, . _ -); "
+                     "default: from the folder name."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Allow a non-empty folder; existing files are kept."),
+    ] = False,
+    fmt: FormatOption = ReportFormat.text,
+) -> None:
+    """Scaffold a dataset repository: conflictkit.toml, events/ (with an example), reference/,
+    articles/, CONTRIBUTING.md, a GitHub workflow that validates pull requests, and a pre-commit
+    configuration.
+    """
+    from conflictkit.builders.scaffold import init_dataset
+
+    result = init_dataset(directory, name=name, force=force)
+    if fmt == ReportFormat.json:
+        emit_json(result.to_dict())
+        return
+    for path in result.created:
+        err(f"  created {(directory / path).as_posix()}")
+    for path in result.skipped:
+        err(f"  kept    {(directory / path).as_posix()} (already there)")
+    err(f"dataset {result.name!r} ready in {directory}. Next: edit events/, then "
+        f"`conflictkit validate {directory / 'events'}` and `conflictkit ids assign {directory}`.")
+
+
 def main() -> None:
     """Console entry point: run the app, turning known errors into messages and exit codes."""
     try:
-        app(standalone_mode=False)
+        # with standalone_mode=False click returns (not raises) a command's typer.Exit code
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except UsageError as exc:
