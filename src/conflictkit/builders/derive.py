@@ -56,7 +56,7 @@ def derive_columns(
     ``actors``/``gazetteer`` default to the package's reference data (loaded only when a row
     needs them). ``files``/``lines`` (aligned with rows) are copied into the problem rows.
     """
-    out = df.copy()
+    out = df.reset_index(drop=True).copy()
     ids = out["event_id_cnty"]
     ctx = {"event_ids": ids, "files": files, "lines": lines}
     parts: list[pd.DataFrame | None] = []
@@ -179,44 +179,40 @@ def _fill_places(out: pd.DataFrame, gazetteer: Any | None,
         from conflictkit.reference.gazetteer import Gazetteer
 
         gazetteer = Gazetteer.load()
-    keys = out.loc[need, ["country", "location", "admin1"]].astype(object)
-    keys = keys.where(keys.notna(), None)
-    unique = keys.drop_duplicates()
-    found: dict[tuple, dict[str, Any]] = {}
-    failed: dict[tuple, tuple[str, str]] = {}
-    for country, location, admin1 in unique.itertuples(index=False, name=None):
-        key = (country, location, admin1)
-        result = _resolve_place(gazetteer, country, location, admin1)
+    sub = out.loc[need, ["country", "location", "admin1"]]
+    # one text key per row; lookups run once per distinct key
+    keys = (sub["country"] + "\x1f" + sub["location"] + "\x1f"
+            + sub["admin1"].fillna("")).astype("str")
+    found: dict[str, dict[str, Any]] = {}
+    failed: dict[str, tuple[str, str]] = {}
+    for key in pd.unique(keys):
+        country, location, admin1 = key.split("\x1f")
+        result = _resolve_place(gazetteer, country, location, admin1 or None)
         if isinstance(result, dict):
             found[key] = result
         else:
             failed[key] = result
-    key_index = pd.MultiIndex.from_frame(keys)
     parts: list[pd.DataFrame | None] = []
     if found:
-        table = pd.DataFrame.from_dict(found, orient="index")
-        table.index = pd.MultiIndex.from_tuples(table.index)
-        rows = table.reindex(key_index)
-        rows.index = keys.index
-        ok = rows["latitude"].notna()
-        target = rows.index[ok.to_numpy()]
-        for column, dtype in (("latitude", "Float64"), ("longitude", "Float64")):
-            out.loc[target, column] = rows.loc[target, column].astype(dtype)
-        for column in ("admin1", "admin2"):
-            fill = target[out.loc[target, column].isna().to_numpy()]
-            out.loc[fill, column] = rows.loc[fill, column].astype("str")
-        fill = target[out.loc[target, "geo_precision"].isna().to_numpy()]
-        out.loc[fill, "geo_precision"] = rows.loc[fill, "geo_precision"].astype("Int8")
+        hit = keys[keys.isin(list(found))]
+        target = hit.index
+        dtypes = {"latitude": "Float64", "longitude": "Float64", "admin1": "str",
+                  "admin2": "str", "geo_precision": "Int8"}
+        for column, dtype in dtypes.items():
+            values = hit.map({k: v[column] for k, v in found.items()}).astype(dtype)
+            if column in ("latitude", "longitude"):
+                out.loc[target, column] = values
+            else:  # fill only what the contributor left blank
+                blank = out.loc[target, column].isna()
+                out.loc[target[blank.to_numpy()], column] = values[blank.to_numpy()]
     for rule in ("unknown_place", "ambiguous_place"):
         bad = {k: v[1] for k, v in failed.items() if v[0] == rule}
         if not bad:
             continue
-        messages = pd.Series([bad.get(k) for k in keys.itertuples(index=False, name=None)],
-                             index=keys.index, dtype="str")
-        mask = pd.Series(False, index=out.index)
-        mask.loc[keys.index] = messages.notna().to_numpy()
-        parts.append(problem_rows(mask.to_numpy(), column="location", rule=rule,
-                                  values=out["location"], message=messages.dropna(), **ctx))
+        failing = keys[keys.isin(list(bad))]
+        mask = out.index.isin(failing.index)
+        parts.append(problem_rows(mask, column="location", rule=rule, values=out["location"],
+                                  message=failing.map(bad).astype("str"), **ctx))
     return parts
 
 
