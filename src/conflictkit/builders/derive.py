@@ -226,14 +226,17 @@ def _resolve_place(gazetteer: Any, country: str, location: str,
         return {"latitude": float(place.latitude), "longitude": float(place.longitude),
                 "admin1": place.admin1, "admin2": place.admin2, "geo_precision": 1}
     if not places:
-        regions = set(gazetteer.admin1_names(country) or ())
-        if admin1 is None and location in regions:
-            lat, lon = gazetteer.admin1_centroid(country, location)
-            return {"latitude": float(lat), "longitude": float(lon), "admin1": location,
+        spelt = _admin1_spelling(gazetteer, country, location)
+        if spelt is not None and (admin1 is None or admin1 == spelt):
+            lat, lon = gazetteer.admin1_centroid(country, spelt)
+            return {"latitude": float(lat), "longitude": float(lon), "admin1": spelt,
                     "admin2": None, "geo_precision": 3}
+        close = gazetteer.suggest(country, location) if hasattr(gazetteer, "suggest") else []
+        hint = f" (closest: {', '.join(close)})" if close else ""
         return ("unknown_place",
-                f"cannot fill coordinates: no place {where} in the gazetteer; give latitude and "
-                "longitude (and admin1/admin2), or add the place to reference/places.csv")
+                f"cannot fill coordinates: no place {where} in the gazetteer{hint}; give "
+                "latitude and longitude (and admin1/admin2), or add the place to "
+                "reference/places.csv")
     listed = "; ".join(f"{p.name} ({p.admin1 or '?'}/{p.admin2 or '?'}, "
                        f"{float(p.latitude):.4f}, {float(p.longitude):.4f})"
                        for p in places[:_MAX_CANDIDATES])
@@ -241,3 +244,10 @@ def _resolve_place(gazetteer: Any, country: str, location: str,
     return ("ambiguous_place",
             f"cannot fill coordinates: {len(places)} places match {where}: {listed}{more}; "
             "give admin1 to choose, or latitude and longitude")
+
+
+def _admin1_spelling(gazetteer: Any, country: str, name: str) -> str | None:
+    """The first-level region a location names, in ACLED's spelling, or None."""
+    if hasattr(gazetteer, "resolve_admin1"):
+        return gazetteer.resolve_admin1(country, name)
+    return name if name in set(gazetteer.admin1_names(country) or ()) else None
