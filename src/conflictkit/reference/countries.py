@@ -11,7 +11,8 @@ Public API
   country (ACLED's spelling), region, region_id (Int16), iso (ISO 3166-1 numeric, Int16; Kosovo 0),
   iso2, iso3, prefix (ACLED's event-ID prefix, unique: "NIG" Nigeria, "DRC", "BFO", ... ISO3
   otherwise), start_year (Int16), aliases ("; "-joined other names).
-- `normalize_name(text) -> str`: the matching key (case-, accent- and punctuation-insensitive).
+- `normalize_name(text) -> str`: the matching key (case-, accent- and punctuation-insensitive);
+  `normalize_names(series)` is the vectorised form (identical keys, NA stays NA).
 - `resolve_country(name) -> str | None`: ACLED's name for any known spelling, or None.
 - `resolve_countries(series) -> Series[str]`: the same over a column (NA where unknown); looks up
   each distinct value once, so it is cheap on millions of rows.
@@ -46,6 +47,26 @@ def normalize_name(text: str) -> str:
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     folded = stripped.casefold().replace("&", " and ")
     return _NON_ALNUM.sub(" ", folded).strip()
+
+
+def normalize_names(names: pd.Series) -> pd.Series:
+    """Vectorised `normalize_name`: pandas string methods for ASCII values, Python for the rest."""
+    import pandas as pd
+
+    values = pd.Series(names, copy=False).astype("str")
+    ascii_mask = values.str.isascii().fillna(False).astype(bool)
+    fast = (
+        values[ascii_mask]
+        .str.lower()  # casefold == lower for ASCII
+        .str.replace("&", " and ", regex=False)
+        .str.replace(r"[^0-9a-z]+", " ", regex=True)
+        .str.strip()
+    )
+    slow = values[~ascii_mask & values.notna()].map(normalize_name)
+    out = pd.Series(pd.NA, index=values.index, dtype="str", name=values.name)
+    out[fast.index] = fast
+    out[slow.index] = slow
+    return out
 
 
 def _data_path(name: str):
