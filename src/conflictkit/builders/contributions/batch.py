@@ -57,11 +57,12 @@ class Batch:
 
     def valid_mask(self) -> pd.Series:
         """True for rows without any error."""
+        import numpy as np
         import pandas as pd
 
         errors = self.report.errors
-        bad = set(errors.loc[errors["record"] >= 0, "record"])
-        return pd.Series([i not in bad for i in range(len(self.events))], dtype=bool)
+        bad = errors.loc[errors["record"] >= 0, "record"].to_numpy()
+        return pd.Series(~np.isin(np.arange(len(self.events)), bad), dtype=bool)
 
 
 # ---------------------------------------------------------------------------------------------

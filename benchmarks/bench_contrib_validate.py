@@ -1,0 +1,190 @@
+"""Benchmark: `conflictkit validate` as CI runs it (issue 3, speed).
+
+1. A 1,000-event contribution against a 3M-event release: whole process wall time and peak RSS
+   of `conflictkit validate contrib --release REL --format json` (targets: <= 1.5 s, <= 300 MiB).
+   Measured side by side with its floor, a process that only imports pandas + pyarrow and reads
+   the release's ID column, and with the lookup done the wrong way round (contribution IDs
+   looked up in the 3M-ID set, `small.isin(big)`) in-process.
+2. 100k YAML events (100 files of 1,000): records/s of the whole validate process, and of the
+   reader alone beside PyYAML's own `yaml.load(CSafeLoader)` of the same files (the floor any
+   YAML reader pays; ours adds lines, key checks and safety).
+
+The release is a real 31-column events.parquet from benchmarks/generate.py (cached in --cache),
+or IDs only with --ids-only. Run: python benchmarks/bench_contrib_validate.py [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+EXE = Path(sys.executable).with_name("conflictkit")
+DROPPED = ("year", "disorder_type", "interaction", "civilian_targeting", "iso", "region",
+           "timestamp")  # derived columns a contributor leaves out (inter1/2 kept: synthetic
+#                          actors are not in the registry)
+
+
+def timed_run(cmd: list[str]) -> tuple[float, float, int]:
+    """(wall seconds, peak RSS MiB, exit code) of one process, via /usr/bin/time -v."""
+    start = time.perf_counter()
+    proc = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+    rss = int(match.group(1)) / 1024 if match else float("nan")
+    return wall, rss, proc.returncode
+
+
+def make_release(path: Path, n: int, ids_only: bool) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path.mkdir(parents=True, exist_ok=True)
+    target = path / "events.parquet"
+    if target.exists():
+        return
+    t0 = time.perf_counter()
+    if ids_only:
+        ids = pa.array([f"NIG{i}" for i in range(1, n + 1)])
+        pq.write_table(pa.table({"event_id_cnty": ids}), target)
+    else:
+        from generate import generate_events
+
+        from conflictkit.schema.arrow import to_arrow_table
+
+        df = generate_events(n, seed=1)
+        pq.write_table(to_arrow_table(df), target, compression="zstd", row_group_size=100_000)
+    print(f"  wrote {target} ({target.stat().st_size / 2**20:.0f} MiB) in "
+          f"{time.perf_counter() - t0:.1f} s", file=sys.stderr)
+
+
+def make_contribution(folder: Path, n: int, files: int, seed: int) -> None:
+    """n events as YAML, `files` files, derived columns left out, IDs beyond the release's."""
+    import yaml
+    from generate import generate_events
+
+    df = generate_events(n, seed=seed).drop(columns=list(DROPPED))
+    df["event_id_cnty"] = df["event_id_cnty"].str.replace(r"[0-9]+$", "", regex=True) + [
+        str(90_000_000 + seed * n + i) for i in range(n)]
+    df["event_date"] = df["event_date"].dt.strftime("%Y-%m-%d")
+    folder.mkdir(parents=True, exist_ok=True)
+    per_file = -(-n // files)
+    records = [{k: v for k, v in r.items() if v is not None and v == v}
+               for r in df.astype(object).where(df.notna(), None).to_dict(orient="records")]
+    for f in range(files):
+        chunk = records[f * per_file:(f + 1) * per_file]
+        if chunk:
+            text = yaml.dump(chunk, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+                             allow_unicode=True, sort_keys=False, width=1000)
+            (folder / f"events_{f:03d}.yaml").write_text(text, encoding="utf-8")
+
+
+def floor_cmd(release: Path) -> list[str]:
+    code = ("import pandas, pyarrow.parquet as pq; "
+            f"pq.read_table({str(release / 'events.parquet')!r}, columns=['event_id_cnty'])")
+    return [sys.executable, "-c", code]
+
+
+def wrong_way_round(release: Path, contrib_ids: list[str]) -> tuple[float, float]:
+    """In-process seconds of big.isin(small) (ours) vs small.isin(big) (the trap)."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    big = pq.read_table(release / "events.parquet", columns=["event_id_cnty"]).column(0)
+    big_s = pd.Series(big.to_pandas(), dtype="str")
+    small = pd.Series(contrib_ids, dtype="str")
+    t0 = time.perf_counter()
+    big_s.isin(small)
+    ours = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    small.isin(big_s)
+    trap = time.perf_counter() - t0
+    return ours, trap
+
+
+def reader_rates(folder: Path) -> tuple[float, float, int]:
+    """(our reader s, yaml.load CSafeLoader s, records) over every file in folder."""
+    import yaml
+
+    from conflictkit.builders.contributions import read_file
+
+    paths = sorted(folder.glob("*.yaml"))
+    t0 = time.perf_counter()
+    n = sum(len(read_file(p).records) for p in paths)
+    ours = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for p in paths:
+        yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    floor = time.perf_counter() - t0
+    return ours, floor, n
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--release-rows", type=int, default=3_000_000)
+    parser.add_argument("--contrib", type=int, default=1_000)
+    parser.add_argument("--yaml-events", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--ids-only", action="store_true")
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "ck-bench")
+    args = parser.parse_args(argv)
+
+    kind = "ids" if args.ids_only else "full"
+    release = args.cache / f"release-{kind}-{args.release_rows}"
+    make_release(release, args.release_rows, args.ids_only)
+    work = Path(tempfile.mkdtemp(prefix="ck-contrib-"))
+    contrib = work / "contrib"
+    make_contribution(contrib, args.contrib, files=10, seed=7)
+
+    cmd = [str(EXE), "validate", str(contrib), "--release", str(release), "--format", "json"]
+    check = subprocess.run(cmd, capture_output=True, text=True)
+    summary = json.loads(check.stdout)["summary"] if check.stdout else {}
+    print(f"contribution check: exit {check.returncode}, {summary}")
+    cli, floor = [], []
+    for _ in range(args.runs):
+        cli.append(timed_run(cmd))
+        floor.append(timed_run(floor_cmd(release)))
+    cli_wall = statistics.median(w for w, _, _ in cli)
+    cli_rss = max(r for _, r, _ in cli)
+    floor_wall = statistics.median(w for w, _, _ in floor)
+    floor_rss = max(r for _, r, _ in floor)
+    ids = [f"NIG{i}" for i in range(90_000_000, 90_000_000 + args.contrib)]
+    ours, trap = wrong_way_round(release, ids)
+    print(f"\n1) validate {args.contrib} events vs a {args.release_rows:,}-event release "
+          f"({kind} events.parquet), median of {args.runs}:")
+    print(f"   conflictkit validate     {cli_wall:6.2f} s  peak {cli_rss:6.0f} MiB   "
+          f"(targets 1.5 s, 300 MiB: {'met' if cli_wall <= 1.5 and cli_rss <= 300 else 'MISSED'})")
+    print(f"   floor (imports + ID col) {floor_wall:6.2f} s  peak {floor_rss:6.0f} MiB   "
+          f"ratio {cli_wall / floor_wall:.2f}x")
+    print(f"   ID lookup in-process: big.isin(small) {ours * 1000:.0f} ms vs small.isin(big) "
+          f"{trap * 1000:.0f} ms ({trap / max(ours, 1e-9):.0f}x)")
+
+    if args.yaml_events:
+        big = work / "yaml100k"
+        make_contribution(big, args.yaml_events, files=100, seed=11)
+        size = sum(p.stat().st_size for p in big.glob("*.yaml")) / 2**20
+        wall, rss, code = timed_run([str(EXE), "validate", str(big), "--format", "json"])
+        ours_s, floor_s, n = reader_rates(big)
+        print(f"\n2) {n:,} YAML events in 100 files ({size:.0f} MiB):")
+        print(f"   whole validate process   {wall:6.2f} s  {n / wall:9,.0f} records/s  peak "
+              f"{rss:.0f} MiB (exit {code})")
+        print(f"   our reader (C loader)    {ours_s:6.2f} s  {n / ours_s:9,.0f} records/s")
+        print(f"   yaml.load(CSafeLoader)   {floor_s:6.2f} s  {n / floor_s:9,.0f} records/s   "
+              f"reader/floor {ours_s / floor_s:.2f}x")
+    subprocess.run(["rm", "-rf", str(work)], check=False)
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    raise SystemExit(main())
