@@ -1,0 +1,311 @@
+"""Fast, cached column features of a canonical frame, shared by every rule of the fast engine.
+
+Rules never loop over rows: they ask this view for whole-column numpy arrays (null masks,
+vocabulary codes, integer values, byte-level text flags) that are computed once per column and
+reused by all rules that need them. Text columns are read through their Arrow buffers without a
+copy, which is what lets the full rule set run at millions of rows a second.
+
+Codes: `codes(name)` is the position of each value in the column's domain (see `domain`),
+-1 where the value is missing, -2 where it is present but not in the domain.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from conflictkit.schema import vocab
+from conflictkit.schema.columns import COLUMNS_BY_NAME
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+MISSING, UNKNOWN = -1, -2
+
+# Bytes that start a whitespace character (ASCII, or the lead byte of a Unicode space).
+_WS_ASCII = np.zeros(256, dtype=bool)
+_WS_ASCII[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20]] = True
+_FORMULA = np.zeros(256, dtype=bool)
+_FORMULA[[ord(c) for c in vocab.FORMULA_PREFIXES]] = True
+# Possible lead/last bytes of a multi-byte Unicode space (U+00A0, U+1680, U+2000-U+3000 ...):
+_WS_LEAD_MAYBE = np.zeros(256, dtype=bool)
+_WS_LEAD_MAYBE[[0xC2, 0xE1, 0xE2, 0xE3]] = True
+_WS_LAST_MAYBE = np.zeros(256, dtype=bool)
+_WS_LAST_MAYBE[0x80:0xB0] = True
+
+UNICODE_SPACE = r"[\s\pZ\x{FEFF}]"
+CONTROL_CHARS = r"[\x00-\x1f\x7f-\x9f]"
+LEADING_OR_TRAILING_SPACE = rf"^{UNICODE_SPACE}|{UNICODE_SPACE}$"
+
+
+def _country_table() -> pd.DataFrame:
+    from conflictkit.reference.countries import countries
+
+    return countries()
+
+
+def domain(name: str) -> tuple[Any, ...]:
+    """The values a column (or a virtual column such as "event_id_cnty:prefix") may hold."""
+    if name == "country":
+        return tuple(_country_table()["country"])
+    if name == "event_id_cnty:prefix":
+        return tuple(_country_table()["prefix"])
+    if name == "iso":
+        return tuple(sorted({int(v) for v in _country_table()["iso"].dropna()}))
+    if name.endswith(":present"):
+        return (False, True)
+    column = COLUMNS_BY_NAME[name]
+    if column.vocabulary is None:
+        raise KeyError(f"{name} has no closed domain")
+    return column.vocabulary
+
+
+class Frame:
+    """A read-only view over a canonical frame that computes column features once."""
+
+    def __init__(self, df: pd.DataFrame, *, today: np.datetime64) -> None:
+        self.df = df
+        self.n = len(df)
+        self.today = today
+        self._cache: dict[tuple[str, str], Any] = {}
+        self._locks: dict[tuple[str, str], threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    # -- caching (thread-safe: two rules needing the same feature compute it once) ----------
+
+    def _cached(self, kind: str, name: str, make: Callable[[], Any]) -> Any:
+        key = (kind, name)
+        if key in self._cache:
+            return self._cache[key]
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self._cache:
+                self._cache[key] = make()
+        return self._cache[key]
+
+    # -- raw access ---------------------------------------------------------------------------
+
+    def arrow(self, name: str) -> pa.ChunkedArray:
+        """A text column as Arrow (zero-copy for pandas' Arrow-backed `str`)."""
+        return self._cached("arrow", name, lambda: _to_arrow(self.df[name]))
+
+    def null(self, name: str) -> np.ndarray:
+        """True where the value is missing (for text, also where it is the empty string)."""
+        def make() -> np.ndarray:
+            if name.endswith(":present"):
+                return np.zeros(self.n, dtype=bool)
+            if COLUMNS_BY_NAME[name].kind == "string":
+                arr = self.arrow(name)
+                empty = pc.equal(pc.binary_length(arr), 0)
+                return _np_bool(pc.or_kleene(arr.is_null(), empty), null_as=True)
+            return self.df[name].isna().to_numpy(dtype=bool)
+        return self._cached("null", name, make)
+
+    def empty(self, name: str) -> np.ndarray:
+        """True where a text value is the empty string (a canonical frame uses NA instead)."""
+        def make() -> np.ndarray:
+            lengths = pc.binary_length(self.arrow(name))
+            return _np_bool(pc.equal(lengths, 0), null_as=False)
+        return self._cached("empty", name, make)
+
+    def present(self, name: str) -> np.ndarray:
+        return ~self.null(name)
+
+    def numbers(self, name: str) -> np.ndarray:
+        """A numeric column as float64 (NaN where missing)."""
+        def make() -> np.ndarray:
+            return self.df[name].to_numpy(dtype="float64", na_value=np.nan)
+        return self._cached("numbers", name, make)
+
+    def days(self, name: str = "event_date") -> np.ndarray:
+        """A date column as int64 days since 1970 (meaningless where null)."""
+        def make() -> np.ndarray:
+            values = self.df[name].to_numpy(dtype="datetime64[s]")
+            return values.astype("datetime64[D]").astype("int64")
+        return self._cached("days", name, make)
+
+    # -- vocabulary codes -----------------------------------------------------------------------
+
+    def codes(self, name: str) -> np.ndarray:
+        """Position of each value in `domain(name)`; MISSING (-1) or UNKNOWN (-2) otherwise."""
+        return self._cached("codes", name, lambda: self._make_codes(name))
+
+    def _make_codes(self, name: str) -> np.ndarray:
+        if name.endswith(":present"):
+            return self.present(name.split(":")[0]).astype(np.int64)
+        values = domain(name)
+        if name == "event_id_cnty:prefix":
+            arr = self.id_prefix()
+            null = self.null("event_id_cnty")
+        elif COLUMNS_BY_NAME[name].kind == "string":
+            arr = self.arrow(name)
+            null = self.null(name)
+        else:
+            numbers = self.numbers(name)
+            null = np.isnan(numbers)
+            sorted_values = np.asarray(values, dtype="float64")
+            pos = np.searchsorted(sorted_values, np.where(null, 0, numbers))
+            pos = np.minimum(pos, len(sorted_values) - 1)
+            out = np.where(sorted_values[pos] == numbers, pos, UNKNOWN)
+            return np.where(null, MISSING, out).astype(np.int64)
+        index = pc.index_in(arr, value_set=pa.array(values, type=pa.string()))
+        out = _np_int(index, fill=UNKNOWN)
+        out[null] = MISSING
+        return out
+
+    # -- event IDs ------------------------------------------------------------------------------
+
+    def id_prefix(self) -> pa.ChunkedArray:
+        """The letters before the number of each event_id_cnty (whole ID when it has no digits)."""
+        return self._cached("id", "prefix", lambda: pc.utf8_rtrim(self.arrow("event_id_cnty"),
+                                                                 characters="0123456789"))
+
+    # -- text safety ----------------------------------------------------------------------------
+
+    def text_flags(self, name: str) -> dict[str, np.ndarray]:
+        """Boolean masks: whitespace at either end, control characters, formula first char."""
+        return self._cached("text", name, lambda: scan_text(self.arrow(name)))
+
+    def list_flags(self, name: str) -> np.ndarray:
+        """True where a '; '-list has an empty item or a malformed separator."""
+        return self._cached("list", name, lambda: scan_list(self.arrow(name)))
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers over Arrow buffers
+# ---------------------------------------------------------------------------------------------
+
+
+def _to_arrow(series: pd.Series) -> pa.ChunkedArray:
+    array = getattr(series.array, "_pa_array", None)
+    if array is None:
+        array = pa.chunked_array([pa.array(series.astype("str"), from_pandas=True)])
+    if not pa.types.is_large_string(array.type):
+        array = array.cast(pa.large_string())
+    return array
+
+
+def _np_bool(array: pa.ChunkedArray | pa.Array, *, null_as: bool) -> np.ndarray:
+    return pc.fill_null(array, null_as).to_numpy(zero_copy_only=False).astype(bool, copy=False)
+
+
+def _np_int(array: pa.ChunkedArray | pa.Array, *, fill: int) -> np.ndarray:
+    return pc.fill_null(array, fill).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _chunks(arr: pa.ChunkedArray):
+    """(data bytes, offsets relative to data, validity) of each chunk of a large_string array."""
+    for chunk in arr.chunks:
+        n = len(chunk)
+        buffers = chunk.buffers()
+        offsets = np.frombuffer(buffers[1], dtype=np.int64)[chunk.offset: chunk.offset + n + 1]
+        base = int(offsets[0]) if n else 0
+        data = (np.frombuffer(buffers[2], dtype=np.uint8)[base: int(offsets[-1])]
+                if buffers[2] is not None and n else np.zeros(0, dtype=np.uint8))
+        valid = (chunk.is_valid().to_numpy(zero_copy_only=False) if chunk.null_count
+                 else np.ones(n, dtype=bool))
+        yield data, offsets - base, valid
+
+
+def _rows_of(positions: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    return np.searchsorted(offsets, positions, side="right") - 1
+
+
+def _suspect_bytes(data: np.ndarray) -> np.ndarray:
+    """Byte positions that may belong to a control character (C0, DEL, or a C1's lead 0xC2)."""
+    if data.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    low = int(data.min()) < 0x20
+    high = int(data.max()) >= 0x7F
+    if not (low or high):
+        return np.zeros(0, dtype=np.int64)
+    found = []
+    step = 1 << 22
+    for start in range(0, data.size, step):
+        part = data[start: start + step]
+        mask = part < 0x20
+        if high:
+            mask |= part == 0x7F
+            mask |= part == 0xC2
+        if mask.any():
+            found.append(np.flatnonzero(mask) + start)
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+
+def scan_text(arr: pa.ChunkedArray) -> dict[str, np.ndarray]:
+    """Byte-level screening of a text column, confirmed by a regex on the few suspect rows.
+
+    Clean text costs a min/max over the bytes and one gather of the first and last byte of each
+    value; only values whose bytes look suspicious are matched with the exact patterns.
+    """
+    whitespace, control, formula, empty = [], [], [], []
+    for data, offsets, valid in _chunks(arr):
+        n = offsets.size - 1
+        lengths = np.diff(offsets)
+        filled = valid & (lengths > 0)
+        first = np.zeros(n, dtype=np.uint8)
+        last = np.zeros(n, dtype=np.uint8)
+        first[filled] = data[offsets[:-1][filled]]
+        last[filled] = data[offsets[1:][filled] - 1]
+        sure_ws = filled & (_WS_ASCII[first] | _WS_ASCII[last])
+        maybe_ws = filled & ~sure_ws & (_WS_LEAD_MAYBE[first] | _WS_LAST_MAYBE[last])
+        ctl_rows = np.zeros(n, dtype=bool)
+        suspects = _suspect_bytes(data)
+        if suspects.size:
+            ctl_rows[_rows_of(suspects, offsets)] = True
+            ctl_rows &= filled
+        ws = sure_ws.copy()
+        check = np.flatnonzero(maybe_ws | ctl_rows)
+        if check.size:
+            chunk = _take_rows(data, offsets, check)
+            ws_hit = _np_bool(pc.match_substring_regex(chunk, LEADING_OR_TRAILING_SPACE),
+                              null_as=False)
+            ctl_hit = _np_bool(pc.match_substring_regex(chunk, CONTROL_CHARS), null_as=False)
+            ws[check] |= ws_hit
+            ctl = np.zeros(n, dtype=bool)
+            ctl[check] = ctl_hit
+        else:
+            ctl = np.zeros(n, dtype=bool)
+        whitespace.append(ws)
+        control.append(ctl)
+        formula.append(filled & _FORMULA[first])
+        empty.append(valid & (lengths == 0))
+    return {"whitespace": _join(whitespace), "control": _join(control),
+            "formula": _join(formula), "empty": _join(empty)}
+
+
+def _join(parts: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
+def _take_rows(data: np.ndarray, offsets: np.ndarray, rows: np.ndarray) -> pa.Array:
+    """The given rows of one chunk as a small Arrow string array."""
+    values = [bytes(data[offsets[r]: offsets[r + 1]]).decode("utf-8", "replace") for r in rows]
+    return pa.array(values, type=pa.large_string())
+
+
+def scan_list(arr: pa.ChunkedArray) -> np.ndarray:
+    """'; '-separated lists: every ';' must be followed by one space and a non-blank item,
+    must not end or start the value, and must not follow a space (an empty or padded item)."""
+    out = []
+    for data, offsets, valid in _chunks(arr):
+        n = offsets.size - 1
+        bad = np.zeros(n, dtype=bool)
+        semis = np.flatnonzero(data == 0x3B) if data.size else np.zeros(0, dtype=np.int64)
+        if semis.size:
+            rows = _rows_of(semis, offsets)
+            start, end = offsets[rows], offsets[rows + 1]
+            nxt = np.where(semis + 1 < end, data[np.minimum(semis + 1, data.size - 1)], 0)
+            nxt2 = np.where(semis + 2 < end, data[np.minimum(semis + 2, data.size - 1)], 0)
+            prev = np.where(semis > start, data[np.maximum(semis - 1, 0)], 0)
+            wrong = ((semis == start) | (nxt != 0x20) | (nxt2 == 0) | (nxt2 == 0x3B)
+                     | _WS_ASCII[nxt2] | _WS_ASCII[prev])
+            bad[rows[wrong]] = True
+        out.append(bad & valid)
+    return np.concatenate(out) if out else np.zeros(0, dtype=bool)
