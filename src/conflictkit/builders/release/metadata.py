@@ -23,6 +23,9 @@ DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
 TABLESCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
+_SPDX_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+-]*$")
+DEFAULT_SOURCE = {"title": "Events hand-coded or imported into this dataset repository "
+                           "(see provenance.parquet for each event's file and source_url)"}
 
 
 @dataclass
@@ -52,8 +55,13 @@ def _as_records(value: Any, key: str, path: Path) -> list[dict[str, str]]:
     items = value if isinstance(value, list) else [value]
     out = []
     for item in items:
-        if isinstance(item, str):
-            out.append({"name": item} if key == "licenses" else {"title": item})
+        if isinstance(item, str) and key == "licenses":
+            record = {"name": item}
+            if _SPDX_RE.match(item):
+                record["path"] = f"https://spdx.org/licenses/{item}.html"
+            out.append(record)
+        elif isinstance(item, str):
+            out.append({"title": item})
         elif isinstance(item, dict):
             out.append({str(k): str(v) for k, v in item.items()})
         else:
@@ -216,9 +224,9 @@ def datapackage_document(meta: DatasetMetadata, facts: ReleaseFacts) -> dict[str
     if meta.keywords:
         document["keywords"] = meta.keywords
     document["licenses"] = meta.licenses
-    document["sources"] = meta.sources
+    document["sources"] = meta.sources or [DEFAULT_SOURCE]
     if meta.citation:
-        document["citation"] = meta.citation
+        document["citation"] = meta.citation.replace("{version}", facts.version)
     document["resources"] = resources
     document["conflictkit"] = {
         "release_timestamp": facts.released_at,

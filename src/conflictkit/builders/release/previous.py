@@ -45,19 +45,37 @@ class PreviousRelease:
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         """Every event row, file by file, in stored order, with the declared schema."""
-        schema = arrow_schema()
-        for path in self.files:
-            partition_year = _partition_year(path)
-            handle = pq.ParquetFile(path)
-            for batch in handle.iter_batches(batch_size=BATCH_ROWS, use_threads=True):
-                if partition_year is not None and PARTITION_KEY not in batch.schema.names:
-                    batch = _add_year(batch, partition_year)
-                yield _conform(batch, schema, path)
+        return file_batches(self.files)
 
     def wait_checked(self) -> None:
         """Raise if the background checksum check found a problem."""
         if self._check is not None:
             self._check.result()
+
+
+def file_batches(files: list[Path]) -> Iterator[pa.RecordBatch]:
+    """The rows of events Parquet files as batches with the declared schema (in either layout:
+    a partition file gets its ``year`` back from the directory name)."""
+    schema = arrow_schema()
+    for path in files:
+        partition_year = _partition_year(path)
+        try:
+            handle = pq.ParquetFile(path)
+            for batch in handle.iter_batches(batch_size=BATCH_ROWS, use_threads=True):
+                if partition_year is not None and PARTITION_KEY not in batch.schema.names:
+                    batch = _add_year(batch, partition_year)
+                yield _conform(batch, schema, path)
+        except (OSError, pa.ArrowException) as exc:
+            raise ConflictkitError(f"{path}: cannot read events: {exc}") from exc
+
+
+def read_ids(files: list[Path], columns: list[str]) -> pa.Table:
+    """Some columns (not ``year`` of a partition) of events Parquet files, concatenated."""
+    try:
+        return pa.concat_tables(pq.read_table(f, columns=columns) for f in files)
+    except (OSError, pa.ArrowException) as exc:
+        raise ConflictkitError(f"cannot read {', '.join(columns)} from {files[0].parent}: "
+                               f"{exc}") from exc
 
 
 def _partition_year(path: Path) -> int | None:
@@ -109,12 +127,12 @@ def open_previous(path: Path, version: str, pool: Executor | None = None) -> Pre
     check = pool.submit(_check_files, path, expected, names) if pool else None
     if check is None:
         _check_files(path, expected, names)
+    table = read_ids(files, ["event_id_cnty", "timestamp"])
     try:
-        parts = [pq.read_table(f, columns=["event_id_cnty", "timestamp"]) for f in files]
         deletions = read_deletions(path / DELETIONS_CSV)
     except (OSError, pa.ArrowException) as exc:
-        raise ConflictkitError(f"previous release {path}: cannot read it: {exc}") from exc
-    table = pa.concat_tables(parts)
+        raise ConflictkitError(f"previous release {path}: cannot read {DELETIONS_CSV}: "
+                               f"{exc}") from exc
     ids = table.column("event_id_cnty").cast(pa.string())
     latest = pc.max(table.column("timestamp")).as_py() or 0
     if deletions.num_rows:

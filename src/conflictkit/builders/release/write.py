@@ -44,7 +44,7 @@ def sort_order(table: pa.Table, partitioned: bool) -> np.ndarray | None:
     """Row order of a release ((year,) country, event_date, event_id_cnty), or None when the
     table is already in that order (a rebuilt release usually is: no copy needed)."""
     keys = (("year",) if partitioned else ()) + SORT_KEYS
-    indices = pc.sort_indices(table, [(k, "ascending") for k in keys], null_placement="at_end")
+    indices = pc.sort_indices(table, [(k, "ascending") for k in keys])
     order = indices.to_numpy()
     if np.array_equal(order, np.arange(len(order))):
         return None

@@ -1,0 +1,65 @@
+"""``conflictkit info RELEASE``: what a release holds, counted by country, year and event type.
+
+Reads only the four columns it counts (Arrow group-by), plus datapackage.json for the version,
+creation time and changes, so it is quick on a large release in either layout.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from conflictkit.builders.release.layout import (
+    DATAPACKAGE_JSON,
+    DELETIONS_CSV,
+    check_release_dir,
+    is_partitioned,
+    read_events,
+)
+from conflictkit.builders.release.write import read_deletions
+from conflictkit.errors import ConflictkitError
+
+
+def _counts(table: pa.Table, column: str) -> dict[str, int]:
+    grouped = table.group_by(column, use_threads=False).aggregate([([], "count_all")])
+    keys = grouped.column(column).to_pylist()
+    values = grouped.column("count_all").to_pylist()
+    pairs = sorted(zip(keys, values, strict=True), key=lambda kv: (kv[0] is None, kv[0]))
+    return {("" if k is None else str(k)): int(v) for k, v in pairs}
+
+
+def release_info(release_dir: str | Path) -> dict[str, Any]:
+    """A JSON-ready summary: version, dates, totals and counts by country/year/event type."""
+    release = check_release_dir(release_dir)
+    table = read_events(release, columns=["country", "year", "event_type", "event_date"])
+    document: dict[str, Any] = {"release": str(release)}
+    package = release / DATAPACKAGE_JSON
+    if package.is_file():
+        try:
+            meta = json.loads(package.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise ConflictkitError(f"{package}: not valid JSON: {exc}") from exc
+        extra = meta.get("conflictkit", {})
+        document.update({
+            "name": meta.get("name"), "version": meta.get("version"),
+            "created": meta.get("created"), "previous": extra.get("previous_version"),
+            "changes": extra.get("changes"),
+        })
+    dates = table.column("event_date")
+    first, last = pc.min(dates).as_py(), pc.max(dates).as_py()
+    document.update({
+        "layout": "year" if is_partitioned(release) else "single",
+        "events": table.num_rows,
+        "deletions": read_deletions(release / DELETIONS_CSV).num_rows,
+        "first_event_date": first.isoformat() if first else None,
+        "last_event_date": last.isoformat() if last else None,
+        "countries": len(set(table.column("country").unique().to_pylist()) - {None}),
+        "by_country": _counts(table, "country"),
+        "by_year": _counts(table, "year"),
+        "by_event_type": _counts(table, "event_type"),
+    })
+    return document
