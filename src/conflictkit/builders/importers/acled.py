@@ -1,0 +1,281 @@
+"""Import an ACLED export of any era (CSV or spreadsheet) into canonical events.
+
+    result = read_acled("2018-02-01-2018-02-28-Syria.csv")
+    result.events   # accepted events, canonical frame (31 ACLED columns)
+    result.side     # provenance per event: file, line, era, columns ACLED no longer has
+    result.report   # every record accepted or rejected, every problem with file and line
+
+Steps: read the file as text (`table`), recognise the era from the header (`eras`), map it onto
+today's columns (legacy names, legacy event types from `legacy`, region names of older exports,
+crowd size out of the notes into tags, quoted line breaks), parse the dates whatever their
+format (`dates`), then the schema's coerce -> derive -> validate (`common.finish`). A file that
+is not an ACLED export at all (UCDP GED, another dataset, binary data) raises InputFileError;
+anything wrong with single rows ends in the report.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from conflictkit.builders.importers.common import ImportResult, file_problem, finish
+from conflictkit.builders.importers.dates import parse_dates
+from conflictkit.builders.importers.eras import ACLED_ERAS, ERAS, HeaderMap, detect_era
+from conflictkit.builders.importers.legacy import legacy_problem_rows, map_legacy_event_types
+from conflictkit.builders.importers.table import RawTable, read_table
+from conflictkit.errors import InputFileError
+from conflictkit.schema.columns import REQUIRED_COLUMNS, TEXT_COLUMNS
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    import pandas as pd
+
+__all__ = ["ImportResult", "read_acled"]
+
+CROWD_SIZE_TAG = "crowd size="
+_CROWD_SIZE = r"^(?P<notes>.*?)\s*\[size=(?P<size>[^\[\]]*)\]\s*$"
+_MIN_SCORE = 0.3
+
+
+def read_acled(path: str | Path, *, today: dt.date | None = None) -> ImportResult:
+    """Import one ACLED export (any era; CSV, TSV or XLSX). See the module docstring."""
+    table = read_table(path)
+    header_map = detect_era(table.header, ERAS)
+    _check_is_acled(table, header_map)
+    return import_acled_table(table, header_map, today=today)
+
+
+def _check_is_acled(table: RawTable, header_map: HeaderMap) -> None:
+    if not header_map.is_acled:
+        hint = " (use `conflictkit import ucdp`)" if header_map.era.dataset == "ucdp" else ""
+        raise InputFileError(table.path,
+                             f"is not an ACLED export: its header is {header_map.era.label}{hint}")
+    if header_map.missing_essential or header_map.score < _MIN_SCORE:
+        best = max(ACLED_ERAS, key=lambda e: header_map.others.get(e.name, header_map.score))
+        shown = ", ".join(repr(h) for h in table.header[:8])
+        lacks = ", ".join(header_map.missing_essential) or "most ACLED columns"
+        raise InputFileError(
+            table.path,
+            f"is not an ACLED export: the header lacks {lacks} (closest layout: {best.label}; "
+            f"header starts {shown})",
+        )
+
+
+def import_acled_table(table: RawTable, header_map: HeaderMap, *,
+                       today: dt.date | None = None) -> ImportResult:
+    """Map a text table already recognised as ACLED onto canonical events."""
+    import pandas as pd
+
+    file = table.path
+    frame = table.frame
+    era = header_map.era
+    problems: list[Any] = [list(table.problems)]
+    raw: dict[str, pd.Series] = {}
+    side: dict[str, Any] = {"file": np.full(len(frame), file, dtype=object),
+                            "line": table.lines, "source_era": era.name}
+    for pos, target in enumerate(header_map.targets):
+        if target is not None:
+            raw[target] = frame[f"c{pos}"]
+    for pos, name in header_map.side.items():
+        side[name] = frame[f"c{pos}"]
+    for pos in header_map.blank:
+        if f"c{pos}" in frame.columns and pos not in header_map.side:
+            side[f"column_{pos + 1}"] = frame[f"c{pos}"]
+    raw_frame = pd.DataFrame(raw, index=frame.index)
+    problems.append(_header_problems(file, header_map, frame))
+
+    meta: dict[str, Any] = {"dataset": "acled", "era": era.name, "era_label": era.label,
+                            **table.meta}
+    lines = table.lines
+    event_ids = raw_frame.get("event_id_cnty", None)
+    files = np.full(len(frame), file, dtype=object)
+    ctx = {"files": files, "lines": lines, "event_ids": event_ids}
+
+    if table.meta.get("encoding") == "utf-8 (invalid bytes replaced)":
+        problems.append(_replacement_char_problems(raw_frame, ctx))
+
+    legacy = map_legacy_event_types(raw_frame)
+    if legacy.mapped.any():
+        side["source_event_type"] = legacy.source_event_type
+        problems.extend(legacy_problem_rows(legacy, **ctx))
+        meta["legacy_event_types"] = [
+            {"legacy": k[0], "event_type": k[1], "sub_event_type": k[2], "rows": v}
+            for k, v in legacy.counts.items()
+        ]
+    _map_regions(raw_frame, era.name, side, meta)
+    _move_crowd_size(raw_frame, meta)
+    problems.append(_flatten_line_breaks(raw_frame, table.newlines, ctx))
+    problems.append(_parse_event_dates(raw_frame, meta, ctx))
+
+    absent = tuple(c for c in header_map.missing_not_derived
+                   if not (c == "sub_event_type" and legacy.mapped.any()))
+    required_absent = [c for c in absent if c in REQUIRED_COLUMNS]
+    if required_absent:
+        problems.append([file_problem(
+            file, "missing_column",
+            f"this {era.label} file has no {', '.join(required_absent)} column"
+            f"{'s' if len(required_absent) > 1 else ''}: left blank in every event (they "
+            "cannot be derived); fill them before a release", column=required_absent[0])])
+    side_frame = pd.DataFrame(side, index=frame.index)
+    return finish(raw_frame, side_frame, file=file, lines=lines,
+                  unreadable=table.records - len(frame), problems=problems,
+                  absent_columns=absent, today=today, meta=meta)
+
+
+def _header_problems(file: str, header_map: HeaderMap, frame: pd.DataFrame) -> list[dict]:
+    rows = []
+    for pos in header_map.extra:
+        name = header_map.header[pos]
+        rows.append(file_problem(
+            file, "extra_column",
+            f"column {name!r} is not an ACLED column: kept in the side table as "
+            f"{header_map.side[pos]!r}", column=name))
+    for pos in header_map.blank:
+        if f"c{pos}" in frame.columns:
+            rows.append(file_problem(
+                file, "extra_column",
+                f"column {pos + 1} has no header but holds values: kept in the side table as "
+                f"'column_{pos + 1}'"))
+    for pos in header_map.duplicates:
+        name = header_map.header[pos]
+        rows.append(file_problem(
+            file, "duplicate_column",
+            f"column {name!r} appears twice: the first is used, this one (column {pos + 1}) is "
+            f"kept in the side table as {header_map.side[pos]!r}", column=name))
+    return rows
+
+
+def _replacement_char_problems(raw: pd.DataFrame, ctx: dict[str, Any]) -> list:
+    from conflictkit.schema.problems import problem_rows
+
+    parts = []
+    for name in raw.columns:
+        bad = raw[name].str.contains("\ufffd", regex=False).to_numpy(dtype=bool, na_value=False)
+        parts.append(problem_rows(
+            bad, column=name, rule="encoding", values=raw[name], **ctx,
+            message="holds bytes that are not valid UTF-8 (shown as U+FFFD): the text is "
+                    "garbled; fix the file's encoding"))
+    return parts
+
+
+@cache
+def _region_aliases() -> dict[str, str]:
+    path = resources.files("conflictkit").joinpath("data", "importers",
+                                                   "acled_region_aliases.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["old_region"]: row["region"] for row in csv.DictReader(handle)}
+
+
+def _map_regions(raw: pd.DataFrame, era_name: str, side: dict[str, Any],
+                 meta: dict[str, Any]) -> None:
+    """Region names of older exports ("Southern Asia") -> today's ("South Asia").
+
+    ACLED has also moved countries between regions (Afghanistan: Southern Asia, now Caucasus
+    and Central Asia), so for older eras the region is derived again from the country and the
+    file's value is kept in the side table as `source_region`. In a current-layout file an old
+    name is renamed and then checked like any region.
+    """
+    if "region" not in raw:
+        return
+    if era_name != "acled":
+        side["source_region"] = raw["region"]
+        raw["region"] = raw["region"].where(raw["region"].isna())
+        meta["regions_rederived"] = True
+        return
+    aliases = _region_aliases()
+    old = raw["region"].isin(list(aliases)).to_numpy()
+    if old.any():
+        raw["region"] = raw["region"].where(~old, raw["region"].map(aliases).astype("str"))
+        meta["regions_renamed"] = int(old.sum())
+
+
+def _move_crowd_size(raw: pd.DataFrame, meta: dict[str, Any]) -> None:
+    """"... [size=around 100]" at the end of notes -> tags "crowd size=around 100"."""
+    import pandas as pd
+
+    if "notes" not in raw:
+        return
+    notes = raw["notes"]
+    candidates = notes.str.endswith("]").to_numpy(dtype=bool, na_value=False)
+    if not candidates.any():
+        return
+    rows = np.flatnonzero(candidates)
+    parts = notes.iloc[rows].str.extract(_CROWD_SIZE)
+    hit = parts["size"].notna().to_numpy()
+    if not hit.any():
+        return
+    rows, parts = rows[hit], parts.loc[hit]
+    new_notes = notes.copy()
+    new_notes.iloc[rows] = parts["notes"].where(parts["notes"] != "").to_numpy()
+    raw["notes"] = new_notes
+    tag = (CROWD_SIZE_TAG + parts["size"].str.strip()).to_numpy()
+    tags = raw["tags"] if "tags" in raw else pd.Series(None, index=raw.index, dtype="str")
+    current = tags.iloc[rows]
+    has_size = current.str.contains(CROWD_SIZE_TAG, regex=False).to_numpy(dtype=bool,
+                                                                          na_value=False)
+    joined = np.where(current.isna().to_numpy(), tag,
+                      current.fillna("").to_numpy(dtype=object) + "; " + tag)
+    new_tags = tags.copy()
+    new_tags.iloc[rows] = np.where(has_size, current.to_numpy(dtype=object), joined)
+    raw["tags"] = new_tags.astype("str")
+    meta["crowd_sizes_moved"] = int(len(rows))
+
+
+def _flatten_line_breaks(raw: pd.DataFrame, newlines: np.ndarray, ctx: dict[str, Any]) -> list:
+    """Line breaks inside quoted values become spaces (ACLED text is single-line); warned."""
+    from conflictkit.schema.problems import problem_rows
+
+    rows = np.flatnonzero(newlines > 0)
+    if not len(rows):
+        return []
+    parts = []
+    for name in raw.columns:
+        if name not in TEXT_COLUMNS:
+            continue
+        subset = raw[name].iloc[rows]
+        has = subset.str.contains("\n", regex=False).to_numpy(dtype=bool, na_value=False)
+        if not has.any():
+            continue
+        mask = np.zeros(len(raw), dtype=bool)
+        mask[rows[has]] = True
+        parts.append(problem_rows(
+            mask, column=name, rule="line_break", values=raw[name], severity="warning",
+            message="line breaks inside the value were replaced by spaces", **ctx))
+        column = raw[name].copy()
+        column.iloc[rows[has]] = subset[has].str.replace(r"\s*[\r\n]+\s*", " ", regex=True)
+        raw[name] = column
+    return parts
+
+
+def _parse_event_dates(raw: pd.DataFrame, meta: dict[str, Any], ctx: dict[str, Any]) -> list:
+    from conflictkit.schema.problems import problem_rows
+
+    if "event_date" not in raw:
+        return []
+    text = raw["event_date"]
+    parsed = parse_dates(text)
+    raw["event_date"] = parsed.values
+    meta["date_formats"] = parsed.formats
+    parts: list[Any] = [
+        problem_rows(parsed.unreadable, column="event_date", rule="date_format", values=text,
+                     message="not a date in any format ACLED files have used "
+                             "(2018-02-07, 07 February 2018, 29/12/2015, 9-May-20 ...)", **ctx),
+        problem_rows(parsed.minority, column="event_date", rule="date_order", values=text,
+                     severity="warning",
+                     message="only readable in the other day/month order than the rest of the "
+                             "column: check this date", **ctx),
+    ]
+    notes = parsed.describe_choices()
+    if notes:
+        meta["ambiguous_dates"] = notes
+        parts.append([file_problem(ctx["files"][0] if len(ctx["files"]) else "",
+                                   "ambiguous_date", note, column="event_date")
+                      for note in notes])
+    return parts
+

@@ -1,0 +1,170 @@
+"""The last steps every importer shares: coerce, derive, validate, split accepted from rejected.
+
+An importer turns its file into ACLED columns as text (plus `event_date` already parsed) and a
+side frame aligned by row; `finish` runs the schema's own steps over it and returns an
+`ImportResult` whose events are the accepted rows, with every other row accounted for in the
+report (records = accepted + rejected).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from conflictkit.schema.columns import COLUMN_NAMES
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    import pandas as pd
+
+    from conflictkit.schema.report import Report
+
+# Rules that say "this required value is blank"; for a column the whole file lacks they are
+# replaced by one file-level warning instead of one error per row.
+_BLANK_RULES = ("required",)
+# A fault already reported makes later rules fire on the same record for the same reason (a date
+# no format reads is also a blank required date); the first report is kept, the echoes dropped.
+_CONSEQUENCES: dict[str, tuple[str, ...]] = {
+    "legacy_event_type_unmapped": ("event_type", "sub_event_type", "disorder_type"),
+    "date_format": ("event_date", "year"),
+    "type": (),  # filled per column below: the column that could not be converted
+}
+
+
+@dataclass
+class ImportResult:
+    """What an import produced.
+
+    events: the accepted events, canonical frame (31 ACLED columns, canonical dtypes).
+    side: provenance aligned with `events` row by row (file, line, source era, original values,
+      columns with no ACLED counterpart), keyed by `event_id_cnty`.
+    report: every record read, accepted or rejected, with every problem.
+    meta: what was detected (era, encoding, delimiter, date formats, mappings applied).
+    """
+
+    events: pd.DataFrame
+    side: pd.DataFrame
+    report: Report
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as a JSON-ready document, with what was detected."""
+        document = self.report.to_dict()
+        document["import"] = _jsonable(self.meta)
+        return document
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
+def file_problem(file: str, rule: str, message: str, *, severity: str = "warning",
+                 column: str = "", value: str = "", line: int = 0) -> dict[str, Any]:
+    """A problem about the whole file (record -1)."""
+    return {"file": file, "line": line, "record": -1, "event_id": "", "column": column,
+            "rule": rule, "value": value, "message": message, "severity": severity}
+
+
+def finish(
+    raw: pd.DataFrame,
+    side: pd.DataFrame,
+    *,
+    file: str,
+    lines: np.ndarray,
+    unreadable: int,
+    problems: list[Any],
+    absent_columns: tuple[str, ...] = (),
+    today: dt.date | None = None,
+    meta: dict[str, Any] | None = None,
+) -> ImportResult:
+    """Coerce, derive and validate `raw` (ACLED columns as text, event_date parsed) and split.
+
+    `problems` holds problem frames/dicts already found for these rows (record = row position)
+    or for the file (record -1). `absent_columns`: columns the file does not have at all; blank
+    values there are reported once (by the caller), not per row.
+    """
+
+    from conflictkit.schema.validate import validate_events
+
+    from conflictkit.builders.derive import derive_columns
+    from conflictkit.schema.coerce import coerce_events
+    from conflictkit.schema.problems import concat_problems
+    from conflictkit.schema.report import Report, problems_frame
+
+    n = len(raw)
+    files = np.full(n, file, dtype=object)
+    events, type_problems = coerce_events(raw, files=files, lines=lines)
+    events, derive_problems = derive_columns(events, files=files, lines=lines)
+    checked = validate_events(events, files=files, lines=lines, today=today)
+
+    parts = _problem_frames(problems, problems_frame)
+    parts += [type_problems, derive_problems, checked.problems]
+    rows = concat_problems([p for p in parts if p is not None])
+    if absent_columns and not rows.empty:
+        drop = rows["column"].isin(list(absent_columns)) & rows["rule"].isin(_BLANK_RULES) & \
+            (rows["record"] >= 0)
+        rows = rows.loc[~drop.to_numpy()].reset_index(drop=True)
+    rows = _drop_echoes(_dedupe(rows))
+    errors = rows[(rows["severity"] == "error") & (rows["record"] >= 0)]
+    rejected = np.zeros(n, dtype=bool)
+    rejected[errors["record"].to_numpy(dtype=np.int64)] = True
+    report = Report(records=n + unreadable, problems=rows, files=1)
+    keep = ~rejected
+    events = events.loc[keep].reset_index(drop=True)
+    side = side.loc[keep].reset_index(drop=True)
+    side.insert(0, "event_id_cnty", events["event_id_cnty"].to_numpy())
+    meta = dict(meta or {})
+    meta["accepted"] = int(keep.sum())
+    meta["rejected"] = int(rejected.sum()) + unreadable
+    return ImportResult(events[list(COLUMN_NAMES)], side, report, meta)
+
+
+def _problem_frames(items: list[Any], to_frame: Any) -> list[pd.DataFrame]:
+    """Flatten nested lists of problem frames, dict rows and Nones into frames."""
+    out: list[pd.DataFrame] = []
+    dicts = [i for i in items if isinstance(i, dict)]
+    if dicts:
+        out.append(to_frame(dicts))
+    for item in items:
+        if isinstance(item, list):
+            out.extend(_problem_frames(item, to_frame))
+        elif item is not None and not isinstance(item, dict):
+            out.append(item)
+    return out
+
+
+def _drop_echoes(rows: pd.DataFrame) -> pd.DataFrame:
+    """Drop problems that only repeat an earlier finding on the same record (see _CONSEQUENCES)."""
+    if rows.empty:
+        return rows
+    causes = rows[rows["rule"].isin(list(_CONSEQUENCES)) & (rows["record"] >= 0)]
+    if causes.empty:
+        return rows
+    keys = set()
+    for record, rule, column in causes[["record", "rule", "column"]].itertuples(index=False):
+        for echoed in _CONSEQUENCES[rule] or (column,):
+            keys.add((record, echoed))
+    is_cause = rows["rule"].isin(list(_CONSEQUENCES)).to_numpy()
+    pairs = list(zip(rows["record"].tolist(), rows["column"].tolist(), strict=True))
+    echo = np.array([p in keys for p in pairs], dtype=bool) & ~is_cause
+    return rows.loc[~echo].reset_index(drop=True)
+
+
+def _dedupe(rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per (record, column, rule): the schema steps may report the same fault twice."""
+    if rows.empty:
+        return rows
+    keyed = rows["record"] >= 0
+    unique = ~rows.duplicated(["file", "record", "column", "rule"]) | ~keyed
+    return rows.loc[unique.to_numpy()].reset_index(drop=True)

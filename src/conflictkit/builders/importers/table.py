@@ -1,0 +1,423 @@
+"""Read a CSV or spreadsheet export into a frame of text, keeping every row accounted for.
+
+All values are read as text (types are the schema's job, and a bad number must become a report
+row, not a failed read). The CSV path is pyarrow's reader, single-threaded: on this kind of
+machine it is as fast as the threaded one, and only then does it number the rows it cannot parse,
+which is how a short, long or truncated row gets a line number in the report. Physical line
+numbers of the good rows are recovered by counting the newlines inside quoted values.
+
+Handled here: encoding (UTF-8, BOM, cp1252, UTF-8 with corrupt bytes), delimiter (`,` `;` tab
+`|`), CRLF, quoted newlines and quotes, blank lines and all-empty rows, rows with too few or too
+many fields (a truncated last row included), trailing empty columns, a leading row-number column,
+and a second header line in the middle (files of two eras joined). XLSX/XLS go through
+python-calamine.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from conflictkit.builders.importers import encoding as enc
+from conflictkit.builders.importers.eras import (
+    ROW_NUMBER_HEADERS,
+    looks_like_header,
+    normalize_header,
+)
+from conflictkit.errors import InputFileError
+
+_HEAD_BYTES = 1 << 20
+_BLOCK = 1 << 24
+_DELIMITERS = (",", ";", "\t", "|")
+_MAX_VALUE_IN_REPORT = 200
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+
+
+@dataclass
+class RawTable:
+    """A file read as text.
+
+    frame: one str column per header position (named "c0", "c1", ...), one row per readable
+      record, NA for empty cells.
+    header: the header cells as written.
+    lines: 1-based physical line (CSV) or sheet row (spreadsheet) of each frame row.
+    records: every record in the file (readable, unreadable; not blank lines or all-empty rows).
+    newlines: newline characters inside the values of each frame row (quoted line breaks).
+    problems: report rows for records that could not be read and file-level findings.
+    meta: what was detected (encoding, delimiter, dropped columns ...), for the report and tests.
+    """
+
+    path: str
+    frame: pd.DataFrame
+    header: list[str]
+    lines: np.ndarray
+    records: int
+    newlines: np.ndarray
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def read_table(path: str | Path) -> RawTable:
+    """Read `path` (CSV/TSV/XLSX ...) as text; raises InputFileError when it is not a table."""
+    path = Path(path)
+    if not path.exists():
+        raise InputFileError(str(path), "no such file")
+    if path.is_dir():
+        raise InputFileError(str(path), "is a directory, not a file")
+    with path.open("rb") as handle:
+        head = handle.read(_HEAD_BYTES)
+    if not head.strip():
+        raise InputFileError(str(path), "the file is empty")
+    kind = sniff_container(head, path)
+    if kind == "spreadsheet":
+        return _read_spreadsheet(path)
+    if kind != "text":
+        raise InputFileError(str(path), kind)
+    return _read_delimited(path, head)
+
+
+def sniff_container(head: bytes, path: Path) -> str:
+    """"text", "spreadsheet", or a sentence saying what the bytes are instead."""
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
+        if path.suffix.lower() in SPREADSHEET_SUFFIXES or b"xl/" in head[:4096] or \
+                head.startswith(b"\xd0\xcf\x11\xe0"):
+            return "spreadsheet"
+        return "is a ZIP archive: extract the CSV from it first"
+    if head.startswith(b"PAR1"):
+        return "is a Parquet file, not an export: open it with conflictkit.load"
+    if head.startswith(b"\x1f\x8b"):
+        return "is gzip-compressed: decompress it first"
+    bom = enc.bom_encoding(head)
+    if bom == "utf-16":
+        return "text"
+    sample = head[:65536]
+    if b"\x00" in sample:
+        return "is binary data (it holds NUL bytes), not a CSV export"
+    controls = sum(sample.count(bytes([b])) for b in range(1, 32) if b not in (9, 10, 13))
+    if controls > len(sample) // 100:
+        return "is binary data, not a CSV export"
+    return "text"
+
+
+# ------------------------------------------------------------------------------------------
+# Delimited text
+# ------------------------------------------------------------------------------------------
+
+
+def _decode_head(head: bytes, encoding: str) -> str:
+    codec = "utf-8-sig" if encoding in (enc.UTF8, "utf-8-sig", enc.UTF8_REPLACED) else encoding
+    text = head.decode(codec, errors="replace")
+    return text.lstrip("\ufeff")
+
+
+def _sniff_layout(text: str) -> tuple[str, list[str], int]:
+    """Delimiter, header cells and field count (the most fields seen in the first records)."""
+    first_line = text.split("\n", 1)[0]
+    best, best_hits, best_header = ",", -1, [first_line]
+    for delimiter in _DELIMITERS:
+        cells = next(csv.reader([first_line.rstrip("\r")], delimiter=delimiter), [])
+        hits = sum(1 for c in cells if normalize_header(c) in _known_names())
+        if hits > best_hits or (hits == best_hits and len(cells) > len(best_header)):
+            best, best_hits, best_header = delimiter, hits, cells
+    records = list(csv.reader(io.StringIO(text), delimiter=best))
+    sample = records[1:-1][:200]  # the last record of the head may be cut
+    widths = Counter(len(r) for r in sample if any(c.strip() for c in r))
+    width = len(best_header)
+    if widths:
+        common, _ = widths.most_common(1)[0]
+        width = max(width, common)
+    return best, best_header, width
+
+
+def _known_names() -> frozenset[str]:
+    from conflictkit.builders.importers.eras import KNOWN_HEADER_NAMES
+
+    return KNOWN_HEADER_NAMES
+
+
+def _read_delimited(path: Path, head: bytes) -> RawTable:
+    encoding = enc.bom_encoding(head) or enc.UTF8
+    delimiter, header, width = _sniff_layout(_decode_head(head, encoding))
+    header = header + [""] * (width - len(header))
+    meta: dict[str, Any] = {"format": "csv", "delimiter": delimiter, "encoding": encoding}
+    try:
+        table, bad = _arrow_read(path, width, delimiter, encoding)
+    except _NotUtf8:
+        guess = enc.guess_non_utf8(path)
+        encoding = guess.encoding
+        meta["encoding"] = encoding
+        meta["encoding_reason"] = guess.reason
+        delimiter, header, width = _sniff_layout(_decode_head(head, encoding))
+        header = header + [""] * (width - len(header))
+        table, bad = _arrow_read(path, width, delimiter, encoding)
+    return _assemble(path, table, bad, header, meta)
+
+
+class _NotUtf8(Exception):
+    pass
+
+
+def _arrow_read(path: Path, width: int, delimiter: str, encoding: str):
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    bad: list[tuple[int, int, int, str]] = []
+
+    def on_bad_row(row: Any) -> str:
+        bad.append((row.number or 0, row.actual_columns, row.expected_columns, row.text))
+        return "skip"
+
+    names = [f"c{i}" for i in range(width)]
+    source: Any = str(path)
+    arrow_encoding = "utf8"
+    if encoding == enc.UTF8_REPLACED:
+        data = path.read_bytes().decode("utf-8", errors="replace").encode("utf-8")
+        source = io.BytesIO(data)
+    elif encoding not in (enc.UTF8, "utf-8-sig"):
+        arrow_encoding = encoding
+    try:
+        table = pacsv.read_csv(
+            source,
+            read_options=pacsv.ReadOptions(
+                use_threads=False, block_size=_BLOCK, column_names=names, skip_rows=1,
+                encoding=arrow_encoding,
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
+                invalid_row_handler=on_bad_row,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=True,
+                null_values=[""], quoted_strings_can_be_null=True,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc) and encoding == enc.UTF8:
+            raise _NotUtf8 from exc
+        raise InputFileError(str(path), f"cannot be parsed as CSV: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise InputFileError(str(path), f"cannot be decoded as {encoding}: {exc}") from exc
+    return table, bad
+
+
+def _newlines_per_row(table: Any) -> np.ndarray:
+    import pyarrow.compute as pc
+
+    total = np.zeros(table.num_rows, dtype=np.int64)
+    for column in table.columns:
+        if column.null_count == len(column):
+            continue
+        counts = pc.fill_null(pc.count_substring(column, "\n"), 0)
+        total += counts.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+    return total
+
+
+def _assemble(path: Path, table: Any, bad: list[tuple[int, int, int, str]],
+              header: list[str], meta: dict[str, Any]) -> RawTable:
+    file = str(path)
+    nl_good = _newlines_per_row(table)
+    n_good = table.num_rows
+    n_records = n_good + len(bad)
+    # record number r (header = 1) of each good and bad row, in file order
+    bad_numbers = np.array([b[0] for b in bad], dtype=np.int64)
+    is_bad = np.zeros(n_records + 2, dtype=bool)
+    known = bad_numbers[(bad_numbers >= 2) & (bad_numbers < n_records + 2)]
+    is_bad[known] = True
+    numbers = np.arange(2, n_records + 2)
+    good_numbers = numbers[~is_bad[2:]][:n_good]
+    nl = np.zeros(n_records + 2, dtype=np.int64)
+    nl[good_numbers] = nl_good
+    for number, _a, _e, text in bad:
+        if 2 <= number < n_records + 2:
+            nl[number] = text.count("\n")
+    before = np.concatenate([[0], np.cumsum(nl)[:-1]])
+    line_of = numbers + before[2:]
+    lines = np.empty(n_good, dtype=np.int64)
+    lines[:] = line_of[good_numbers - 2]
+
+    frame = table.to_pandas()
+    del table
+    problems: list[dict[str, Any]] = []
+    last_number = n_records + 1
+    for number, actual, expected, text in bad:
+        line = int(line_of[number - 2]) if 2 <= number < n_records + 2 else 0
+        problems.append(_bad_row_problem(file, line, number == last_number, actual, expected,
+                                         text, header))
+
+    # blank lines and all-empty rows carry nothing: drop them, but say so
+    empty = frame.isna().all(axis=1).to_numpy()
+    blank_rows = int(empty.sum())
+    if blank_rows:
+        first = int(lines[empty][0])
+        problems.append({
+            "file": file, "line": first, "record": -1, "column": "", "rule": "blank_rows",
+            "value": "", "severity": "warning",
+            "message": f"{blank_rows} blank or all-empty rows skipped (the first at line {first})",
+        })
+        frame = frame.loc[~empty].reset_index(drop=True)
+        lines = lines[~empty]
+        nl_good = nl_good[~empty]
+    meta["blank_rows"] = blank_rows
+    frame, header = _drop_layout_columns(frame, header, meta)
+    frame, keep = _drop_embedded_headers(file, frame, lines, problems)
+    lines, nl_good = lines[keep], nl_good[keep]
+    unreadable = sum(1 for p in problems if p["rule"] == "unreadable_record")
+    return RawTable(file, frame, header, lines, len(frame) + unreadable, nl_good, problems, meta)
+
+
+def _drop_embedded_headers(file: str, frame: pd.DataFrame, lines: np.ndarray,
+                           problems: list[dict[str, Any]]) -> tuple[pd.DataFrame, np.ndarray]:
+    """Take out header lines repeated inside the data (files concatenated with their headers).
+
+    They are not records: each is reported as an error (the file needs attention) but does not
+    count as a rejected event.
+    """
+    if frame.empty:
+        return frame, np.ones(len(frame), dtype=bool)
+    known = list(_known_names())
+    hits = np.zeros(len(frame), dtype=np.int64)
+    checked = 0
+    for name in frame.columns[:12]:
+        column = frame[name]
+        hits += column.str.strip().str.lower().isin(known).to_numpy(dtype=bool, na_value=False)
+        checked += 1
+    mask = hits >= min(3, checked)
+    if not mask.any():
+        return frame, np.ones(len(frame), dtype=bool)
+    for position in np.flatnonzero(mask):
+        cells = frame.iloc[position].dropna().astype(str).tolist()
+        problems.append({
+            "file": file, "line": int(lines[position]), "record": -1, "column": "",
+            "rule": "embedded_header", "value": ",".join(cells)[:_MAX_VALUE_IN_REPORT],
+            "severity": "error",
+            "message": "a header line inside the data (files joined together); it is skipped, "
+                       "check that the rows after it follow the first header's layout",
+        })
+    keep = ~mask
+    return frame.loc[keep].reset_index(drop=True), keep
+
+
+def _bad_row_problem(file: str, line: int, is_last: bool, actual: int, expected: int,
+                     text: str, header: list[str]) -> dict[str, Any]:
+    value = text if len(text) <= _MAX_VALUE_IN_REPORT else text[:_MAX_VALUE_IN_REPORT] + "…"
+    cells = next(csv.reader([text]), []) if "\n" not in text else text.split(",")
+    rule = "unreadable_record"
+    if looks_like_header(cells):
+        rule = "embedded_header"
+        message = (f"a second header line ({actual} columns) inside the data: files of different "
+                   f"layouts or eras were joined; split the file and import each part")
+    elif is_last and actual < expected:
+        quote = " inside an unterminated quote" if text.count('"') % 2 else ""
+        message = (f"the last record has {actual} of {expected} fields{quote}: the file looks "
+                   f"truncated; this record is rejected, the rest are kept")
+    elif actual < expected:
+        message = f"has {actual} fields, the header has {expected}; the record cannot be read"
+    else:
+        message = (f"has {actual} fields, the header has {expected} (an unquoted delimiter in a "
+                   f"value?); the record cannot be read")
+    return {"file": file, "line": line, "record": -1, "column": "", "rule": rule,
+            "value": value, "message": message, "severity": "error"}
+
+
+def _drop_layout_columns(frame: pd.DataFrame, header: list[str],
+                         meta: dict[str, Any]) -> tuple[pd.DataFrame, list[str]]:
+    """Drop trailing empty columns and a leading row-number column (both carry no event data)."""
+    keep = list(range(len(header)))
+    dropped_empty = [i for i in keep if not normalize_header(header[i])
+                     and frame[f"c{i}"].isna().all()]
+    keep = [i for i in keep if i not in dropped_empty]
+    meta["empty_columns_dropped"] = len(dropped_empty)
+    meta["row_number_column"] = False
+    if keep and normalize_header(header[keep[0]]) in ROW_NUMBER_HEADERS:
+        first = frame[f"c{keep[0]}"]
+        numeric = first.isna() | first.str.fullmatch(r"\s*\d+(\.0+)?\s*").fillna(False)
+        if len(first) and bool(numeric.all()) and first.notna().any():
+            meta["row_number_column"] = True
+            keep = keep[1:]
+    frame = frame[[f"c{i}" for i in keep]]
+    frame.columns = [f"c{j}" for j in range(len(keep))]
+    return frame, [header[i] for i in keep]
+
+
+# ------------------------------------------------------------------------------------------
+# Spreadsheets
+# ------------------------------------------------------------------------------------------
+
+
+def _cell_text(value: Any) -> str | None:
+    """A spreadsheet cell as the text a CSV export would hold."""
+    import datetime as dt
+
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_spreadsheet(path: Path) -> RawTable:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types
+        raise InputFileError(str(path), f"cannot be opened as a spreadsheet: {exc}") from exc
+    rows: list[list[Any]] = []
+    sheet_name = ""
+    for name in book.sheet_names:
+        data = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        if data and any(_cell_text(c) for c in data[0]):
+            rows, sheet_name = data, name
+            break
+    if not rows:
+        raise InputFileError(str(path), "the spreadsheet has no sheet with a header row")
+    header = [_cell_text(c) or "" for c in rows[0]]
+    while header and not header[-1] and all(
+        len(r) < len(header) or _cell_text(r[len(header) - 1]) is None for r in rows[1:]
+    ):
+        header.pop()
+    width = len(header)
+    body = rows[1:]
+    columns = {f"c{i}": [(_cell_text(r[i]) if i < len(r) else None) for r in body]
+               for i in range(width)}
+    frame = pd.DataFrame({k: pd.Series(v, dtype="str") for k, v in columns.items()})
+    lines = np.arange(2, len(body) + 2, dtype=np.int64)
+    meta: dict[str, Any] = {"format": "spreadsheet", "sheet": sheet_name, "encoding": "",
+                            "delimiter": ""}
+    problems: list[dict[str, Any]] = []
+    empty = frame.isna().all(axis=1).to_numpy() if width else np.ones(len(body), dtype=bool)
+    if empty.any():
+        # trailing all-empty rows are spreadsheet padding; inner ones are reported
+        inner = empty & (np.arange(len(body)) < (np.flatnonzero(~empty).max(initial=-1)))
+        if inner.any():
+            first = int(lines[inner][0])
+            problems.append({
+                "file": str(path), "line": first, "record": -1, "column": "",
+                "rule": "blank_rows", "value": "", "severity": "warning",
+                "message": f"{int(inner.sum())} empty rows skipped (the first at row {first})",
+            })
+        frame = frame.loc[~empty].reset_index(drop=True)
+        lines = lines[~empty]
+    meta["blank_rows"] = int(empty.sum())
+    frame, header = _drop_layout_columns(frame, header, meta)
+    frame, keep = _drop_embedded_headers(str(path), frame, lines, problems)
+    lines = lines[keep]
+    newlines = np.zeros(len(frame), dtype=np.int64)
+    for name in frame.columns:
+        newlines += frame[name].str.count("\n").fillna(0).to_numpy(dtype=np.int64)
+    return RawTable(str(path), frame, header, lines, len(frame), newlines, problems, meta)
