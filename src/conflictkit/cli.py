@@ -352,6 +352,183 @@ def init_command(
         f"`conflictkit validate {directory / 'events'}` and `conflictkit ids assign {directory}`.")
 
 
+# ---- releases (part C): `release`, `verify`, `diff`, `info` --------------------------------------
+
+
+class PartitionMode(StrEnum):
+    auto = "auto"
+    year = "year"
+    none = "none"
+
+
+def _progress_printer(enabled: bool) -> Any:
+    """Step messages with elapsed seconds on stderr (only for a terminal, and not --quiet)."""
+    if not enabled:
+        return None
+    import time
+
+    start = time.monotonic()
+
+    def say(step: str) -> None:
+        err(f"[{time.monotonic() - start:6.1f}s] {step}")
+
+    return say
+
+
+@app.command("release")
+def release_command(
+    dataset: Annotated[
+        Path, typer.Argument(help="The dataset repository (events/, imports/, conflictkit.toml).",
+                             show_default=False),
+    ],
+    version: Annotated[
+        str, typer.Option("--version", "-V", help="Release version: a semantic version "
+                          "(1.2.0) or a date (2024-05-01); must sort after existing ones.",
+                          show_default=False),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output root; the release goes to OUT/VERSION/. "
+                     "Default: release.directory of conflictkit.toml (releases/)."),
+    ] = None,
+    timestamp: Annotated[
+        str | None,
+        typer.Option("--timestamp", help="Release time (Unix seconds or ISO 8601) given to new "
+                     "and modified events; default $SOURCE_DATE_EPOCH, else now."),
+    ] = None,
+    partition: Annotated[
+        PartitionMode | None,
+        typer.Option("--partition", help="events.parquet (none), events/year=YYYY/ (year), or "
+                     "year above 2M events (auto). Default: conflictkit.toml, else auto."),
+    ] = None,
+    fmt: FormatOption = ReportFormat.text,
+    quiet: QuietOption = False,
+) -> None:
+    """Build an immutable release DATASET/releases/VERSION/ from every reviewed event.
+
+    Candidates (status: candidate) are left out and counted. Invalid events refuse the release
+    with the same report as `validate` (exit 1); an existing version, a broken previous release
+    or a failed write is exit 1 with nothing published.
+    """
+    from conflictkit.builders.release.build import ReleaseRefused
+    from conflictkit.builders.release.gather import release_dataset
+
+    if not dataset.is_dir():
+        raise UsageError(f"{dataset}: no such dataset directory")
+    say = _progress_printer(not quiet and fmt == ReportFormat.text and sys.stderr.isatty())
+    try:
+        result = release_dataset(dataset, version=version, out=out, timestamp=timestamp,
+                                 partition=partition.value if partition else None, progress=say)
+    except ReleaseRefused as exc:
+        render_report(exc.report, fmt.value, title=f"release {version} refused: invalid events")
+        raise typer.Exit(EXIT_INVALID) from None
+    if fmt == ReportFormat.json:
+        emit_json(result.to_dict())
+        return
+    c = result.changes
+    err(f"released {result.version} -> {result.path} ({result.rows} events: {c.added} added, "
+        f"{c.modified} modified, {c.deleted} deleted, {c.unchanged} unchanged"
+        + (f"; {result.candidates_left_out} candidates left out" if result.candidates_left_out
+           else "") + ")")
+    err(f"previous release: {result.previous or 'none'}; timestamp {result.released_at}; "
+        f"layout {result.layout}; {len(result.files)} files in SHA256SUMS")
+    for warning in result.warnings:
+        err(f"warning: {warning}")
+
+
+@app.command("verify")
+def verify_command(
+    release: Annotated[Path, typer.Argument(help="A release directory.", show_default=False)],
+    fmt: FormatOption = ReportFormat.text,
+    quiet: QuietOption = False,
+) -> None:
+    """Recompute a release's checksums, row counts and schema; exit 1 naming any file that
+    differs from what was published."""
+    from conflictkit.builders.release.verify import verify_release
+
+    result = verify_release(release)
+    if fmt == ReportFormat.json:
+        emit_json(result.to_dict())
+    else:
+        for problem in result.problems:
+            err(f"{problem['file']}: {problem['rule']}: {problem['message']}")
+        if result.ok:
+            if not quiet:
+                err(f"{release}: OK ({len(result.files)} files match SHA256SUMS; "
+                    f"{max(result.rows.get('events.csv', 0), 0)} events)")
+        else:
+            err(f"{release}: FAILED ({len(result.problems)} problems)")
+    raise typer.Exit(EXIT_OK if result.ok else EXIT_INVALID)
+
+
+@app.command("diff")
+def diff_command(
+    old: Annotated[Path, typer.Argument(help="The older release directory.", show_default=False)],
+    new: Annotated[Path, typer.Argument(help="The newer release directory.", show_default=False)],
+    limit: Annotated[
+        int, typer.Option("--limit", min=0, help="Text output: list at most this many events "
+                          "per section (json lists all)."),
+    ] = 200,
+    fmt: FormatOption = ReportFormat.text,
+) -> None:
+    """Events added, deleted and modified between two releases, with each modification's
+    changed fields (old -> new)."""
+    from conflictkit.builders.release.diff import diff_releases
+
+    result = diff_releases(old, new)
+    if fmt == ReportFormat.json:
+        emit_json(result.to_dict())
+        return
+    s = result.summary()
+
+    def listing(title: str, items: list[str], total: int) -> None:
+        err(f"{title} ({total}):")
+        for item in items:
+            err(f"  {item}")
+        if total > len(items):
+            err(f"  ... and {total - len(items)} more (--limit, or --format json for all)")
+
+    listing("added", result.added[:limit], len(result.added))
+    listing("deleted", result.deleted[:limit], len(result.deleted))
+    listing("modified", [
+        f"{event_id}: " + "; ".join(f"{c}: {o!r} -> {n!r}" for c, (o, n) in fields.items())
+        for event_id, fields in result.modified[:limit]
+    ], len(result.modified))
+    if result.field_counts:
+        err("fields changed: " + ", ".join(f"{c} ({n})" for c, n in result.field_counts.items()))
+    err(f"{old} -> {new}: {s['added']} added, {s['deleted']} deleted, {s['modified']} modified, "
+        f"{s['unchanged']} unchanged")
+
+
+@app.command("info")
+def info_command(
+    release: Annotated[Path, typer.Argument(help="A release directory.", show_default=False)],
+    fmt: FormatOption = ReportFormat.text,
+) -> None:
+    """Summarise a release: events by country, year and event type."""
+    from conflictkit.builders.release.info import release_info
+
+    info = release_info(release)
+    if fmt == ReportFormat.json:
+        emit_json(info)
+        return
+    title = " ".join(str(info[k]) for k in ("name", "version") if info.get(k))
+    err(f"{title or release}: {info['events']} events in {info['countries']} countries, "
+        f"{info['first_event_date']} to {info['last_event_date']}; {info['deletions']} deleted "
+        f"IDs; layout {info['layout']}" + (f"; created {info['created']}"
+                                           if info.get("created") else ""))
+    if info.get("changes"):
+        ch = info["changes"]
+        err(f"changes since {info.get('previous') or 'nothing (first release)'}: "
+            f"{ch['added']} added, {ch['modified']} modified, {ch['deleted']} deleted")
+    for key, label in (("by_event_type", "event type"), ("by_year", "year"),
+                       ("by_country", "country")):
+        err(f"\nby {label}:")
+        width = max((len(k) for k in info[key]), default=0)
+        for name, count in info[key].items():
+            err(f"  {name:<{width}}  {count:>9}")
+
+
 def main() -> None:
     """Console entry point: run the app, turning known errors into messages and exit codes."""
     try:
