@@ -193,17 +193,18 @@ def test_a_bare_parquet_file_and_a_dataset_directory_load(events, tmp_path):
     assert len(direct) == ((events["country"] == "Mexico") & (events["year"] == 2021)).sum()
 
 
-def test_hive_partition_key_missing_from_the_files(events, tmp_path):
-    """Other tools write `year=YYYY/` without a year column in the file: it comes from the path."""
-    ordered = sort_release(events)
-    from conflictkit.schema.arrow import to_arrow_table
-
-    for year, part in ordered.groupby(ordered["year"].astype(int)):
-        target = tmp_path / "ds" / f"year={year}" / "data.parquet"
-        target.parent.mkdir(parents=True)
-        pq.write_table(to_arrow_table(part.reset_index(drop=True)).drop_columns(["year"]), target)
-    df = ck.load(tmp_path / "ds", start="2019", end="2019")
-    assert (df["year"] == 2019).all() and len(df) == (events["year"] == 2019).sum()
+@pytest.mark.parametrize("keep_year", [False, True])
+def test_partitioned_release_with_one_year_or_year_in_the_files(events, tmp_path, keep_year):
+    """The year comes from the directory name (part C's layout), or from the files when other
+    tools also keep it there; a release holding a single year is still partitioned."""
+    one_year = events[events["year"] == 2019]
+    root = write_release(one_year, tmp_path / "one", layout="year", keep_year=keep_year)
+    df = ck.load(root, countries="Iraq")
+    assert (df["year"] == 2019).all()
+    assert len(df) == (one_year["country"] == "Iraq").sum()
+    root = write_release(events, tmp_path / "all", layout="year", keep_year=keep_year)
+    df = ck.load(root, start="2019", end="2019")
+    assert (df["year"] == 2019).all() and len(df) == len(one_year)
     assert df.attrs["load"]["files_read"] == 1
 
 
@@ -302,3 +303,16 @@ def test_export_csv_loads_like_the_release(events, tmp_path):
     from_parquet = ck.load(root, countries="Ukraine", start="2022")
     pd.testing.assert_frame_equal(from_csv, from_parquet)
     shutil.rmtree(root)
+
+
+def test_export_with_bad_rows_warns_and_keeps_the_rest(events, tmp_path):
+    pytest.importorskip("conflictkit.builders.importers.acled")
+    sample = sort_release(events.iloc[:50]).astype({"event_type": "str"})
+    sample.loc[3, "event_type"] = "Skirmish"
+    csv = tmp_path / "export.csv"
+    sample.to_csv(csv, index=False, date_format="%Y-%m-%d")
+    with pytest.warns(UserWarning, match="1 record"):
+        df = ck.load(csv)
+    assert len(df) == 49 and df.attrs["load"]["rejected"] == 1
+    assert sample.loc[3, "event_id_cnty"] not in set(df["event_id_cnty"])
+    assert df.attrs["report"].rejected == 1

@@ -62,12 +62,13 @@ def make_events(n: int = 500, seed: int = 0, countries=COUNTRIES,
     assoc2 = [vocab.LIST_SEPARATOR.join(rng.choice(names, k, replace=False)) or None
               if h else None for k, h in zip(rng.integers(0, 2, n), has2, strict=True)]
     ids = [f"{prefix_of(c)}{i + 1}" for i, c in enumerate(country)]
+    disorder = np.array([vocab.DISORDER_TYPE_OF_SUB_EVENT[s] for s in sub], dtype=object)
     frame = pd.DataFrame({
         "event_id_cnty": ids,
         "event_date": date,
         "year": date.year,
         "time_precision": rng.integers(1, 4, n),
-        "disorder_type": [vocab.DISORDER_TYPE_OF_SUB_EVENT[s] for s in sub],
+        "disorder_type": disorder,
         "event_type": [vocab.EVENT_TYPE_OF_SUB_EVENT[s] for s in sub],
         "sub_event_type": sub,
         "actor1": names[a1],
@@ -77,7 +78,10 @@ def make_events(n: int = 500, seed: int = 0, countries=COUNTRIES,
         "assoc_actor_2": assoc2,
         "inter2": [vocab.INTER_LABELS[int(i)] if i else None for i in inter2],
         "interaction": interaction,
-        "civilian_targeting": np.where(inter2 == 7, vocab.CIVILIAN_TARGETING, None),
+        "civilian_targeting": np.where(
+            (inter2 == 7) & np.isin(disorder, [vocab.POLITICAL_VIOLENCE,
+                                               vocab.PV_AND_DEMONSTRATIONS]),
+            vocab.CIVILIAN_TARGETING, None),
         "iso": [iso_of(c) for c in country],
         "region": [region_of(c) for c in country],
         "country": country,
@@ -105,8 +109,11 @@ def sort_release(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_release(df: pd.DataFrame, root: Path, *, layout: str = "single",
-                  row_group_size: int = 50, deletions: pd.DataFrame | None = None) -> Path:
-    """Write `df` as a release directory (events, deletions.csv, SHA256SUMS); returns `root`."""
+                  row_group_size: int = 50, deletions: pd.DataFrame | None = None,
+                  keep_year: bool = False) -> Path:
+    """Write `df` as a release directory (events, deletions.csv, SHA256SUMS); returns `root`.
+    layout "year" writes events/year=YYYY/part-0.parquet (with the year column only if
+    `keep_year`, as other tools write hive partitions)."""
     root.mkdir(parents=True, exist_ok=True)
     ordered = sort_release(df)
     names: list[str] = []
@@ -115,11 +122,14 @@ def write_release(df: pd.DataFrame, root: Path, *, layout: str = "single",
                        row_group_size=row_group_size, compression="zstd")
         names.append("events.parquet")
     else:
+        # as part C writes it: the year lives in the directory name, not in the files
         for year, part in ordered.groupby(ordered["year"].astype(int), sort=True):
             rel = f"events/year={year}/part-0.parquet"
             (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            pq.write_table(to_arrow_table(part.reset_index(drop=True)), root / rel,
-                           row_group_size=row_group_size, compression="zstd")
+            table = to_arrow_table(part.reset_index(drop=True))
+            if not keep_year:
+                table = table.drop_columns(["year"])
+            pq.write_table(table, root / rel, row_group_size=row_group_size, compression="zstd")
             names.append(rel)
     if deletions is None:
         deletions = pd.DataFrame({"event_id_cnty": pd.Series([], dtype="str"),

@@ -96,8 +96,9 @@ def resolve_source(source: str | Path) -> Source:
             for file in files:
                 if sniff_export(file) != "parquet":
                     raise InputFileError(str(file), "not a Parquet file")
-            return Source("parquet", path, files, root=files[0].parent
-                          if len(files) == 1 else path / EVENTS_DIR, release=path)
+            single = files == (path / EVENTS_PARQUET,)
+            return Source("parquet", path, files, root=path if single else path / EVENTS_DIR,
+                          release=path)
         files = _parquet_files(path)
         if files:
             return Source("parquet", path, files, root=path)
@@ -107,7 +108,11 @@ def resolve_source(source: str | Path) -> Source:
         )
     kind = sniff_export(path)
     if kind == "parquet":
-        return Source("parquet", path, (path,), root=path.parent)
+        # a file inside a hive partition (`.../year=2020/part-0.parquet`) keeps its keys
+        root = path.parent
+        while "=" in root.name and root.parent != root:
+            root = root.parent
+        return Source("parquet", path, (path,), root=root)
     return Source(kind, path)
 
 
