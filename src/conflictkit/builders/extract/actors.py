@@ -1,0 +1,265 @@
+"""Actors in article text: find the phrases, then name them as the actor registry does.
+
+Finding is country-blind and runs per sentence: named groups and aliases from the registry
+("US-led coalition", "al-Shabaab", "ISWAP"), a demonym with a head noun ("Nigerian troops",
+"Israeli warplanes": that state's forces), and generic descriptions ("gunmen", "villagers",
+"protesters") from `data/extract/actors.yaml`. Naming happens once the event's country and year
+are known (`ActorResolver.resolve`): "gunmen" becomes "Unidentified Armed Group (Nigeria)",
+"troops" the registry's "Military Forces of Nigeria (2015-)", and each name gets its inter code
+(a state's forces abroad are External/Other forces).
+
+Public API: `find_actor_mentions(sentence) -> list[ActorMention]`; `ActorResolver(registry)`
+with `.resolve(mention, country, year) -> ResolvedActor | None` and `.inter(name, country)`.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from conflictkit.builders.extract._data import alternation, table
+
+if TYPE_CHECKING:
+    from conflictkit.reference.actors import ActorRegistry
+
+MAX_ALIAS_TOKENS = 9
+_TOKEN = re.compile(r"[^\W_]+")
+_ACRONYM = re.compile(r"^(?P<acronym>[^:]{1,20}): (?P<long>.+)$")
+_COUNTRY_SUFFIX = re.compile(r"^(?P<base>[^()]+) \((?P<country>[^()]+)\)$")
+_STATE_NAME = re.compile(
+    r"^(?:Military|Police) Forces of (?:the |The )?(?P<home>[^()]+?)(?: \(\d{4}-(?:\d{4})?\)"
+    r"(?: .+)?)?$|^Government of (?:the |The )?(?P<home2>[^()]+?)(?: \(\d{4}-(?:\d{4})?\))?$"
+)
+_GENERIC_INTER = {
+    "Civilians": 7, "Protesters": 6, "Rioters": 5, "Unidentified Armed Group": 3,
+    "Unidentified Gang": 3, "Sole Perpetrator": 3,
+}
+
+
+def fold(text: str) -> str:
+    """Matching key of a token or phrase: accents stripped, casefolded."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    """An actor phrase in a sentence (offsets within the sentence)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # "alias": look the text up in the registry; "state": a country's forces;
+    #            "generic": a template such as "Civilians ({country})"
+    template: str | None = None  # generic: the name template; state: "Military"/"Police"
+    home: str | None = None  # state: the country the demonym names (None: the event country)
+    victim: bool = False  # a description of people who suffer rather than act
+    weak: bool = False  # "people", "men": an actor only when nothing better is named
+    query: str | None = None  # alias: the registry alias to look up when not the text itself
+
+
+@dataclass(frozen=True)
+class ResolvedActor:
+    name: str
+    inter: int | None
+
+
+@dataclass(frozen=True)
+class _Form:
+    words: tuple[str, ...]  # the form's tokens as written
+    exact_case: bool
+
+
+@cache
+def _alias_index() -> tuple[dict[str, list[_Form]], frozenset[str]]:
+    """Registry names and aliases by folded token key; the set of keys' first tokens."""
+    forms: list[tuple[str, bool]] = []
+    data = resources.files("conflictkit").joinpath("data", "actor_aliases.csv")
+    with data.open("r", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            alias = row["alias"].strip()
+            acronym = len(alias) <= 6 and sum(c.isupper() for c in alias) >= 2
+            forms.append((alias, acronym))
+    names = resources.files("conflictkit").joinpath("data", "acled_actors_seen.csv")
+    with names.open("r", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            name = row["actor"]
+            if "{" in name:
+                continue
+            candidates = [name]
+            match = _ACRONYM.match(name)
+            if match:
+                candidates += [match["acronym"], match["long"]]
+            match = _COUNTRY_SUFFIX.match(name)
+            if match:
+                candidates.append(match["base"])
+            for form in candidates:
+                tokens = _TOKEN.findall(form)
+                forms.append((form, len(tokens) < 2 or (len(form) <= 6 and form.isupper())))
+    index: dict[str, list[_Form]] = {}
+    for form, exact in forms:
+        tokens = tuple(_TOKEN.findall(form))
+        if tokens and fold(tokens[0]) == "the":
+            tokens = tokens[1:]
+        if not tokens or len(tokens) > MAX_ALIAS_TOKENS:
+            continue
+        key = " ".join(fold(t) for t in tokens)
+        index.setdefault(key, []).append(_Form(tokens, exact))
+    firsts = frozenset(k.split(" ", 1)[0] for k in index)
+    return index, firsts
+
+
+@cache
+def _patterns() -> dict[str, Any]:
+    data = table("actors")
+    demonyms: dict[str, str] = data["demonyms"]
+    dem = alternation(list(demonyms))
+    heads = {kind: re.compile(rf"(?:\b(?P<dem>{dem})(?:\s+|-))?(?<![\w-])(?P<head>{pattern})\b")
+             for kind, pattern in data["state_heads"].items()}
+    generic = [(re.compile(item["pattern"], re.I), item) for item in data["generic"]]
+    described = [(re.compile(item["pattern"]), item) for item in data.get("described", [])]
+    return {"demonyms": demonyms, "heads": heads, "generic": generic, "described": described,
+            "not_actors": re.compile(data["not_actors"], re.I)}
+
+
+def _alias_mentions(sentence: str) -> list[ActorMention]:
+    index, firsts = _alias_index()
+    tokens = list(_TOKEN.finditer(sentence))
+    folded = [fold(t.group(0)) for t in tokens]
+    found: list[ActorMention] = []
+    i = 0
+    while i < len(tokens):
+        if folded[i] not in firsts:
+            i += 1
+            continue
+        matched = 0
+        for n in range(min(MAX_ALIAS_TOKENS, len(tokens) - i), 0, -1):
+            forms = index.get(" ".join(folded[i:i + n]))
+            if not forms:
+                continue
+            written = tuple(t.group(0) for t in tokens[i:i + n])
+            if any(not f.exact_case or f.words == written for f in forms):
+                start, end = tokens[i].start(), tokens[i + n - 1].end()
+                found.append(ActorMention(start, end, sentence[start:end], "alias"))
+                matched = n
+                break
+        i += matched or 1
+    return found
+
+
+def find_actor_mentions(sentence: str) -> list[ActorMention]:
+    """Actor phrases in a sentence, longest first where they overlap, in text order."""
+    p = _patterns()
+    candidates: list[tuple[int, ActorMention]] = []  # (priority, mention): lower wins ties
+    for mention in _alias_mentions(sentence):
+        candidates.append((0, mention))
+    for regex, item in p["described"]:
+        for match in regex.finditer(sentence):
+            candidates.append((0, ActorMention(match.start(), match.end(), match.group(0),
+                                               "alias", query=item["alias"])))
+    for kind, regex in p["heads"].items():
+        for match in regex.finditer(sentence):
+            home = p["demonyms"].get(match["dem"]) if match["dem"] else None
+            candidates.append((1, ActorMention(match.start(), match.end(), match.group(0),
+                                               "state", kind, home)))
+    for regex, item in p["generic"]:
+        for match in regex.finditer(sentence):
+            candidates.append((2, ActorMention(
+                match.start(), match.end(), match.group(0), "generic", item["actor"],
+                victim=bool(item.get("victim")), weak=bool(item.get("weak")))))
+    candidates.sort(key=lambda c: (-(c[1].end - c[1].start), c[0], c[1].start))
+    chosen: list[ActorMention] = []
+    for _, mention in candidates:
+        if all(mention.end <= m.start or mention.start >= m.end for m in chosen):
+            chosen.append(mention)
+    chosen.sort(key=lambda m: m.start)
+    return chosen
+
+
+class ActorResolver:
+    """Names mentions as the registry does, with caches (registry lookups are not cheap)."""
+
+    def __init__(self, registry: ActorRegistry | None) -> None:
+        self.registry = registry
+        self._names: frozenset[str] = frozenset(registry.names) if registry else frozenset()
+        self._inter_of: dict[str, Any] = dict(getattr(registry, "_inter", {}) or {})
+        self._cache: dict[tuple[str, str, str | None, int | None], ResolvedActor | None] = {}
+        self._inter_cache: dict[tuple[str, str | None], int | None] = {}
+
+    def state_forces(self, country: str, year: int | None, kind: str) -> str:
+        key = (f"state:{kind}", country, None, year)
+        if key not in self._cache:
+            if self.registry is not None:
+                name = self.registry.state_forces(country, year, kind)
+            else:
+                name = f"{kind} Forces of {country}"
+            self._cache[key] = ResolvedActor(name, None)
+        return self._cache[key].name  # type: ignore[union-attr]
+
+    def resolve(self, mention: ActorMention, country: str | None,
+                year: int | None) -> ResolvedActor | None:
+        """The registry's name and inter code for a mention in an event in `country`."""
+        if mention.kind == "state":
+            home = mention.home or country
+            if home is None:
+                return None
+            name = self.state_forces(home, year, mention.template or "Military")
+        elif mention.kind == "generic":
+            if country is None:
+                return None
+            name = (mention.template or "").replace("{country}", country)
+        else:
+            query = mention.query or mention.text
+            key = (fold(query), "alias", country, year)
+            if key not in self._cache:
+                self._cache[key] = self._lookup_alias(query, country, year)
+            found = self._cache[key]
+            if found is None:
+                return None
+            name = found.name
+        return ResolvedActor(name, self.inter(name, country))
+
+    def _lookup_alias(self, text: str, country: str | None,
+                      year: int | None) -> ResolvedActor | None:
+        if text in self._names:
+            return ResolvedActor(text, None)
+        if self.registry is None:
+            return None
+        resolve = getattr(self.registry, "_resolve_alias", None)
+        if resolve is not None:  # the registry's alias step without its per-call DataFrame work
+            from conflictkit.reference.countries import resolve_country
+
+            target = resolve(text, resolve_country(country) if country else None, year)
+        else:
+            target = self.registry.canonical(text, country, year)
+        return None if target is None else ResolvedActor(target, None)
+
+    def inter(self, name: str, country: str | None) -> int | None:
+        """Actor-type code of `name` acting in `country` (state forces abroad: 8)."""
+        key = (name, country)
+        if key in self._inter_cache:
+            return self._inter_cache[key]
+        code: int | None = None
+        match = _STATE_NAME.match(name)
+        suffix = _COUNTRY_SUFFIX.match(name)
+        if match:
+            from conflictkit.reference.countries import resolve_country
+
+            home = resolve_country(match["home"] or match["home2"])
+            code = 1 if country is None or home == resolve_country(country) else 8
+            if home is None and self.registry is not None:
+                code = self.registry.inter_code(name, country)
+        elif suffix and suffix["base"] in _GENERIC_INTER:
+            code = _GENERIC_INTER[suffix["base"]]
+        else:
+            value = self._inter_of.get(name)
+            code = None if value is None or str(value) in ("<NA>", "nan", "") else int(value)
+            if code is None and self.registry is not None:
+                code = self.registry.inter_code(name, country)
+        self._inter_cache[key] = code
+        return code

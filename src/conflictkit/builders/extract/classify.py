@@ -1,0 +1,86 @@
+"""What happened in a sentence: trigger phrases for ACLED's event and sub-event types.
+
+The trigger table (`data/extract/events.yaml`) maps phrases to a sub-event type or to an open
+kind settled by the actors (`violence`: Armed clash against armed actors, Attack against
+civilians; `seizure`: Government regains / Non-state actor overtakes territory; `protest`:
+Peaceful protest, upgraded by intervention, lethal force or rioting). `precedence` orders the
+sub-event types for ACLED's rule that one interaction between the same actors at the same place
+and day is one event coded at the higher type.
+
+Public API: `find_triggers(sentence) -> list[Trigger]`, `sentence_flags(sentence) -> Flags`,
+`rank(sub_event_type) -> int` (lower is higher precedence), `protest_upgrades(text) -> set`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from conflictkit.builders.extract._data import table
+
+OPEN_KINDS = ("violence", "seizure", "protest")
+
+
+@dataclass(frozen=True)
+class Trigger:
+    kind: str  # a sub-event type or one of OPEN_KINDS
+    start: int
+    end: int
+    text: str
+    strength: int  # 2: an act on its own; 1: needs a date, place or toll beside it
+
+
+@dataclass(frozen=True)
+class Flags:
+    hypothetical: bool
+    negated: bool
+    background: bool
+
+
+@cache
+def _tables() -> dict[str, Any]:
+    data = table("events")
+    triggers = []
+    for item in data["triggers"]:
+        flags = 0 if item.get("case") else re.I
+        triggers.append((re.compile(item["pattern"], flags), item["kind"], int(item["strength"])))
+    return {
+        "triggers": triggers,
+        "rank": {name: i for i, name in enumerate(data["precedence"])},
+        "upgrades": {k: re.compile(v, re.I) for k, v in data["protest_upgrades"].items()},
+        "not_event": {k: re.compile(v, re.I) for k, v in data["not_an_event"].items()},
+    }
+
+
+def find_triggers(sentence: str) -> list[Trigger]:
+    """Trigger phrases in a sentence; where two overlap the stronger, then longer, is kept."""
+    found: list[Trigger] = []
+    for regex, kind, strength in _tables()["triggers"]:
+        for match in regex.finditer(sentence):
+            found.append(Trigger(kind, match.start(), match.end(), match.group(0), strength))
+    found.sort(key=lambda t: (-t.strength, -(t.end - t.start), t.start))
+    kept: list[Trigger] = []
+    for trig in found:
+        if all(trig.end <= k.start or trig.start >= k.end for k in kept):
+            kept.append(trig)
+    kept.sort(key=lambda t: t.start)
+    return kept
+
+
+def sentence_flags(sentence: str) -> Flags:
+    tables = _tables()["not_event"]
+    return Flags(bool(tables["hypothetical"].search(sentence)),
+                 bool(tables["negated"].search(sentence)),
+                 bool(tables["background"].search(sentence)))
+
+
+def rank(sub_event_type: str) -> int:
+    """Precedence of a sub-event type (0 is the highest)."""
+    return _tables()["rank"].get(sub_event_type, 99)
+
+
+def protest_upgrades(text: str) -> set[str]:
+    """Which protest upgrades ("intervention", "lethal_force", "riot") a text mentions."""
+    return {name for name, regex in _tables()["upgrades"].items() if regex.search(text)}

@@ -1,0 +1,615 @@
+"""The default extractor: rules and pattern tables, no network, no model.
+
+Steps, each in its own module: sentences with triggers (classify), dates (dates), death tolls
+(fatalities), actors (actors) and places (places). Event sentences are grouped into events the
+way ACLED counts them: one interaction on one day at one place is one event, coded at the higher
+type; sentences without a date of their own join the event they describe. An event over several
+days becomes one event per day with its toll split (the remainder on the first day).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from conflictkit.builders.extract import classify, sources
+from conflictkit.builders.extract.actors import ActorMention, ActorResolver, find_actor_mentions
+from conflictkit.builders.extract.base import CandidateEvent, Evidence, Extraction
+from conflictkit.builders.extract.dates import DateMention, find_dates
+from conflictkit.builders.extract.fatalities import (
+    Toll,
+    event_fatalities,
+    find_fatalities,
+    split_over_days,
+)
+from conflictkit.builders.extract.places import Location, PlaceFinder, vague_place
+from conflictkit.builders.extract.sentences import Sentence
+from conflictkit.builders.extract.text import Article
+from conflictkit.schema import vocab
+
+VIOLENT = "violent"
+DEMO = "demonstration"
+STRATEGIC = "strategic"
+_DEMO_KINDS = {"protest", "Mob violence", "Violent demonstration"}
+_STRATEGIC_KINDS = set(vocab.SUB_EVENT_TYPES["Strategic developments"])
+_PASSIVE = re.compile(r"\b(?:was|were|been|being|be|got|is|are)\s+(?:\w+ly\s+)?$", re.I)
+_BY = re.compile(r"\b(?:by|blamed on|claimed by|carried out by|from)\s+(?:the\s+)?$", re.I)
+_TARGET_PREP = re.compile(
+    r"\b(?:against|on|targeting|targeted|at|fighting|attacking|with|hitting|struck|hit|"
+    r"killing|killed|kill|on)\s+(?:the\s+|a\s+|an\s+)?(?:\w+\s+){0,2}$", re.I)
+_STATEMENT_AFTER = re.compile(
+    r"^\s*(?:\([^)]*\)\s*)?(?:also\s+)?(?:has\s+|had\s+|have\s+)?(?:said|says|say|told|claimed|"
+    r"reported|announced|stated|accused|alleged|confirmed|denied)\b(?!\s+(?:it|they)\b)", re.I)
+_SEIZURE_OBJECT = re.compile(
+    r"^\s+(?:full\s+)?(?:control|the\s+(?:\w+\s+)?(?:town|city|village|base|district|area|"
+    r"territory|capital|airport|province|region|border|outpost|positions?|barracks)|(?:the\s+)?"
+    r"[A-Z][\w-]+)")
+ARMED = {1, 2, 3, 4, 8}
+BACKGROUND_AGE_DAYS = 14
+
+
+@dataclass
+class _Sent:
+    sentence: Sentence
+    triggers: list[classify.Trigger]
+    dates: list[DateMention]
+    tolls: list[Toll]
+    mentions: list[ActorMention]
+    flags: classify.Flags
+    family: str = VIOLENT
+    days: tuple[date, ...] = ()
+    precision: int = 1
+    date_mention: DateMention | None = None
+    date_is_statement: bool = False
+
+
+@dataclass
+class _Cluster:
+    family: str
+    sents: list[_Sent] = field(default_factory=list)
+    days: tuple[date, ...] = ()
+    precision: int = 1
+    date_from: _Sent | None = None
+    place: str | None = None
+
+
+def _family(triggers: list[classify.Trigger]) -> str:
+    best = max(t.strength for t in triggers)
+    strong = [t for t in triggers if t.strength == best]
+    if any(t.kind in _DEMO_KINDS for t in strong):
+        return DEMO
+    if all(t.kind in _STRATEGIC_KINDS for t in strong):
+        return STRATEGIC
+    return VIOLENT
+
+
+def _usable_triggers(sentence: str, triggers: list[classify.Trigger]) -> list[classify.Trigger]:
+    out = []
+    for trig in triggers:
+        if trig.kind == "seizure" and not _SEIZURE_OBJECT.match(sentence[trig.end:trig.end + 50]):
+            continue
+        out.append(trig)
+    return out
+
+
+class RuleBasedExtractor:
+    """Pattern tables plus the reference data; see the module docstring."""
+
+    name = "rules"
+
+    def __init__(self, registry: Any = None, gazetteer: Any = None, *,
+                 load_reference: bool = True) -> None:
+        if load_reference and registry is None:
+            from conflictkit.reference.actors import ActorRegistry
+
+            registry = ActorRegistry.default()
+        if load_reference and gazetteer is None:
+            from conflictkit.reference.gazetteer import Gazetteer
+
+            gazetteer = Gazetteer.default()
+        self.actors = ActorResolver(registry)
+        self.places = PlaceFinder(gazetteer)
+
+    # ---- the pipeline -----------------------------------------------------------------------
+
+    def extract(self, article: Article) -> Extraction:
+        warnings = list(article.warnings)
+        published = article.published
+        if published is None:
+            published = date.today()
+            warnings.append("no publication date (give --published or a 'date:' header): "
+                            f"relative dates were resolved against today, {published}")
+        if any("English" in w for w in article.warnings):
+            return Extraction(article, [], warnings, self.name)
+        analysed = [self._analyse(s, published) for s in article.sentences]
+        events_sents = [a for a in analysed if self._is_event(a, published)]
+        if not events_sents:
+            warnings.append("no event found: no sentence reports an act of political violence, "
+                            "a demonstration or a strategic development")
+            return Extraction(article, [], warnings, self.name)
+        country = self._country(article, analysed, events_sents)
+        if country is None:
+            warnings.append("no country could be told from the text: events are left without "
+                            "a country for review")
+        clusters = self._cluster(events_sents, article, country)
+        events: list[CandidateEvent] = []
+        for cluster in clusters:
+            events.extend(self._events_of(cluster, article, country, published, analysed))
+        return Extraction(article, events, warnings, self.name)
+
+    def _analyse(self, sentence: Sentence, published: date) -> _Sent:
+        text = sentence.text
+        triggers = _usable_triggers(text, classify.find_triggers(text))
+        analysed = _Sent(sentence, triggers, find_dates(text, published) if triggers else [],
+                         find_fatalities(text) if triggers else [],
+                         find_actor_mentions(text) if triggers else [],
+                         classify.sentence_flags(text))
+        if triggers:
+            analysed.family = _family(triggers)
+            usable = [d for d in analysed.dates if d.usable]
+            own = [d for d in usable if not d.statement] or usable
+            if own:
+                analysed.date_mention = own[0]
+                analysed.days, analysed.precision = own[0].days, own[0].precision
+                analysed.date_is_statement = own[0].statement
+        return analysed
+
+    def _is_event(self, s: _Sent, published: date) -> bool:
+        if not s.triggers:
+            return False
+        strong = any(t.strength >= 2 for t in s.triggers)
+        has_date = bool(s.days)
+        has_toll = any(t.count > 0 for t in s.tolls)
+        dated_only_past = s.dates and all((d.background or d.future) for d in s.dates)
+        if dated_only_past and not has_date:
+            return False
+        if s.flags.background and not has_date:
+            return False
+        if s.flags.hypothetical and not (has_toll or has_date):
+            return False
+        if has_date and not s.date_is_statement and \
+                (published - max(s.days)).days > BACKGROUND_AGE_DAYS and s.precision == 1:
+            return False  # an older event recalled as background
+        return strong or has_toll or has_date
+
+    def _country(self, article: Article, analysed: list[_Sent],
+                 events: list[_Sent]) -> str | None:
+        pieces: list[tuple[str, float]] = []
+        event_ids = {id(s) for s in events}
+        for s in analysed:
+            pieces.append((s.sentence.text, 2.0 if id(s) in event_ids else 1.0))
+        if article.title:
+            pieces.append((article.title, 1.5))
+        scores = self.places.country_scores(pieces, article.dateline)
+        if not scores:
+            return None
+        return max(scores.items(), key=lambda kv: kv[1])[0]
+
+    def _place_key(self, s: _Sent, country: str | None) -> str | None:
+        if country is None:
+            return None
+        exclude = [(m.start, m.end) for m in s.mentions]
+        found = self.places.places_in(s.sentence.text, country, exclude)
+        for match, _score, _near in found:
+            if match.kind == "place":
+                return match.target.name
+        return None
+
+    def _cluster(self, sents: list[_Sent], article: Article,
+                 country: str | None) -> list[_Cluster]:
+        clusters: list[_Cluster] = []
+        for s in sents:
+            place = self._place_key(s, country)
+            home = None
+            for cluster in clusters:
+                if cluster.family != s.family:
+                    continue
+                same_day = not s.days or not cluster.days or set(s.days) & set(cluster.days) \
+                    or (s.date_is_statement and cluster.date_from is not None)
+                same_place = place is None or cluster.place is None or place == cluster.place
+                if same_day and same_place:
+                    home = cluster
+                    break
+            if home is None:
+                home = _Cluster(s.family)
+                clusters.append(home)
+            home.sents.append(s)
+            if s.days and (not home.days or (home.date_from is not None
+                                             and home.date_from.date_is_statement
+                                             and not s.date_is_statement)):
+                home.days, home.precision, home.date_from = s.days, s.precision, s
+            elif s.days and set(s.days) - set(home.days) and not s.date_is_statement:
+                home.days = tuple(sorted(set(home.days) | set(s.days)))
+            if place and home.place is None:
+                home.place = place
+        # strategic developments beside an act of violence or a demonstration on the same day
+        # are usually part of it (arrests at a protest, a foiled attack in a battle report)
+        main = [c for c in clusters if c.family != STRATEGIC]
+        if main:
+            kept = []
+            for cluster in clusters:
+                if cluster.family == STRATEGIC and (not cluster.days or any(
+                        set(cluster.days) & set(m.days) or not m.days for m in main)):
+                    continue
+                kept.append(cluster)
+            clusters = kept
+        # undated clusters of the same family as a dated one describe it
+        dated = [c for c in clusters if c.days]
+        merged: list[_Cluster] = []
+        for cluster in clusters:
+            target = next((d for d in dated if d is not cluster and d.family == cluster.family
+                           and not cluster.days and (cluster.place is None or d.place is None
+                                                     or d.place == cluster.place)), None)
+            if target is not None:
+                target.sents.extend(cluster.sents)
+                target.sents.sort(key=lambda s: s.sentence.index)
+                continue
+            merged.append(cluster)
+        return merged
+
+    # ---- one cluster -> events ----------------------------------------------------------------
+
+    def _events_of(self, cluster: _Cluster, article: Article, country: str | None,
+                   published: date, analysed: list[_Sent]) -> list[CandidateEvent]:
+        review: list[str] = []
+        provenance: dict[str, Evidence] = {}
+        first = cluster.sents[0]
+        days, precision = cluster.days, cluster.precision
+        if not days:
+            days, precision = (published,), 2
+            review.append("event_date: the article gives no date for the event; the "
+                          "publication date is used (time_precision 2)")
+        date_src = cluster.date_from or first
+        if cluster.date_from and cluster.date_from.date_mention is not None:
+            m = cluster.date_from.date_mention
+            provenance["event_date"] = _evidence(cluster.date_from.sentence, m.start, m.end,
+                                                 0.6 if m.statement else 0.85)
+        else:
+            provenance["event_date"] = _evidence(date_src.sentence, 0, 0, 0.3)
+        year = days[0].year
+
+        roles = self._roles(cluster, country, year)
+        sub_event, type_src = self._sub_event(cluster, roles, country)
+        actor1, actor2, assoc1, assoc2 = self._pick_actors(cluster, roles, sub_event, country,
+                                                           year, review)
+        event_type = vocab.EVENT_TYPE_OF_SUB_EVENT[sub_event]
+        provenance["event_type"] = provenance["sub_event_type"] = _evidence(
+            type_src.sentence if type_src else first.sentence,
+            *(self._trigger_span(type_src, sub_event) if type_src else (0, 0)), 0.7)
+        for column, chosen in (("actor1", actor1), ("actor2", actor2)):
+            if chosen is not None:
+                provenance[column] = _evidence(chosen[2].sentence, chosen[3].start,
+                                               chosen[3].end, chosen[4])
+
+        tolls = [(s, t) for s in cluster.sents for t in s.tolls]
+        best = event_fatalities([t for _, t in tolls])
+        fatalities = best.count if best else 0
+        if best is not None:
+            src = next(s for s, t in tolls if t is best)
+            provenance["fatalities"] = _evidence(src.sentence, best.start, best.end,
+                                                 0.6 if best.vague else 0.8)
+        else:
+            provenance["fatalities"] = _evidence(first.sentence, 0, 0, 0.4)
+
+        location = self._location(cluster, article, country, analysed, review)
+        if location.sentence is not None and location.span:
+            provenance["location"] = _evidence(location.sentence, *location.span,
+                                               location.confidence)
+        elif location.span and article.dateline_span:
+            provenance["location"] = Evidence(article.dateline or "",
+                                              article.dateline_span[0],
+                                              article.dateline_span[1], location.confidence)
+        if location.review:
+            review.append(location.review)
+        if country is None:
+            review.append("country: not identified")
+
+        inter1 = actor1[1] if actor1 else None
+        inter2 = actor2[1] if actor2 else None
+        fields: dict[str, Any] = {
+            "event_date": None,
+            "year": year,
+            "time_precision": precision,
+            "disorder_type": vocab.DISORDER_TYPE_OF_SUB_EVENT[sub_event],
+            "event_type": event_type,
+            "sub_event_type": sub_event,
+            "actor1": actor1[0] if actor1 else None,
+            "assoc_actor_1": vocab.LIST_SEPARATOR.join(assoc1) or None,
+            "inter1": vocab.INTER_LABELS.get(inter1) if inter1 else None,
+            "actor2": actor2[0] if actor2 else None,
+            "assoc_actor_2": vocab.LIST_SEPARATOR.join(assoc2) or None,
+            "inter2": vocab.INTER_LABELS.get(inter2) if inter2 else None,
+            "interaction": None,
+            "civilian_targeting": None,
+            "country": country,
+            "admin1": location.admin1,
+            "admin2": location.admin2,
+            "location": location.location,
+            "latitude": location.latitude,
+            "longitude": location.longitude,
+            "geo_precision": location.geo_precision,
+            "source": sources.source_field(article),
+            "source_scale": sources.source_scale(article),
+            "notes": None,
+            "fatalities": fatalities,
+        }
+        if actor1 is None:
+            review.append("actor1: no actor could be named from the text")
+        if inter1:
+            fields["interaction"] = vocab.INTERACTION_LABELS[vocab.interaction_code(inter1,
+                                                                                    inter2)]
+        if (vocab.DISORDER_TYPE_OF_SUB_EVENT[sub_event] != vocab.STRATEGIC_DEVELOPMENTS
+                and vocab.CIVILIANS_CODE in (inter1, inter2)
+                and vocab.DISORDER_TYPE_OF_SUB_EVENT[sub_event] != vocab.DEMONSTRATIONS):
+            fields["civilian_targeting"] = vocab.CIVILIAN_TARGETING
+        for column, value in (("inter1", fields["inter1"]), ("inter2", fields["inter2"])):
+            if value is None and fields[column.replace("inter", "actor")]:
+                review.append(f"{column}: the registry does not know the actor type of "
+                              f"{fields[column.replace('inter', 'actor')]!r}")
+        note_sentence = (type_src or first).sentence
+        shares = split_over_days(fatalities, len(days))
+        out = []
+        for day, share in zip(days, shares, strict=True):
+            one = dict(fields)
+            one["event_date"] = day
+            one["year"] = day.year
+            one["fatalities"] = share
+            one["notes"] = sources.notes(day, note_sentence.text, share,
+                                         len(days) > 1, precision)
+            out.append(CandidateEvent(one, dict(provenance), list(review)))
+        if len(days) > 1:
+            for event in out:
+                event.review.append(f"fatalities: {fatalities} over {len(days)} days split "
+                                    "evenly, the remainder on the first day")
+        return out
+
+    def _trigger_span(self, s: _Sent, sub_event: str) -> tuple[int, int]:
+        best = min(s.triggers, key=lambda t: (-t.strength, classify.rank(t.kind)))
+        return best.start, best.end
+
+    # ---- actors ---------------------------------------------------------------------------
+
+    def _roles(self, cluster: _Cluster, country: str | None,
+               year: int) -> list[tuple[str, str, _Sent, ActorMention, float, int | None]]:
+        """(name, role, sentence, mention, weight, inter) for actor mentions in the cluster."""
+        out = []
+        for s in cluster.sents:
+            text = s.sentence.text
+            for m in s.mentions:
+                resolved = self.actors.resolve(m, country, year)
+                if resolved is None:
+                    continue
+                after = text[m.end:m.end + 60]
+                statement = bool(_STATEMENT_AFTER.match(after))
+                role, weight = self._role_of(text, m, s.triggers)
+                if role is None:
+                    continue
+                if statement and role == "agent":
+                    weight *= 0.15
+                if m.weak:
+                    weight *= 0.3
+                elif m.kind == "generic":
+                    weight *= 0.5  # "the fighters" mostly re-mentions an actor named elsewhere
+                if s.date_is_statement:
+                    weight *= 0.9
+                out.append((resolved.name, role, s, m, weight, resolved.inter))
+        return out
+
+    @staticmethod
+    def _role_of(text: str, m: ActorMention,
+                 triggers: list[classify.Trigger]) -> tuple[str | None, float]:
+        best: tuple[str | None, float] = (None, 0.0)
+        for trig in triggers:
+            strength = 1.0 if trig.strength >= 2 else 0.5
+            if trig.strength >= 2 and trig.kind not in classify.OPEN_KINDS:
+                strength = 1.5  # the actor of a named act (an airstrike, a clash) counts more
+            if m.end <= trig.start:
+                between = text[m.end:trig.start]
+                words = len(between.split())
+                if words > 18 or ";" in between:
+                    continue
+                before = text[max(0, m.start - 40):m.start]
+                weight = strength / (1 + words / 6)
+                if _PASSIVE.search(between):
+                    role = "patient"
+                elif _TARGET_PREP.search(before) or _BY.search(before):
+                    role = "agent" if _BY.search(before) else "patient"
+                else:
+                    role = "agent"
+                if m.victim and role == "agent" and not re.search(
+                        r"\b(?:protest|demonstrat|march|rall)", trig.text, re.I):
+                    role = "patient"
+            elif m.start >= trig.end:
+                between = text[trig.end:m.start]
+                words = len(between.split())
+                if words > 14 or ";" in between:
+                    continue
+                weight = strength / (1 + words / 5)
+                if _BY.search(between):
+                    role = "agent"
+                elif _PASSIVE.search(text[max(0, trig.start - 20):trig.start]):
+                    continue  # "were killed while they were engaging X": X is not the target
+                else:
+                    role = "patient"
+                if re.search(r"\b(?:said|says|told|according)\b", between):
+                    weight *= 0.3
+            else:
+                continue
+            if weight > best[1]:
+                best = (role, weight)
+        return best
+
+    def _pick_actors(self, cluster: _Cluster, roles: list, sub_event: str,
+                     country: str | None, year: int, review: list[str]):
+        agents: dict[str, list] = {}
+        patients: dict[str, list] = {}
+        for name, role, s, m, weight, inter in roles:
+            bucket = agents if role == "agent" else patients
+            entry = bucket.setdefault(name, [name, inter, s, m, 0.0, s.sentence.index])
+            entry[4] += weight
+
+        def top(bucket: dict[str, list], exclude: set[str],
+                keep: Any = None) -> tuple | None:
+            ranked = sorted((v for k, v in bucket.items() if k not in exclude
+                             and (keep is None or keep(v))),
+                            key=lambda v: (-v[4], v[5]))
+            if not ranked:
+                return None
+            v = ranked[0]
+            return (v[0], v[1], v[2], v[3], min(0.9, 0.4 + v[4] / 2))
+
+        family = vocab.EVENT_TYPE_OF_SUB_EVENT[sub_event]
+        a1 = a2 = None
+        if family in ("Protests", "Riots") and sub_event != "Mob violence":
+            label = "Protesters" if family == "Protests" else "Rioters"
+            name = f"{label} ({country})" if country else None
+            if name:
+                anchor = next((r for r in roles if r[0].startswith(label)), None)
+                a1 = (name, self.actors.inter(name, country),
+                      anchor[2] if anchor else cluster.sents[0],
+                      anchor[3] if anchor else _whole(cluster.sents[0]), 0.7)
+            if sub_event != "Peaceful protest":
+                a2 = top({**agents, **patients}, {name or ""},
+                         lambda v: v[1] in (1, 8))
+                if a2 is None and country:
+                    police = self.actors.state_forces(country, year, "Police")
+                    a2 = (police, self.actors.inter(police, country), cluster.sents[0],
+                          _whole(cluster.sents[0]), 0.4)
+                    review.append("actor2: the police are assumed to have intervened")
+        elif sub_event == "Mob violence":
+            name = f"Rioters ({country})" if country else None
+            if name:
+                a1 = (name, 5, cluster.sents[0], _whole(cluster.sents[0]), 0.6)
+            a2 = top(patients, {name or ""})
+        else:
+            a1 = top(agents, set(), lambda v: not v[3].victim)
+            a2 = top(patients, {a1[0]} if a1 else set())
+            if a1 is None and a2 is not None and a2[1] in ARMED and sub_event == "Armed clash":
+                others = top(patients, {a2[0]})
+                if others is not None:
+                    a1, a2 = a2, others
+            if a1 is None and country and sub_event not in ("Arrests",):
+                name = f"Unidentified Armed Group ({country})"
+                a1 = (name, 3, cluster.sents[0], _whole(cluster.sents[0]), 0.3)
+                review.append("actor1: no perpetrator named; coded as an unidentified armed "
+                              "group")
+            if a1 is None and sub_event == "Arrests" and country:
+                police = self.actors.state_forces(country, year, "Police")
+                a1 = (police, self.actors.inter(police, country), cluster.sents[0],
+                      _whole(cluster.sents[0]), 0.4)
+            if sub_event in ("Attack", "Abduction/forced disappearance", "Sexual violence") \
+                    and (a2 is None or a2[1] != vocab.CIVILIANS_CODE) and country:
+                name = f"Civilians ({country})"
+                a2 = (name, vocab.CIVILIANS_CODE, (a2 or a1)[2], (a2 or a1)[3], 0.5)
+        assoc1: list[str] = []
+        assoc2: list[str] = []
+        return a1, a2, assoc1, assoc2
+
+    # ---- type -----------------------------------------------------------------------------
+
+    def _sub_event(self, cluster: _Cluster, roles: list,
+                   country: str | None) -> tuple[str, _Sent | None]:
+        """The highest-precedence sub-event among the cluster's acts (open kinds resolved)."""
+        text = " ".join(s.sentence.text for s in cluster.sents)
+        if cluster.family == DEMO:
+            kinds = {t.kind for s in cluster.sents for t in s.triggers}
+            src = next((s for s in cluster.sents if any(t.kind in _DEMO_KINDS
+                                                        for t in s.triggers)), None)
+            if "Mob violence" in kinds and "protest" not in kinds:
+                return "Mob violence", src
+            upgrades = classify.protest_upgrades(text)
+            if "lethal_force" in upgrades:
+                return "Excessive force against protesters", src
+            if "riot" in upgrades or "Violent demonstration" in kinds:
+                return "Violent demonstration", src
+            if "intervention" in upgrades:
+                return "Protest with intervention", src
+            return "Peaceful protest", src
+        strongest = max(t.strength for s in cluster.sents for t in s.triggers)
+        concrete: list[tuple[str, _Sent]] = []
+        open_kinds: list[tuple[str, _Sent]] = []
+        for s in cluster.sents:
+            for t in s.triggers:
+                if t.strength < strongest:
+                    continue
+                if t.kind in classify.OPEN_KINDS:
+                    open_kinds.append((t.kind, s))
+                elif t.kind not in _DEMO_KINDS:
+                    concrete.append((t.kind, s))
+        if cluster.family == STRATEGIC:
+            concrete = [c for c in concrete if c[0] in _STRATEGIC_KINDS] or concrete
+        patient_inters = [r[5] for r in roles if r[1] == "patient" and not r[3].weak]
+        agent_inters = [r[5] for r in roles if r[1] == "agent" and r[4] > 0.2]
+        for kind, s in open_kinds:
+            if kind == "seizure":
+                state_agent = bool(agent_inters) and agent_inters[0] == 1
+                concrete.append(("Government regains territory" if state_agent
+                                 else "Non-state actor overtakes territory", s))
+        if not any(k in vocab.SUB_EVENT_TYPES["Explosions/Remote violence"]
+                   or k in ("Armed clash", "Abduction/forced disappearance",
+                            "Sexual violence") for k, _ in concrete):
+            for kind, s in open_kinds:
+                if kind != "violence":
+                    continue
+                if vocab.CIVILIANS_CODE in patient_inters or not patient_inters:
+                    concrete.append(("Attack", s))
+                elif any(i in ARMED for i in patient_inters):
+                    concrete.append(("Armed clash", s))
+                else:
+                    concrete.append(("Attack", s))
+        if not concrete:
+            return "Other", cluster.sents[0]
+        concrete.sort(key=lambda c: classify.rank(c[0]))
+        return concrete[0]
+
+    # ---- place ----------------------------------------------------------------------------
+
+    def _location(self, cluster: _Cluster, article: Article, country: str | None,
+                  analysed: list[_Sent], review: list[str]) -> Location:
+        if country is None:
+            return Location(None, review="location: no country identified")
+        admin_hint = None
+        candidates = []
+        for s in cluster.sents:
+            exclude = [(m.start, m.end) for m in s.mentions]
+            for match, score, near in self.places.places_in(s.sentence.text, country, exclude):
+                candidates.append((score, s, match, near))
+                if match.kind == "admin1" and admin_hint is None:
+                    admin_hint = str(match.target)
+        towns = [c for c in candidates if c[2].kind != "admin1"]
+        pick = max(towns, key=lambda c: c[0]) if towns else None
+        if pick is None and article.dateline:
+            for match in self.places.matches(article.dateline, country):
+                loc = self.places.location_of(match, country, False, admin_hint)
+                loc.span = (0, len(article.dateline))
+                loc.confidence = 0.6
+                return loc
+        if pick is None and candidates:
+            pick = max(candidates, key=lambda c: c[0])
+        if pick is not None:
+            score, s, match, near = pick
+            loc = self.places.location_of(match, country, near, admin_hint)
+            loc.sentence = s.sentence
+            return loc
+        hint = next((v for s in cluster.sents if (v := vague_place(s.sentence.text))), None)
+        message = "location: the article names no place finer than the country"
+        if hint:
+            message += f" (it says: {hint!r})"
+        return Location(country, geo_precision=3, review=message + "; geo_precision 3")
+
+
+def _whole(s: _Sent) -> ActorMention:
+    return ActorMention(0, 0, "", "generic")
+
+
+def _evidence(sentence: Sentence, start: int, end: int, confidence: float) -> Evidence:
+    """Evidence for a span inside a sentence (offsets turned into article offsets)."""
+    if start == end == 0:
+        return Evidence(sentence.text, sentence.start, sentence.end, confidence)
+    return Evidence(sentence.text, sentence.start + start, sentence.start + end, confidence)
+
+
+def days_between(first: date, last: date) -> tuple[date, ...]:
+    return tuple(first + timedelta(days=i) for i in range((last - first).days + 1))
