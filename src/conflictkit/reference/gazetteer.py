@@ -280,7 +280,7 @@ class Gazetteer:
         key = normalize_name(location)
         rows = self._index(name).get(key, []) + self._aliases.get((name, key), [])
         found = [self._place(r) for r in dict.fromkeys(rows)]
-        if admin1 is not None:
+        if isinstance(admin1, str) and admin1.strip():  # None/NA/"" mean "any admin1"
             wanted = self.resolve_admin1(name, admin1)
             found = [p for p in found if p.admin1 is not None and p.admin1 == wanted]
         return _collapse(found)
