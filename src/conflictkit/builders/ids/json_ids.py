@@ -165,12 +165,12 @@ class JsonEditor:
             return obj.start + 1, obj.start + 1, f'"{ID_COLUMN}": {literal}'
         first = obj.members[0]
         colon = text[first.key_end:first.value_start]
-        gap = text[obj.start + 1:first.key_start]
-        if "\n" not in gap:
-            after_first = text[first.value_end:]
-            match = re.match(r"[ \t]*,([ \t]*)", after_first)
-            gap = match.group(1) if match else " "
-        return first.key_start, first.key_start, f'"{ID_COLUMN}"{colon}{literal},{gap}'
+        if len(obj.members) > 1:  # copy the object's own separator, e.g. ",\n    " or ", "
+            separator = text[first.value_end:obj.members[1].key_start]
+        else:
+            gap = text[obj.start + 1:first.key_start]
+            separator = "," + (gap if "\n" in gap else (" " if colon.endswith(" ") else ""))
+        return first.key_start, first.key_start, f'"{ID_COLUMN}"{colon}{literal}{separator}'
 
 
 class _Object(list):

@@ -151,8 +151,6 @@ class YamlEditor:
             gap = text[brace + 1:key_start]
             separator = gap if ("\n" in gap and not gap.strip(" \t\r\n")) else " "
             return key_start, key_start, f"{ID_COLUMN}: {new_id},{separator}"
-        if node.start_mark.index != key_start:
-            raise EditError("mapping does not start at its first key (anchor or tag)")
         indent = " " * first_key.start_mark.column
         return key_start, key_start, f"{ID_COLUMN}: {new_id}{line_ending(text)}{indent}"
 
