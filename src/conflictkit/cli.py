@@ -352,6 +352,75 @@ def init_command(
         f"`conflictkit validate {directory / 'events'}` and `conflictkit ids assign {directory}`.")
 
 
+# ---- importers (part D1): `import acled|ucdp` ----------------------------------------------------
+
+
+class ImportSource(StrEnum):
+    acled = "acled"
+    ucdp = "ucdp"
+
+
+@app.command("import")
+def import_command(
+    source: Annotated[
+        ImportSource, typer.Argument(help="What the file is: an ACLED export (any era) or UCDP GED.",
+                                     show_default=False),
+    ],
+    file: Annotated[
+        Path, typer.Argument(help="The export: CSV/TSV (any encoding) or XLSX.", show_default=False),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write accepted events to OUT (Parquet, ACLED columns) "
+                     "and provenance to OUT.provenance.parquet; without it only report."),
+    ] = None,
+    today: Annotated[
+        str | None,
+        typer.Option("--today", help="Dates after this day (YYYY-MM-DD) are in the future; "
+                     "default: today (UTC)."),
+    ] = None,
+    fmt: FormatOption = ReportFormat.text,
+    quiet: QuietOption = False,
+) -> None:
+    """Convert an existing ACLED or UCDP GED export into canonical events, with a reject report.
+
+    Every record ends up accepted or rejected with its file, line, column, rule and value. Exit 0
+    when every record was accepted (warnings allowed), 1 when any was rejected or the file is not
+    of that kind, 2 on a usage error.
+    """
+    import datetime as dt
+
+    from conflictkit.builders.importers.common import write_import
+
+    if not file.exists():
+        raise UsageError(f"{file}: no such file")
+    day = None
+    if today is not None:
+        try:
+            day = dt.date.fromisoformat(today)
+        except ValueError:
+            raise UsageError(f"--today {today!r}: not a date YYYY-MM-DD") from None
+    say = _progress_printer(not quiet and fmt == ReportFormat.text and sys.stderr.isatty())
+    if source == ImportSource.acled:
+        from conflictkit.builders.importers.acled import read_acled as reader
+    else:
+        from conflictkit.builders.importers.ucdp import read_ucdp as reader
+    result = reader(file, today=day, progress=say)
+    written = write_import(result, out) if out is not None else None
+    if fmt == ReportFormat.json:
+        document = result.to_dict()
+        document["written"] = [str(p) for p in written] if written else []
+        emit_json(document)
+    else:
+        meta = result.meta
+        detected = [meta.get("era_label", ""), meta.get("encoding", ""),
+                    ", ".join(f"{k} ({v})" for k, v in meta.get("date_formats", {}).items())]
+        render_report(result.report, "text", title=f"{file}: " + "; ".join(d for d in detected if d))
+        if written:
+            err(f"wrote {len(result.events)} events to {written[0]} and provenance to {written[1]}")
+    raise typer.Exit(EXIT_OK if result.report.ok else EXIT_INVALID)
+
+
 # ---- releases (part C): `release`, `verify`, `diff`, `info` --------------------------------------
 
 
@@ -527,6 +596,103 @@ def info_command(
         width = max((len(k) for k in info[key]), default=0)
         for name, count in info[key].items():
             err(f"  {name:<{width}}  {count:>9}")
+
+
+# ---- extraction (part E): `extract` ------------------------------------------------------------
+
+
+class ExtractFormat(StrEnum):
+    yaml = "yaml"
+    json = "json"
+
+
+class ExtractorChoice(StrEnum):
+    rules = "rules"
+    llm = "llm"
+
+
+@app.command("extract")
+def extract_command(
+    articles: Annotated[
+        list[str],
+        typer.Argument(help="Article files (plain text or HTML); '-' reads stdin. A header "
+                       "block (title:, date:, url:, outlet:) may precede the text.",
+                       show_default=False),
+    ],
+    published: Annotated[
+        str | None,
+        typer.Option("--published", help="Publication date (YYYY-MM-DD); relative dates such "
+                     "as 'on Wednesday' resolve against it. Default: the article's header."),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="The outlet, e.g. 'Deutsche Welle'."),
+    ] = None,
+    url: Annotated[str | None, typer.Option("--url", help="The article's URL.")] = None,
+    fmt: Annotated[
+        ExtractFormat,
+        typer.Option("--format", "-f", help="yaml or json contribution records (stdout or -o)"),
+    ] = ExtractFormat.yaml,
+    out: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the records to this file."),
+    ] = None,
+    extractor: Annotated[
+        ExtractorChoice,
+        typer.Option("--extractor", help="rules (offline, default) or llm (an OpenAI-compatible "
+                     "endpoint set by CONFLICTKIT_LLM_BASE_URL / _MODEL / _API_KEY)"),
+    ] = ExtractorChoice.rules,
+    quiet: QuietOption = False,
+) -> None:
+    """Propose candidate ACLED events from news articles, each field traced to its sentence.
+
+    Output is a contribution file (status: candidate) that `conflictkit validate` checks.
+    Exit 0 when every article was read (even with no event in it), 1 when an article could not
+    be read, 2 on a usage error.
+    """
+    from datetime import date as _date
+
+    from conflictkit.builders.extract import ArticleError, extract_text, read_bytes
+    from conflictkit.builders.extract.output import dump, to_records
+
+    when = None
+    if published is not None:
+        try:
+            when = _date.fromisoformat(published)
+        except ValueError:
+            raise UsageError(f"--published {published!r}: expected YYYY-MM-DD") from None
+    chosen = None
+    if extractor == ExtractorChoice.llm:
+        from conflictkit.builders.extract.llm import LLMExtractor
+
+        chosen = LLMExtractor.from_env()
+    for name in articles:
+        if name != "-" and not Path(name).is_file():
+            raise UsageError(f"{name}: no such file")
+    records: list[dict[str, Any]] = []
+    failed = 0
+    for name in articles:
+        try:
+            data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+            label = "<stdin>" if name == "-" else name
+            result = extract_text(read_bytes(data, label), published=when, source=source,
+                                  url=url, name=label, extractor=chosen)
+        except ArticleError as exc:
+            err(f"error: {exc}")
+            failed += 1
+            continue
+        found = to_records(result)
+        records.extend(found)
+        if not quiet:
+            for warning in result.warnings:
+                err(f"{label}: warning: {warning}")
+            err(f"{label}: {len(found)} candidate event{'s' if len(found) != 1 else ''}")
+    text = dump(records, fmt.value)
+    if out is not None:
+        out.write_text(text, encoding="utf-8")
+        if not quiet:
+            err(f"wrote {len(records)} records to {out}")
+    else:
+        typer.echo(text, nl=False)
+    raise typer.Exit(EXIT_INVALID if failed else EXIT_OK)
 
 
 def main() -> None:
