@@ -363,11 +363,13 @@ class ImportSource(StrEnum):
 @app.command("import")
 def import_command(
     source: Annotated[
-        ImportSource, typer.Argument(help="What the file is: an ACLED export (any era) or UCDP GED.",
-                                     show_default=False),
+        ImportSource,
+        typer.Argument(help="What the file is: an ACLED export (any era) or UCDP GED.",
+                       show_default=False),
     ],
     file: Annotated[
-        Path, typer.Argument(help="The export: CSV/TSV (any encoding) or XLSX.", show_default=False),
+        Path,
+        typer.Argument(help="The export: CSV/TSV (any encoding) or XLSX.", show_default=False),
     ],
     out: Annotated[
         Path | None,
@@ -415,9 +417,11 @@ def import_command(
         meta = result.meta
         detected = [meta.get("era_label", ""), meta.get("encoding", ""),
                     ", ".join(f"{k} ({v})" for k, v in meta.get("date_formats", {}).items())]
-        render_report(result.report, "text", title=f"{file}: " + "; ".join(d for d in detected if d))
+        title = f"{file}: " + "; ".join(d for d in detected if d)
+        render_report(result.report, "text", title=title)
         if written:
-            err(f"wrote {len(result.events)} events to {written[0]} and provenance to {written[1]}")
+            err(f"wrote {len(result.events)} events to {written[0]} "
+                f"and provenance to {written[1]}")
     raise typer.Exit(EXIT_OK if result.report.ok else EXIT_INVALID)
 
 

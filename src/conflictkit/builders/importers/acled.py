@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from conflictkit.builders.importers.common import ImportResult, file_problem, finish
+from conflictkit.builders.importers.common import ImportResult, Progress, file_problem, finish
 from conflictkit.builders.importers.dates import parse_dates
 from conflictkit.builders.importers.eras import ACLED_ERAS, ERAS, HeaderMap, detect_era
 from conflictkit.builders.importers.legacy import legacy_problem_rows, map_legacy_event_types
@@ -43,12 +43,20 @@ _CROWD_SIZE = r"^(?P<notes>.*?)\s*\[size=(?P<size>[^\[\]]*)\]\s*$"
 _MIN_SCORE = 0.3
 
 
-def read_acled(path: str | Path, *, today: dt.date | None = None) -> ImportResult:
-    """Import one ACLED export (any era; CSV, TSV or XLSX). See the module docstring."""
+def read_acled(path: str | Path, *, today: dt.date | None = None,
+               progress: Progress | None = None) -> ImportResult:
+    """Import one ACLED export (any era; CSV, TSV or XLSX). See the module docstring.
+
+    `progress`, when given, is called with a short message at each step (the CLI prints them).
+    """
+    if progress:
+        progress(f"reading {path}")
     table = read_table(path)
     header_map = detect_era(table.header, ERAS)
     _check_is_acled(table, header_map)
-    return import_acled_table(table, header_map, today=today)
+    if progress:
+        progress(f"{len(table.frame):,} rows read; layout: {header_map.era.label}")
+    return import_acled_table(table, header_map, today=today, progress=progress)
 
 
 def _check_is_acled(table: RawTable, header_map: HeaderMap) -> None:
@@ -68,7 +76,8 @@ def _check_is_acled(table: RawTable, header_map: HeaderMap) -> None:
 
 
 def import_acled_table(table: RawTable, header_map: HeaderMap, *,
-                       today: dt.date | None = None) -> ImportResult:
+                       today: dt.date | None = None,
+                       progress: Progress | None = None) -> ImportResult:
     """Map a text table already recognised as ACLED onto canonical events."""
     import pandas as pd
 
@@ -125,7 +134,7 @@ def import_acled_table(table: RawTable, header_map: HeaderMap, *,
     side_frame = pd.DataFrame(side, index=frame.index)
     return finish(raw_frame, side_frame, file=file, lines=lines,
                   unreadable=table.records - len(frame), problems=problems,
-                  absent_columns=absent, today=today, meta=meta)
+                  absent_columns=absent, today=today, meta=meta, progress=progress)
 
 
 def _header_problems(file: str, header_map: HeaderMap, frame: pd.DataFrame) -> list[dict]:

@@ -8,12 +8,16 @@ report (records = accepted + rejected).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from conflictkit.schema.columns import COLUMN_NAMES
+
+Progress = Callable[[str], None]
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -87,6 +91,7 @@ def finish(
     absent_columns: tuple[str, ...] = (),
     today: dt.date | None = None,
     meta: dict[str, Any] | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Coerce, derive and validate `raw` (ACLED columns as text, event_date parsed) and split.
 
@@ -95,14 +100,15 @@ def finish(
     values there are reported once (by the caller), not per row.
     """
 
-    from conflictkit.schema.validate import validate_events
-
     from conflictkit.builders.derive import derive_columns
     from conflictkit.schema.coerce import coerce_events
     from conflictkit.schema.problems import concat_problems
     from conflictkit.schema.report import Report, problems_frame
+    from conflictkit.schema.validate import validate_events
 
     n = len(raw)
+    if progress:
+        progress(f"checking {n:,} events")
     files = np.full(n, file, dtype=object)
     events, type_problems = coerce_events(raw, files=files, lines=lines)
     events, derive_problems = derive_columns(events, files=files, lines=lines)
@@ -168,3 +174,43 @@ def _dedupe(rows: pd.DataFrame) -> pd.DataFrame:
     keyed = rows["record"] >= 0
     unique = ~rows.duplicated(["file", "record", "column", "rule"]) | ~keyed
     return rows.loc[unique.to_numpy()].reset_index(drop=True)
+
+
+def provenance_path(out: Path) -> Path:
+    """OUT.parquet -> OUT.provenance.parquet (the side table beside the events)."""
+    name = out.name[: -len(".parquet")] if out.name.endswith(".parquet") else out.name
+    return out.with_name(f"{name}.provenance.parquet")
+
+
+def write_import(result: ImportResult, out: str | Path) -> tuple[Path, Path]:
+    """Write the accepted events (canonical Arrow schema) and the side table as Parquet.
+
+    Both files are written to temporary names and renamed, so a failed write leaves nothing
+    half-written under the final names.
+    """
+    import os
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from conflictkit.schema.arrow import to_arrow_table
+
+    out = Path(out)
+    side_path = provenance_path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    events = to_arrow_table(result.events)
+    side = pa.Table.from_pandas(result.side, preserve_index=False)
+    side = side.replace_schema_metadata(None)
+    written = []
+    try:
+        for table, path in ((events, out), (side, side_path)):
+            tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+            written.append(tmp)
+            pq.write_table(table, tmp, compression="zstd")
+        for tmp, path in zip(written, (out, side_path), strict=True):
+            os.replace(tmp, path)
+    finally:
+        for tmp in written:
+            if tmp.exists():
+                tmp.unlink()
+    return out, side_path

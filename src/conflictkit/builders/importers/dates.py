@@ -95,7 +95,9 @@ class ParsedDates:
                 why = f"{support} unambiguous rows use it, {against} use the other order"
             else:
                 why = "no unambiguous value shows the order; day first is ACLED's convention"
-            lines.append(f"{rows} ambiguous dates of the form {family} read as {chosen} ({why})")
+            plural = "s" if rows != 1 else ""
+            lines.append(f"{rows} ambiguous date{plural} of the form {family} read as {chosen} "
+                         f"({why})")
         return lines
 
 

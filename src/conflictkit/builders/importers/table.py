@@ -194,7 +194,8 @@ def _arrow_read(path: Path, width: int, delimiter: str, encoding: str):
                 invalid_row_handler=on_bad_row,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=True,
+                # large_string is pandas' own string layout: no cast when converting
+                column_types=dict.fromkeys(names, pa.large_string()), strings_can_be_null=True,
                 null_values=[""], quoted_strings_can_be_null=True,
             ),
         )
@@ -207,10 +208,25 @@ def _arrow_read(path: Path, width: int, delimiter: str, encoding: str):
     return table, bad
 
 
-def _newlines_per_row(table: Any) -> np.ndarray:
+def _physical_lines(path: Path) -> int:
+    """Lines in the file (a last line without a newline counts), by a memchr-speed byte count."""
+    count = 0
+    last = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(_BLOCK):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (1 if last not in (b"\n", b"") else 0)
+
+
+def _newlines_per_row(table: Any, path: Path, records: int, encoding: str) -> np.ndarray:
+    """Line breaks inside the values of each row; skips the scan when the file has none."""
     import pyarrow.compute as pc
 
     total = np.zeros(table.num_rows, dtype=np.int64)
+    single_byte_newline = encoding != "utf-16"
+    if single_byte_newline and _physical_lines(path) == records + 1:
+        return total  # one line per record plus the header: no value holds a line break
     for column in table.columns:
         if column.null_count == len(column):
             continue
@@ -222,9 +238,9 @@ def _newlines_per_row(table: Any) -> np.ndarray:
 def _assemble(path: Path, table: Any, bad: list[tuple[int, int, int, str]],
               header: list[str], meta: dict[str, Any]) -> RawTable:
     file = str(path)
-    nl_good = _newlines_per_row(table)
     n_good = table.num_rows
     n_records = n_good + len(bad)
+    nl_good = _newlines_per_row(table, path, n_records, meta["encoding"])
     # record number r (header = 1) of each good and bad row, in file order
     bad_numbers = np.array([b[0] for b in bad], dtype=np.int64)
     is_bad = np.zeros(n_records + 2, dtype=bool)
@@ -281,14 +297,14 @@ def _drop_embedded_headers(file: str, frame: pd.DataFrame, lines: np.ndarray,
     """
     if frame.empty:
         return frame, np.ones(len(frame), dtype=bool)
-    known = list(_known_names())
+    # a repeated header holds column names in their usual spellings: compare exactly (cheap)
+    known = sorted({v for n in _known_names() for v in (n, n.upper(), n.title(), n.capitalize())})
     hits = np.zeros(len(frame), dtype=np.int64)
     checked = 0
-    for name in frame.columns[:12]:
-        column = frame[name]
-        hits += column.str.strip().str.lower().isin(known).to_numpy(dtype=bool, na_value=False)
+    for name in frame.columns[:4]:
+        hits += frame[name].isin(known).to_numpy(dtype=bool, na_value=False)
         checked += 1
-    mask = hits >= min(3, checked)
+    mask = hits >= min(2, checked)
     if not mask.any():
         return frame, np.ones(len(frame), dtype=bool)
     for position in np.flatnonzero(mask):
