@@ -38,6 +38,10 @@ _WS_LEAD_MAYBE[[0xC2, 0xE1, 0xE2, 0xE3]] = True
 _WS_LAST_MAYBE = np.zeros(256, dtype=bool)
 _WS_LAST_MAYBE[0x80:0xB0] = True
 
+# One lookup per end byte: bit 1 surely whitespace, bit 2 maybe a Unicode space, bit 4 formula.
+_FIRST_FLAGS = (_WS_ASCII * 1 | (_WS_LEAD_MAYBE & ~_WS_ASCII) * 2 | _FORMULA * 4).astype(np.uint8)
+_LAST_FLAGS = (_WS_ASCII * 1 | (_WS_LAST_MAYBE & ~_WS_ASCII) * 2).astype(np.uint8)
+
 UNICODE_SPACE = r"[\s\pZ\x{FEFF}]"
 CONTROL_CHARS = r"[\x00-\x1f\x7f-\x9f]"
 LEADING_OR_TRAILING_SPACE = rf"^{UNICODE_SPACE}|{UNICODE_SPACE}$"
@@ -101,18 +105,27 @@ class Frame:
             if name.endswith(":present"):
                 return np.zeros(self.n, dtype=bool)
             if COLUMNS_BY_NAME[name].kind == "string":
-                arr = self.arrow(name)
-                empty = pc.equal(pc.binary_length(arr), 0)
-                return _np_bool(pc.or_kleene(arr.is_null(), empty), null_as=True)
+                valid, lengths = self.layout(name)
+                return ~valid | (lengths == 0)
             return self.df[name].isna().to_numpy(dtype=bool)
         return self._cached("null", name, make)
 
     def empty(self, name: str) -> np.ndarray:
         """True where a text value is the empty string (a canonical frame uses NA instead)."""
         def make() -> np.ndarray:
-            lengths = pc.binary_length(self.arrow(name))
-            return _np_bool(pc.equal(lengths, 0), null_as=False)
+            valid, lengths = self.layout(name)
+            return valid & (lengths == 0)
         return self._cached("empty", name, make)
+
+    def layout(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(valid, byte length) of each value of a text column, from the Arrow buffers."""
+        def make() -> tuple[np.ndarray, np.ndarray]:
+            parts = [(valid, np.diff(offsets)) for _, offsets, valid in _chunks(self.arrow(name))]
+            if not parts:
+                return np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64)
+            return (np.concatenate([p[0] for p in parts]),
+                    np.concatenate([p[1] for p in parts]))
+        return self._cached("layout", name, make)
 
     def present(self, name: str) -> np.ndarray:
         return ~self.null(name)
@@ -120,8 +133,27 @@ class Frame:
     def numbers(self, name: str) -> np.ndarray:
         """A numeric column as float64 (NaN where missing)."""
         def make() -> np.ndarray:
+            array = self.df[name].array
+            data, mask = getattr(array, "_data", None), getattr(array, "_mask", None)
+            if data is not None and mask is not None:  # pandas masked array: no object detour
+                out = data.astype("float64")
+                out[mask] = np.nan
+                return out
             return self.df[name].to_numpy(dtype="float64", na_value=np.nan)
         return self._cached("numbers", name, make)
+
+    def years(self, name: str = "event_date") -> np.ndarray:
+        """Calendar year of a date column (via a small day -> year table, not per-row dates)."""
+        def make() -> np.ndarray:
+            days = self.days(name)
+            valid = self.present(name)
+            if not valid.any():
+                return np.zeros(self.n, dtype=np.int64)
+            lo, hi = int(days[valid].min()), int(days[valid].max())
+            table = (np.arange(lo, hi + 1).astype("datetime64[D]").astype("datetime64[Y]")
+                     .astype("int64") + 1970)
+            return np.where(valid, table[np.clip(days - lo, 0, hi - lo)], 0)
+        return self._cached("years", name, make)
 
     def days(self, name: str = "event_date") -> np.ndarray:
         """A date column as int64 days since 1970 (meaningless where null)."""
@@ -149,11 +181,13 @@ class Frame:
         else:
             numbers = self.numbers(name)
             null = np.isnan(numbers)
-            sorted_values = np.asarray(values, dtype="float64")
-            pos = np.searchsorted(sorted_values, np.where(null, 0, numbers))
-            pos = np.minimum(pos, len(sorted_values) - 1)
-            out = np.where(sorted_values[pos] == numbers, pos, UNKNOWN)
-            return np.where(null, MISSING, out).astype(np.int64)
+            ints = np.asarray(values, dtype=np.int64)
+            lut = np.full(int(ints.max()) + 2, UNKNOWN, dtype=np.int64)
+            lut[ints] = np.arange(ints.size)
+            whole = np.where(null, -1, numbers)
+            inside = (whole >= 0) & (whole <= ints.max()) & (whole == np.floor(whole))
+            out = np.where(inside, lut[np.where(inside, whole, 0).astype(np.int64)], UNKNOWN)
+            return np.where(null, MISSING, out)
         index = pc.index_in(arr, value_set=pa.array(values, type=pa.string()))
         out = _np_int(index, fill=UNKNOWN)
         out[null] = MISSING
@@ -175,6 +209,22 @@ class Frame:
     def list_flags(self, name: str) -> np.ndarray:
         """True where a '; '-list has an empty item or a malformed separator."""
         return self._cached("list", name, lambda: scan_list(self.arrow(name)))
+
+    def id_keys(self) -> tuple[np.ndarray, np.ndarray]:
+        """(int64 key, keyed) for event IDs made of a known prefix and a number without leading
+        zeros: equal keys <=> equal IDs, so uniqueness is checked on integers."""
+        def make() -> tuple[np.ndarray, np.ndarray]:
+            ids = self.arrow("event_id_cnty")
+            prefix_code = self.codes("event_id_cnty:prefix")
+            digits = pc.utf8_ltrim(ids, characters="ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+            length = _np_int(pc.binary_length(digits), fill=0)
+            lead = pc.utf8_slice_codeunits(digits, 0, 1)
+            zero = _np_bool(pc.equal(lead, "0"), null_as=False)
+            keyed = (prefix_code >= 0) & (length > 0) & (length <= 12) & ~zero
+            safe = pc.if_else(pa.array(keyed), digits, pa.scalar("0", pa.large_string()))
+            number = _np_int(pc.cast(safe, pa.int64()), fill=0)
+            return prefix_code * 10**13 + number, keyed
+        return self._cached("id", "keys", make)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -242,39 +292,43 @@ def scan_text(arr: pa.ChunkedArray) -> dict[str, np.ndarray]:
     """Byte-level screening of a text column, confirmed by a regex on the few suspect rows.
 
     Clean text costs a min/max over the bytes and one gather of the first and last byte of each
-    value; only values whose bytes look suspicious are matched with the exact patterns.
+    value (looked up in small flag tables); only values whose bytes look suspicious are matched
+    with the exact patterns.
     """
     whitespace, control, formula, empty = [], [], [], []
     for data, offsets, valid in _chunks(arr):
         n = offsets.size - 1
         lengths = np.diff(offsets)
-        filled = valid & (lengths > 0)
-        first = np.zeros(n, dtype=np.uint8)
-        last = np.zeros(n, dtype=np.uint8)
-        first[filled] = data[offsets[:-1][filled]]
-        last[filled] = data[offsets[1:][filled] - 1]
-        sure_ws = filled & (_WS_ASCII[first] | _WS_ASCII[last])
-        maybe_ws = filled & ~sure_ws & (_WS_LEAD_MAYBE[first] | _WS_LAST_MAYBE[last])
-        ctl_rows = np.zeros(n, dtype=bool)
+        if data.size:
+            flags = _FIRST_FLAGS[data[np.minimum(offsets[:-1], data.size - 1)]]
+            flags |= _LAST_FLAGS[data[np.maximum(offsets[1:] - 1, 0)]]
+            if valid.all() and lengths.all():
+                first_formula = _FORMULA[data[offsets[:-1]]]
+            else:
+                filled = valid & (lengths > 0)
+                flags *= filled
+                first_formula = _FORMULA[data[np.minimum(offsets[:-1], data.size - 1)]] & filled
+        else:
+            flags = np.zeros(n, dtype=np.uint8)
+            first_formula = np.zeros(n, dtype=bool)
+        ws = (flags & 1).astype(bool)
         suspects = _suspect_bytes(data)
+        check_rows = (flags & 2).astype(bool)
         if suspects.size:
-            ctl_rows[_rows_of(suspects, offsets)] = True
-            ctl_rows &= filled
-        ws = sure_ws.copy()
-        check = np.flatnonzero(maybe_ws | ctl_rows)
+            check_rows[_rows_of(suspects, offsets)] = True
+            check_rows &= valid
+        ctl = np.zeros(n, dtype=bool)
+        check = np.flatnonzero(check_rows & ~ws)
+        if suspects.size:
+            check = np.union1d(check, np.flatnonzero(check_rows))
         if check.size:
             chunk = _take_rows(data, offsets, check)
-            ws_hit = _np_bool(pc.match_substring_regex(chunk, LEADING_OR_TRAILING_SPACE),
-                              null_as=False)
-            ctl_hit = _np_bool(pc.match_substring_regex(chunk, CONTROL_CHARS), null_as=False)
-            ws[check] |= ws_hit
-            ctl = np.zeros(n, dtype=bool)
-            ctl[check] = ctl_hit
-        else:
-            ctl = np.zeros(n, dtype=bool)
+            ws[check] |= _np_bool(pc.match_substring_regex(chunk, LEADING_OR_TRAILING_SPACE),
+                                  null_as=False)
+            ctl[check] = _np_bool(pc.match_substring_regex(chunk, CONTROL_CHARS), null_as=False)
         whitespace.append(ws)
         control.append(ctl)
-        formula.append(filled & _FORMULA[first])
+        formula.append(first_formula)
         empty.append(valid & (lengths == 0))
     return {"whitespace": _join(whitespace), "control": _join(control),
             "formula": _join(formula), "empty": _join(empty)}
@@ -291,21 +345,29 @@ def _take_rows(data: np.ndarray, offsets: np.ndarray, rows: np.ndarray) -> pa.Ar
 
 
 def scan_list(arr: pa.ChunkedArray) -> np.ndarray:
-    """'; '-separated lists: every ';' must be followed by one space and a non-blank item,
-    must not end or start the value, and must not follow a space (an empty or padded item)."""
+    """'; '-separated lists: every ';' must be followed by one space and a non-blank item, and
+    must not follow a space; a value must not start or end with the separator.
+
+    Each ';' is checked against its neighbouring bytes; only the few separators that fail are
+    mapped back to their rows.
+    """
     out = []
     for data, offsets, valid in _chunks(arr):
         n = offsets.size - 1
         bad = np.zeros(n, dtype=bool)
         semis = np.flatnonzero(data == 0x3B) if data.size else np.zeros(0, dtype=np.int64)
         if semis.size:
-            rows = _rows_of(semis, offsets)
-            start, end = offsets[rows], offsets[rows + 1]
-            nxt = np.where(semis + 1 < end, data[np.minimum(semis + 1, data.size - 1)], 0)
-            nxt2 = np.where(semis + 2 < end, data[np.minimum(semis + 2, data.size - 1)], 0)
-            prev = np.where(semis > start, data[np.maximum(semis - 1, 0)], 0)
-            wrong = ((semis == start) | (nxt != 0x20) | (nxt2 == 0) | (nxt2 == 0x3B)
-                     | _WS_ASCII[nxt2] | _WS_ASCII[prev])
-            bad[rows[wrong]] = True
+            size = data.size
+            nxt = np.where(semis + 1 < size, data[np.minimum(semis + 1, size - 1)], 0)
+            nxt2 = np.where(semis + 2 < size, data[np.minimum(semis + 2, size - 1)], 0)
+            prev = data[np.maximum(semis - 1, 0)]
+            wrong = ((nxt != 0x20) | (nxt2 == 0x3B) | (nxt2 == 0) | _WS_ASCII[nxt2]
+                     | _WS_ASCII[prev] | (semis == 0))
+            # neighbours in another row: the ';' starts a row, or a row starts right after it
+            starts = np.zeros(size + 3, dtype=bool)
+            starts[offsets] = True
+            wrong |= starts[semis] | starts[semis + 1] | starts[semis + 2]
+            if wrong.any():
+                bad[_rows_of(semis[wrong], offsets)] = True
         out.append(bad & valid)
     return np.concatenate(out) if out else np.zeros(0, dtype=bool)

@@ -159,11 +159,8 @@ class NotFuture(Rule):
 @dataclass(frozen=True)
 class YearOfDate(Rule):
     def failing(self, frame: Frame) -> np.ndarray:
-        date = frame.days("event_date")
         has = frame.present("event_date")
-        years = date.astype("datetime64[D]").astype("datetime64[Y]").astype("int64") + 1970
-        year = frame.numbers(self.column)
-        return has & ~(year == years)
+        return has & ~(frame.numbers(self.column) == frame.years("event_date"))
 
     def message(self, frame: Frame, rows: np.ndarray) -> np.ndarray:
         dates = frame.df["event_date"].iloc[rows].dt.year.astype("Int64").astype("str")
@@ -183,13 +180,19 @@ class YearOfDate(Rule):
 @dataclass(frozen=True)
 class Unique(Rule):
     def failing(self, frame: Frame) -> np.ndarray:
-        import pyarrow.compute as pc
 
-        arr = frame.arrow(self.column)
+        import pandas as pd
+
         present = frame.present(self.column)
-        if pc.count_distinct(arr, mode="only_valid").as_py() == int(present.sum()):
-            return np.zeros(frame.n, dtype=bool)  # fast path: every ID distinct
-        dup = frame.df[self.column].duplicated(keep=False).to_numpy(dtype=bool)
+        keys, keyed = frame.id_keys()
+        dup = np.zeros(frame.n, dtype=bool)
+        # IDs of the usual shape compare as integers; the rest (rare) as strings. Equal strings
+        # always fall on the same side, so no duplicate pair is split between the two.
+        dup[keyed] = pd.Series(keys[keyed]).duplicated(keep=False).to_numpy()
+        rest = np.flatnonzero(present & ~keyed)
+        if rest.size:
+            ids = frame.df[self.column].iloc[rest]
+            dup[rest] = ids.duplicated(keep=False).to_numpy(dtype=bool)
         return dup & present
 
     def message(self, frame: Frame, rows: np.ndarray) -> str:
@@ -213,8 +216,14 @@ class IdPattern(Rule):
     def failing(self, frame: Frame) -> np.ndarray:
         import pyarrow.compute as pc
 
-        prefix = frame.id_prefix()
-        ids = frame.arrow(self.column)
+        present = frame.present(self.column)
+        _, keyed = frame.id_keys()
+        bad = np.zeros(frame.n, dtype=bool)
+        rest = np.flatnonzero(present & ~keyed)  # known prefix + number: pattern holds
+        if rest.size == 0:
+            return bad
+        prefix = frame.id_prefix().take(rest)
+        ids = frame.arrow(self.column).take(rest)
         ok = pc.and_(
             pc.and_(pc.ascii_is_alpha(prefix), pc.ascii_is_upper(prefix)),
             pc.and_(pc.greater_equal(pc.utf8_length(prefix), 2),
@@ -223,7 +232,8 @@ class IdPattern(Rule):
         has_digits = pc.greater(pc.binary_length(ids), pc.binary_length(prefix))
         ascii_ = pc.string_is_ascii(ids)
         good = pc.and_(pc.and_(ok, has_digits), ascii_)
-        return frame.present(self.column) & ~good.to_numpy(zero_copy_only=False).astype(bool)
+        bad[rest] = ~good.to_numpy(zero_copy_only=False).astype(bool)
+        return bad
 
     def pandera_key(self, df: pd.DataFrame) -> pd.Series:
         return df[self.column].where(df[self.column] != "")
@@ -260,13 +270,17 @@ class Text(Rule):
         name = self.column
         if self.flag == "empty":
             return frame.empty(name)
-        vocab_column = _has_domain(name)
-        if vocab_column:
-            unknown = frame.codes(name) == UNKNOWN
-            if not unknown.any():
-                return unknown
-        mask = frame.text_flags(name)[self.flag]
-        return mask & unknown if vocab_column else mask
+        # Values known to be clean need no scan: vocabulary values, and event IDs made of a
+        # known prefix and digits. Only the rest is screened.
+        if _has_domain(name):
+            unsure = frame.codes(name) == UNKNOWN
+        elif name == "event_id_cnty":
+            unsure = frame.present(name) & ~frame.id_keys()[1]
+        else:
+            return frame.text_flags(name)[self.flag]
+        if not unsure.any():
+            return unsure
+        return frame.text_flags(name)[self.flag] & unsure
 
     def pandera_key(self, df: pd.DataFrame) -> pd.Series:
         return df[self.column]

@@ -26,7 +26,7 @@ from conflictkit.schema.rules import RULES, Rule
 if TYPE_CHECKING:
     import pandas as pd
 
-THREADS = 2
+THREADS = 1
 
 
 def today_of(today: date | datetime | str | np.datetime64 | None) -> np.datetime64:
