@@ -154,6 +154,7 @@ def test_every_explicit_alias_points_at_a_registry_name_or_template() -> None:
         assert "{" in target or target in names, target
 
 
+@settings(deadline=None)
 @given(st.sampled_from(SOME_NAMES))
 def test_names_resolve_to_themselves_and_aliases_ignore_case(name: str) -> None:
     assert REG.canonical(name) == name

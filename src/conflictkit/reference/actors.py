@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from conflictkit.errors import InputFileError
 from conflictkit.reference.countries import (
@@ -81,6 +81,16 @@ class Actor:
     @property
     def inter_label(self) -> str | None:
         return None if self.inter is None else INTER_LABELS[self.inter]
+
+
+class _Facts(NamedTuple):
+    registry: int | None  # the registry's code for this exact name
+    in_registry: bool
+    pattern: int | None  # code from a generic pattern ("Civilians (X)" ...)
+    home: str | None  # for "Military Forces of X ..." names: X as an ACLED country
+
+
+_NO_FACTS = _Facts(None, False, None, None)
 
 
 @dataclass(frozen=True)
@@ -126,6 +136,8 @@ class ActorRegistry:
         self.table = table
         self._aliases = aliases
         self._inter = dict(zip(table["actor"], table["inter"].astype(object), strict=True))
+        self._facts_cache: dict[str, _Facts] = {}
+        self._state_cache: dict[tuple[str, int | None, str], str] = {}
 
     # ---- construction -------------------------------------------------------------------
 
@@ -195,29 +207,38 @@ class ActorRegistry:
         with _data("actor_patterns.csv").open("r", encoding="utf-8") as fh:
             return [(re.compile(r["pattern"]), r["inter"]) for r in csv.DictReader(fh)]
 
-    def _analyse(self, uniq: pd.Series) -> pd.DataFrame:
-        """Per distinct name: registry code, generic-pattern code, state home country."""
+    def _facts(self, name: str) -> _Facts:
+        """Registry code, generic-pattern code and state home country of one name (memoised)."""
+        facts = self._facts_cache.get(name)
+        if facts is not None:
+            return facts
+        pattern = home = None
+        for regex, inter in self._patterns:
+            match = regex.match(name)
+            if match is None:
+                continue
+            groups = match.groupdict()
+            if "home" in groups:
+                home = home or resolve_country(groups["home"])
+            elif pattern is None:
+                group = groups["country"]
+                if group in _EXTRA_PATTERN_COUNTRIES or resolve_country(group) is not None:
+                    pattern = int(inter)
+        code = self._inter.get(name)
+        registry = None if code is None or _is_na(code) else int(code)
+        facts = _Facts(registry, name in self._inter, pattern, home)
+        self._facts_cache[name] = facts
+        return facts
+
+    def _analyse(self, uniq) -> pd.DataFrame:
+        """`_facts` of each distinct name as a frame aligned with `uniq`."""
         import pandas as pd
 
-        uniq = pd.Series(uniq, dtype="str").reset_index(drop=True)
-        out = pd.DataFrame(
-            {
-                "registry": uniq.map(self._inter).astype("Int8"),
-                "in_registry": uniq.isin(self.table["actor"]),
-                "pattern": pd.array([pd.NA] * len(uniq), dtype="Int8"),
-                "home": pd.Series(pd.NA, index=uniq.index, dtype="str"),
-            }
+        rows = [self._facts(u) if isinstance(u, str) else _NO_FACTS for u in uniq]
+        frame = pd.DataFrame(rows, columns=list(_Facts._fields))
+        return frame.astype(
+            {"registry": "Int8", "in_registry": bool, "pattern": "Int8", "home": "str"}
         )
-        for regex, inter in self._patterns:
-            parts = uniq.str.extract(regex)
-            if "home" in parts:
-                home = resolve_countries(parts["home"].astype("str"))
-                out["home"] = out["home"].fillna(home)
-            else:
-                group = parts["country"].astype("str")
-                ok = resolve_countries(group).notna() | group.isin(_EXTRA_PATTERN_COUNTRIES)
-                out.loc[ok & out["pattern"].isna(), "pattern"] = int(inter)
-        return out
 
     def known(self, names: pd.Series) -> pd.Series:
         """True where the name is in the registry or fits a generic pattern of a known country."""
@@ -270,30 +291,39 @@ class ActorRegistry:
         return pd.Series(result, index=names.index, name=names.name)
 
     def inter_code(self, name: str, country: str | None = None) -> int | None:
-        """Scalar `inter_codes`."""
-        import pandas as pd
-
-        value = self.inter_codes(pd.Series([name], dtype="str"), pd.Series([country], dtype="str"))
-        return None if pd.isna(value.iloc[0]) else int(value.iloc[0])
+        """Scalar `inter_codes` (pure Python: cheap enough to call per extracted actor)."""
+        if not isinstance(name, str):
+            return None
+        facts = self._facts(name)
+        base = facts.registry if facts.registry is not None else facts.pattern
+        if facts.home is None:
+            return base
+        event = resolve_country(country) if isinstance(country, str) else None
+        if event is None:
+            return base if base is not None else STATE_FORCES
+        return STATE_FORCES if facts.home == event else EXTERNAL_FORCES
 
     # ---- scalar lookups ---------------------------------------------------------------------
 
     def _actor(self, name: str, country: str | None, matched: MatchKind) -> Actor | None:
-        import pandas as pd
-
-        facts = self._analyse(pd.Series([name], dtype="str")).iloc[0]
-        if not (facts["in_registry"] or pd.notna(facts["pattern"]) or pd.notna(facts["home"])):
+        facts = self._facts(name)
+        if not (facts.in_registry or facts.pattern is not None or facts.home is not None):
             return None
-        inter = self.inter_code(name, country)
-        row = self.table.loc[self.table["actor"] == name]
-        first = last = None
-        source = "pattern"
-        if len(row):
-            first = _opt_int(row["first_year"].iloc[0])
-            last = _opt_int(row["last_year"].iloc[0])
-            source = str(row["source"].iloc[0])
-        home = None if pd.isna(facts["home"]) else str(facts["home"])
-        return Actor(name, inter, home, first, last, source, matched)
+        first, last, source = self._meta.get(name, (None, None, "pattern"))
+        return Actor(name, self.inter_code(name, country), facts.home, first, last, source, matched)
+
+    @cached_property
+    def _meta(self) -> dict[str, tuple[int | None, int | None, str]]:
+        return {
+            actor: (_opt_int(first), _opt_int(last), str(source))
+            for actor, first, last, source in zip(
+                self.table["actor"],
+                self.table["first_year"],
+                self.table["last_year"],
+                self.table["source"],
+                strict=True,
+            )
+        }
 
     def lookup(
         self, name: str, country: str | None = None, year: int | None = None
@@ -353,6 +383,12 @@ class ActorRegistry:
         cover `year` (latest start wins; the newest when year is None); falls back to the bare
         "Military Forces of X" form when the registry has no such name.
         """
+        memo = (country, year, kind)
+        if memo not in self._state_cache:
+            self._state_cache[memo] = self._state_forces(country, year, kind)
+        return self._state_cache[memo]
+
+    def _state_forces(self, country: str, year: int | None, kind: str) -> str:
         import pandas as pd
 
         name = resolve_country(country) or country
@@ -417,6 +453,12 @@ def _take(values, codes, missing):
 
     padded = np.append(values, np.array([missing], dtype=values.dtype))
     return padded[np.where(codes >= 0, codes, len(values))]
+
+
+def _is_na(value: object) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
 
 
 def _opt_int(value: object) -> int | None:
