@@ -308,6 +308,8 @@ class ListItems(Rule):
         sep = vocab.LIST_SEPARATOR
 
         def check(s: pd.Series) -> pd.Series:
+            import pandas as pd
+
             ok = []
             for value in s:
                 if not isinstance(value, str) or ";" not in value:
@@ -316,7 +318,7 @@ class ListItems(Rule):
                 items = value.split(sep)
                 ok.append(all(i != "" and ";" not in i and not i[:1].isspace()
                               and not i[-1:].isspace() for i in items))
-            return np.array(ok, dtype=bool)
+            return pd.Series(ok, index=s.index, dtype=bool)
 
         return pa.Check(check, name=self.key)
 
@@ -349,7 +351,7 @@ class TokenList(Rule):
         column = COLUMNS_BY_NAME[self.column]
         token = "(?:" + "|".join(re.escape(t) for t in column.list_vocabulary or ()) + ")"
         sep = re.escape(column.list_separator or "-")
-        return pa.Check.str_fullmatch(f"{token}(?:{sep}{token})*", name=self.key)
+        return pa.Check.str_matches(f"^{token}(?:{sep}{token})*$", name=self.key)
 
 
 def _tokens_ok(name: str, value: str) -> bool:
