@@ -22,6 +22,9 @@ _LAZY: dict[str, str] = {
     "read_ucdp": "conflictkit.builders.importers.ucdp",
     "validate_events": "conflictkit.schema.validate",
     "Report": "conflictkit.schema.report",
+    "resolve_country": "conflictkit.reference.countries",
+    "ActorRegistry": "conflictkit.reference.actors",
+    "Gazetteer": "conflictkit.reference.gazetteer",
 }
 
 __all__ = ["__version__", *_LAZY]
