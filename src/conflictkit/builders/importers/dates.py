@@ -37,6 +37,7 @@ DATE_FORMATS: tuple[DateFormat, ...] = (
     DateFormat("YYYY-MM-DD", "%Y-%m-%d"),
     DateFormat("YYYY-MM-DD hh:mm:ss", "%Y-%m-%d %H:%M:%S"),
     DateFormat("YYYY-MM-DDThh:mm:ss", "%Y-%m-%dT%H:%M:%S"),
+    DateFormat("YYYY-MM-DD hh:mm:ss.fff", "%Y-%m-%d %H:%M:%S.%f"),
     DateFormat("D Month YYYY", "%d %B %Y"),
     DateFormat("D Mon YYYY", "%d %b %Y"),
     DateFormat("D-Month-YYYY", "%d-%B-%Y"),
