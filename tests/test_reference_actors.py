@@ -219,3 +219,30 @@ def test_bad_extra_files_name_file_and_line(tmp_path, content: str, fragment: st
 def test_missing_extra_file_is_a_clear_error(tmp_path) -> None:
     with pytest.raises(InputFileError, match="not found"):
         ActorRegistry.load(extra=[tmp_path / "nope.csv"])
+
+
+@pytest.mark.parametrize(
+    ("alias", "country", "year", "name", "inter"),
+    [
+        ("Syrian troops", "Syria", 2018, "Military Forces of Syria (2000-)", 1),
+        ("Russian warplanes", "Syria", 2018, "Military Forces of Russia (2000-)", 8),
+        ("US forces", "Syria", 2018, "Military Forces of the United States (2017-)", 8),
+        ("Nigerian police", "Nigeria", 2020, "Police Forces of Nigeria (2015-)", 1),
+        ("Kenyan protesters", "Kenya", None, "Protesters (Kenya)", 6),
+        ("Israeli forces", "Palestine", 2022, "Military Forces of Israel (2021-)", 8),
+    ],
+)
+def test_demonym_aliases_name_the_demonyms_state_not_the_event_country(
+    alias: str, country: str, year: int | None, name: str, inter: int
+) -> None:
+    actor = REG.lookup(alias, country, year)
+    assert actor is not None
+    assert (actor.name, actor.inter) == (name, inter)
+
+
+def test_every_demonym_names_an_acled_country() -> None:
+    from conflictkit.reference.countries import resolve_country
+
+    with resources.files("conflictkit").joinpath("data", "demonyms.csv").open() as fh:
+        table = pd.read_csv(fh, keep_default_na=False)
+    assert all(resolve_country(c) == c for c in table["country"])

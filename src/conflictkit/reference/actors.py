@@ -59,7 +59,33 @@ STATE_FORCES = INTER_CODES["State forces"]
 EXTERNAL_FORCES = INTER_CODES["External/Other forces"]
 # the country groups that generic patterns accept besides ACLED country names
 _EXTRA_PATTERN_COUNTRIES = frozenset({"International"})
-_TEMPLATE_KINDS = {"{military}": "Military", "{police}": "Police", "{government}": "Government"}
+_TEMPLATE_KINDS = {"military": "Military", "police": "Police", "government": "Government"}
+_TEMPLATE = re.compile(r"^\{(?P<kind>military|police|government)(?:@(?P<country>[^}]+))?\}$")
+# "<demonym> <word>" aliases built from data/demonyms.csv: "Syrian troops" -> Syria's military
+_DEMONYM_WORDS = {
+    "{military@%s}": (
+        "forces",
+        "troops",
+        "army",
+        "soldiers",
+        "military",
+        "armed forces",
+        "government forces",
+        "government troops",
+        "security forces",
+        "regime forces",
+        "warplanes",
+        "jets",
+        "aircraft",
+        "air force",
+        "navy",
+        "special forces",
+    ),
+    "{police@%s}": ("police", "police officers", "policemen", "riot police"),
+    "{government@%s}": ("government", "authorities"),
+    "Civilians (%s)": ("civilians", "villagers", "residents"),
+    "Protesters (%s)": ("protesters", "demonstrators"),
+}
 _ACRONYM = re.compile(r"^(?P<acronym>[^:]{1,20}): (?P<long>.+)$")
 _COUNTRY_SUFFIX = re.compile(r"^(?P<base>[^()]+) \((?P<country>[^()]+)\)$")
 
@@ -194,6 +220,7 @@ class ActorRegistry:
             for key, entries in extra_aliases.items():
                 aliases.setdefault(key, [])[:0] = entries
         _add_derived_aliases(table, aliases)
+        _add_demonym_aliases(aliases)
         return cls(table.reset_index(drop=True), aliases)
 
     # ---- names ----------------------------------------------------------------------------
@@ -346,14 +373,17 @@ class ActorRegistry:
         return None if actor is None else actor.name
 
     def _expand(self, target: str, country: str | None, year: int | None) -> str | None:
+        """An alias target -> registry name: "{military}" is the event country's military,
+        "{military@Syria}" Syria's, "Civilians ({country})" the event country's civilians."""
         if "{" not in target:
             return target
-        if country is None:
+        template = _TEMPLATE.match(target)
+        whose = template["country"] if template and template["country"] else country
+        if whose is None:
             return None
-        kind = _TEMPLATE_KINDS.get(target)
-        if kind is not None:
-            return self.state_forces(country, year, kind)
-        return target.replace("{country}", country)
+        if template:
+            return self.state_forces(whose, year, _TEMPLATE_KINDS[template["kind"]])
+        return target.replace("{country}", whose)
 
     def _resolve_alias(self, name: str, country: str | None, year: int | None) -> str | None:
         entries = self._aliases.get(alias_key(name), [])
@@ -484,6 +514,18 @@ def _add_derived_aliases(table: pd.DataFrame, aliases: dict[str, list[_Alias]]) 
             if where is not None:
                 key = alias_key(match["base"])
                 aliases.setdefault(key, []).append(_Alias(actor, where, explicit=False))
+
+
+def _add_demonym_aliases(aliases: dict[str, list[_Alias]]) -> None:
+    """ "Syrian troops", "Russian warplanes", "Nigerian police", "Kenyan protesters" ... as
+    derived (lower-priority) aliases, from data/demonyms.csv."""
+    with _data("demonyms.csv").open("r", encoding="utf-8") as fh:
+        pairs = [(r["demonym"], r["country"]) for r in csv.DictReader(fh)]
+    for demonym, country in pairs:
+        for target, words in _DEMONYM_WORDS.items():
+            for word in words:
+                entry = _Alias(target % country, None, explicit=False)
+                aliases.setdefault(alias_key(f"{demonym} {word}"), []).append(entry)
 
 
 def _read_extra(path: Path) -> tuple[list[dict], dict[str, list[_Alias]]]:
