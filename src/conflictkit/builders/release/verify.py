@@ -161,12 +161,16 @@ def _check_datapackage(release: Path, result: VerifyResult,
         result.problem(DATAPACKAGE_JSON, "unreadable", f"not a data package: {exc}")
         return
     described = set()
+    # a file already failing its SHA256SUMS line is reported once, not again per property
+    failed = {p["file"] for p in result.problems if p["rule"] == "checksum"}
     for resource in resources:
         name = resource.get("path")
         if not isinstance(name, str):
             continue
         described.add(name)
         facts = actual.get(name)
+        if name in failed:
+            continue
         if facts is None:
             result.problem(name, "missing_file", "listed in datapackage.json but absent")
             continue
