@@ -51,6 +51,8 @@ def _tables() -> dict[str, Any]:
         "rank": {name: i for i, name in enumerate(data["precedence"])},
         "upgrades": {k: re.compile(v, re.I) for k, v in data["protest_upgrades"].items()},
         "not_event": {k: re.compile(v, re.I) for k, v in data["not_an_event"].items()},
+        "demo_context": re.compile(data["demonstration_context"], re.I),
+        "claims": {k: re.compile(v, re.I) for k, v in data["claims"].items()},
     }
 
 
@@ -84,3 +86,13 @@ def rank(sub_event_type: str) -> int:
 def protest_upgrades(text: str) -> set[str]:
     """Which protest upgrades ("intervention", "lethal_force", "riot") a text mentions."""
     return {name for name, regex in _tables()["upgrades"].items() if regex.search(text)}
+
+
+def demonstration_context(sentence: str) -> bool:
+    """Whether a sentence speaks of unrest (its violence belongs to the demonstration)."""
+    return bool(_tables()["demo_context"].search(sentence))
+
+
+def claim_patterns() -> dict[str, re.Pattern[str]]:
+    """Regexes after (X "claimed responsibility") and before ("blamed" X) a claimed actor."""
+    return _tables()["claims"]

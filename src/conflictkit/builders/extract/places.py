@@ -134,6 +134,32 @@ class PlaceFinder:
                         scores[match.target.country] = scores.get(match.target.country, 0) + 2
         return scores
 
+    @cache  # noqa: B019 - one finder per process
+    def _admin1_countries(self) -> dict[str, set[str]]:
+        frame = self.gazetteer.places[["admin1", "country"]].dropna().drop_duplicates()
+        out: dict[str, set[str]] = {}
+        for admin1, country in zip(frame["admin1"], frame["country"], strict=True):
+            out.setdefault(admin1, set()).add(country)
+        return out
+
+    def place_votes(self, texts: list[str], dateline: str | None) -> dict[str, float]:
+        """Votes for countries from towns and regions named (any country) where no country is."""
+        if self.gazetteer is None:
+            return {}
+        votes: dict[str, float] = {}
+        for text, weight in [*((t, 1.0) for t in texts), *([(dateline, 2.0)] if dateline else [])]:
+            for match in self.gazetteer.match_in_text(text):
+                before = text[max(0, match.start - 60):match.start]
+                cue = bool(_PLACE_CUE.search(before)) or text is dateline
+                if match.kind == "place" and cue:
+                    votes[match.target.country] = votes.get(match.target.country, 0) + weight
+                elif match.kind == "admin1":
+                    owners = self._admin1_countries().get(str(match.target), set())
+                    if len(owners) == 1:
+                        country = next(iter(owners))
+                        votes[country] = votes.get(country, 0) + weight * 1.5
+        return votes
+
     def places_in(self, sentence: str, country: str,
                   exclude: list[tuple[int, int]]) -> list[tuple[Any, float, bool]]:
         """(match, score, near) for places of `country` in a sentence, best first."""
@@ -187,6 +213,21 @@ class PlaceFinder:
                         confidence=0.5,
                         review=f"only the region {admin1!r} is named: placed at its centre "
                                "(geo_precision 3); check for a town")
+
+
+_UNKNOWN_PLACE = re.compile(
+    r"\b(?:town|village|city|locality|community|settlement|hamlet|camp) of\s+"
+    r"(?P<a>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
+    r"|\b(?:in|at|near)\s+(?P<b>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+(?:village|town)\b")
+
+
+def unknown_place(sentence: str) -> tuple[int, int, str] | None:
+    """A named town the gazetteer may not know: "the town of Bunagana", "Pazigyi village"."""
+    match = _UNKNOWN_PLACE.search(sentence)
+    if not match:
+        return None
+    group = "a" if match["a"] else "b"
+    return match.start(group), match.end(group), match[group]
 
 
 def vague_place(sentence: str) -> str | None:

@@ -24,7 +24,7 @@ from conflictkit.builders.extract.fatalities import (
     find_fatalities,
     split_over_days,
 )
-from conflictkit.builders.extract.places import Location, PlaceFinder, vague_place
+from conflictkit.builders.extract.places import Location, PlaceFinder, unknown_place, vague_place
 from conflictkit.builders.extract.sentences import Sentence
 from conflictkit.builders.extract.text import Article
 from conflictkit.schema import vocab
@@ -32,7 +32,7 @@ from conflictkit.schema import vocab
 VIOLENT = "violent"
 DEMO = "demonstration"
 STRATEGIC = "strategic"
-_DEMO_KINDS = {"protest", "Mob violence", "Violent demonstration"}
+_DEMO_KINDS = {"protest", "Violent demonstration"}
 _STRATEGIC_KINDS = set(vocab.SUB_EVENT_TYPES["Strategic developments"])
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|be|got|is|are)\s+(?:\w+ly\s+)?$", re.I)
 _BY = re.compile(r"\b(?:by|blamed on|claimed by|carried out by|from)\s+(?:the\s+)?$", re.I)
@@ -88,7 +88,8 @@ def _family(triggers: list[classify.Trigger]) -> str:
 def _usable_triggers(sentence: str, triggers: list[classify.Trigger]) -> list[classify.Trigger]:
     out = []
     for trig in triggers:
-        if trig.kind == "seizure" and not _SEIZURE_OBJECT.match(sentence[trig.end:trig.end + 50]):
+        if trig.kind == "seizure" and "control" not in trig.text.lower() \
+                and not _SEIZURE_OBJECT.match(sentence[trig.end:trig.end + 50]):
             continue
         out.append(trig)
     return out
@@ -148,6 +149,9 @@ class RuleBasedExtractor:
                          classify.sentence_flags(text))
         if triggers:
             analysed.family = _family(triggers)
+            if analysed.family == VIOLENT and classify.demonstration_context(text) \
+                    and not any(t.kind == "Mob violence" for t in triggers):
+                analysed.family = DEMO
             usable = [d for d in analysed.dates if d.usable]
             own = [d for d in usable if not d.statement] or usable
             if own:
@@ -183,6 +187,12 @@ class RuleBasedExtractor:
         if article.title:
             pieces.append((article.title, 1.5))
         scores = self.places.country_scores(pieces, article.dateline)
+        if not scores or max(scores.values()) < 2.0:
+            texts = [s.sentence.text for s in events]
+            if article.title:
+                texts.append(article.title)
+            for country, score in self.places.place_votes(texts, article.dateline).items():
+                scores[country] = scores.get(country, 0.0) + score
         if not scores:
             return None
         return max(scores.items(), key=lambda kv: kv[1])[0]
@@ -271,6 +281,8 @@ class RuleBasedExtractor:
         year = days[0].year
 
         roles = self._roles(cluster, country, year)
+        if cluster.family == VIOLENT:
+            roles.extend(self._claims(analysed, country, year))
         sub_event, type_src = self._sub_event(cluster, roles, country)
         actor1, actor2, assoc1, assoc2 = self._pick_actors(cluster, roles, sub_event, country,
                                                            year, review)
@@ -384,9 +396,9 @@ class RuleBasedExtractor:
                 after = text[m.end:m.end + 60]
                 statement = bool(_STATEMENT_AFTER.match(after))
                 role, weight = self._role_of(text, m, s.triggers)
-                if role is None:
+                if role is None or (statement and role == "patient"):
                     continue
-                if statement and role == "agent":
+                if statement:
                     weight *= 0.15
                 if m.weak:
                     weight *= 0.3
@@ -395,6 +407,26 @@ class RuleBasedExtractor:
                 if s.date_is_statement:
                     weight *= 0.9
                 out.append((resolved.name, role, s, m, weight, resolved.inter))
+        return out
+
+    def _claims(self, analysed: list[_Sent], country: str | None, year: int) -> list:
+        """Named actors that claim an attack or are blamed for it, anywhere in the article."""
+        patterns = classify.claim_patterns()
+        out = []
+        for s in analysed:
+            text = s.sentence.text
+            if not re.search(r"claim|blame|accuse", text, re.I):
+                continue
+            for m in find_actor_mentions(text):
+                if m.kind == "generic":
+                    continue
+                claimed = patterns["after"].match(text[m.end:m.end + 60]) or \
+                    patterns["before"].search(text[max(0, m.start - 40):m.start])
+                if not claimed:
+                    continue
+                resolved = self.actors.resolve(m, country, year)
+                if resolved is not None:
+                    out.append((resolved.name, "agent", s, m, 1.6, resolved.inter))
         return out
 
     @staticmethod
@@ -486,6 +518,11 @@ class RuleBasedExtractor:
         else:
             a1 = top(agents, set(), lambda v: not v[3].victim)
             a2 = top(patients, {a1[0]} if a1 else set())
+            if a1 is not None and vocab.EVENT_TYPE_OF_SUB_EVENT[sub_event] == "Battles":
+                rival = top(agents, {a1[0]}, lambda v: v[1] in ARMED and v[3].kind != "generic")
+                if rival is not None and (a2 is None or a2[3].kind == "generic"
+                                          or a2[1] not in ARMED):
+                    a2 = rival
             if a1 is None and a2 is not None and a2[1] in ARMED and sub_event == "Armed clash":
                 others = top(patients, {a2[0]})
                 if others is not None:
@@ -527,6 +564,10 @@ class RuleBasedExtractor:
             if "intervention" in upgrades:
                 return "Protest with intervention", src
             return "Peaceful protest", src
+        mob = next((s for s in cluster.sents if any(t.kind == "Mob violence"
+                                                      for t in s.triggers)), None)
+        if mob is not None:
+            return "Mob violence", mob
         strongest = max(t.strength for s in cluster.sents for t in s.triggers)
         concrete: list[tuple[str, _Sent]] = []
         open_kinds: list[tuple[str, _Sent]] = []
@@ -536,7 +577,7 @@ class RuleBasedExtractor:
                     continue
                 if t.kind in classify.OPEN_KINDS:
                     open_kinds.append((t.kind, s))
-                elif t.kind not in _DEMO_KINDS:
+                elif t.kind not in _DEMO_KINDS and t.kind != "Mob violence":
                     concrete.append((t.kind, s))
         if cluster.family == STRATEGIC:
             concrete = [c for c in concrete if c[0] in _STRATEGIC_KINDS] or concrete
@@ -580,12 +621,21 @@ class RuleBasedExtractor:
                     admin_hint = str(match.target)
         towns = [c for c in candidates if c[2].kind != "admin1"]
         pick = max(towns, key=lambda c: c[0]) if towns else None
-        if pick is None and article.dateline:
+        if pick is None and article.dateline and admin_hint is None:
             for match in self.places.matches(article.dateline, country):
                 loc = self.places.location_of(match, country, False, admin_hint)
                 loc.span = (0, len(article.dateline))
                 loc.confidence = 0.6
                 return loc
+        if pick is None:
+            for s in cluster.sents:
+                named = unknown_place(s.sentence.text)
+                if named:
+                    start, end, name = named
+                    review.append(f"location {name!r} is not in the gazetteer: add its "
+                                  "coordinates (or a reference/places.csv entry)")
+                    return Location(country, admin_hint, None, name, None, None, 1,
+                                    (start, end), s.sentence, 0.4)
         if pick is None and candidates:
             pick = max(candidates, key=lambda c: c[0])
         if pick is not None:

@@ -351,6 +351,9 @@ def read_article(raw: str, *, published: date | None = None, source: str | None 
                 for agency in _agencies_in(match["agency"]):
                     if agency not in article.agencies:
                         article.agencies.append(agency)
+            # the dateline is a place, not part of the first sentence (its date is the filing's)
+            article.paragraphs[0] = Paragraph(first.text[match.end():],
+                                              first.start + match.end())
     if article.outlet in article.agencies:
         article.agencies.remove(article.outlet)
     index = 0
