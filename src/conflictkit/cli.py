@@ -310,9 +310,12 @@ def ids_assign_command(
         summary = result.to_dict()["summary"]
         ranges = ", ".join(f"{p}{lo}" + (f"-{p}{hi}" if hi != lo else "")
                            for p, (lo, hi) in sorted(result.ranges.items()))
-        err(f"{summary['events']} events in {summary['files']} files: {verb} "
-            f"{summary['assigned']} IDs" + (f" ({ranges})" if ranges else "")
-            + f" in {summary['files_changed']} files, {summary['had_id']} already had one, "
+        def n(count: int, noun: str) -> str:
+            return f"{count} {noun}{'' if count == 1 else 's'}"
+
+        err(f"{n(summary['events'], 'event')} in {n(summary['files'], 'file')}: {verb} "
+            f"{n(summary['assigned'], 'ID')}" + (f" ({ranges})" if ranges else "")
+            + f" in {n(summary['files_changed'], 'file')}, {summary['had_id']} already had one, "
             f"{summary['unnumbered']} left without an ID"
             + (f"; release checked: {result.release}" if result.release else ""))
     raise typer.Exit(EXIT_OK if result.report.ok else EXIT_INVALID)
@@ -697,6 +700,46 @@ def extract_command(
     else:
         typer.echo(text, nl=False)
     raise typer.Exit(EXIT_INVALID if failed else EXIT_OK)
+
+
+# ---- schema (part A): `codebook` ---------------------------------------------------------------
+
+
+class CodebookFormat(StrEnum):
+    markdown = "markdown"
+    datapackage = "datapackage"
+    jsonschema = "jsonschema"
+
+
+@app.command("codebook")
+def codebook_command(
+    fmt: Annotated[
+        CodebookFormat,
+        typer.Option("--format", "-f", help="markdown (the codebook), datapackage (Frictionless "
+                     "v2 data package with the events table schema) or jsonschema (JSON Schema "
+                     "for one contribution record)"),
+    ] = CodebookFormat.markdown,
+    out: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout."),
+    ] = None,
+) -> None:
+    """Print the documentation generated from the schema declaration."""
+    from conflictkit.schema import codebook
+
+    if fmt == CodebookFormat.markdown:
+        text = codebook.codebook_markdown()
+    else:
+        document = (codebook.datapackage() if fmt == CodebookFormat.datapackage
+                    else codebook.contribution_json_schema())
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{out}: cannot write ({exc.strerror or exc})") from None
+    err(f"wrote {fmt.value} to {out}")
 
 
 def main() -> None:

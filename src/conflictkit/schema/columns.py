@@ -208,4 +208,10 @@ REQUIRED_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.required 
 TEXT_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.kind == "string")
 VOCABULARY_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.vocabulary)
 
+# Keys a contribution record may carry beside ACLED's columns. They travel in a side table keyed
+# by event_id_cnty (provenance and review state), never as columns of the events table.
+SIDE_FIELDS: tuple[str, ...] = (
+    "status", "source_url", "source_published", "coder", "comment", "provenance",
+)
+
 assert len(COLUMNS) == 31, "ACLED's current export has 31 columns"

@@ -376,6 +376,8 @@ class Combination(Rule):
     inputs: tuple[str, ...] = ()
     allowed: Callable[[], Iterable[tuple[Any, ...]]] = field(default=lambda: ())
     skip_if_missing: tuple[str, ...] = ()
+    # inputs whose out-of-domain values fail this rule (no vocabulary rule reports them)
+    judge_unknown: tuple[str, ...] = ()
     explain: Callable[[dict[str, np.ndarray]], np.ndarray] | None = None
 
     def _table(self) -> tuple[np.ndarray, list[int]]:
@@ -387,24 +389,32 @@ class Combination(Rule):
         judged = np.ones(frame.n, dtype=bool)
         for name, size in zip(self.inputs, sizes, strict=True):
             codes = frame.codes(name)
-            judged &= codes != UNKNOWN
+            if name not in self.judge_unknown:
+                judged &= codes != UNKNOWN
             if name in self.skip_if_missing:
                 judged &= codes != MISSING
-            key = key * size + np.maximum(codes + 1, 0)  # missing -> slot 0
-        return judged & ~table[key]
+            # missing -> slot 0; an unknown value (judged only when allowed) fails outright
+            key = key * size + np.maximum(codes + 1, 0)
+            judged_unknown = codes == UNKNOWN
+            if judged_unknown.any():
+                key = np.where(judged_unknown, -1, key)
+        fails = judged & ~table[np.maximum(key, 0)]
+        return fails | (judged & (key < 0))
 
     def message(self, frame: Frame, rows: np.ndarray) -> str | np.ndarray:
         if self.explain is None:
             return self.description
-        values = {name: _labels(name)[frame.codes(name)[rows] + 1] for name in self.inputs}
+        values = {name: _labels(name)[np.maximum(frame.codes(name)[rows] + 1, 0)]
+                  for name in self.inputs}
         return self.explain(values)
 
     def pandera_key(self, df: pd.DataFrame) -> pd.Series:
         parts = [_pandera_input(df, name) for name in self.inputs]
         judged = np.ones(len(df), dtype=bool)
         for name, part in zip(self.inputs, parts, strict=True):
-            in_domain = part.isna() | part.isin([str(v) for v in domain(name)])
-            judged &= in_domain.to_numpy(dtype=bool)
+            if name not in self.judge_unknown:
+                in_domain = part.isna() | part.isin([str(v) for v in domain(name)])
+                judged &= in_domain.to_numpy(dtype=bool)
             if name in self.skip_if_missing:
                 judged &= part.notna().to_numpy(dtype=bool)
         key = parts[0].fillna("")
@@ -601,7 +611,8 @@ def _build_rules() -> tuple[Rule, ...]:
             "id_prefix_of_country", "event_id_cnty",
             "event_id_cnty must start with the ACLED prefix of the event's country",
             inputs=("country", "event_id_cnty:prefix"), allowed=_country_pairs("prefix"),
-            skip_if_missing=("country", "event_id_cnty:prefix"), explain=_explain_prefix,
+            skip_if_missing=("country", "event_id_cnty:prefix"),
+            judge_unknown=("event_id_cnty:prefix",), explain=_explain_prefix,
         ),
         Combination(
             "sub_event_of_event_type", "sub_event_type",
@@ -644,7 +655,8 @@ def _build_rules() -> tuple[Rule, ...]:
         Combination(
             "iso_of_country", "iso", "iso must be the ISO 3166-1 numeric code of the country",
             inputs=("country", "iso"), allowed=_country_pairs("iso"),
-            skip_if_missing=("country",), explain=_explain_country("iso"),
+            skip_if_missing=("country",), judge_unknown=("iso",),
+            explain=_explain_country("iso"),
         ),
         Combination(
             "region_of_country", "region", "region must be the ACLED region of the country",
