@@ -123,15 +123,22 @@ def resolve_country(name: str | None) -> str | None:
 
 
 def resolve_countries(names: pd.Series) -> pd.Series:
-    """Vectorised `resolve_country`: ACLED names aligned with `names`, NA where unknown."""
+    """Vectorised `resolve_country`: ACLED names aligned with `names`, NA where unknown.
+
+    Each distinct value is looked up once (pandas.factorize), then spread back by code.
+    """
+    import numpy as np
     import pandas as pd
 
     lookup = _lookup()
     values = pd.Series(names, copy=False)
-    uniques = values.dropna().unique()
-    resolved = {u: lookup.get(normalize_name(u)) for u in uniques if isinstance(u, str)}
-    out = values.map(resolved)
-    return out.astype("str").where(out.notna(), pd.NA).rename(values.name)
+    codes, uniques = pd.factorize(values)
+    resolved = np.array(
+        [lookup.get(normalize_name(u)) if isinstance(u, str) else None for u in uniques] + [None],
+        dtype=object,
+    )
+    out = resolved[np.where(codes >= 0, codes, len(uniques))]
+    return pd.Series(out, index=values.index, name=values.name, dtype="str")
 
 
 def prefix_of(country: str) -> str | None:

@@ -214,6 +214,7 @@ class Gazetteer:
         self._aliases = aliases
         self._by_country: dict[str, dict[str, list[int]]] = {}
         self._text_index: dict[tuple[str, ...], dict[str, tuple[list[int], str | None]]] = {}
+        self._heads: dict[tuple[str, ...], set[str]] = {}  # first words of names, to skip fast
 
     # ---- construction ---------------------------------------------------------------------
 
@@ -379,12 +380,14 @@ class Gazetteer:
                 rows, _ = index.get(_text_key(spelling), ([], None))
                 index[_text_key(spelling)] = (rows, admin)
         self._text_index[countries] = index
+        self._heads[countries] = {key.split(" ")[0] for key in index}
         return index
 
     def match_in_text(self, text: str, countries: Iterable[str] | None = None) -> list[TextMatch]:
         """Mentions of known place/admin1 names in text, longest first, never overlapping."""
         wanted = tuple(sorted({resolve_country(c) or c for c in countries or ()}))
         index = self._text_names(wanted)
+        heads = self._heads[wanted]
         tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
         out: list[TextMatch] = []
         i = 0
@@ -394,7 +397,7 @@ class Gazetteer:
             particle = first.split("-")[0].lower() in _PARTICLES
             capitalised = first[0].isupper()
             hit = None
-            if capitalised or particle:
+            if (capitalised or particle) and _text_key(first).split(" ")[0] in heads:
                 for j in range(min(len(tokens), i + _MAX_TOKENS) - 1, i - 1, -1):
                     end = tokens[j][1]
                     entry = index.get(_text_key(text[start:end]))
