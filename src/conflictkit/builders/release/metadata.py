@@ -175,28 +175,22 @@ class ReleaseFacts:
 
 def datapackage_document(meta: DatasetMetadata, facts: ReleaseFacts) -> dict[str, Any]:
     """The datapackage.json document (insertion-ordered, so its bytes are stable)."""
-    from conflictkit.schema.codebook import table_schema
+    from conflictkit.schema.codebook import datapackage_resource
 
-    events_schema = dict(table_schema())
-    events_schema.setdefault("$schema", TABLESCHEMA_PROFILE)
     resources: list[dict[str, Any]] = []
     for path, year, rows in facts.event_files:
-        name = "events" if year is None else f"events-{year}"
-        extra: dict[str, Any] = {
-            "type": "table", "title": "Events" + (f" of {year}" if year is not None else ""),
-            "format": "parquet", "mediatype": PARQUET_MEDIATYPE, "schema": events_schema,
-            "rows": rows,
-        }
-        if year is not None:
-            extra["partition"] = {"year": year}
-        resources.append(_resource(facts.digests[path], name, **extra))
-    resources.append(_resource(
-        facts.digests["events.csv"], "events-csv", type="table", title="Events (CSV)",
-        format="csv", mediatype="text/csv", encoding="utf-8",
-        dialect={"header": True, "delimiter": ",", "lineTerminator": "\n", "quoteChar": '"',
-                 "doubleQuote": True},
-        schema=events_schema, rows=facts.csv_rows,
-    ))
+        digest = facts.digests[path]
+        resource = datapackage_resource(
+            "events" if year is None else f"events-{year}", path, format="parquet",
+            bytes=digest.bytes, hash=digest.sha256, rows=rows,
+            description="The events" + (f" of {year} (hive partition year={year}; the year "
+                                        "column comes from the directory name)"
+                                        if year is not None else ""))
+        resources.append(resource)
+    digest = facts.digests["events.csv"]
+    resources.append(datapackage_resource(
+        "events-csv", "events.csv", format="csv", bytes=digest.bytes, hash=digest.sha256,
+        rows=facts.csv_rows, description="The events as CSV (RFC 4180, UTF-8, LF, ISO dates)."))
     resources.append(_resource(
         facts.digests["deletions.csv"], "deletions", type="table",
         title="Deleted event IDs", format="csv", mediatype="text/csv", encoding="utf-8",
