@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -250,7 +251,7 @@ def test_bad_sources_give_clear_errors(tmp_path, events):
         ck.load(garbage)
     other = tmp_path / "other.csv"
     other.write_text("id,name,value\n1,a,2\n")
-    with pytest.raises(InputFileError, match="not an ACLED or UCDP GED export"):
+    with pytest.raises(InputFileError, match="not Parquet, an ACLED export or a UCDP GED CSV"):
         ck.load(other)
     wrong = tmp_path / "wrong.parquet"
     pq.write_table(pa.table({"id": [1, 2], "name": ["a", "b"]}), wrong)
@@ -316,3 +317,17 @@ def test_export_with_bad_rows_warns_and_keeps_the_rest(events, tmp_path):
     assert len(df) == 49 and df.attrs["load"]["rejected"] == 1
     assert sample.loc[3, "event_id_cnty"] not in set(df["event_id_cnty"])
     assert df.attrs["report"].rejected == 1
+
+
+def test_ucdp_ged_csv_is_recognised_from_its_header(tmp_path):
+    fixture = Path(__file__).parent / "fixtures" / "import" / "ucdp_ged.csv"
+    if not fixture.is_file():
+        pytest.skip("UCDP fixture not present")
+    renamed = tmp_path / "export.txt"  # the name says nothing: the header decides
+    renamed.write_bytes(fixture.read_bytes())
+    df = ck.load(renamed)
+    assert df.attrs["load"]["format"] == "ucdp" and len(df) > 0
+    assert list(df["event_type"].cat.categories) == list(vocab.EVENT_TYPES)
+    congo = ck.load(renamed, countries="DR Congo")
+    assert set(congo["country"].astype(str)) == {"Democratic Republic of Congo"}
+    assert 0 < len(congo) < len(df)

@@ -7,8 +7,6 @@ half-copied release before reading it.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -18,12 +16,7 @@ from conflictkit.errors import ConflictkitError, InputFileError, UsageError
 Kind = Literal["parquet", "acled", "ucdp"]
 
 PARQUET_MAGIC = b"PAR1"
-ZIP_MAGIC = b"PK\x03\x04"  # xlsx
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy xls
 
-# Header columns that identify an export; matched case-insensitively (legacy ACLED is upper case).
-_UCDP_MARKERS = frozenset({"type_of_violence", "best", "side_a", "side_b"})
-_ACLED_MARKERS = ("event_id_cnty", "event_date")
 
 
 @dataclass(frozen=True)
@@ -49,35 +42,25 @@ def _parquet_files(directory: Path) -> tuple[Path, ...]:
     )
 
 
-def sniff_export(path: Path) -> Kind:
-    """Tell an ACLED export from a UCDP GED one by its header (encoding-agnostic)."""
+def _is_parquet(path: Path) -> bool:
     with path.open("rb") as handle:
-        head = handle.read(65536)
-    if not head.strip():
-        raise InputFileError(str(path), "the file is empty")
-    if head.startswith(PARQUET_MAGIC):
+        return handle.read(4) == PARQUET_MAGIC
+
+
+def sniff_export(path: Path) -> Kind:
+    """Parquet, an ACLED export (CSV/XLSX, any era) or a UCDP GED CSV, by content (the
+    importers' detector reads only the first 64 KiB); anything else is an InputFileError."""
+    if _is_parquet(path):
         return "parquet"
-    if head.startswith((ZIP_MAGIC, OLE_MAGIC)):
-        return "acled"  # spreadsheets are ACLED exports; the importer checks the header
-    if b"\x00" in head:
-        raise InputFileError(str(path), "not a text table (binary content): expected Parquet, "
-                             "an ACLED export (CSV/XLSX) or a UCDP GED CSV")
-    text = head.decode("utf-8-sig", errors="replace").lstrip("\ufeff")
-    first = text.splitlines()[0] if text.splitlines() else ""
-    try:
-        header = next(csv.reader(io.StringIO(first)))
-    except (csv.Error, StopIteration):
-        header = []
-    names = {h.strip().strip('"').lower() for h in header}
-    if names >= _UCDP_MARKERS:
-        return "ucdp"
-    if all(marker in names for marker in _ACLED_MARKERS):
+    from conflictkit.builders.importers.detect import detect_file
+
+    found = detect_file(path)
+    if found.kind in ("acled", "spreadsheet"):  # the ACLED importer checks a sheet's header
         return "acled"
-    shown = ", ".join(h.strip() for h in header[:8]) or "(no header)"
+    if found.kind in ("ucdp", "parquet"):
+        return found.kind  # type: ignore[return-value]
     raise InputFileError(
-        str(path), f"not an ACLED or UCDP GED export: the header starts {shown!r} "
-        "(ACLED exports have event_id_cnty and event_date; UCDP GED has type_of_violence, "
-        "side_a, side_b and best)", line=1,
+        str(path), f"not Parquet, an ACLED export or a UCDP GED CSV: {found.reason}",
     )
 
 
@@ -94,7 +77,7 @@ def resolve_source(source: str | Path) -> Source:
         if (path / EVENTS_PARQUET).is_file() or (path / EVENTS_DIR).is_dir():
             files = tuple(event_files(path))
             for file in files:
-                if sniff_export(file) != "parquet":
+                if not _is_parquet(file):
                     raise InputFileError(str(file), "not a Parquet file")
             single = files == (path / EVENTS_PARQUET,)
             return Source("parquet", path, files, root=path if single else path / EVENTS_DIR,
