@@ -262,20 +262,26 @@ def _assemble(path: Path, table: Any, bad: list[tuple[int, int, int, str]],
     del table
     problems: list[dict[str, Any]] = []
     last_number = n_records + 1
+    strip = meta["delimiter"] + "\" \t\r\n"
+    empty_bad = 0
     for number, actual, expected, text in bad:
+        if not text.strip(strip):
+            empty_bad += 1  # a row of bare delimiters: blank, whatever its width
+            continue
         line = int(line_of[number - 2]) if 2 <= number < n_records + 2 else 0
         problems.append(_bad_row_problem(file, line, number == last_number, actual, expected,
                                          text, header))
 
     # blank lines and all-empty rows carry nothing: drop them, but say so
     empty = frame.isna().all(axis=1).to_numpy()
-    blank_rows = int(empty.sum())
+    blank_rows = int(empty.sum()) + empty_bad
     if blank_rows:
-        first = int(lines[empty][0])
+        first = int(lines[empty][0]) if empty.any() else 0
         problems.append({
             "file": file, "line": first, "record": -1, "column": "", "rule": "blank_rows",
             "value": "", "severity": "warning",
-            "message": f"{blank_rows} blank or all-empty rows skipped (the first at line {first})",
+            "message": f"{blank_rows} blank or all-empty rows skipped"
+                       + (f" (the first at line {first})" if first else ""),
         })
         frame = frame.loc[~empty].reset_index(drop=True)
         lines = lines[~empty]

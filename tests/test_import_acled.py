@@ -1,0 +1,325 @@
+"""ACLED importer: every era, and every kind of damage real exports show."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conflictkit.builders.importers.acled import read_acled
+from conflictkit.errors import InputFileError
+from conflictkit.schema.columns import COLUMN_NAMES
+
+FIXTURES = Path(__file__).parent / "fixtures" / "import"
+TODAY = dt.date(2025, 1, 1)
+CURRENT = FIXTURES / "acled_current.csv"
+
+
+def _read(path: Path):
+    return read_acled(path, today=TODAY)
+
+
+def _write(tmp_path: Path, text: str, name: str = "export.csv", encoding: str = "utf-8",
+           newline: str = "\n") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.replace("\n", newline).encode(encoding))
+    return path
+
+
+def _current_text() -> str:
+    return CURRENT.read_text(encoding="utf-8")
+
+
+def _rules(result) -> list[str]:
+    return result.report.problems["rule"].tolist()
+
+
+def _accounted(result, records: int) -> None:
+    s = result.report.summary()
+    assert s["records"] == records
+    assert s["accepted"] + s["rejected"] == records
+    assert len(result.events) == s["accepted"] == len(result.side)
+
+
+def test_current_export_with_the_seed_event():
+    result = _read(CURRENT)
+    _accounted(result, 5)
+    assert result.report.ok
+    assert list(result.events.columns) == list(COLUMN_NAMES)
+    seed = result.events.set_index("event_id_cnty").loc["SYR31599"]
+    assert seed["event_date"] == pd.Timestamp("2018-02-07")
+    assert seed["sub_event_type"] == "Air/drone strike"
+    assert seed["fatalities"] == 100
+    assert seed["interaction"] == "State forces-External/Other forces"
+    assert result.events["event_date"].dtype == "datetime64[s]"
+    assert result.side["line"].tolist() == [2, 3, 4, 5, 6]
+    assert result.meta["era"] == "acled"
+
+
+def test_crowd_size_moves_from_notes_to_tags():
+    events = _read(CURRENT).events.set_index("event_id_cnty")
+    assert events.loc["SYR31650", "tags"] == "crowd size=around 200"
+    assert not events.loc["SYR31650", "notes"].endswith("]")
+    assert events.loc["SYR31650", "notes"].endswith("Afrin.")
+    assert events.loc["KEN5530", "tags"] == "crowd size=no report"
+
+
+def test_crowd_size_is_appended_to_existing_tags(tmp_path):
+    text = _current_text().replace(
+        "[size=around 200]\",0,,", "[size=around 200]\",0,women targeted,")
+    events = _read(_write(tmp_path, text)).events.set_index("event_id_cnty")
+    assert events.loc["SYR31650", "tags"] == "women targeted; crowd size=around 200"
+
+
+def test_numeric_inter_and_interaction_codes():
+    result = _read(FIXTURES / "acled_current_numeric_inter.csv")
+    assert result.report.ok
+    assert result.events["inter1"].tolist() == ["External/Other forces", "Rebel group"]
+    assert result.events["interaction"].tolist() == [
+        "State forces-External/Other forces", "Rebel group-Civilians"]
+
+
+def test_api_v3_era_derives_missing_columns_and_todays_regions():
+    result = _read(FIXTURES / "acled_api_v3.csv")
+    _accounted(result, 3)
+    assert result.report.ok, result.report.problems
+    events = result.events.set_index("event_id_cnty")
+    assert events.loc["PAK52411", "region"] == "South Asia"
+    assert events.loc["PHL4417", "region"] == "Southeast Asia"
+    # ACLED has since moved Afghanistan: the region is derived from the country again
+    assert events.loc["AFG31277", "region"] == "Caucasus and Central Asia"
+    assert events.loc["AFG31277", "disorder_type"] == "Demonstrations"
+    assert events.loc["AFG31277", "tags"] == "crowd size=dozens"
+    assert pd.isna(events.loc["AFG31277", "inter2"])  # 0 meant "no second actor"
+    side = result.side.set_index("event_id_cnty")
+    assert side.loc["PAK52411", "data_id"] == "6958843"
+    assert side.loc["PAK52411", "source_region"] == "Southern Asia"
+    assert side.loc["PAK52411", "iso3"] == "PAK"
+
+
+def test_legacy_era_maps_event_types_and_rejects_the_unmappable():
+    result = _read(FIXTURES / "acled_legacy.csv")
+    _accounted(result, 7)
+    events = result.events.set_index("event_id_cnty")
+    assert events.loc["ALG1417", ["event_type", "sub_event_type"]].tolist() == [
+        "Riots", "Violent demonstration"]
+    assert events.loc["KEN1201", "sub_event_type"] == "Peaceful protest"
+    assert events.loc["KEN1202", "sub_event_type"] == "Grenade"
+    assert events.loc["KEN1204", "sub_event_type"] == "Armed clash"
+    assert events.loc["KEN1205", "sub_event_type"] == "Arrests"
+    assert events.loc["ALG1416", "event_date"] == pd.Timestamp("2001-04-18")
+    assert events.loc["ALG1416", "assoc_actor_1"] is pd.NA or pd.isna(
+        events.loc["ALG1416", "assoc_actor_1"])
+    assert events.loc["ALG1416", "assoc_actor_2"] == "Berber Ethnic Group (Algeria)"
+    problems = result.report.problems
+    rejected = problems[problems["severity"] == "error"]
+    assert rejected["event_id"].tolist() == ["KEN1203"]
+    assert rejected["rule"].tolist() == ["legacy_event_type_unmapped"]
+    assert rejected["line"].tolist() == [6]
+    assert "KEN1203" not in events.index
+    # unambiguous renames are silent; inferred sub-events are warned
+    warned = problems[problems["rule"] == "legacy_event_type"]["event_id"].tolist()
+    assert "KEN1204" not in warned and "KEN1201" in warned
+    # the file has no source_scale: one file-level warning, not one error per row
+    missing = problems[problems["rule"] == "missing_column"]
+    assert missing["column"].tolist() == ["source_scale"]
+    side = result.side.set_index("event_id_cnty")
+    assert side.loc["KEN1201", "source_event_type"] == "Riots/Protests"
+    assert side.loc["KEN1201", "gwno"] == "501"
+
+
+@pytest.mark.parametrize("encoding,newline,bom", [
+    ("utf-8", "\r\n", True), ("utf-8", "\n", True), ("cp1252", "\r\n", False),
+    ("utf-16", "\r\n", False),
+])
+def test_encodings_and_line_endings(tmp_path, encoding, newline, bom):
+    text = _current_text().replace("Khasham,Khasham", "Khasham,Khashām") if encoding != \
+        "cp1252" else _current_text().replace("Westlands", "Westlands Café")
+    path = tmp_path / "export.csv"
+    data = text.replace("\n", newline).encode(encoding)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    result = _read(path)
+    _accounted(result, 5)
+    assert result.report.ok, result.report.problems
+    locations = set(result.events["location"]) | set(result.events["admin2"].dropna())
+    assert ("Khashām" in locations) or ("Westlands Café" in locations)
+    assert result.events.loc[0, "event_id_cnty"] == "SYR31599"
+
+
+def test_utf8_with_a_corrupt_byte_rejects_only_that_row(tmp_path):
+    data = _current_text().replace("Khasham,Khasham", "Khashām,Khasham").encode("utf-8")
+    data = data.replace(b"Konduga,,", b"Kond\xffuga,,")
+    path = tmp_path / "export.csv"
+    path.write_bytes(data)
+    result = _read(path)
+    _accounted(result, 5)
+    bad = result.report.problems[result.report.problems["rule"] == "encoding"]
+    assert bad["event_id"].tolist() == ["NIG11890"]
+    assert bad["line"].tolist() == [4]
+
+
+def test_newlines_and_quotes_inside_notes_keep_line_numbers(tmp_path):
+    text = _current_text().replace(
+        "US-led coalition aircraft struck", 'US-led ""coalition""\naircraft\r\nstruck')
+    result = _read(_write(tmp_path, text))
+    _accounted(result, 5)
+    notes = result.events.loc[0, "notes"]
+    assert 'US-led "coalition" aircraft struck' in notes
+    assert result.side["line"].tolist() == [2, 5, 6, 7, 8]
+    warned = result.report.problems
+    assert warned[warned["rule"] == "line_break"]["line"].tolist() == [2]
+
+
+def test_trailing_empty_columns_and_row_number_column(tmp_path):
+    lines = _current_text().splitlines()
+    lines = [f'"",{lines[0]},,'] + [f"{i},{line},," for i, line in enumerate(lines[1:], 1)]
+    result = _read(_write(tmp_path, "\n".join(lines) + "\n"))
+    _accounted(result, 5)
+    assert result.report.ok, result.report.problems
+    assert result.meta["row_number_column"] is True
+    assert result.meta["empty_columns_dropped"] == 2
+    assert set(result.side.columns) == {"event_id_cnty", "file", "line", "source_era"}
+
+
+def test_extra_columns_are_kept_aside_and_reported(tmp_path):
+    lines = _current_text().splitlines()
+    lines = [lines[0] + ",coder,source_url"] + [f"{line},ab,https://x.org/{i}"
+                                                 for i, line in enumerate(lines[1:])]
+    result = _read(_write(tmp_path, "\n".join(lines) + "\n"))
+    _accounted(result, 5)
+    assert result.report.ok
+    extra = result.report.problems[result.report.problems["rule"] == "extra_column"]
+    assert extra["column"].tolist() == ["coder", "source_url"]
+    assert result.side["source_url"].tolist()[:2] == ["https://x.org/0", "https://x.org/1"]
+
+
+def test_missing_required_column_is_reported_once(tmp_path):
+    frame = pd.read_csv(CURRENT, dtype=str, keep_default_na=False)
+    path = tmp_path / "export.csv"
+    frame.drop(columns=["source_scale", "disorder_type", "interaction"]).to_csv(path, index=False)
+    result = _read(path)
+    _accounted(result, 5)
+    assert result.report.accepted == 5
+    missing = result.report.problems[result.report.problems["rule"] == "missing_column"]
+    assert len(missing) == 1 and missing["column"].iloc[0] == "source_scale"
+    assert result.events["disorder_type"].notna().all()  # derived
+    assert result.events["interaction"].notna().all()
+
+
+def test_truncated_last_row_is_rejected_and_the_rest_kept(tmp_path):
+    text = _current_text().rstrip("\n")
+    cut = text[: text.rindex("threw stones")]  # inside the quoted notes of the last record
+    result = _read(_write(tmp_path, cut))
+    _accounted(result, 5)
+    assert result.report.accepted == 4
+    problem = result.report.problems.query("rule == 'unreadable_record'")
+    assert problem["line"].tolist() == [6]
+    assert "truncated" in problem["message"].iloc[0]
+    assert "unterminated quote" in problem["message"].iloc[0]
+
+
+def test_short_and_long_rows_in_the_middle(tmp_path):
+    lines = _current_text().splitlines()
+    lines[2] = ",".join(lines[2].split(",")[:5])
+    lines[3] = lines[3] + ",surplus,cells"
+    result = _read(_write(tmp_path, "\n".join(lines) + "\n"))
+    _accounted(result, 5)
+    bad = result.report.problems.query("rule == 'unreadable_record'")
+    assert bad["line"].tolist() == [3, 4]
+    assert "has 5 fields" in bad["message"].iloc[0]
+
+
+def test_blank_lines_are_skipped_but_lines_stay_right(tmp_path):
+    lines = _current_text().splitlines()
+    text = "\n".join(lines[:3] + ["", ",,,,"] + lines[3:]) + "\n\n"
+    result = _read(_write(tmp_path, text))
+    _accounted(result, 5)
+    assert result.side["line"].tolist() == [2, 3, 6, 7, 8]
+
+
+def test_dates_in_every_format_and_an_unreadable_one(tmp_path):
+    text = _current_text()
+    for old, new in [("07 February 2018", "2018-02-07"), ("09 February 2018", "9-Feb-18"),
+                     ("12 February 2018", "12/02/2018"), ("14 February 2018", "14-02-18"),
+                     ("16 February 2018", "sometime in Feb")]:
+        text = text.replace(old, new)
+    result = _read(_write(tmp_path, text))
+    _accounted(result, 5)
+    assert result.events["event_date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2018-02-07", "2018-02-09", "2018-02-12", "2018-02-14"]
+    bad = result.report.errors
+    assert bad["rule"].tolist() == ["date_format"]
+    assert bad["value"].tolist() == ["sometime in Feb"]
+
+
+def test_semicolon_delimited_export(tmp_path):
+    frame = pd.read_csv(CURRENT, dtype=str, keep_default_na=False)
+    path = tmp_path / "export.csv"
+    frame.to_csv(path, index=False, sep=";")
+    result = _read(path)
+    assert result.meta["delimiter"] == ";"
+    assert result.report.ok and len(result.events) == 5
+
+
+def test_xlsx_export(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    frame = pd.read_csv(CURRENT, dtype=str, keep_default_na=False)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        values = list(row)
+        values[1] = dt.datetime.strptime(values[1], "%d %B %Y")  # a real date cell
+        for i in (2, 15, 28, 30):  # numbers as numbers
+            values[i] = int(values[i])
+        values[22], values[23] = float(values[22]), float(values[23])
+        sheet.append([v if v != "" else None for v in values])
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    result = _read(path)
+    _accounted(result, 5)
+    assert result.report.ok, result.report.problems
+    seed = result.events.set_index("event_id_cnty").loc["SYR31599"]
+    assert seed["event_date"] == pd.Timestamp("2018-02-07")
+    assert seed["latitude"] == 35.2901
+    assert result.side["line"].tolist() == [2, 3, 4, 5, 6]
+
+
+def test_two_files_joined_with_their_headers(tmp_path):
+    lines = _current_text().splitlines()
+    legacy = (FIXTURES / "acled_legacy.csv").read_text().splitlines()
+    text = "\n".join(lines[:3] + [lines[0]] + lines[3:] + legacy[:2]) + "\n"
+    result = _read(_write(tmp_path, text))
+    problems = result.report.problems
+    headers = problems[problems["rule"] == "embedded_header"]
+    assert sorted(headers["line"].tolist()) == [4, 8]
+    assert not result.report.ok
+    # the repeated same-layout header is skipped, the legacy row cannot be read
+    _accounted(result, 6)
+    assert problems.query("rule == 'unreadable_record'")["line"].tolist() == [9]
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"", "empty"),
+    (b"\x00\x01\x02garbage\x00" * 50, "binary"),
+    (b"PAR1\x00\x00", "Parquet"),
+    (b"name,age,city\nAda,36,London\n", "not an ACLED export"),
+])
+def test_files_that_are_not_acled_exports(tmp_path, content, message):
+    path = tmp_path / "thing.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputFileError, match=message):
+        _read(path)
+
+
+def test_a_ucdp_file_points_to_the_other_importer():
+    with pytest.raises(InputFileError, match="import ucdp"):
+        _read(FIXTURES / "ucdp_ged.csv")
+
+
+def test_header_only_file(tmp_path):
+    result = _read(_write(tmp_path, _current_text().splitlines()[0] + "\n"))
+    _accounted(result, 0)
+    assert result.events.empty and list(result.events.columns) == list(COLUMN_NAMES)
