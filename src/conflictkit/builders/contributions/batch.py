@@ -222,20 +222,39 @@ def _check(parts: list[FileRecords], table_reads: list[TableRead], *, actors: Ac
                             already=early_problems)
     later = _drop_same_rule(later, cross)
     problems = concat_problems([early_problems, later, cross])
+    problems["line"] = assembled.key_lines(problems)
     problems = problems.sort_values(["file", "line", "record"], kind="stable")
     report = Report(records=len(events) + unreadable, problems=problems.reset_index(drop=True),
                     files=len(parts) + len(table_reads))
     return Batch(events, side, report)
 
 
+#: Derived columns and the columns they are derived from: when a source value was rejected, the
+#: derived value could not be filled, and saying so again would only repeat the first error.
+_DERIVED_FROM: dict[str, tuple[str, ...]] = {
+    "year": ("event_date",),
+    "disorder_type": ("sub_event_type",),
+    "inter1": ("actor1",),
+    "inter2": ("actor2",),
+    "interaction": ("inter1", "inter2", "actor1", "actor2"),
+    "iso": ("country",),
+    "region": ("country",),
+    "civilian_targeting": ("inter2", "actor2", "sub_event_type"),
+}
+
+
 def _drop_repeats(later: pd.DataFrame, early: pd.DataFrame) -> pd.DataFrame:
-    """Validation errors on a cell whose value was already rejected (read, type, derive) repeat
-    the first message (e.g. "required" after "not a date"): keep the first only."""
+    """Validation errors on a cell whose value (or whose derivation's source) was already
+    rejected while reading, converting or deriving repeat the first message (e.g. "year is
+    required" after "event_date is not a date"): keep the first only."""
     if later.empty or early.empty:
         return later
     bad = early[(early["severity"] == "error") & (early["record"] >= 0)]
     keys = set(zip(bad["record"], bad["column"], strict=True))
-    keep = [(r, c) not in keys for r, c in zip(later["record"], later["column"], strict=True)]
+    keep = []
+    for record, column in zip(later["record"], later["column"], strict=True):
+        sources = (column, *_DERIVED_FROM.get(column, ()))
+        keep.append(not any((record, c) in keys for c in sources))
     return later[keep]
 
 

@@ -34,6 +34,26 @@ class Assembled:
     problems: pd.DataFrame
     unreadable: int
     files: int
+    parts: list[FileRecords]
+
+    def key_lines(self, problems: pd.DataFrame) -> np.ndarray:
+        """Problem lines moved to the line of their column's key where the reader knows it
+        (YAML), for problems about these records."""
+        lines = problems["line"].to_numpy().copy()
+        starts = np.cumsum([0] + [len(p.records) for p in self.parts])
+        n = starts[-1]
+        todo = np.flatnonzero((problems["record"].to_numpy() >= 0)
+                              & (problems["record"].to_numpy() < n)
+                              & (problems["column"].to_numpy() != ""))
+        records = problems["record"].to_numpy()
+        columns = problems["column"].to_numpy()
+        for row in todo:
+            g = int(records[row])
+            k = int(np.searchsorted(starts, g, side="right")) - 1
+            part = self.parts[k]
+            if part.key_lines is not None:
+                lines[row] = part.line_of(g - starts[k], str(columns[row]))
+        return lines
 
 
 def assemble(parts: list[FileRecords]) -> Assembled:
@@ -71,7 +91,7 @@ def assemble(parts: list[FileRecords]) -> Assembled:
     problems = [problems_frame(p) for p in problem_parts]
     problems.append(check_side(side, raw.get("event_id_cnty")))
     return Assembled(raw, side, concat_problems(problems),
-                     sum(p.unreadable for p in parts), len(parts))
+                     sum(p.unreadable for p in parts), len(parts), parts)
 
 
 def check_side(side: pd.DataFrame, event_ids: pd.Series | None) -> pd.DataFrame:

@@ -10,6 +10,7 @@ that names the line of the first bad byte. A UTF-8 BOM is dropped; CRLF is left 
 from __future__ import annotations
 
 import os
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ class FileRecords:
     1-based starting lines. ``problems`` are problem rows (dicts) whose ``record`` is the index
     into ``records`` (or -1 for unreadable records and file-level problems). ``unreadable``
     counts records that were seen but could not be read, so they are still counted.
+    ``key_lines`` (YAML only) holds, per record, each key's line as an offset from the record's
+    line, in the record's key order, so a problem about one column can point at its own line.
     """
 
     path: str
@@ -37,11 +40,22 @@ class FileRecords:
     lines: list[int] = field(default_factory=list)
     problems: list[dict[str, Any]] = field(default_factory=list)
     unreadable: int = 0
+    key_lines: list[array] | None = None
 
     def add_record(self, record: dict[str, Any], line: int) -> int:
         self.records.append(record)
         self.lines.append(line)
         return len(self.records) - 1
+
+    def line_of(self, index: int, column: str) -> int:
+        """The line of ``column`` in record ``index`` (the record's line when not known)."""
+        start = self.lines[index]
+        if self.key_lines is None or not column:
+            return start
+        for position, key in enumerate(self.records[index]):
+            if key == column:
+                return start + self.key_lines[index][position]
+        return start
 
     def problem(self, *, line: int, rule: str, message: str, record: int = -1, column: str = "",
                 value: str = "", severity: str = "error") -> None:

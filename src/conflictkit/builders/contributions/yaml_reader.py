@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from array import array
 from typing import Any
 
 import yaml
@@ -123,15 +124,18 @@ class _Reader:
         self.skip(event)
         return "a list" if kind is SequenceStartEvent else "a mapping"
 
-    def skip(self, start: Any) -> None:
-        """Consume a collection's events without building anything."""
-        depth, get = 1, self.get
+    def skip(self, start: Any) -> bool:
+        """Consume a collection's events without building anything; True if it used aliases."""
+        depth, get, aliases = 1, self.get, False
         while depth:
             kind = type(get())
             if kind is MappingStartEvent or kind is SequenceStartEvent:
                 depth += 1
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 depth -= 1
+            elif kind is AliasEvent:
+                aliases = True
+        return aliases
 
     def mapping(self, start: MappingStartEvent) -> None:
         """One event record: scalar keys, scalar values (text as written)."""
@@ -139,6 +143,7 @@ class _Reader:
         index = len(fr.records)
         line = self.line(start)
         record: dict[str, Any] = {}
+        offsets: list[int] = []
         if start.tag not in _COLLECTION_TAGS:
             fr.problem(line=line, record=index, rule="yaml_tag", value=start.tag,
                        message=f"YAML tag {start.tag!r} is not allowed; write plain values")
@@ -165,8 +170,11 @@ class _Reader:
                 fr.problem(line=key_line, record=index, column=key, rule="unknown_key",
                            value=scalar_text(value) if value is not None else "",
                            message=unknown_key_message(key))
+            if key not in record:
+                offsets.append(key_line - line)
             record[key] = value
         fr.add_record(record, line)
+        fr.key_lines.append(array("I", offsets))
 
     def value(self, key: str, event: Any, index: int) -> str | None:
         kind = type(event)
@@ -196,7 +204,8 @@ class _Reader:
                 return None
             return json.dumps(built, ensure_ascii=False, sort_keys=False)
         what = "a list" if kind is SequenceStartEvent else "a mapping"
-        self.skip(event)
+        if self.skip(event):
+            what += " using YAML aliases (*name), which are not allowed"
         if event.tag not in _COLLECTION_TAGS:
             self.fr.problem(line=line, record=index, column=key, rule="yaml_tag",
                             value=event.tag,
@@ -242,7 +251,7 @@ class _Reader:
 
 def read_yaml(text: str, path: str) -> FileRecords:
     """Every event record in a YAML text, with lines; never raises on bad input."""
-    fr = FileRecords(path)
+    fr = FileRecords(path, key_lines=[])
     chunk, offset = text, 0
     while chunk is not None:
         chunk, offset = _read_chunk(chunk, fr, offset)
