@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from conflictkit.builders.ids import assign_ids, latest_release, version_key
+from conflictkit.builders.ids import assign_ids, latest_release
 from conflictkit.cli import main
 
 YAML_FILE = """\
@@ -164,6 +164,23 @@ def test_latest_release_by_version_order_not_text_order(dataset: Path) -> None:
     assert first.event_id == "SYR42"
 
 
+def test_release_directory_from_config(dataset: Path) -> None:
+    (dataset / "conflictkit.toml").write_text('[release]\ndirectory = "published"\n')
+    (dataset / "releases").rename(dataset / "published")
+    assert latest_release(dataset) == dataset / "published" / "1.0.0"
+    assert assign_ids(dataset).assignments[0].event_id == "SYR16"
+
+
+def test_broken_latest_release_is_an_error_not_a_fallback(dataset: Path, monkeypatch,
+                                                          capsys) -> None:
+    (dataset / "releases" / "2.0.0").mkdir()  # newest version, but no events in it
+    before = snapshot(dataset)
+    code, _, err = run_cli(["ids", "assign", str(dataset)], monkeypatch, capsys)
+    assert code == 1
+    assert "2.0.0" in err and "not a release directory" in err
+    assert snapshot(dataset) == before  # nothing numbered from an incomplete picture
+
+
 def test_explicit_release_and_partitioned_layout(dataset: Path, tmp_path: Path) -> None:
     release = tmp_path / "elsewhere" / "2.0.0"
     part = release / "events" / "year=2018"
@@ -240,9 +257,3 @@ def test_cli_end_to_end_process(dataset: Path) -> None:
     assert "assigned 5 IDs (IRQ5, KEN1, SYR16-SYR18)" in done.stderr
     again = subprocess.run(command, capture_output=True, text=True, check=False)
     assert "assigned 0 IDs" in again.stderr
-
-
-def test_version_key_orders_semver_and_dates() -> None:
-    names = ["1.10.0", "1.9.2", "v2.0.0", "1.0", "1.0.1"]
-    assert sorted(names, key=version_key) == ["1.0", "1.0.1", "1.9.2", "1.10.0", "v2.0.0"]
-    assert max(["2024-01-15", "2023-12-31", "2024-01-02"], key=version_key) == "2024-01-15"

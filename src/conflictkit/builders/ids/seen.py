@@ -15,32 +15,25 @@ from pathlib import Path
 from conflictkit.builders.ids.model import ID_COLUMN
 from conflictkit.errors import InputFileError
 
-_VERSION_PART = re.compile(r"(\d+)|(\D+)")
-
-
-def version_key(name: str) -> tuple[tuple[int, int | str], ...]:
-    """Order release directory names: semantic versions ("1.10.0" > "1.9.2") and dates alike.
-
-    Numbers compare as numbers, other runs as text; a leading "v" is ignored. A name that is a
-    prefix of another ("1.0" vs "1.0.1") sorts first.
-    """
-    text = name[1:] if name[:1] in "vV" and name[1:2].isdigit() else name
-    return tuple((0, int(num)) if num else (1, other)
-                 for num, other in _VERSION_PART.findall(text))
-
 
 def is_release_dir(path: Path) -> bool:
-    return (path.is_dir() and not path.name.startswith(".")
-            and ((path / "events.parquet").is_file() or (path / "events").is_dir()))
+    return path.is_dir() and ((path / "events.parquet").is_file() or (path / "events").is_dir())
 
 
 def latest_release(dataset: Path) -> Path | None:
-    """The newest `releases/<version>/` of a dataset, by version order, or None."""
-    root = dataset / "releases"
-    if not root.is_dir():
-        return None
-    candidates = [p for p in root.iterdir() if is_release_dir(p)]
-    return max(candidates, key=lambda p: version_key(p.name)) if candidates else None
+    """The newest release of a dataset by version order (the release part's rules), or None.
+
+    Releases live where `conflictkit release` writes them (`[release] directory` of
+    conflictkit.toml, default `releases/`). The newest version is taken even if it is broken
+    (reading it then fails loudly): falling back to an older one could hand out numbers the
+    newest release already published.
+    """
+    from conflictkit.builders.release.gather import default_output_root
+    from conflictkit.builders.release.versions import existing_versions
+
+    root = default_output_root(dataset)
+    versions = existing_versions(root)
+    return root / versions[-1] if versions else None
 
 
 def _release_ids(release: Path):
