@@ -230,3 +230,19 @@ def test_json_files_keep_layout(objects, states, indent, separators, ensure_asci
             event = {"event_id_cnty": new_ids[i], **event}
         expected.append(event)
     assert out == dump(expected if as_array else expected[0])
+
+
+def test_round_trip_fallback_keeps_comments_and_order(monkeypatch) -> None:
+    """When the splice cannot be used, ruamel.yaml's round trip writes the IDs instead."""
+    from conflictkit.builders.ids import yaml_ids
+    from conflictkit.builders.ids.model import EditError
+
+    def refuse(*_args, **_kwargs):
+        raise EditError("layout not spliceable")
+
+    monkeypatch.setattr(yaml_ids.YamlEditor, "_edit", staticmethod(refuse))
+    text = "# header\n- country: Syria  # where\n  fatalities: 3\n\n# next\n- country: Kenya\n"
+    editor = YamlEditor()
+    out = editor.apply(text, editor.scan(text), {0: "SYR1", 1: "KEN1"})
+    assert out == ("# header\n- event_id_cnty: SYR1\n  country: Syria  # where\n"
+                   "  fatalities: 3\n\n# next\n- event_id_cnty: KEN1\n  country: Kenya\n")
