@@ -1,0 +1,69 @@
+"""`conflictkit import acled|ucdp`: outputs, report formats and exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from conflictkit.schema.arrow import arrow_schema
+
+FIXTURES = Path(__file__).parent / "fixtures" / "import"
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "conflictkit.cli", "import", *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_writes_events_and_provenance(tmp_path):
+    out = tmp_path / "syria.parquet"
+    run = _run("acled", str(FIXTURES / "acled_current.csv"), "-o", str(out), "--today",
+               "2025-01-01")
+    assert run.returncode == 0, run.stderr
+    events = pq.read_table(out)
+    assert events.schema.equals(arrow_schema())
+    assert events.num_rows == 5
+    side = pq.read_table(tmp_path / "syria.provenance.parquet").to_pandas()
+    assert side["event_id_cnty"].tolist()[0] == "SYR31599"
+    assert "5 records: 5 valid, 0 rejected" in run.stderr
+    assert run.stdout == ""
+
+
+def test_json_report_and_exit_1_when_rows_are_rejected():
+    run = _run("acled", str(FIXTURES / "acled_legacy.csv"), "--format", "json", "--today",
+               "2025-01-01")
+    assert run.returncode == 1
+    document = json.loads(run.stdout)
+    assert document["summary"]["records"] == 7
+    assert document["summary"]["rejected"] == 1
+    assert document["import"]["era"] == "acled-legacy"
+    rejected = [p for p in document["problems"] if p["severity"] == "error"]
+    assert rejected[0]["line"] == 6 and rejected[0]["event_id"] == "KEN1203"
+
+
+def test_ucdp_import_runs():
+    run = _run("ucdp", str(FIXTURES / "ucdp_ged.csv"), "-f", "json", "--today", "2025-01-01")
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["summary"]["accepted"] == 4
+
+
+def test_wrong_kind_of_file_is_exit_1_with_a_message():
+    run = _run("acled", str(FIXTURES / "ucdp_ged.csv"))
+    assert run.returncode == 1
+    assert "is not an ACLED export" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_usage_errors_are_exit_2(tmp_path):
+    assert _run("acled", str(tmp_path / "nope.csv")).returncode == 2
+    assert _run("gdelt", str(FIXTURES / "acled_current.csv")).returncode == 2
+    bad_day = _run("acled", str(FIXTURES / "acled_current.csv"), "--today", "soon")
+    assert bad_day.returncode == 2
+
+
+def test_help():
+    run = _run("--help")
+    assert run.returncode == 0 and "--out" in run.stdout
