@@ -6,6 +6,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -74,6 +75,10 @@ FILTER_CASES = {
                      lambda e: e["event_date"].between("2021-02-01", "2021-02-28")),
     "datetime start": (dict(start=dt.datetime(2023, 5, 4, 13, 0)),
                        lambda e: e["event_date"] >= "2023-05-04"),
+    "timestamp end": (dict(end=pd.Timestamp("2018-09-30 23:00")),
+                      lambda e: e["event_date"] <= "2018-09-30"),
+    "numpy start": (dict(start=np.datetime64("2023-11-15")),
+                    lambda e: e["event_date"] >= "2023-11-15"),
     "event types": (dict(event_types=["battles", "Riots"]),
                     lambda e: e["event_type"].isin(["Battles", "Riots"])),
     "sub-event types": (dict(sub_event_types="Air/drone strike"),
@@ -331,3 +336,29 @@ def test_ucdp_ged_csv_is_recognised_from_its_header(tmp_path):
     congo = ck.load(renamed, countries="DR Congo")
     assert set(congo["country"].astype(str)) == {"Democratic Republic of Congo"}
     assert 0 < len(congo) < len(df)
+
+
+actor_names = [name for name, _ in __import__("test_load_data").ACTORS]
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    countries=st.none() | st.lists(st.sampled_from(COUNTRIES), min_size=1, max_size=2),
+    start=st.none() | st.dates(dt.date(2018, 1, 1), dt.date(2023, 12, 31)),
+    sub_event_types=st.none() | st.lists(st.sampled_from(vocab.ALL_SUB_EVENT_TYPES),
+                                         min_size=1, max_size=6),
+    actors=st.none() | st.lists(st.sampled_from(actor_names), min_size=1, max_size=2),
+)
+def test_export_mask_and_parquet_pushdown_select_the_same_events(
+    release, events, countries, start, sub_event_types, actors
+):
+    """Exports are filtered by a pandas mask, Parquet by an Arrow expression: same rows."""
+    from conflictkit.loading.filters import make_filters, pandas_mask
+
+    kwargs = dict(countries=countries, start=start, sub_event_types=sub_event_types,
+                  actors=actors)
+    typed = as_typed(events)
+    masked = typed[pandas_mask(typed, make_filters(**kwargs)).to_numpy()]
+    loaded = ck.load(release, columns=["event_id_cnty"], **kwargs)
+    assert sorted(loaded["event_id_cnty"]) == sorted(masked["event_id_cnty"])

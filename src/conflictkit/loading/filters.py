@@ -74,8 +74,12 @@ def parse_date(value: DateLike, *, name: str, end: bool) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if hasattr(value, "to_pydatetime"):  # numpy/pandas scalars that are not datetime subclasses
-        return value.to_pydatetime().date()
+    if type(value).__name__ == "datetime64":  # numpy scalar
+        import numpy as np
+
+        if np.isnat(value):
+            raise UsageError(f"{name}: NaT is not a date")
+        return value.astype("datetime64[D]").item()
     if not isinstance(value, str):
         raise UsageError(f"{name}: expected a date or 'YYYY-MM-DD', got {value!r}")
     text = value.strip()
@@ -228,7 +232,7 @@ def pandas_mask(frame: pd.DataFrame, filters: Filters) -> pd.Series:
         mask &= frame["sub_event_type"].isin(filters.sub_event_types).to_numpy(dtype=bool)
     if filters.actors is not None:
         pattern = _list_item_pattern(filters.actors)
-        hit = frame["actor1"].isin(filters.actors).to_numpy(dtype=bool)
+        hit = frame["actor1"].isin(filters.actors).to_numpy(dtype=bool, copy=True)
         hit |= frame["actor2"].isin(filters.actors).to_numpy(dtype=bool)
         for assoc in ("assoc_actor_1", "assoc_actor_2"):
             found = frame[assoc].astype("str").str.contains(pattern, regex=True)
