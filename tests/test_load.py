@@ -266,6 +266,10 @@ def test_bad_sources_give_clear_errors(tmp_path, events):
     fake.write_bytes(b"PAR1" + b"\x00" * 100)
     with pytest.raises(InputFileError):
         ck.load(fake)
+    write_release(events.iloc[:20], tmp_path / "releases" / "1.0.0")
+    write_release(events.iloc[:30], tmp_path / "releases" / "1.1.0")
+    with pytest.raises(UsageError, match=r"several releases \(1.0.0, 1.1.0\)"):
+        ck.load(tmp_path / "releases")
     (tmp_path / "emptydir").mkdir()
     with pytest.raises(UsageError, match="neither a release"):
         ck.load(tmp_path / "emptydir")

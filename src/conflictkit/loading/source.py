@@ -18,7 +18,6 @@ Kind = Literal["parquet", "acled", "ucdp"]
 PARQUET_MAGIC = b"PAR1"
 
 
-
 @dataclass(frozen=True)
 class Source:
     """A resolved source. For Parquet, `files` are read and `root` is the directory their hive
@@ -82,6 +81,12 @@ def resolve_source(source: str | Path) -> Source:
             single = files == (path / EVENTS_PARQUET,)
             return Source("parquet", path, files, root=path if single else path / EVENTS_DIR,
                           release=path)
+        releases = sorted(p.name for p in path.iterdir()
+                          if p.is_dir() and ((p / EVENTS_PARQUET).is_file()
+                                             or (p / EVENTS_DIR).is_dir()))
+        if releases:
+            raise UsageError(f"{path} holds several releases ({', '.join(releases[:5])}"
+                             f"{', ...' if len(releases) > 5 else ''}); load one of them")
         files = _parquet_files(path)
         if files:
             return Source("parquet", path, files, root=path)
