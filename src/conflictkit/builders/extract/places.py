@@ -122,7 +122,7 @@ class PlaceFinder:
         scores: dict[str, float] = {}
         for text, weight in texts:
             for start, _end, country, demonym in country_mentions(text):
-                value = 0.4 if demonym else (3.0 if _LOCATIVE.search(text[:start]) else 1.0)
+                value = 0.25 if demonym else (3.0 if _LOCATIVE.search(text[:start]) else 1.0)
                 scores[country] = scores.get(country, 0.0) + value * weight
         if dateline and self.gazetteer is not None:
             for country, score in list(scores.items()):

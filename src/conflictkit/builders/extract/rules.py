@@ -187,12 +187,12 @@ class RuleBasedExtractor:
         if article.title:
             pieces.append((article.title, 1.5))
         scores = self.places.country_scores(pieces, article.dateline)
-        if not scores or max(scores.values()) < 2.0:
-            texts = [s.sentence.text for s in events]
-            if article.title:
-                texts.append(article.title)
-            for country, score in self.places.place_votes(texts, article.dateline).items():
-                scores[country] = scores.get(country, 0.0) + score
+        # towns and regions named in event sentences say where the events happened
+        texts = [s.sentence.text for s in events]
+        if article.title:
+            texts.append(article.title)
+        for country, score in self.places.place_votes(texts, article.dateline).items():
+            scores[country] = scores.get(country, 0.0) + 2 * score
         if not scores:
             return None
         return max(scores.items(), key=lambda kv: kv[1])[0]

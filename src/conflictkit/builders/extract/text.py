@@ -304,6 +304,7 @@ def read_article(raw: str, *, published: date | None = None, source: str | None 
             block = []
         if line.strip():  # a bullet item is a paragraph of its own
             block.append((pos, line))
+    headings: list[Paragraph] = []
     for block in blocks:
         start = block[0][0] + len(block[0][1]) - len(block[0][1].lstrip())
         end = block[-1][0] + len(block[-1][1].rstrip())
@@ -315,8 +316,13 @@ def read_article(raw: str, *, published: date | None = None, source: str | None 
         if len(block) == 1 and _is_heading(piece):
             if article.title is None:
                 article.title = piece.strip()
+            else:
+                headings.append(Paragraph(piece.replace("\n", " "), start))
             continue
         article.paragraphs.append(Paragraph(piece.replace("\n", " "), start))
+    if not article.paragraphs and headings:
+        # nothing but short unpunctuated lines (a fragment, tag soup): read them as the text
+        article.paragraphs = headings
 
     outlet = None
     if source:
