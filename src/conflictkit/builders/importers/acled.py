@@ -23,7 +23,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from conflictkit.builders.importers.common import ImportResult, Progress, file_problem, finish
+from conflictkit.builders.importers.common import (
+    ImportResult,
+    Progress,
+    file_column,
+    file_problem,
+    finish,
+    same_file,
+)
 from conflictkit.builders.importers.dates import parse_dates
 from conflictkit.builders.importers.eras import ACLED_ERAS, ERAS, HeaderMap, detect_era
 from conflictkit.builders.importers.legacy import legacy_problem_rows, map_legacy_event_types
@@ -86,7 +93,7 @@ def import_acled_table(table: RawTable, header_map: HeaderMap, *,
     era = header_map.era
     problems: list[Any] = [list(table.problems)]
     raw: dict[str, pd.Series] = {}
-    side: dict[str, Any] = {"file": np.full(len(frame), file, dtype=object),
+    side: dict[str, Any] = {"file": file_column(file, len(frame)).set_axis(frame.index),
                             "line": table.lines, "source_era": era.name}
     for pos, target in enumerate(header_map.targets):
         if target is not None:
@@ -103,7 +110,7 @@ def import_acled_table(table: RawTable, header_map: HeaderMap, *,
                             **table.meta}
     lines = table.lines
     event_ids = raw_frame.get("event_id_cnty", None)
-    files = np.full(len(frame), file, dtype=object)
+    files = same_file(file, len(frame))
     ctx = {"files": files, "lines": lines, "event_ids": event_ids}
 
     if table.meta.get("encoding") == "utf-8 (invalid bytes replaced)":

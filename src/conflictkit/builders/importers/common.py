@@ -73,6 +73,18 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def same_file(file: str, n: int) -> np.ndarray:
+    """`file` repeated n times as a zero-copy view (problem rows index it at a few positions)."""
+    return np.broadcast_to(np.array([file], dtype=object), (n,))
+
+
+def file_column(file: str, n: int) -> pd.Series:
+    """The side table's file column: one category, not n copies of the path."""
+    import pandas as pd
+
+    return pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [file]))
+
+
 def file_problem(file: str, rule: str, message: str, *, severity: str = "warning",
                  column: str = "", value: str = "", line: int = 0) -> dict[str, Any]:
     """A problem about the whole file (record -1)."""
@@ -109,7 +121,7 @@ def finish(
     n = len(raw)
     if progress:
         progress(f"checking {n:,} events")
-    files = np.full(n, file, dtype=object)
+    files = same_file(file, n)
     events, type_problems = coerce_events(raw, files=files, lines=lines)
     events, derive_problems = derive_columns(events, files=files, lines=lines)
     checked = validate_events(events, files=files, lines=lines, today=today)

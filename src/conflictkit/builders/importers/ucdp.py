@@ -43,7 +43,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from conflictkit.builders.importers.common import ImportResult, Progress, file_problem, finish
+from conflictkit.builders.importers.common import (
+    ImportResult,
+    Progress,
+    file_column,
+    file_problem,
+    finish,
+    same_file,
+)
 from conflictkit.builders.importers.dates import parse_dates
 from conflictkit.builders.importers.eras import ERAS, detect_era
 from conflictkit.builders.importers.table import RawTable, read_table
@@ -125,7 +132,7 @@ def _import(table: RawTable, names: list[str], *, today: dt.date | None,
     def col(name: str) -> pd.Series:
         return ged.get(name, empty)
 
-    files = np.full(n, file, dtype=object)
+    files = same_file(file, n)
     problems: list[Any] = [list(table.problems)]
     meta: dict[str, Any] = {"dataset": "ucdp", "era": "ucdp-ged", "era_label": "UCDP GED",
                             **table.meta}
@@ -216,7 +223,7 @@ def _import(table: RawTable, names: list[str], *, today: dt.date | None,
     side = ged.rename(columns={"id": "ged_id"})
     side.insert(0, "source_era", "ucdp-ged")
     side.insert(0, "line", table.lines)
-    side.insert(0, "file", files)
+    side.insert(0, "file", file_column(file, n).set_axis(side.index))
     return finish(raw, side, file=file, lines=table.lines,
                   unreadable=table.records - n, problems=problems,
                   absent_columns=("source_scale",), today=today, meta=meta, progress=progress)

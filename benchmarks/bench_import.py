@@ -1,0 +1,143 @@
+"""Benchmark: importing an ACLED CSV export (`read_acled`), against the bare CSV read.
+
+Targets (issue 5): >= 300k rows/s, peak memory <= 3x the CSV size. Each measurement runs in its
+own process (so peak RSS is that step's alone), side by side in the same run:
+
+- floor:   pyarrow.csv.read_csv of the file, every column as text (what any import must do)
+- pandas:  pandas.read_csv (C engine) of the file, types inferred (what a researcher would do)
+- import:  conflictkit read_acled (read, era mapping, date parsing, coerce, derive, validate)
+
+The CSV is written with benchmarks/generate.py's events, dates in the export tool's
+"07 February 2018" form.
+
+    python benchmarks/bench_import.py --rows 1000000 [--csv PATH] [--keep] [--repeat 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def _child(step: str, path: str) -> dict[str, float]:
+    start = time.perf_counter()
+    rows = 0
+    if step == "floor":
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        with open(path, encoding="utf-8") as handle:
+            names = handle.readline().strip().replace('"', "").split(",")
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(use_threads=False, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.large_string()),
+                strings_can_be_null=True),
+        )
+        rows = table.num_rows
+    elif step == "pandas":
+        import pandas as pd
+
+        rows = len(pd.read_csv(path))
+    elif step == "import":
+        from conflictkit.builders.importers.acled import read_acled
+
+        result = read_acled(path)
+        rows = result.report.records
+        if result.report.rejected:
+            raise SystemExit(f"unexpected rejects: {result.report.summary()}")
+    else:
+        raise SystemExit(f"unknown step {step}")
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
+    return {"seconds": seconds, "rows": rows, "peak_bytes": peak}
+
+
+def _measure(step: str, path: Path) -> dict[str, float]:
+    run = subprocess.run([sys.executable, __file__, "--child", step, str(path)],
+                         capture_output=True, text=True, check=False)
+    if run.returncode != 0:
+        raise SystemExit(f"{step} failed:\n{run.stderr}")
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def _write_csv(rows: int, path: Path) -> None:
+    sys.path.insert(0, str(HERE))
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+    from generate import generate_events
+
+    from conflictkit.schema.arrow import to_arrow_table
+
+    table = to_arrow_table(generate_events(rows, seed=1))
+    index = table.schema.get_field_index("event_date")
+    dates = pc.strftime(table.column(index).cast(pa.timestamp("s")), format="%d %B %Y")
+    table = table.set_column(index, "event_date", dates)
+    pacsv.write_csv(table, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--csv", type=Path, help="use (or create) this CSV")
+    parser.add_argument("--keep", action="store_true", help="keep the generated CSV")
+    parser.add_argument("--repeat", type=int, default=1, help="measurements per step (median)")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(_child(*args.child)))
+        return 0
+
+    tmpdir = None
+    path = args.csv
+    if path is None:
+        tmpdir = tempfile.mkdtemp(prefix="bench_import_")
+        path = Path(tmpdir) / "acled.csv"
+    if not path.exists():
+        start = time.perf_counter()
+        _write_csv(args.rows, path)
+        print(f"wrote {path} ({args.rows:,} rows) in {time.perf_counter() - start:.1f}s",
+              file=sys.stderr)
+    size = path.stat().st_size
+    try:
+        results: dict[str, dict[str, float]] = {}
+        for step in ("floor", "pandas", "import"):
+            runs = [_measure(step, path) for _ in range(args.repeat)]
+            runs.sort(key=lambda r: r["seconds"])
+            results[step] = runs[len(runs) // 2]
+        rows = results["import"]["rows"]
+        print(f"CSV: {size / 2**20:,.0f} MiB, {rows:,} rows")
+        print(f"{'step':<8} {'seconds':>8} {'rows/s':>10} {'peak RSS':>10} {'peak/CSV':>9} "
+              f"{'vs floor':>9}")
+        floor = results["floor"]["seconds"]
+        for step, r in results.items():
+            print(f"{step:<8} {r['seconds']:8.2f} {r['rows'] / r['seconds']:10,.0f} "
+                  f"{r['peak_bytes'] / 2**20:8,.0f} M {r['peak_bytes'] / size:8.2f}x "
+                  f"{r['seconds'] / floor:8.2f}x")
+        imp = results["import"]
+        rate = imp["rows"] / imp["seconds"]
+        memory = imp["peak_bytes"] / size
+        print(f"import: {rate:,.0f} rows/s (target >= 300,000: "
+              f"{'met' if rate >= 300_000 else 'NOT met'}); peak {memory:.2f}x the CSV "
+              f"(target <= 3x: {'met' if memory <= 3 else 'NOT met'})")
+    finally:
+        if tmpdir and not args.keep:
+            path.unlink(missing_ok=True)
+            os.rmdir(tmpdir)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
