@@ -22,6 +22,8 @@ _LAZY: dict[str, str] = {
     "read_ucdp": "conflictkit.builders.importers.ucdp",
     "validate_events": "conflictkit.schema.validate",
     "Report": "conflictkit.schema.report",
+    "extract_text": "conflictkit.builders.extract",
+    "extract_file": "conflictkit.builders.extract",
     "resolve_country": "conflictkit.reference.countries",
     "ActorRegistry": "conflictkit.reference.actors",
     "Gazetteer": "conflictkit.reference.gazetteer",
