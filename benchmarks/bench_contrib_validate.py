@@ -30,9 +30,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 EXE = Path(sys.executable).with_name("conflictkit")
-DROPPED = ("year", "disorder_type", "interaction", "civilian_targeting", "iso", "region",
-           "timestamp")  # derived columns a contributor leaves out (inter1/2 kept: synthetic
-#                          actors are not in the registry)
+# derived columns a contributor leaves out: conflictkit fills them (inter1/2 from the registry)
+DROPPED = ("year", "disorder_type", "inter1", "inter2", "interaction", "civilian_targeting",
+           "iso", "region", "timestamp")
 
 
 def timed_run(cmd: list[str]) -> tuple[float, float, int]:
@@ -73,7 +73,10 @@ def make_contribution(folder: Path, n: int, files: int, seed: int) -> None:
     import yaml
     from generate import generate_events
 
-    df = generate_events(n, seed=seed).drop(columns=list(DROPPED))
+    df = generate_events(n, seed=seed)
+    df["actor1"] = _registry_actors(df["inter1"], df["country"], seed)
+    df["actor2"] = _registry_actors(df["inter2"], df["country"], seed + 1)
+    df = df.drop(columns=list(DROPPED))
     df["event_id_cnty"] = df["event_id_cnty"].str.replace(r"[0-9]+$", "", regex=True) + [
         str(90_000_000 + seed * n + i) for i in range(n)]
     df["event_date"] = df["event_date"].dt.strftime("%Y-%m-%d")
@@ -87,6 +90,31 @@ def make_contribution(folder: Path, n: int, files: int, seed: int) -> None:
             text = yaml.dump(chunk, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
                              allow_unicode=True, sort_keys=False, width=1000)
             (folder / f"events_{f:03d}.yaml").write_text(text, encoding="utf-8")
+
+
+def _registry_actors(inter, country, seed: int):
+    """Real actor names of each row's actor type, as a contributor would write them: registry
+    names for armed groups, the generic "X (Country)" patterns, state forces of the country."""
+    import numpy as np
+    import pandas as pd
+
+    from conflictkit.reference.actors import ActorRegistry
+    from conflictkit.schema.vocab import INTER_CODES
+
+    rng = np.random.default_rng(seed)
+    table = ActorRegistry.default().table
+    codes = inter.map(dict(INTER_CODES)).astype("Int8")
+    out = pd.Series(None, index=inter.index, dtype="str")
+    generic = {1: "Military Forces of {} (2000-)", 5: "Rioters ({})", 6: "Protesters ({})",
+               7: "Civilians ({})"}
+    for code, template in generic.items():
+        rows = (codes == code).fillna(False)
+        out[rows] = [template.format(c) for c in country[rows]]
+    for code in (2, 3, 4, 8):
+        rows = (codes == code).fillna(False)
+        pool = table.loc[table["inter"] == code, "actor"].to_numpy()
+        out[rows] = rng.choice(pool, size=int(rows.sum()))
+    return out
 
 
 def floor_cmd(release: Path) -> list[str]:

@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 
     from conflictkit.reference.actors import ActorRegistry
 
+#: Fuzzy "did you mean" costs tens of milliseconds a name: only this many distinct names get one
+#: per run (the ones a person reads first); the rest are still reported, without the hint.
+SUGGESTIONS = 5
+
 DUPLICATE_KEY: tuple[str, ...] = ("event_date", "country", "location", "actor1", "actor2",
                                   "sub_event_type")
 
@@ -185,6 +189,7 @@ def unknown_actors(events: pd.DataFrame, actors: ActorRegistry, files: Sequence[
     severity = "error" if strict else "warning"
     parts: list[pd.DataFrame | None] = []
     skip: dict[str, set[int]] = {"actor1": set(), "actor2": set()}
+    hinted: dict[str, list[str]] = {}  # "did you mean" for the first SUGGESTIONS names only
     if already is not None and not already.empty:
         hit = already[already["rule"] == "unknown_actor_type"]
         for column, records in hit.groupby("column")["record"]:
@@ -212,17 +217,21 @@ def unknown_actors(events: pd.DataFrame, actors: ActorRegistry, files: Sequence[
             continue
         mask = np.zeros(len(events), dtype=bool)
         mask[np.asarray(records, dtype="int64")] = True
-        messages = [_unknown_actor_message(column, per_record[r], actors) for r in records]
+        messages = [_unknown_actor_message(column, per_record[r], actors, hinted)
+                    for r in records]
         parts.append(problem_rows(mask, column=column, rule="unknown_actor", values=values,
                                   message=messages, event_ids=events["event_id_cnty"],
                                   files=files, lines=lines, severity=severity))
     return concat_problems(parts)
 
 
-def _unknown_actor_message(column: str, names: list[str], actors: ActorRegistry) -> str:
+def _unknown_actor_message(column: str, names: list[str], actors: ActorRegistry,
+                           hinted: dict[str, list[str]]) -> str:
     parts = []
     for name in names:
-        hints = actors.suggest(name, 3)
+        if name not in hinted and len(hinted) < SUGGESTIONS:
+            hinted[name] = actors.suggest(name, 3)
+        hints = hinted.get(name)
         hint = f" (did you mean {', '.join(repr(h) for h in hints)}?)" if hints else ""
         parts.append(f"{name!r}{hint}")
     return (f"{column}: not in the actor registry: {'; '.join(parts)}; use the registry's name "

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from conflictkit.reference.actors import ActorRegistry
 
 _PV = (vocab.POLITICAL_VIOLENCE, vocab.PV_AND_DEMONSTRATIONS)
+#: Fuzzy "did you mean" hints cost tens of milliseconds a name: only the first few get one.
+SUGGESTIONS = 10
 _MAX_CANDIDATES = 5
 
 
@@ -97,9 +99,13 @@ def _fill_inter(out: pd.DataFrame, side: str, actors: ActorRegistry | None,
         from conflictkit.reference.actors import ActorRegistry
 
         actors = ActorRegistry.default()
-    names = out.loc[need, actor_col]
-    codes = actors.inter_codes(names, out.loc[need, "country"])
-    labels = codes.map(dict(vocab.INTER_LABELS)).astype("str")
+    pairs = out.loc[need, [actor_col, "country"]]
+    key = (pairs[actor_col] + "\x1f" + pairs["country"].fillna("")).astype("str")
+    distinct = pairs[~key.duplicated().to_numpy()]  # one lookup per (actor, country)
+    codes = actors.inter_codes(distinct[actor_col], distinct["country"])
+    label_of = dict(zip(key[~key.duplicated().to_numpy()],
+                        codes.map(dict(vocab.INTER_LABELS)).astype("str"), strict=True))
+    labels = key.map(label_of).astype("str")
     out[inter_col] = out[inter_col].mask(need, labels.reindex(out.index))
     missing = need & out[inter_col].isna()
     if not missing.any():
@@ -107,18 +113,19 @@ def _fill_inter(out: pd.DataFrame, side: str, actors: ActorRegistry | None,
     unresolved = out.loc[missing, actor_col]
     distinct = pd.Series(pd.unique(unresolved), dtype="str")
     known = set(distinct[actors.known(distinct).to_numpy()])
-    messages = {name: _inter_message(name, inter_col, name in known, actors)
-                for name in distinct}
+    messages = {name: _inter_message(name, inter_col, name in known,
+                                     actors if i < SUGGESTIONS else None)
+                for i, name in enumerate(distinct)}
     return problem_rows(missing.to_numpy(), column=inter_col, rule="unknown_actor_type",
                         values=out[actor_col], message=unresolved.map(messages).astype("str"),
                         **ctx)
 
 
-def _inter_message(name: str, inter_col: str, known: bool, actors: ActorRegistry) -> str:
+def _inter_message(name: str, inter_col: str, known: bool, actors: ActorRegistry | None) -> str:
     if known:
         return (f"cannot derive {inter_col}: actor {name!r} is in the registry but its actor "
                 f"type is not recorded; give {inter_col}")
-    hints = actors.suggest(name, 3)
+    hints = actors.suggest(name, 3) if actors is not None else []
     hint = f" (did you mean {', '.join(repr(h) for h in hints)}?)" if hints else ""
     return (f"cannot derive {inter_col}: actor {name!r} is not in the actor registry{hint}; "
             f"give {inter_col} or add the actor to reference/actors.csv")
