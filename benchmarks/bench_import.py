@@ -60,8 +60,23 @@ def _child(step: str, path: str) -> dict[str, float]:
     else:
         raise SystemExit(f"unknown step {step}")
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
-    return {"seconds": seconds, "rows": rows, "peak_bytes": peak}
+    return {"seconds": seconds, "rows": rows, "peak_bytes": _peak_rss()}
+
+
+def _peak_rss() -> int:
+    """This process's peak resident memory in bytes.
+
+    VmHWM starts afresh at exec; ru_maxrss would carry over the parent's peak from before the
+    fork (the parent may just have generated the CSV).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def _measure(step: str, path: Path) -> dict[str, float]:

@@ -126,6 +126,9 @@ def test_legacy_era_maps_event_types_and_rejects_the_unmappable():
     missing = problems[problems["rule"] == "missing_column"]
     assert missing["column"].tolist() == ["source_scale"]
     side = result.side.set_index("event_id_cnty")
+    # an old real-time ID ("1417RTA") becomes prefix + number, the original kept aside
+    assert side.loc["ALG1417", "source_event_id"] == "1417RTA"
+    assert problems.query("rule == 'event_id_rewritten'")["line"].tolist() == [3]
     assert side.loc["KEN1201", "source_event_type"] == "Riots/Protests"
     assert side.loc["KEN1201", "gwno"] == "501"
 

@@ -125,6 +125,8 @@ def import_acled_table(table: RawTable, header_map: HeaderMap, *,
             for k, v in legacy.counts.items()
         ]
     _map_regions(raw_frame, era.name, side, meta)
+    if era.name == "acled-legacy":
+        problems.append(_rewrite_legacy_ids(raw_frame, side, meta, ctx))
     _move_crowd_size(raw_frame, meta)
     problems.append(_flatten_line_breaks(raw_frame, table.newlines, ctx))
     problems.append(_parse_event_dates(raw_frame, meta, ctx))
@@ -209,6 +211,46 @@ def _map_regions(raw: pd.DataFrame, era_name: str, side: dict[str, Any],
     if old.any():
         raw["region"] = raw["region"].where(~old, raw["region"].map(aliases).astype("str"))
         meta["regions_renamed"] = int(old.sum())
+
+
+def _rewrite_legacy_ids(raw: pd.DataFrame, side: dict[str, Any], meta: dict[str, Any],
+                        ctx: dict[str, Any]) -> list:
+    """Old real-time files numbered events "1416RTA"; today's IDs are prefix + number.
+
+    In a legacy file such an ID becomes the country's prefix followed by EVENT_ID_NO_CNTY (or the
+    digits of the old ID), with a warning; the old ID stays in the side table as
+    `source_event_id`. Uniqueness is still checked afterwards like any ID.
+    """
+    import pandas as pd
+
+    from conflictkit.reference.countries import countries, resolve_countries
+    from conflictkit.schema.problems import problem_rows
+
+    if "event_id_cnty" not in raw or "country" not in raw:
+        return []
+    ids = raw["event_id_cnty"]
+    bad = ids.notna() & ~ids.str.fullmatch(r"[A-Z]{2,4}[0-9]+").fillna(False)
+    if not bad.any():
+        return []
+    prefixes = dict(zip(countries()["country"], countries()["prefix"], strict=True))
+    prefix = resolve_countries(raw["country"]).map(prefixes)
+    number = side.get("event_id_no_cnty")
+    digits = ids.str.extract(r"^(\d+)", expand=False)
+    if number is not None:
+        number = pd.Series(number, index=raw.index, dtype="str")
+        digits = number.where(number.str.fullmatch(r"\d+").fillna(False), digits)
+    new = (prefix.astype("str") + digits).where(bad & prefix.notna() & digits.notna())
+    fixable = new.notna().to_numpy()
+    if not fixable.any():
+        return []
+    side["source_event_id"] = ids.where(pd.Series(fixable, index=raw.index))
+    raw["event_id_cnty"] = ids.where(~fixable, new)
+    meta["event_ids_rewritten"] = int(fixable.sum())
+    return [problem_rows(fixable, column="event_id_cnty", rule="event_id_rewritten", values=ids,
+                         severity="warning", files=ctx["files"], lines=ctx["lines"],
+                         event_ids=raw["event_id_cnty"],
+                         message="an old-style ID: rewritten as the country prefix and number "
+                                 "(the original is kept as source_event_id)")]
 
 
 def _move_crowd_size(raw: pd.DataFrame, meta: dict[str, Any]) -> None:
