@@ -47,7 +47,7 @@ def _levels(column: str, observed: list[str]) -> list[str]:
     return [*declared, *sorted(v for v in observed if v not in known)]
 
 
-def categorical_from_arrow(column: str, values: pa.ChunkedArray) -> pd.Categorical:
+def categorical_from_arrow(column: str, values: pa.ChunkedArray | pa.Array) -> pd.Categorical:
     """Dictionary-code an Arrow string column against the column's full level set (vectorised)."""
     values = values.cast(pa.string())
     levels = declared_categories(column)
@@ -83,13 +83,12 @@ def to_categorical(column: str, series: pd.Series) -> pd.Series:
         if list(series.cat.categories) == levels:
             return series
         return series.cat.set_categories(levels)
-    text = series.astype("str")
-    declared = declared_categories(column)
-    present = text.notna()
-    unknown = present & ~text.isin(declared or ())
-    observed = text[unknown].unique().tolist() if unknown.any() else []
-    dtype = pd.CategoricalDtype(_levels(column, observed))
-    return pd.Series(pd.Categorical(text, dtype=dtype), index=series.index, name=series.name)
+    text = series.astype("str").array
+    # pandas' str is Arrow-backed: hand its buffers over rather than going through objects
+    values = text.__arrow_array__() if hasattr(text, "__arrow_array__") else pa.array(
+        text, type=pa.string(), from_pandas=True)
+    return pd.Series(categorical_from_arrow(column, values), index=series.index,
+                     name=series.name)
 
 
 def as_typed(frame: pd.DataFrame) -> pd.DataFrame:

@@ -92,8 +92,8 @@ def update(
     countries=, start=, event_types= are passed to `load` so a copy that holds one country is
     updated with that country only), or a frame of newer events (then `deletions` may give the
     deleted IDs: a deletions.csv path, a frame with event_id_cnty or a list of IDs).
-    Local rows keep their order, replaced rows in place; new events are appended in release
-    order. Columns are df's; ACLED columns get the load dtypes.
+    Like acled_update, rows kept from df stay in their order and the release's replacing and
+    new events follow, in release order. Columns are df's; ACLED columns get the load dtypes.
     """
     import pandas as pd
 
@@ -140,11 +140,10 @@ def update(
     seen[position[in_release]] = True
     added = np.flatnonzero(~seen)
 
-    offset = len(local)
-    source_row = np.where(replace, offset + position, np.arange(offset))
-    order = np.concatenate([source_row[~is_deleted], offset + added])
-    combined = pd.concat([local, newer], ignore_index=True)
-    result = combined.take(order).reset_index(drop=True)[list(local.columns)]
+    # as acled_update does: drop what is replaced or deleted, append the release's rows
+    kept = local[~(is_deleted | replace)]
+    incoming = np.union1d(position[replace], added)  # sorted: release order
+    result = pd.concat([kept, newer.take(incoming)], ignore_index=True)[list(local.columns)]
 
     summary = UpdateSummary(
         release=label,
