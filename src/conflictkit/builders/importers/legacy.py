@@ -112,8 +112,12 @@ def map_legacy_event_types(frame: pd.DataFrame) -> LegacyMapping:
     empty = pd.Series(np.full(n, None, dtype=object), index=frame.index, dtype="str")
     event = frame.get("event_type", empty)
     sub = frame.get("sub_event_type", empty)
+    # only rows without a sub-event can carry a legacy type: most files have none such
+    open_rows = sub.isna().to_numpy() & event.notna().to_numpy()
+    if not open_rows.any():
+        return LegacyMapping(np.zeros(n, dtype=bool), empty, rule_index, {})
     keys = {_key(t): t for t in legacy_event_types()}
-    uniques = event.dropna().unique()
+    uniques = event[open_rows].unique()
     canon = {u: keys[_key(u)] for u in uniques if _key(u) in keys}
     if not canon:
         return LegacyMapping(np.zeros(n, dtype=bool), empty, rule_index, {})
