@@ -150,6 +150,32 @@ def test_release_ids_are_not_reused(work):
     assert "already used" in clash["NIG90001"] and "deleted" in clash["NIG90002"]
 
 
+def test_release_layouts_partitioned_and_latest_of_a_releases_folder(work):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from conflictkit.builders.contributions import read_contributions
+    from conflictkit.schema.arrow import to_arrow_table
+
+    (work / "a.yaml").write_text(event("NIG90001"), encoding="utf-8")
+    table = to_arrow_table(read_contributions([work / "a.yaml"]).events)
+    for version, ids in (("1.9.0", ["NIG7"]), ("1.10.0", ["NIG90001"])):
+        part = work / "releases" / version / "events" / "year=2021"
+        part.mkdir(parents=True)
+        rows = table.set_column(0, "event_id_cnty", pa.array(ids))
+        pq.write_table(rows.drop_columns(["year"]), part / "part-0.parquet")
+        (work / "releases" / version / "SHA256SUMS").write_text("")
+    # 1.10.0 is the latest (natural version order, not text order) and it uses NIG90001
+    result = run("a.yaml", "--release", "releases", "--format", "json", cwd=work)
+    clash = [p for p in json.loads(result.stdout)["problems"] if p["rule"] == "release_id"]
+    assert result.returncode == 1 and "1.10.0" in clash[0]["message"]
+    assert run("a.yaml", "--release", "releases/1.9.0", cwd=work).returncode == 0
+    # a partitioned release given as a PATH is validated as a table, year from the folders
+    whole = run("releases/1.10.0", "--format", "json", cwd=work)
+    assert whole.returncode == 0, whole.stdout
+    assert json.loads(whole.stdout)["summary"]["records"] == 1
+
+
 def test_github_annotations_errors_first_and_step_summary(work):
     (work / "a.yaml").write_text(event("NIG90001") + event("NIG90002").replace(
         "fatalities: 2", "fatalities: -4") + "  status: candidate\n", encoding="utf-8")

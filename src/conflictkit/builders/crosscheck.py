@@ -73,24 +73,48 @@ def duplicate_ids(events: pd.DataFrame, files: Sequence[str], lines: Sequence[in
 # ---------------------------------------------------------------------------------------------
 
 
+def is_release(path: Path) -> bool:
+    """A release directory: events.parquet, or a year-partitioned events/ beside its checksums."""
+    return (path / "events.parquet").is_file() or (
+        (path / "events").is_dir()
+        and ((path / "SHA256SUMS").is_file() or (path / "datapackage.json").is_file()))
+
+
 def release_files(release: Path) -> tuple[Path, Path | None]:
-    """events.parquet (and deletions.csv when present) of a release directory or file."""
+    """The events (events.parquet, or the partitioned events/ folder) and deletions.csv (when
+    present) of a release directory, of the latest release under a releases/ folder, or an
+    events.parquet given directly."""
     if release.is_file() and release.suffix == ".parquet":
         return release, None
+    if release.is_dir() and not is_release(release):
+        from conflictkit.builders.release.versions import sort_versions
+
+        versions = sort_versions([p.name for p in release.iterdir()
+                                  if p.is_dir() and not p.name.startswith(".")
+                                  and is_release(p)])
+        if versions:
+            release = release / versions[-1]
+    if not release.is_dir() or not is_release(release):
+        raise UsageError(f"--release {release}: not a release (give a release directory such "
+                         "as releases/1.2.0, the releases/ folder, or an events.parquet)")
     events = release / "events.parquet"
     if not events.is_file():
-        raise UsageError(f"--release {release}: no events.parquet there (give a release "
-                         "directory such as releases/1.2.0, or its events.parquet)")
+        events = release / "events"
     deletions = release / "deletions.csv"
     return events, deletions if deletions.is_file() else None
 
 
 def read_release_ids(events_path: Path) -> pa.ChunkedArray:
-    """Only the event_id_cnty column of a release's events.parquet."""
+    """Only the event_id_cnty column of a release (single file or year-partitioned)."""
+    import pyarrow.dataset as ds
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(events_path, columns=["event_id_cnty"])
+        if events_path.is_dir():
+            dataset = ds.dataset(events_path, format="parquet", partitioning="hive")
+            table = dataset.to_table(columns=["event_id_cnty"])
+        else:
+            table = pq.read_table(events_path, columns=["event_id_cnty"])
     except Exception as exc:  # pyarrow raises several types for bad or foreign files
         raise UsageError(f"--release: cannot read event_id_cnty from {events_path}: "
                          f"{exc}") from exc
@@ -131,7 +155,7 @@ def release_id_clashes(events: pd.DataFrame, release: Path, files: Sequence[str]
         if len(hits) == 0:
             continue
         clash = ids.isin(set(hits.to_pylist())).to_numpy()
-        name = release.name if release.is_dir() else release.parent.name
+        name = events_path.parent.name
         hint = ("a new event needs a new ID (leave event_id_cnty out and run `conflictkit ids "
                 "assign`); to edit a released event, validate without --release"
                 if path is events_path else "deleted IDs are never reused")

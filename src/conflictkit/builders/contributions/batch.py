@@ -25,7 +25,12 @@ from conflictkit.builders.contributions.source import (
     FileRejected,
     read_text,
 )
-from conflictkit.builders.contributions.tables import TableRead, is_release_dir, read_table
+from conflictkit.builders.contributions.tables import (
+    TableRead,
+    is_release_dir,
+    read_table,
+    release_events,
+)
 from conflictkit.builders.contributions.yaml_reader import read_yaml
 from conflictkit.errors import UsageError
 
@@ -87,7 +92,7 @@ def collect(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
         if not path.exists():
             raise UsageError(f"{path}: no such file or directory")
         if is_release_dir(path):
-            tables.append(path / "events.parquet")
+            tables.append(release_events(path))
         elif path.is_dir():
             for found in sorted(p for p in path.rglob("*") if p.is_file()
                                 and not any(part.startswith(".")

@@ -34,7 +34,16 @@ class TableRead:
 
 
 def is_release_dir(path: Path) -> bool:
-    return path.is_dir() and (path / "events.parquet").is_file()
+    """A release directory (single-file or year-partitioned layout), not a dataset repository."""
+    from conflictkit.builders.crosscheck import is_release
+
+    return path.is_dir() and is_release(path)
+
+
+def release_events(path: Path) -> Path:
+    """The events table of a release directory: events.parquet or the partitioned events/."""
+    single = path / "events.parquet"
+    return single if single.is_file() else path / "events"
 
 
 def read_table(path: Path, display: str) -> TableRead:
@@ -48,7 +57,8 @@ def read_table(path: Path, display: str) -> TableRead:
     from conflictkit.schema.report import problems_frame
 
     try:
-        table = pq.read_table(path)
+        # a folder is a year-partitioned release: `year` comes back from the directory names
+        table = pq.read_table(path, partitioning="hive") if path.is_dir() else pq.read_table(path)
     except Exception as exc:  # pyarrow raises several types for bad or foreign files
         problems = problems_frame([{"file": display, "rule": UNREADABLE,
                                     "message": f"cannot read Parquet file: {exc}"}])
