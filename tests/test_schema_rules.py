@@ -46,8 +46,9 @@ def test_pandera_engine_agrees_on_broken_record(key):
     bad_frame = frame(broken_records(rule, GOOD))
     fast = validate_events(bad_frame, today=TODAY)
     slow = validate_with_pandera(bad_frame, today=TODAY)
-    as_set = (lambda r: set(zip(r.problems["record"], r.problems["rule"], r.problems["column"],
-                                strict=True)))
+    def as_set(r):
+        return (set(zip(r.problems["record"], r.problems["rule"], r.problems["column"],
+                                    strict=True)))
     assert as_set(fast) == as_set(slow)
 
 

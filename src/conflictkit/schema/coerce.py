@@ -246,13 +246,10 @@ def _coerce_number(
         text = text.where(text != "")
         try:  # fast path: Arrow's strict parse of the whole column
             parsed = pc.cast(pa.array(text.array), target)
-            values = pd.Series(pd.array(parsed.to_pandas(types_mapper=pd.ArrowDtype),
-                                        dtype=dtype), index=series.index)
-            if not integer:
-                finite = values.isna() | np.isfinite(values.fillna(0).to_numpy(dtype=float))
-                if bool(finite.all()):
-                    return values, None, reason
-            else:
+            # Arrow reads "nan"/"inf" as floats: those are not finite numbers, so re-parse
+            if integer or pc.all(pc.is_finite(parsed), skip_nulls=True).as_py() is not False:
+                values = pd.Series(pd.array(parsed.to_pandas(types_mapper=pd.ArrowDtype),
+                                            dtype=dtype), index=series.index)
                 return values, None, reason
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             pass
