@@ -366,3 +366,23 @@ def test_export_mask_and_parquet_pushdown_select_the_same_events(
     masked = typed[pandas_mask(typed, make_filters(**kwargs)).to_numpy()]
     loaded = ck.load(release, columns=["event_id_cnty"], **kwargs)
     assert sorted(loaded["event_id_cnty"]) == sorted(masked["event_id_cnty"])
+
+
+def test_loading_parquet_stays_lean(release):
+    """`import conflictkit; ck.load(release)` must not pay for pandera, the importers or
+    rapidfuzz: a researcher's one line is timed whole-process."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, conflictkit as ck\n"
+        f"df = ck.load({str(release)!r}, countries='Syria', start='2020', end='2020')\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules}"
+        " & {'pandera', 'rapidfuzz', 'polars', 'duckdb', 'typer'})\n"
+        "heavy += [m for m in sys.modules if m.startswith('conflictkit.builders.importers')]\n"
+        "print(len(df), heavy)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    rows, heavy = done.stdout.strip().split(" ", 1)
+    assert int(rows) > 0 and heavy == "[]"
