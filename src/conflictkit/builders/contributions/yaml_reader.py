@@ -147,12 +147,13 @@ class _Reader:
         if start.tag not in _COLLECTION_TAGS:
             fr.problem(line=line, record=index, rule="yaml_tag", value=start.tag,
                        message=f"YAML tag {start.tag!r} is not allowed; write plain values")
+        base = self.offset + 1
         while True:
             key_event = get()
             kind = type(key_event)
             if kind is MappingEndEvent:
                 break
-            key_line = self.line(key_event)
+            key_line = key_event.start_mark.line + base
             if kind is not ScalarEvent:
                 what = self.describe(key_event)
                 fr.problem(line=key_line, record=index, rule="yaml_key", value=what,
@@ -161,17 +162,23 @@ class _Reader:
                 continue
             key = key_event.value
             value_event = get()
-            value = self.value(key, value_event, index)
+            if type(value_event) is ScalarEvent and value_event.tag is None:  # the usual case
+                value = value_event.value
+                if value_event.implicit[0] and value in _NULLS:
+                    value = None
+            else:
+                value = self.value(key, value_event, index)
             if key in record:
                 fr.problem(line=key_line, record=index, column=key, rule="duplicate_key",
                            value=scalar_text(value),
                            message=f"key {key!r} appears twice in this record; keep one")
-            elif key not in ALLOWED_KEYS:
+                record[key] = value
+                continue
+            if key not in ALLOWED_KEYS:
                 fr.problem(line=key_line, record=index, column=key, rule="unknown_key",
                            value=scalar_text(value) if value is not None else "",
                            message=unknown_key_message(key))
-            if key not in record:
-                offsets.append(key_line - line)
+            offsets.append(key_line - line)
             record[key] = value
         fr.add_record(record, line)
         fr.key_lines.append(array("I", offsets))
