@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from conflictkit.errors import ConflictkitError, InputFileError, UsageError
+from conflictkit.errors import InputFileError, UsageError
 from conflictkit.loading.filters import DateLike, Filters, arrow_expression, make_filters
 from conflictkit.loading.source import Source, resolve_source, verify_checksums
 from conflictkit.schema.columns import COLUMN_NAMES, COLUMNS_BY_NAME
@@ -174,18 +174,13 @@ def _load_parquet(src: Source, filters: Filters, wanted: list[str]) -> pd.DataFr
 
 
 def _read_export(src: Source) -> tuple[pd.DataFrame, Any]:
-    """(canonical events, report) from D1's importers."""
+    """(accepted canonical events, report) from the importers (part D1)."""
     if src.kind == "ucdp":
         from conflictkit.builders.importers.ucdp import read_ucdp as reader
     else:
         from conflictkit.builders.importers.acled import read_acled as reader
     result = reader(src.path)
-    events = getattr(result, "events", None)
-    if events is None and isinstance(result, tuple):
-        events = result[0]
-    if events is None:
-        raise ConflictkitError(f"{src.path}: the {src.kind} importer returned no events")
-    return events, getattr(result, "report", None)
+    return result.events, result.report
 
 
 def _load_export(src: Source, filters: Filters, wanted: list[str]) -> pd.DataFrame:
@@ -195,7 +190,7 @@ def _load_export(src: Source, filters: Filters, wanted: list[str]) -> pd.DataFra
     events, report = _read_export(src)
     typed = as_typed(events)
     selected = typed.loc[pandas_mask(typed, filters).to_numpy(), wanted].reset_index(drop=True)
-    rejected = int(getattr(report, "rejected", 0) or 0)
+    rejected = int(report.rejected)
     if rejected:
         warnings.warn(
             f"{src.path}: {rejected} record(s) could not be imported and are not in the frame; "
@@ -207,6 +202,5 @@ def _load_export(src: Source, filters: Filters, wanted: list[str]) -> pd.DataFra
         "rows": len(selected),
         "rejected": rejected,
     }
-    if report is not None:
-        selected.attrs["report"] = report
+    selected.attrs["report"] = report
     return selected
