@@ -300,20 +300,17 @@ def scan_text(arr: pa.ChunkedArray) -> dict[str, np.ndarray]:
         n = offsets.size - 1
         lengths = np.diff(offsets)
         if data.size:
-            flags = _FIRST_FLAGS[data[np.minimum(offsets[:-1], data.size - 1)]]
-            flags |= _LAST_FLAGS[data[np.maximum(offsets[1:] - 1, 0)]]
-            if valid.all() and lengths.all():
-                first_formula = _FORMULA[data[offsets[:-1]]]
-            else:
-                filled = valid & (lengths > 0)
-                flags *= filled
-                first_formula = _FORMULA[data[np.minimum(offsets[:-1], data.size - 1)]] & filled
+            first = data[np.minimum(offsets[:-1], data.size - 1)]
+            last = data[np.maximum(offsets[1:] - 1, 0)]
+            flags = np.take(_FIRST_FLAGS, first) | np.take(_LAST_FLAGS, last)
+            if not (valid.all() and lengths.all()):
+                flags[~(valid & (lengths > 0))] = 0
         else:
             flags = np.zeros(n, dtype=np.uint8)
-            first_formula = np.zeros(n, dtype=bool)
-        ws = (flags & 1).astype(bool)
+        first_formula = (flags & 4) != 0
+        ws = (flags & 1) != 0
         suspects = _suspect_bytes(data)
-        check_rows = (flags & 2).astype(bool)
+        check_rows = (flags & 2) != 0
         if suspects.size:
             check_rows[_rows_of(suspects, offsets)] = True
             check_rows &= valid
