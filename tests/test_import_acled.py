@@ -326,3 +326,14 @@ def test_header_only_file(tmp_path):
     result = _read(_write(tmp_path, _current_text().splitlines()[0] + "\n"))
     _accounted(result, 0)
     assert result.events.empty and list(result.events.columns) == list(COLUMN_NAMES)
+
+
+def test_a_bad_number_falls_back_to_a_text_read_and_is_reported(tmp_path):
+    assert _read(CURRENT).meta["typed_read"] is True
+    text = _current_text().replace(",5,,1618524157", ",about 5,,1618524157")
+    result = _read(_write(tmp_path, text))
+    _accounted(result, 5)
+    assert result.meta["typed_read"] is False
+    bad = result.report.errors
+    assert bad[["line", "column", "rule", "value"]].values.tolist() == [
+        [4, "fatalities", "type", "about 5"]]

@@ -36,7 +36,7 @@ from conflictkit.builders.importers.eras import ACLED_ERAS, ERAS, HeaderMap, det
 from conflictkit.builders.importers.legacy import legacy_problem_rows, map_legacy_event_types
 from conflictkit.builders.importers.table import RawTable, read_table
 from conflictkit.errors import InputFileError
-from conflictkit.schema.columns import REQUIRED_COLUMNS, TEXT_COLUMNS
+from conflictkit.schema.columns import COLUMNS_BY_NAME, REQUIRED_COLUMNS, TEXT_COLUMNS
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -58,12 +58,21 @@ def read_acled(path: str | Path, *, today: dt.date | None = None,
     """
     if progress:
         progress(f"reading {path}")
-    table = read_table(path)
+    table = read_table(path, typed=_numeric_columns)
     header_map = detect_era(table.header, ERAS)
     _check_is_acled(table, header_map)
     if progress:
         progress(f"{len(table.frame):,} rows read; layout: {header_map.era.label}")
     return import_acled_table(table, header_map, today=today, progress=progress)
+
+
+def _numeric_columns(header: list[str]) -> dict[int, str]:
+    """Header positions of ACLED's numeric columns, for the reader to parse as numbers."""
+    found = detect_era(header, ERAS)
+    if not found.is_acled:
+        return {}
+    return {pos: COLUMNS_BY_NAME[target].arrow_type for pos, target in enumerate(found.targets)
+            if target is not None and COLUMNS_BY_NAME[target].kind in ("integer", "number")}
 
 
 def _check_is_acled(table: RawTable, header_map: HeaderMap) -> None:
@@ -174,6 +183,8 @@ def _replacement_char_problems(raw: pd.DataFrame, ctx: dict[str, Any]) -> list:
 
     parts = []
     for name in raw.columns:
+        if name not in TEXT_COLUMNS:
+            continue  # numbers parsed by the reader hold no text
         bad = raw[name].str.contains("\ufffd", regex=False).to_numpy(dtype=bool, na_value=False)
         parts.append(problem_rows(
             bad, column=name, rule="encoding", values=raw[name], **ctx,
