@@ -10,8 +10,8 @@ from test_load_data import make_events
 
 import conflictkit as ck
 from conflictkit.errors import UsageError
-from conflictkit.loading.aggregate import period_start
 from conflictkit.loading.dtypes import as_typed
+from conflictkit.loading.periods import period_start
 
 
 def small() -> pd.DataFrame:

@@ -45,9 +45,19 @@ def expected(events: pd.DataFrame, mask, release=None) -> pd.DataFrame:
     return as_typed(ordered)
 
 
-def test_ck_load_stays_a_function_after_import():
-    first = ck.load
-    assert callable(first) and ck.load is first and callable(ck.update)
+def test_public_functions_stay_functions_whatever_was_imported_first():
+    """A submodule named like a function would replace it on the package once imported."""
+    import importlib
+    import types
+
+    import conflictkit.loading as loading
+
+    for name in ("load", "update", "to_long", "to_wide", "aggregate"):
+        first = getattr(ck, name)
+        for module in loading._MODULE_OF.values():
+            importlib.import_module(module)
+        assert isinstance(getattr(ck, name), types.FunctionType), name
+        assert getattr(ck, name) is first and getattr(loading, name) is first
 
 
 def test_load_everything_is_typed_and_complete(release, events):

@@ -3,11 +3,32 @@
 
 `conflictkit.load` etc. resolve here lazily. (This package is named `loading`, not `load`: a
 submodule called `load` would replace the function `ck.load` with the module on first import.)
+Each function's module is imported on first use, so `ck.load` pays only for reading; no
+module here shares a name with a function (`sync` holds `update`, `periods` holds `aggregate`)
+for the same reason.
 """
 
-from conflictkit.loading.aggregate import aggregate
-from conflictkit.loading.read import load
-from conflictkit.loading.reshape import to_long, to_wide
-from conflictkit.loading.update import UpdateSummary, update
+from __future__ import annotations
 
-__all__ = ["UpdateSummary", "aggregate", "load", "to_long", "to_wide", "update"]
+import importlib
+from typing import Any
+
+_MODULE_OF = {
+    "load": "conflictkit.loading.read",
+    "update": "conflictkit.loading.sync",
+    "UpdateSummary": "conflictkit.loading.sync",
+    "to_long": "conflictkit.loading.reshape",
+    "to_wide": "conflictkit.loading.reshape",
+    "aggregate": "conflictkit.loading.periods",
+}
+
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'conflictkit.loading' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
