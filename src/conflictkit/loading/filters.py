@@ -107,7 +107,10 @@ def _resolve_vocab(name: str, values: tuple[str, ...], allowed: Iterable[str]) -
     resolved, unknown = [], []
     for value in values:
         hit = by_lower.get(value.strip().casefold())
-        (resolved.append(hit) if hit else unknown.append(value))
+        if hit:
+            resolved.append(hit)
+        else:
+            unknown.append(value)
     if unknown:
         raise UsageError(
             f"{name}: unknown value(s) {', '.join(map(repr, unknown))}; "
@@ -122,7 +125,10 @@ def _resolve_countries(values: tuple[str, ...]) -> tuple[str, ...]:
     resolved, unknown = [], []
     for value in values:
         hit = resolve_country(value)
-        (resolved.append(hit) if hit else unknown.append(value))
+        if hit:
+            resolved.append(hit)
+        else:
+            unknown.append(value)
     if unknown:
         from rapidfuzz import process
 
