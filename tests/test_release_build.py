@@ -343,11 +343,17 @@ def test_an_incomplete_previous_release_stops_the_build(tmp_path: Path, missing:
 
 def test_a_full_disk_leaves_no_release_and_no_staging(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    def full(stage: Path, table: pa.Table) -> list[str]:
-        (stage / "events.csv").write_bytes(b"partial")
-        raise OSError(errno.ENOSPC, "No space left on device")
+    calls = []
 
-    monkeypatch.setattr(write_module, "write_events_csv", full)
+    def full(self, year, chunk: pa.Table) -> None:
+        calls.append(chunk.num_rows)
+        if len(calls) == 2:  # the disk fills up in the middle of the file
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(self, year, chunk)
+
+    real_write = write_module.CsvSink.write
+    monkeypatch.setitem(write_module._PARQUET_OPTIONS, "row_group_size", 3)
+    monkeypatch.setattr(write_module.CsvSink, "write", full)
     with pytest.raises(ConflictkitError, match="events.csv failed: no space left on device"):
         _build(make_events(10), tmp_path, "1.0.0", T1)
     assert _leftovers(tmp_path) == []
@@ -355,11 +361,10 @@ def test_a_full_disk_leaves_no_release_and_no_staging(tmp_path: Path,
 
 def test_an_interrupt_while_writing_leaves_nothing(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    def interrupted(stage: Path, table: pa.Table, partitioned: bool) -> list[str]:
-        (stage / "events.parquet").write_bytes(b"PAR1 half written")
+    def interrupted(self, year, chunk: pa.Table) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(write_module, "write_events_parquet", interrupted)
+    monkeypatch.setattr(write_module.ParquetSink, "write", interrupted)
     with pytest.raises(KeyboardInterrupt):
         _build(make_events(10), tmp_path, "1.0.0", T1)
     assert _leftovers(tmp_path) == []

@@ -141,3 +141,27 @@ def test_null_equals_null_but_not_a_value() -> None:
     assert result.modified.tolist() == [0]
     assert result.changed_columns["admin2"].tolist() == [True]
     assert isinstance(result.deleted, pa.Table) and result.deleted.num_rows == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    layout=st.lists(st.integers(0, 9), min_size=1, max_size=6),
+    picks=st.lists(st.integers(0, 10_000), max_size=40),
+)
+def test_chunk_aware_take_equals_arrow_take(layout: list[int], picks: list[int]) -> None:
+    from conflictkit.builders.release.write import take_rows
+
+    total = sum(layout)
+    if total == 0:
+        return
+    values = [f"row {i}" if i % 3 else None for i in range(total)]
+    chunks, start = [], 0
+    for length in layout:
+        chunks.append(pa.array(values[start:start + length], pa.string()))
+        start += length
+    table = pa.table({"s": pa.chunked_array(chunks, pa.string()),
+                      "n": pa.chunked_array([pa.array(range(total))])})
+    indices = np.array([p % total for p in picks], dtype=np.int64)
+    got = take_rows(table, indices)
+    assert got.column("s").to_pylist() == [values[i] for i in indices]
+    assert got.column("n").to_pylist() == indices.tolist()

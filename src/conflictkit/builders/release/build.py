@@ -245,10 +245,6 @@ def build_release(
             check_release_time(now, previous.latest_timestamp, previous_name)
 
         partitioned = _partitioned(partition, table.num_rows)
-        say("sorting")
-        order = write.sort_order(table, partitioned)
-        table = write.take_rows(table, order)
-
         say("comparing with the previous release" if previous else "first release")
         if previous is not None:
             comparison = compare_tables(table, previous.batches(), old_ids=previous.ids)
@@ -262,12 +258,20 @@ def build_release(
         deletions = write.deletions_table(
             previous.deletions if previous else None,
             comparison.deleted.column(ID), now)
-        provenance = _provenance_table(side, table.column(ID), order)
+
+        say("sorting")
+        # rows are never copied into release order as a whole: the writers gather sorted
+        # chunks; the small tables (provenance, changelog keys) are reordered outright
+        order = write.sort_order(table, partitioned)
+        comparison = comparison.reordered(order)
+        keys = table.select([ID, "country", "event_type"])
+        keys = write.take_rows(keys, order)
+        provenance = _provenance_table(side, keys.column(ID), order)
 
         say("writing")
         with atomic.staging_directory(root, version) as stage:
-            digests = _write_all(stage, pool, table, partitioned, deletions, provenance,
-                                 comparison, metadata, version, previous_name, now,
+            digests = _write_all(stage, pool, table, order, partitioned, deletions, provenance,
+                                 keys, comparison, metadata, version, previous_name, now,
                                  candidates_left_out)
             say("publishing")
             final = root / version
@@ -283,43 +287,45 @@ def build_release(
     )
 
 
-def _write_all(stage: Path, pool: ThreadPoolExecutor, table: pa.Table, partitioned: bool,
-               deletions: pa.Table, provenance: pa.Table, comparison: Comparison,
+def _write_all(stage: Path, pool: ThreadPoolExecutor, table: pa.Table,
+               order: np.ndarray | None, partitioned: bool, deletions: pa.Table,
+               provenance: pa.Table, keys: pa.Table, comparison: Comparison,
                metadata: DatasetMetadata, version: str, previous: str | None, now: int,
                candidates_left_out: int) -> list[FileDigest]:
     """Write every file into `stage`; returns their digests (SHA256SUMS written last)."""
     from conflictkit.schema.codebook import codebook_markdown
 
-    parquet_job = pool.submit(_write_and_digest, stage, "events Parquet",
-                              lambda: write.write_events_parquet(stage, table, partitioned))
-    csv_job = pool.submit(_write_and_digest, stage, EVENTS_CSV,
-                          lambda: write.write_events_csv(stage, table))
     small: list[FileDigest] = []
+    small += _write_and_digest(stage, DELETIONS_CSV,
+                               lambda: write.write_deletions(stage, deletions))
+    small += _write_and_digest(stage, PROVENANCE_PARQUET,
+                               lambda: write.write_provenance(stage, provenance))
+    changelog = render_changelog(
+        name=metadata.title or metadata.name, version=version, previous=previous,
+        released_at=now, events=keys, comparison=comparison,
+        candidates_left_out=candidates_left_out)
+    small += _write_and_digest(stage, CHANGELOG_MD,
+                               lambda: write.write_text(stage, CHANGELOG_MD, changelog))
+    small += _write_and_digest(
+        stage, CODEBOOK_MD, lambda: write.write_text(stage, CODEBOOK_MD, codebook_markdown()))
+
+    jobs: tuple = ()
     try:
-        small += _write_and_digest(stage, DELETIONS_CSV,
-                                   lambda: write.write_deletions(stage, deletions))
-        small += _write_and_digest(stage, PROVENANCE_PARQUET,
-                                   lambda: write.write_provenance(stage, provenance))
-        changelog = render_changelog(
-            name=metadata.title or metadata.name, version=version, previous=previous,
-            released_at=now, events=table, comparison=comparison,
-            candidates_left_out=candidates_left_out)
-        small += _write_and_digest(stage, CHANGELOG_MD,
-                                   lambda: write.write_text(stage, CHANGELOG_MD, changelog))
-        small += _write_and_digest(
-            stage, CODEBOOK_MD, lambda: write.write_text(stage, CODEBOOK_MD, codebook_markdown()))
+        jobs = _guard(EVENTS_CSV + " / events Parquet", lambda: list(
+            write.write_events_streaming(stage, table, order, partitioned, pool)))
     finally:
         # never leave a writer thread running into a directory that is about to be removed
-        wait([parquet_job, csv_job])
-    parquet_done = parquet_job.result()
-    csv_done = csv_job.result()
-    digests = {d.path: d for d in [*parquet_done, *csv_done, *small]}
+        wait(jobs)
+    written = [name for job in jobs for name in _guard("events", job.result)]
+    hashing = {name: pool.submit(digest_file, stage, name) for name in written}
+    digests = {name: job.result() for name, job in hashing.items()}
+    digests.update({d.path: d for d in small})
 
-    event_parts = [(d.path, _year_of_path(d.path)) for d in parquet_done]
-    counts = _rows_per_part(table, partitioned)
+    counts = _rows_per_year(table) if partitioned else {None: table.num_rows}
+    event_parts = [(name, _year_of_path(name)) for name in written if name != EVENTS_CSV]
     facts = ReleaseFacts(
         version=version, released_at=now, previous=previous,
-        event_files=[(path, year, counts[year]) for path, year in event_parts],
+        event_files=[(path, year, counts.get(year, 0)) for path, year in event_parts],
         csv_rows=table.num_rows, deletion_rows=deletions.num_rows,
         provenance_columns=[(f.name, str(f.type)) for f in provenance.schema],
         provenance_rows=provenance.num_rows, changes=counts_of(comparison).to_dict(),
@@ -335,15 +341,14 @@ def _write_all(stage: Path, pool: ThreadPoolExecutor, table: pa.Table, partition
     return sorted(digests_list, key=lambda d: d.path)
 
 
+def _rows_per_year(table: pa.Table) -> dict[int | None, int]:
+    counts = pc.value_counts(table.column("year")).to_pylist()
+    return {c["values"]: int(c["counts"]) for c in counts}
+
+
 def _year_of_path(path: str) -> int | None:
     for part in path.split("/"):
         key, _, value = part.partition("=")
         if key == "year" and value.isdigit():
             return int(value)
     return None
-
-
-def _rows_per_part(table: pa.Table, partitioned: bool) -> dict[int | None, int]:
-    if not partitioned:
-        return {None: table.num_rows}
-    return {year: length for year, _, length in write.year_runs(table)}

@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from conflictkit.builders.release.write import take_rows
 from conflictkit.schema.columns import COLUMN_NAMES
 
 ID = "event_id_cnty"
@@ -66,6 +67,25 @@ class Comparison:
                 names[i].append(column)
         return names
 
+    def reordered(self, order: np.ndarray | None) -> Comparison:
+        """The same comparison with new rows renumbered by `order` (order[k] is the current
+        position of the row that goes k-th), e.g. into release order."""
+        if order is None:
+            return self
+        rank = np.empty(self.new_rows, dtype=np.int64)
+        rank[order] = np.arange(self.new_rows)
+        modified_rank = rank[self.modified]
+        perm = np.argsort(modified_rank, kind="stable")
+        return Comparison(
+            new_rows=self.new_rows, old_rows=self.old_rows,
+            old_position=self.old_position[order], modified=modified_rank[perm],
+            changed_columns={c: v[perm] for c, v in self.changed_columns.items()},
+            old_timestamp=self.old_timestamp[order], deleted=self.deleted,
+            old_modified=None if self.old_modified is None
+            else self.old_modified.take(pa.array(perm)),
+            columns=self.columns,
+        )
+
     def field_change_counts(self) -> dict[str, int]:
         """How many modified events changed each column (columns with no change left out)."""
         counts = {c: int(self.changed_columns[c].sum()) for c in self.columns}
@@ -78,11 +98,6 @@ def _differs(a: pa.Array | pa.ChunkedArray, b: pa.Array | pa.ChunkedArray) -> np
     both_null = pc.and_(pc.is_null(a), pc.is_null(b))
     same = pc.or_(equal, both_null)
     return np.asarray(pc.invert(same).to_numpy(zero_copy_only=False), dtype=bool)
-
-
-def _as_single_chunks(table: pa.Table) -> pa.Table:
-    """One chunk per column, so takes and lookups do not resolve chunks per element."""
-    return table.combine_chunks() if any(c.num_chunks > 1 for c in table.columns) else table
 
 
 def compare_tables(
@@ -98,9 +113,8 @@ def compare_tables(
     the full rows, in the same order, and are consumed one at a time. IDs must be unique on
     each side (validation guarantees it for a release).
     """
-    new = _as_single_chunks(new)
     columns = tuple(c for c in COMPARED_COLUMNS if c in new.column_names)
-    new_ids = new.column(ID)
+    new_ids = new.column(ID).combine_chunks()
     old_ids = old_ids.combine_chunks() if isinstance(old_ids, pa.ChunkedArray) else old_ids
     old_rows = len(old_ids)
 
@@ -131,20 +145,23 @@ def compare_tables(
                 .select([c for c in DELETED_COLUMNS if c in batch.schema.names])
             )
         if present.any():
-            old_part = batch.filter(pa.array(present)) if not present.all() else batch
-            new_part = new.take(pa.array(where[present]))
-            row_changed = np.zeros(old_part.num_rows, dtype=bool)
-            present_idx = np.flatnonzero(present) + offset
+            # new rows aligned with this batch (row 0 stands in where the old event is gone;
+            # masked out below): one take, no filtered copy of the old batch
+            new_part = take_rows(new, np.where(present, where, 0))
+            row_changed = np.zeros(length, dtype=bool)
+            batch_changed = {}
             for column in columns:
                 if column not in batch.schema.names:
-                    diff = np.ones(old_part.num_rows, dtype=bool)
+                    diff = present.copy()
                 else:
-                    diff = _differs(new_part.column(column), old_part.column(column))
-                changed_old[column][present_idx] = diff
+                    diff = _differs(new_part.column(column), batch.column(column)) & present
+                batch_changed[column] = diff
                 row_changed |= diff
+            for column, diff in batch_changed.items():
+                changed_old[column][offset:offset + length] = diff
             if keep_old_modified and row_changed.any():
                 old_modified_parts.append(
-                    pa.Table.from_batches([old_part]).filter(pa.array(row_changed))
+                    pa.Table.from_batches([batch]).filter(pa.array(row_changed))
                 )
         offset += length
     if offset != old_rows:
