@@ -152,7 +152,8 @@ def import_acled_table(table: RawTable, header_map: HeaderMap, *,
     side_frame = pd.DataFrame(side, index=frame.index)
     return finish(raw_frame, side_frame, file=file, lines=lines,
                   unreadable=table.records - len(frame), problems=problems,
-                  absent_columns=absent, today=today, meta=meta, progress=progress)
+                  absent_columns=absent, today=today, meta=meta, progress=progress,
+                  clean_text=True)
 
 
 def _header_problems(file: str, header_map: HeaderMap, frame: pd.DataFrame) -> list[dict]:

@@ -104,12 +104,15 @@ def finish(
     today: dt.date | None = None,
     meta: dict[str, Any] | None = None,
     progress: Progress | None = None,
+    clean_text: bool = False,
 ) -> ImportResult:
     """Coerce, derive and validate `raw` (ACLED columns as text, event_date parsed) and split.
 
     `problems` holds problem frames/dicts already found for these rows (record = row position)
     or for the file (record -1). `absent_columns`: columns the file does not have at all; blank
-    values there are reported once (by the caller), not per row.
+    values there are reported once (by the caller), not per row. `clean_text`: the caller's
+    text columns are already `str` with no "" (the CSV reader maps empty fields to NA), so
+    they need no conversion and skip `coerce_events`' per-column scans.
     """
 
     from conflictkit.builders.derive import derive_columns
@@ -122,7 +125,7 @@ def finish(
     if progress:
         progress(f"checking {n:,} events")
     files = same_file(file, n)
-    events, type_problems = coerce_events(raw, files=files, lines=lines)
+    events, type_problems = _coerce(raw, files, lines, clean_text, coerce_events)
     events, derive_problems = derive_columns(events, files=files, lines=lines)
     checked = validate_events(events, files=files, lines=lines, today=today)
 
@@ -160,6 +163,55 @@ def _problem_frames(items: list[Any], to_frame: Any) -> list[pd.DataFrame]:
         elif item is not None and not isinstance(item, dict):
             out.append(item)
     return out
+
+
+# text columns coerce_events must still see: numeric actor-type and interaction codes
+_CODED_TEXT = ("inter1", "inter2", "interaction")
+
+
+def _coerce(raw: pd.DataFrame, files: np.ndarray, lines: np.ndarray, clean_text: bool,
+            coerce_events: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """coerce_events over the columns that need converting; already-canonical text passes."""
+    from conflictkit.schema.columns import COLUMNS_BY_NAME
+
+    if not clean_text:
+        return coerce_events(raw, files=files, lines=lines)
+    passing = {c: raw[c] for c in raw.columns if COLUMNS_BY_NAME[c].kind == "string"
+               and str(raw[c].dtype) == "str"}
+    for name in _CODED_TEXT:
+        if name in passing:
+            passing[name] = _labels_of_codes(passing[name], name)
+    events, problems = coerce_events(raw.drop(columns=list(passing)), files=files, lines=lines)
+    for name, values in passing.items():
+        events[name] = values.reset_index(drop=True)
+    return events, problems
+
+
+def _labels_of_codes(values: pd.Series, name: str) -> pd.Series:
+    """Numeric actor-type / interaction codes ("1", "12.0") -> labels, once per distinct value.
+
+    The same mapping coerce_events applies (inter2 "0" means no second actor); other values
+    are left for validation to judge.
+    """
+    import pandas as pd
+
+    from conflictkit.schema import vocab
+
+    labels = vocab.INTERACTION_LABELS if name == "interaction" else vocab.INTER_LABELS
+    codes, uniques = pd.factorize(values)
+    mapped = []
+    changed = False
+    for value in uniques:
+        text = value[:-2] if value.endswith(".0") else value
+        if text.isdigit() and (int(text) in labels or (name == "inter2" and int(text) == 0)):
+            mapped.append(labels.get(int(text)))
+            changed = True
+        else:
+            mapped.append(value)
+    if not changed:
+        return values
+    table = np.asarray(mapped + [None], dtype=object)
+    return pd.Series(table[codes], index=values.index, dtype="str")
 
 
 def _drop_echoes(rows: pd.DataFrame) -> pd.DataFrame:
