@@ -125,3 +125,29 @@ def test_update_needs_ids_and_timestamps(scenario, tmp_path):
         ck.update(local, tmp_path / "missing")
     with pytest.raises(UsageError, match="filters apply to a release directory"):
         ck.update(local, local.iloc[:2], countries="Syria")
+
+
+@pytest.mark.parametrize("partition", ["none", "year"])
+def test_update_reproduces_the_next_release_built_by_the_release_writer(tmp_path, partition):
+    """Integration with part C: two real releases (timestamps and deletions.csv written by
+    build_release); updating a copy of the first gives the second, event for event."""
+    build = pytest.importorskip("conflictkit.builders.release.build")
+    base = make_events(400, seed=31)
+    first = base.iloc[:360].reset_index(drop=True)
+    second = base.iloc[:360].copy()
+    second.loc[0:19, "fatalities"] = second.loc[0:19, "fatalities"] + 7  # modified
+    second = second.drop(index=range(20, 30))  # deleted
+    second = pd.concat([second, base.iloc[360:]], ignore_index=True)  # added
+    root = tmp_path / "releases"
+    build.build_release(first, root=root, version="1.0.0", timestamp=1_700_000_000,
+                        partition=partition)
+    build.build_release(second, root=root, version="1.1.0", timestamp=1_700_086_400,
+                        partition=partition)
+    local = ck.load(root / "1.0.0", verify=True)
+    updated, summary = ck.update(local, root / "1.1.0")
+    assert (summary.added, summary.replaced, summary.deleted) == (40, 20, 10)
+    fresh = ck.load(root / "1.1.0", verify=True)
+    pd.testing.assert_frame_equal(
+        updated.set_index("event_id_cnty").sort_index(),
+        fresh.set_index("event_id_cnty").sort_index(),
+    )
