@@ -426,3 +426,52 @@ def test_side_frame_must_align_with_events(tmp_path: Path) -> None:
         build_release(events, make_side(events).iloc[:3], root=tmp_path, version="1.0.0",
                       timestamp=T1)
     assert np.array_equal(events.index, np.arange(5))
+
+
+# ---- incremental validation ---------------------------------------------------------------------
+
+
+def test_a_later_release_checks_changed_events_against_unchanged_rules(tmp_path: Path) -> None:
+    v1 = make_events(30)
+    assert _build(v1, tmp_path, "1.0.0", T1).validation == "full"
+    v2 = _second(v1)
+    v2.loc[0, "latitude"] = 95.0  # an edit that breaks a rule
+    with pytest.raises(ReleaseRefused) as caught:
+        _build(v2, tmp_path, "1.1.0", T2)
+    errors = caught.value.report.errors
+    assert errors["event_id"].tolist() == [v1.loc[0, "event_id_cnty"]]
+    assert errors["record"].tolist() == [0] and errors["line"].tolist() == [10]
+    assert caught.value.report.records == len(v2)
+    assert _build(_second(v1), tmp_path, "1.1.0", T2).validation == "incremental"
+
+
+def test_a_repeated_id_is_caught_even_when_one_copy_is_unchanged(tmp_path: Path) -> None:
+    v1 = make_events(10)
+    _build(v1, tmp_path, "1.0.0", T1)
+    copy = v1.iloc[[4]].copy()
+    copy["notes"] = "Same ID, another event."
+    with pytest.raises(ReleaseRefused) as caught:
+        _build(pd.concat([v1, copy], ignore_index=True), tmp_path, "1.1.0", T2)
+    errors = caught.value.report.errors
+    assert set(errors["record"]) == {4, 10}
+    assert set(errors["event_id"]) == {v1.loc[4, "event_id_cnty"]}
+
+
+def test_unchanged_events_are_revalidated_when_the_rules_are_not_known_to_match(
+        tmp_path: Path) -> None:
+    v1 = make_events(10)
+    v1.loc[3, "fatalities"] = -5  # published without validation
+    _build(v1, tmp_path, "1.0.0", T1, validate="none")
+    document = json.loads((tmp_path / "1.0.0" / "datapackage.json").read_text())
+    assert document["conflictkit"]["rules_fingerprint"] is None
+    with pytest.raises(ReleaseRefused) as caught:
+        _build(v1, tmp_path, "1.1.0", T2)  # unchanged, but the old rules are unknown: full
+    assert caught.value.report.errors["event_id"].tolist() == [v1.loc[3, "event_id_cnty"]]
+
+
+def test_changed_rules_mean_full_validation(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    v1 = make_events(10)
+    _build(v1, tmp_path, "1.0.0", T1)
+    monkeypatch.setattr(build_module, "rules_fingerprint", lambda: "other rules")
+    assert _build(_second(v1), tmp_path, "1.1.0", T2).validation == "full"

@@ -42,6 +42,7 @@ from conflictkit.builders.release.metadata import (
     ReleaseFacts,
     datapackage_document,
     dump_json,
+    rules_fingerprint,
 )
 from conflictkit.builders.release.previous import PreviousRelease, open_previous
 from conflictkit.builders.release.timestamps import (
@@ -82,6 +83,7 @@ class ReleaseResult:
     layout: str
     files: list[FileDigest]
     report: Report
+    validation: str = "full"
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -97,7 +99,7 @@ class ReleaseResult:
             "candidates_left_out": self.candidates_left_out,
             "layout": self.layout,
             "files": [{"path": f.path, "bytes": f.bytes, "sha256": f.sha256} for f in self.files],
-            "validation": self.report.summary(),
+            "validation": {"mode": self.validation, **self.report.summary()},
             "warnings": self.warnings,
         }
 
@@ -174,13 +176,42 @@ def _partitioned(mode: str, rows: int) -> bool:
     return mode == "year" or (mode == "auto" and rows > AUTO_PARTITION_ROWS)
 
 
-def validate_for_release(events: pd.DataFrame, side: pd.DataFrame | None) -> Report:
-    """The same single-table checks as `conflictkit validate`, with file and line attached."""
-    from conflictkit.schema.validate import validate_events
+VALIDATION_MODES = ("auto", "full", "none")
 
+
+def _files_lines(side: pd.DataFrame | None) -> tuple[np.ndarray | None, np.ndarray | None]:
     files = side["file"].to_numpy() if side is not None and "file" in side else None
     lines = side["line"].to_numpy() if side is not None and "line" in side else None
-    return validate_events(events, files=files, lines=lines)
+    return files, lines
+
+
+def validate_for_release(events: pd.DataFrame, side: pd.DataFrame | None,
+                         rows: np.ndarray | None = None) -> Report:
+    """The same single-table checks as `conflictkit validate`, with file and line attached;
+    only on `rows` when given (the report still counts every event, and problem records are
+    positions in `events`)."""
+    from conflictkit.schema.validate import validate_events
+
+    files, lines = _files_lines(side)
+    if rows is None:
+        return validate_events(events, files=files, lines=lines)
+    subset = events.iloc[rows].reset_index(drop=True)
+    checked = validate_events(subset, files=None if files is None else files[rows],
+                              lines=None if lines is None else lines[rows])
+    problems = checked.problems.copy()
+    keyed = problems["record"] >= 0
+    problems.loc[keyed, "record"] = rows[problems.loc[keyed, "record"].to_numpy()]
+    return Report(records=len(events), problems=problems)
+
+
+def rows_to_validate(events: pd.DataFrame, comparison: Comparison) -> np.ndarray:
+    """Rows an incremental validation must check: added and modified events, and every row
+    whose ID is blank or not unique (so the uniqueness rule sees all copies)."""
+    ids = events["event_id_cnty"]
+    suspicious = np.flatnonzero(ids.duplicated(keep=False).to_numpy()
+                                | ids.isna().to_numpy())
+    changed = np.union1d(comparison.added, comparison.modified)
+    return np.union1d(changed, suspicious).astype(np.int64)
 
 
 def build_release(
@@ -194,16 +225,20 @@ def build_release(
     metadata: DatasetMetadata | None = None,
     candidates_left_out: int = 0,
     report: Report | None = None,
-    validate: bool = True,
+    validate: bool | str = "auto",
     progress: Progress | None = None,
 ) -> ReleaseResult:
     """Publish `events` (a canonical frame; `side` its provenance, aligned by row) as
     ``<root>/<version>/``.
 
     `report` carries problems found while reading the events (merged into the validation
-    report); `validate=False` skips `validate_events` for callers that already ran it. Raises
-    ReleaseRefused (with the report) when the data is invalid, ConflictkitError for an existing
-    version, a broken previous release or a failed write (nothing is published then).
+    report). `validate`: "full" runs `validate_events` on every event; "auto" (or True) does
+    so too unless the previous release was validated by the same rules (same
+    `rules_fingerprint()`), in which case only added and modified events (and rows with a
+    blank or repeated ID) are checked: every other row is identical to a row of that
+    checksum-verified release. "none" (or False) is for callers that already validated.
+    Raises ReleaseRefused (with the report) when the data is invalid, ConflictkitError for an
+    existing version, a broken previous release or a failed write (nothing is published then).
     """
     say = progress or _noop
     root = Path(root)
@@ -213,21 +248,16 @@ def build_release(
     if side is not None and len(side) != len(events):
         raise ValueError(f"side frame has {len(side)} rows for {len(events)} events")
 
-    say(f"validating {len(events)} events")
-    validation = validate_for_release(events, side) if validate else None
-    if report is None:
-        checked = validation or Report(records=len(events))
-    else:
-        checked = Report(report.records, report.problems.copy(), report.files)
-        if validation is not None:
-            checked.add(validation.problems)
+    mode = {True: "auto", False: "none"}.get(validate, validate)  # type: ignore[call-overload]
+    if mode not in VALIDATION_MODES:
+        raise UsageError(f"validate must be one of {', '.join(VALIDATION_MODES)}, got {mode!r}")
 
     say("converting to Arrow")
     from conflictkit.schema.arrow import to_arrow_table
 
     table = to_arrow_table(events)
-    files = side["file"].to_numpy() if side is not None and "file" in side else None
-    lines = side["line"].to_numpy() if side is not None and "line" in side else None
+    files, lines = _files_lines(side)
+    fingerprint = rules_fingerprint()
 
     with atomic.release_lock(root), ThreadPoolExecutor(max_workers=2) as pool:
         atomic.remove_stale_staging(root)
@@ -236,14 +266,6 @@ def build_release(
         if previous_name is not None:
             say(f"reading previous release {previous_name}")
             previous = open_previous(root / previous_name, previous_name, pool)
-            reuse = check_deleted_reuse(table.column(ID), previous.deletions, files, lines)
-            if not reuse.ok:
-                checked.add(reuse.problems)
-        if not checked.ok:
-            raise ReleaseRefused(checked)
-        if previous is not None:
-            check_release_time(now, previous.latest_timestamp, previous_name)
-
         partitioned = _partitioned(partition, table.num_rows)
         say("comparing with the previous release" if previous else "first release")
         if previous is not None:
@@ -251,6 +273,24 @@ def build_release(
             previous.wait_checked()
         else:
             comparison = compare_tables(table, [], old_ids=pa.array([], pa.string()))
+
+        incremental = (mode == "auto" and previous is not None
+                       and previous.rules_fingerprint == fingerprint)
+        validation = "none" if mode == "none" else "incremental" if incremental else "full"
+        checked = Report(records=len(events)) if report is None else \
+            Report(report.records, report.problems.copy(), report.files)
+        if validation != "none":
+            rows = rows_to_validate(events, comparison) if incremental else None
+            say(f"validating {len(events) if rows is None else len(rows)} events")
+            checked.add(validate_for_release(events, side, rows).problems)
+        if previous is not None:
+            reuse = check_deleted_reuse(table.column(ID), previous.deletions, files, lines)
+            if not reuse.ok:
+                checked.add(reuse.problems)
+        if not checked.ok:
+            raise ReleaseRefused(checked)
+        if previous is not None:
+            check_release_time(now, previous.latest_timestamp, previous_name)
         stamps = assign_timestamps(comparison, now)
         position = table.schema.get_field_index("timestamp")
         table = table.set_column(position, table.schema.field(position),
@@ -272,7 +312,7 @@ def build_release(
         with atomic.staging_directory(root, version) as stage:
             digests = _write_all(stage, pool, table, order, partitioned, deletions, provenance,
                                  keys, comparison, metadata, version, previous_name, now,
-                                 candidates_left_out)
+                                 candidates_left_out, fingerprint if mode != "none" else None)
             say("publishing")
             final = root / version
             atomic.publish(stage, final, [d.path for d in digests] + [SHA256SUMS])
@@ -282,6 +322,7 @@ def build_release(
         rows=table.num_rows, changes=counts_of(comparison),
         candidates_left_out=candidates_left_out,
         layout="year" if partitioned else "single", files=digests, report=checked,
+        validation=validation,
         warnings=[] if metadata.licenses else
         ["no licence in conflictkit.toml: datapackage.json lists none"],
     )
@@ -291,7 +332,7 @@ def _write_all(stage: Path, pool: ThreadPoolExecutor, table: pa.Table,
                order: np.ndarray | None, partitioned: bool, deletions: pa.Table,
                provenance: pa.Table, keys: pa.Table, comparison: Comparison,
                metadata: DatasetMetadata, version: str, previous: str | None, now: int,
-               candidates_left_out: int) -> list[FileDigest]:
+               candidates_left_out: int, fingerprint: str | None) -> list[FileDigest]:
     """Write every file into `stage`; returns their digests (SHA256SUMS written last)."""
     from conflictkit.schema.codebook import codebook_markdown
 
@@ -330,7 +371,7 @@ def _write_all(stage: Path, pool: ThreadPoolExecutor, table: pa.Table,
         provenance_columns=[(f.name, str(f.type)) for f in provenance.schema],
         provenance_rows=provenance.num_rows, changes=counts_of(comparison).to_dict(),
         candidates_left_out=candidates_left_out, digests=digests,
-        text_files=[CHANGELOG_MD, CODEBOOK_MD],
+        text_files=[CHANGELOG_MD, CODEBOOK_MD], rules_fingerprint=fingerprint,
     )
     document = dump_json(datapackage_document(metadata, facts))
     digests_list = [*digests.values()]

@@ -7,6 +7,7 @@ versions of conflictkit, pandas and pyarrow are recorded because they shape the 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import tomllib
@@ -112,6 +113,23 @@ def release_settings(dataset_dir: Path) -> dict[str, Any]:
     return settings if isinstance(settings, dict) else {}
 
 
+def rules_fingerprint() -> str:
+    """A digest of everything that decides whether an event is valid: the schema and
+    reference code, the reference data and the library versions. Two builds with the same
+    fingerprint apply the same rules (a release records it; see `build_release(validate=)`)."""
+    import conflictkit
+
+    base = Path(conflictkit.__file__).parent
+    digest = hashlib.sha256()
+    for name, version in sorted(software_versions().items()):
+        digest.update(f"{name}={version}\n".encode())
+    for path in sorted([*base.glob("schema/*.py"), *base.glob("reference/*.py"),
+                        *base.glob("data/*.csv")]):
+        digest.update(path.relative_to(base).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def software_versions() -> dict[str, str]:
     import pandas
     import pyarrow
@@ -171,6 +189,7 @@ class ReleaseFacts:
     candidates_left_out: int
     digests: dict[str, FileDigest]
     text_files: list[str]
+    rules_fingerprint: str | None = None
 
 
 def datapackage_document(meta: DatasetMetadata, facts: ReleaseFacts) -> dict[str, Any]:
@@ -229,6 +248,7 @@ def datapackage_document(meta: DatasetMetadata, facts: ReleaseFacts) -> dict[str
         "events": sum(rows for _, _, rows in facts.event_files),
         "changes": facts.changes,
         "candidates_left_out": facts.candidates_left_out,
+        "rules_fingerprint": facts.rules_fingerprint,
         "software": software_versions(),
     }
     return document

@@ -8,6 +8,7 @@ while the build does other work) and their schema against the declaration.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ import pyarrow.parquet as pq
 
 from conflictkit.builders.release.checksums import parse_sha256sums, sha256_file
 from conflictkit.builders.release.layout import (
+    DATAPACKAGE_JSON,
     DELETIONS_CSV,
     PARTITION_KEY,
     SHA256SUMS,
@@ -41,6 +43,7 @@ class PreviousRelease:
     ids: pa.ChunkedArray
     latest_timestamp: int
     deletions: pa.Table
+    rules_fingerprint: str | None = None
     _check: Future | None = None
 
     def batches(self) -> Iterator[pa.RecordBatch]:
@@ -119,8 +122,9 @@ def open_previous(path: Path, version: str, pool: Executor | None = None) -> Pre
     expected = parse_sha256sums(path / SHA256SUMS)
     files = event_files(path)
     names = [f.relative_to(path).as_posix() for f in files]
-    if (path / DELETIONS_CSV).exists() or DELETIONS_CSV in expected:
-        names.append(DELETIONS_CSV)
+    for extra in (DELETIONS_CSV, DATAPACKAGE_JSON):
+        if (path / extra).exists() or extra in expected:
+            names.append(extra)
     for name in names:
         if not (path / name).is_file():
             raise ConflictkitError(f"previous release {path}: {name} is missing")
@@ -137,4 +141,15 @@ def open_previous(path: Path, version: str, pool: Executor | None = None) -> Pre
     latest = pc.max(table.column("timestamp")).as_py() or 0
     if deletions.num_rows:
         latest = max(latest, pc.max(deletions.column("deleted_timestamp")).as_py() or 0)
-    return PreviousRelease(path, version, files, ids, int(latest), deletions, check)
+    return PreviousRelease(path, version, files, ids, int(latest), deletions,
+                           _fingerprint(path / DATAPACKAGE_JSON), check)
+
+
+def _fingerprint(package: Path) -> str | None:
+    """The rules fingerprint the previous release was validated with (None if unknown)."""
+    try:
+        document = json.loads(package.read_text(encoding="utf-8"))
+        value = document.get("conflictkit", {}).get("rules_fingerprint")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None
