@@ -144,7 +144,8 @@ def _load_parquet(src: Source, filters: Filters, wanted: list[str]) -> pd.DataFr
         fragments = list(dataset.get_fragments())
         # partition pruning (whole files), then row-group statistics within the files kept
         kept = fragments if expression is None else list(dataset.get_fragments(expression))
-        groups_total = sum(f.num_row_groups for f in fragments)
+        # row groups of the files kept (footers of pruned files are never opened)
+        groups_total = sum(f.num_row_groups for f in kept)
         if expression is None:
             pieces = kept
             groups_read = groups_total
