@@ -12,6 +12,7 @@ evidence at all the day-first reading wins, as in every ACLED export. Both choic
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -102,6 +103,16 @@ class ParsedDates:
         return lines
 
 
+def _shape_ok(fmt: DateFormat, alpha: np.ndarray, year_first: np.ndarray) -> np.ndarray:
+    """Values that could be in `fmt` at all: letters only where it has month names or letters,
+    a leading four-digit year only where it starts with one."""
+    literal = re.sub(r"%.", "", fmt.pattern)
+    wants_alpha = "%B" in fmt.pattern or "%b" in fmt.pattern or bool(re.search("[A-Za-z]",
+                                                                              literal))
+    wants_year = fmt.pattern.startswith("%Y")
+    return (alpha == wants_alpha) & (year_first == wants_year)
+
+
 def _parse_with(uniques: pd.Index, pattern: str) -> np.ndarray:
     """datetime64[s] per unique value, NaT where the pattern does not read it (never raises)."""
     try:
@@ -132,7 +143,12 @@ def _excel_serials(uniques: pd.Index) -> np.ndarray:
 def parse_dates(values: pd.Series) -> ParsedDates:
     """Parse a column of date text in any format of `DATE_FORMATS` (see the module docstring)."""
     series = pd.Series(values, copy=False)
-    codes, uniques = pd.factorize(series.astype("str").str.strip(), use_na_sentinel=True)
+    # distinct values first, then strip those (stripping a 3M-row column costs more)
+    raw_codes, raw_uniques = pd.factorize(series.astype("str"), use_na_sentinel=True)
+    stripped = pd.Series(raw_uniques, dtype="str").str.strip()
+    strip_codes, uniques = pd.factorize(stripped, use_na_sentinel=True)
+    codes = np.where(raw_codes >= 0, strip_codes[np.where(raw_codes >= 0, raw_codes, 0)]
+                     if len(strip_codes) else -1, -1)
     uniques = pd.Index(uniques, dtype="str")
     n_unique = len(uniques)
     rows_of = np.bincount(codes[codes >= 0], minlength=n_unique)
@@ -146,6 +162,9 @@ def parse_dates(values: pd.Series) -> ParsedDates:
     family_rows: dict[str, int] = {}
     names = [f.name for f in DATE_FORMATS] + [EXCEL_SERIAL]
 
+    text = pd.Series(uniques, dtype="str")
+    alpha = text.str.contains("[A-Za-z]").to_numpy(dtype=bool, na_value=False)
+    year_first = text.str.match(r"\d{4}").to_numpy(dtype=bool, na_value=False)
     i = 0
     while i < len(DATE_FORMATS):
         todo = np.flatnonzero((fmt_of < 0) & ~blank)
@@ -157,6 +176,11 @@ def parse_dates(values: pd.Series) -> ParsedDates:
             while i + len(members) < len(DATE_FORMATS) and \
                     DATE_FORMATS[i + len(members)].family == family:
                 members.append(i + len(members))
+        # only values of the format's shape are tried: a failed parse costs as much as a hit
+        todo = todo[_shape_ok(DATE_FORMATS[i], alpha[todo], year_first[todo])]
+        if len(todo) == 0:
+            i += len(members)
+            continue
         sub = uniques[todo]
         parsed = np.stack([_parse_with(sub, DATE_FORMATS[m].pattern) for m in members])
         ok = ~np.isnat(parsed)
