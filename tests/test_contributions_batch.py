@@ -96,7 +96,10 @@ def test_every_record_counted_across_readers_and_tables(tmp_path):
 
 
 _keys = st.sampled_from([*COLUMN_NAMES, "status", "fatalaties", "x", "provenance"])
-_values = st.one_of(st.none(), st.text(max_size=12), st.integers(-5, 10**12).map(str),
+# (a NUL byte makes the whole file binary: one unreadable record, tested with the readers)
+_values = st.one_of(st.none(),
+                    st.text(st.characters(blacklist_characters="\x00"), max_size=12),
+                    st.integers(-5, 10**12).map(str),
                     st.sampled_from(["2021-06-12", "Nigeria", "Attack", "1", "yes", "35.5"]))
 
 

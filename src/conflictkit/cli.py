@@ -241,9 +241,12 @@ def validate_command(
     """
     from conflictkit.builders.contributions import find_dataset_root, read_contributions
     from conflictkit.builders.contributions.batch import reference_for
+    from conflictkit.builders.crosscheck import ReleaseIds
 
     if release is not None and not release.exists():
         raise UsageError(f"--release {release}: no such file or directory")
+    # the release's IDs are read in the background while the rest loads
+    release_ids = ReleaseIds(release) if release is not None else None
     root = find_dataset_root(paths)
     if fmt == ValidateFormat.text and not quiet and sys.stderr.isatty():
         err(f"validating {', '.join(str(p) for p in paths)}"
@@ -255,7 +258,7 @@ def validate_command(
             targets += [p for p in (path / "events", path / "imports") if p.is_dir()]
         else:
             targets.append(path)
-    batch = read_contributions(targets, actors=actors, gazetteer=gazetteer, release=release,
+    batch = read_contributions(targets, actors=actors, gazetteer=gazetteer, release=release_ids,
                                strict=strict, max_file_mb=max_file_mb)
     render_report(batch.report, fmt.value)
     raise typer.Exit(EXIT_OK if batch.report.ok else EXIT_INVALID)

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 #: Fuzzy "did you mean" costs tens of milliseconds a name: only this many distinct names get one
 #: per run (the ones a person reads first); the rest are still reported, without the hint.
-SUGGESTIONS = 5
+SUGGESTIONS = 3
 
 DUPLICATE_KEY: tuple[str, ...] = ("event_date", "country", "location", "actor1", "actor2",
                                   "sub_event_type")
@@ -133,33 +133,64 @@ def _read_deleted_ids(path: Path) -> pa.ChunkedArray:
     return table.column("event_id_cnty")
 
 
-def release_id_clashes(events: pd.DataFrame, release: Path, files: Sequence[str],
+class ReleaseIds:
+    """A release's event IDs (and deleted IDs), read in a background thread.
+
+    Reading 3M IDs from Parquet is most of what checking against a release costs, and pyarrow
+    releases the GIL while it reads, so the read starts as soon as the release is named and
+    overlaps with reading the contributions and loading the reference data. The release path
+    is checked at once (a bad path is a UsageError before any work).
+    """
+
+    def __init__(self, release: str | Path) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.events_path, self.deletions_path = release_files(Path(release))
+        self.name = self.events_path.parent.name
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="release-ids")
+        self._future = self._pool.submit(self._read)
+
+    def _read(self) -> tuple[pa.ChunkedArray, pa.ChunkedArray | None]:
+        deleted = (_read_deleted_ids(self.deletions_path) if self.deletions_path is not None
+                   else None)
+        return read_release_ids(self.events_path), deleted
+
+    def get(self) -> tuple[pa.ChunkedArray, pa.ChunkedArray | None]:
+        """(release IDs, deleted IDs or None); re-raises the reader's error."""
+        try:
+            return self._future.result()
+        finally:
+            self._pool.shutdown(wait=False)
+
+
+def release_id_clashes(events: pd.DataFrame, release: ReleaseIds | Path, files: Sequence[str],
                        lines: Sequence[int]) -> pd.DataFrame:
     """Errors for contribution IDs the release already uses or has deleted."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    events_path, deletions_path = release_files(release)
+    if not isinstance(release, ReleaseIds):
+        release = ReleaseIds(release)
     ids = events["event_id_cnty"]
     small = pa.array(ids.dropna().unique(), type=pa.string())
+    used, deleted = release.get()
     if len(small) == 0:
         return concat_problems([])
     parts = []
-    for path, what in ((events_path, "is already used by an event of release"),
-                       (deletions_path, "was deleted in release")):
-        if path is None:
+    for big, what, hint in (
+        (used, "is already used by an event of release",
+         "a new event needs a new ID (leave event_id_cnty out and run `conflictkit ids "
+         "assign`); to edit a released event, validate without --release"),
+        (deleted, "was deleted in release", "deleted IDs are never reused"),
+    ):
+        if big is None:
             continue
-        big = read_release_ids(path) if path is events_path else _read_deleted_ids(path)
         # the big side is looked up in the small one, never the other way round
         hits = pc.filter(big, pc.is_in(big, value_set=small))
         if len(hits) == 0:
             continue
         clash = ids.isin(set(hits.to_pylist())).to_numpy()
-        name = events_path.parent.name
-        hint = ("a new event needs a new ID (leave event_id_cnty out and run `conflictkit ids "
-                "assign`); to edit a released event, validate without --release"
-                if path is events_path else "deleted IDs are never reused")
-        messages = [f"event_id_cnty {i} {what} {name}; {hint}" for i in ids[clash]]
+        messages = [f"event_id_cnty {i} {what} {release.name}; {hint}" for i in ids[clash]]
         parts.append(problem_rows(clash, column="event_id_cnty", rule="release_id",
                                   values=ids, message=messages,
                                   event_ids=ids, files=files, lines=lines))
@@ -274,7 +305,7 @@ def candidates(side: pd.DataFrame, event_ids: pd.Series) -> pd.DataFrame:
 
 
 def all_crosschecks(events: pd.DataFrame, side: pd.DataFrame, *, actors: ActorRegistry,
-                    release: Path | None = None, strict: bool = False,
+                    release: ReleaseIds | Path | None = None, strict: bool = False,
                     already: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every cross-record check over one batch."""
     files, lines = side["file"].to_numpy(), side["line"].to_numpy()

@@ -32,6 +32,7 @@ from conflictkit.builders.contributions.tables import (
     release_events,
 )
 from conflictkit.builders.contributions.yaml_reader import read_yaml
+from conflictkit.builders.crosscheck import ReleaseIds
 from conflictkit.errors import UsageError
 
 if TYPE_CHECKING:
@@ -161,16 +162,19 @@ def read_contributions(
     *,
     actors: ActorRegistry | None = None,
     gazetteer: Any | None = None,
-    release: str | Path | None = None,
+    release: str | Path | ReleaseIds | None = None,
     strict: bool = False,
     max_file_mb: float = DEFAULT_MAX_FILE_MB,
     today: Any | None = None,
 ) -> Batch:
     """Read, derive, validate and cross-check contribution files, folders and tables.
 
-    ``release`` (a release directory or its events.parquet) adds the check that no ID is
-    already used or deleted there; ``strict`` makes unknown actors errors.
+    ``release`` (a release directory, the releases/ folder, an events.parquet, or a
+    ``ReleaseIds`` already reading) adds the check that no ID is already used or deleted there;
+    ``strict`` makes unknown actors errors.
     """
+    if release is not None and not isinstance(release, ReleaseIds):
+        release = ReleaseIds(release)  # starts reading the IDs in the background
     contributions, tables = collect(paths)
     if actors is None:
         from conflictkit.reference.actors import ActorRegistry
@@ -178,13 +182,12 @@ def read_contributions(
         actors = ActorRegistry.default()
     parts = [read_file(p, max_file_mb=max_file_mb) for p in contributions]
     table_reads = [read_table(p, _display(p)) for p in tables]
-    return _check(parts, table_reads, actors=actors, gazetteer=gazetteer,
-                  release=Path(release) if release is not None else None, strict=strict,
-                  today=today)
+    return _check(parts, table_reads, actors=actors, gazetteer=gazetteer, release=release,
+                  strict=strict, today=today)
 
 
 def _check(parts: list[FileRecords], table_reads: list[TableRead], *, actors: ActorRegistry,
-           gazetteer: Any | None, release: Path | None, strict: bool,
+           gazetteer: Any | None, release: ReleaseIds | None, strict: bool,
            today: Any | None) -> Batch:
     import pandas as pd
 
@@ -323,7 +326,7 @@ class _LazyGazetteer:
 def read_dataset(
     dataset_dir: str | Path,
     *,
-    release: str | Path | None = None,
+    release: str | Path | ReleaseIds | None = None,
     strict: bool = False,
     max_file_mb: float = DEFAULT_MAX_FILE_MB,
     today: Any | None = None,
@@ -333,6 +336,8 @@ def read_dataset(
     root = Path(dataset_dir)
     if not root.is_dir():
         raise UsageError(f"{root}: not a directory")
+    if release is not None and not isinstance(release, ReleaseIds):
+        release = ReleaseIds(release)
     config = read_config(root)
     paths = [p for p in (root / "events", root / "imports") if p.is_dir()]
     actors, gazetteer = reference_for(root)
@@ -341,6 +346,7 @@ def read_dataset(
                                    strict=strict, max_file_mb=max_file_mb, today=today)
     else:
         batch = _check([], [], actors=actors, gazetteer=gazetteer,
-                       release=Path(release) if release else None, strict=strict, today=today)
+                       release=ReleaseIds(release) if release is not None else None,
+                       strict=strict, today=today)
     batch.config = config
     return batch
