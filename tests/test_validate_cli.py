@@ -255,6 +255,15 @@ def test_parquet_table_and_dataset_reference_extensions(work):
     assert json.loads(unknown.stdout)["summary"]["rejected"] == 1  # inter1 cannot be derived
     (dataset / "reference" / "actors.csv").write_text(
         "actor,inter,aliases\nZamfara Local Guard,3,\n", encoding="utf-8")
+    # [validate] strict = true in conflictkit.toml makes unknown actors errors
+    (dataset / "events" / "b.yaml").write_text(event("NIG90002", "2021-06-20").replace(
+        "Daily Trust", "Punch") .replace("actor2: Civilians (Nigeria)",
+                                        "actor2: Civilians (Nigeria)\n  assoc_actor_1: Nobody"),
+        encoding="utf-8")
+    assert run("ds", cwd=work).returncode == 0
+    (dataset / "conflictkit.toml").write_text('name = "test"\n[validate]\nstrict = true\n')
+    assert run("ds", cwd=work).returncode == 1
+    (dataset / "events" / "b.yaml").unlink()
     for target in ("ds", "ds/events", "ds/events/a.yaml"):
         result = run(target, "--format", "json", cwd=work)
         assert result.returncode == 0, (target, result.stdout)

@@ -225,7 +225,8 @@ def validate_command(
                      "github (workflow annotations + $GITHUB_STEP_SUMMARY)"),
     ] = ValidateFormat.text,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Unknown actors are errors, not warnings."),
+        bool, typer.Option("--strict", help="Unknown actors are errors, not warnings (also "
+                           "set by [validate] strict = true in the dataset's conflictkit.toml)."),
     ] = False,
     max_file_mb: Annotated[
         float,
@@ -240,7 +241,7 @@ def validate_command(
     2 on a usage error. The last text line reads "N records: A valid, R rejected, W warnings".
     """
     from conflictkit.builders.contributions import find_dataset_root, read_contributions
-    from conflictkit.builders.contributions.batch import reference_for
+    from conflictkit.builders.contributions.batch import read_config, reference_for
     from conflictkit.builders.crosscheck import ReleaseIds
 
     if release is not None and not release.exists():
@@ -252,6 +253,8 @@ def validate_command(
         err(f"validating {', '.join(str(p) for p in paths)}"
             + (f" (dataset {root})" if root else ""))
     actors, gazetteer = reference_for(root)
+    if root is not None:  # the dataset's conflictkit.toml may ask for [validate] strict = true
+        strict = strict or bool(read_config(root).get("validate", {}).get("strict", False))
     targets: list[Path] = []
     for path in paths:
         if root is not None and path.resolve() == root and path.is_dir():

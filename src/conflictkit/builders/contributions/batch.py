@@ -339,6 +339,7 @@ def read_dataset(
     if release is not None and not isinstance(release, ReleaseIds):
         release = ReleaseIds(release)
     config = read_config(root)
+    strict = strict or bool(config.get("validate", {}).get("strict", False))
     paths = [p for p in (root / "events", root / "imports") if p.is_dir()]
     actors, gazetteer = reference_for(root)
     if paths:
