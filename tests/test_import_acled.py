@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conflictkit.builders.importers.acled import read_acled
 from conflictkit.errors import InputFileError
@@ -337,3 +339,52 @@ def test_a_bad_number_falls_back_to_a_text_read_and_is_reported(tmp_path):
     bad = result.report.errors
     assert bad[["line", "column", "rule", "value"]].values.tolist() == [
         [4, "fatalities", "type", "about 5"]]
+
+
+_CELLS = st.one_of(st.text(max_size=12), st.sampled_from(
+    ["", '"', '""', "\n", ",", "07 February 2018", "1", "-3", "Syria", "SYR1", "Battles"]))
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@given(rows=st.lists(st.lists(_CELLS, max_size=34), max_size=6), header=st.booleans(),
+       encoding=st.sampled_from(["utf-8", "cp1252", "utf-16"]))
+def test_any_damage_is_a_clear_error_or_fully_accounted_for(tmp_path_factory, rows, header,
+                                                           encoding):
+    lines = ([_current_text().splitlines()[0]] if header else []) + [",".join(r) for r in rows]
+    path = tmp_path_factory.mktemp("fuzz") / "export.csv"
+    try:
+        path.write_bytes("\n".join(lines).encode(encoding))
+    except UnicodeEncodeError:
+        return
+    try:
+        result = read_acled(path, today=TODAY)
+    except InputFileError:
+        return
+    s = result.report.summary()
+    assert s["accepted"] + s["rejected"] == s["records"]
+    assert len(result.events) == s["accepted"] == len(result.side)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.binary(min_size=1, max_size=400))
+def test_arbitrary_bytes_never_raise_anything_else(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("bytes") / "export.csv"
+    path.write_bytes(data)
+    try:
+        result = read_acled(path, today=TODAY)
+    except InputFileError as exc:
+        assert str(path) in str(exc)  # the message names the file
+        return
+    s = result.report.summary()
+    assert s["accepted"] + s["rejected"] == s["records"]
+
+
+def test_cp1252_bytes_inside_a_broken_row(tmp_path, capfd):
+    text = _current_text().replace("Westlands", "Westlands Café").rstrip("\n")
+    path = tmp_path / "export.csv"
+    path.write_bytes(text[: text.rindex("threw stones")].encode("cp1252"))
+    result = _read(path)
+    _accounted(result, 5)
+    assert result.meta["encoding"] == "cp1252"
+    assert result.report.problems.query("rule == 'unreadable_record'")["line"].tolist() == [6]
+    assert "Exception" not in capfd.readouterr().err

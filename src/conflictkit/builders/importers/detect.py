@@ -7,14 +7,12 @@ a useful message for a file of the wrong kind.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from conflictkit.builders.importers import encoding as enc
 from conflictkit.builders.importers.eras import ERAS, detect_era, normalize_header
-from conflictkit.builders.importers.table import sniff_container
+from conflictkit.builders.importers.table import sniff_container, split_line
 
 _HEAD = 1 << 16
 _MIN_SCORE = 0.3
@@ -60,7 +58,7 @@ def detect_header(line: str) -> FileKind:
     """Classify a header line (any delimiter among , ; tab |)."""
     best: tuple[int, str, list[str]] = (-1, ",", [])
     for delimiter in (",", ";", "\t", "|"):
-        cells = next(csv.reader(io.StringIO(line), delimiter=delimiter), [])
+        cells = split_line(line, delimiter)
         known = sum(1 for c in cells if normalize_header(c))
         if known > best[0]:
             best = (known, delimiter, cells)

@@ -50,6 +50,21 @@ def bom_encoding(head: bytes) -> str | None:
     return None
 
 
+def is_utf8(path: Path) -> bool:
+    """Whether the whole file decodes as UTF-8 (slow path: only after a failed read)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def guess_non_utf8(path: Path) -> EncodingGuess:
     """Called when a file is not valid UTF-8: cp1252, latin-1, or UTF-8 with corrupt bytes.
 

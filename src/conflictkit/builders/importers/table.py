@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -132,18 +133,29 @@ def _sniff_layout(text: str) -> tuple[str, list[str], int]:
     first_line = text.split("\n", 1)[0]
     best, best_hits, best_header = ",", -1, [first_line]
     for delimiter in _DELIMITERS:
-        cells = next(csv.reader([first_line.rstrip("\r")], delimiter=delimiter), [])
+        cells = split_line(first_line.rstrip("\r"), delimiter)
         hits = sum(1 for c in cells if normalize_header(c) in _known_names())
         if hits > best_hits or (hits == best_hits and len(cells) > len(best_header)):
             best, best_hits, best_header = delimiter, hits, cells
-    records = list(csv.reader(io.StringIO(text), delimiter=best))
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=best))
+    except csv.Error:  # a stray carriage return or NUL: field counts come from the parser
+        records = []
     sample = records[1:-1][:200]  # the last record of the head may be cut
     widths = Counter(len(r) for r in sample if any(c.strip() for c in r))
-    width = len(best_header)
+    width = max(len(best_header), 1)  # no names at all would let pyarrow invent them
     if widths:
         common, _ = widths.most_common(1)[0]
         width = max(width, common)
     return best, best_header, width
+
+
+def split_line(line: str, delimiter: str) -> list[str]:
+    """One CSV line into cells; a line the csv module refuses is split on the delimiter."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return line.split(delimiter)
 
 
 def _known_names() -> frozenset[str]:
@@ -209,6 +221,10 @@ def _arrow_read(path: Path, width: int, delimiter: str, encoding: str,
         source = io.BytesIO(data)
     elif encoding not in (enc.UTF8, "utf-8-sig"):
         arrow_encoding = encoding
+    hook = sys.unraisablehook
+    # pyarrow reports a bad row it cannot decode as an "ignored exception" on stderr before it
+    # fails the read; that read is retried in another encoding, so keep stderr clean
+    sys.unraisablehook = _quiet_unraisable
     try:
         table = pacsv.read_csv(
             source,
@@ -231,10 +247,20 @@ def _arrow_read(path: Path, width: int, delimiter: str, encoding: str,
             raise _NotUtf8 from exc
         if types and "conversion error" in str(exc):
             raise _NotNumber from exc
+        if encoding == enc.UTF8 and not enc.is_utf8(path):
+            # pyarrow cannot hand a malformed row whose bytes are not UTF-8 to the handler
+            raise _NotUtf8 from exc
         raise InputFileError(str(path), f"cannot be parsed as CSV: {exc}") from exc
     except UnicodeDecodeError as exc:
         raise InputFileError(str(path), f"cannot be decoded as {encoding}: {exc}") from exc
+    finally:
+        sys.unraisablehook = hook
     return table, bad
+
+
+def _quiet_unraisable(unraisable: Any) -> None:
+    if not isinstance(unraisable.exc_value, UnicodeDecodeError):
+        sys.__unraisablehook__(unraisable)
 
 
 def _physical_lines(path: Path) -> int:
@@ -381,7 +407,7 @@ def _all_missing(frame: pd.DataFrame) -> np.ndarray:
 def _bad_row_problem(file: str, line: int, is_last: bool, actual: int, expected: int,
                      text: str, header: list[str]) -> dict[str, Any]:
     value = text if len(text) <= _MAX_VALUE_IN_REPORT else text[:_MAX_VALUE_IN_REPORT] + "…"
-    cells = next(csv.reader([text]), []) if "\n" not in text else text.split(",")
+    cells = split_line(text, ",")
     rule = "unreadable_record"
     if looks_like_header(cells):
         rule = "embedded_header"
