@@ -67,6 +67,16 @@ def test_year_disorder_iso_region_from_their_sources():
     assert out["region"].tolist() == ["Middle East", "Western Africa"]
 
 
+def test_a_country_acled_does_not_name_so_says_what_to_write():
+    events = frame(country=["DR Congo", "Nigerai", "Nigeria"])
+    out, problems = derive_columns(events)
+    messages = dict(zip(problems["record"], problems["message"], strict=True))
+    assert set(problems["rule"]) == {"unknown_country"} and set(messages) == {0, 1}
+    assert "write 'Democratic Republic of Congo'" in messages[0]
+    assert "did you mean 'Nigeria'" in messages[1]
+    assert out["iso"].isna().tolist() == [True, True, False]
+
+
 def test_present_values_are_never_overwritten():
     events = frame(event_date=["2018-02-07"], year=["2017"], sub_event_type=["Armed clash"],
                    disorder_type=["Demonstrations"], country=["Syria"], iso=["4"],

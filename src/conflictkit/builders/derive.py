@@ -68,7 +68,7 @@ def derive_columns(
     for side in ("1", "2"):
         parts.append(_fill_inter(out, side, actors, ctx))
     _fill_interaction(out)
-    _fill_country_facts(out)
+    parts.append(_fill_country_facts(out, ctx))
     _fill_civilian_targeting(out)
     parts.extend(_fill_places(out, gazetteer, ctx))
     return out, concat_problems(parts)
@@ -149,7 +149,11 @@ def _fill_interaction(out: pd.DataFrame) -> None:
     out["interaction"] = out["interaction"].mask(need & known, labels)
 
 
-def _fill_country_facts(out: pd.DataFrame) -> None:
+def _fill_country_facts(out: pd.DataFrame, ctx: dict[str, Any]) -> pd.DataFrame | None:
+    """iso and region from the country; a country ACLED does not name that way is an error
+    saying what to write (its ACLED name for an alias such as "DR Congo", else the closest)."""
+    import pandas as pd
+
     from conflictkit.reference.countries import countries
 
     table = countries().set_index("country")
@@ -158,6 +162,28 @@ def _fill_country_facts(out: pd.DataFrame) -> None:
         if need.any():
             values = out["country"].map(table[column]).astype(out[column].dtype)
             out[column] = out[column].mask(need, values)
+    unknown = out["country"].notna() & ~out["country"].isin(table.index)
+    if not unknown.any():
+        return None
+    messages = {name: _country_message(name, tuple(table.index))
+                for name in pd.unique(out.loc[unknown, "country"])}
+    return problem_rows(unknown.to_numpy(), column="country", rule="unknown_country",
+                        values=out["country"],
+                        message=out.loc[unknown, "country"].map(messages).astype("str"), **ctx)
+
+
+def _country_message(name: str, names: tuple[str, ...]) -> str:
+    from rapidfuzz import fuzz, process, utils
+
+    from conflictkit.reference.countries import resolve_country
+
+    acled = resolve_country(name)
+    if acled is not None:
+        return f"country {name!r} is not ACLED's name for it: write {acled!r}"
+    close = process.extract(name, names, scorer=fuzz.WRatio, processor=utils.default_process,
+                            limit=3, score_cutoff=75)
+    hint = f" (did you mean {', '.join(repr(c[0]) for c in close)}?)" if close else ""
+    return f"country {name!r} is not an ACLED country{hint}"
 
 
 def _fill_civilian_targeting(out: pd.DataFrame) -> None:

@@ -230,7 +230,7 @@ def _check(parts: list[FileRecords], table_reads: list[TableRead], *, actors: Ac
                             already=early_problems)
     later = _drop_same_rule(later, cross)
     problems = concat_problems([early_problems, later, cross])
-    problems["line"] = assembled.key_lines(problems)
+    problems["line"] = assembled.key_lines(problems, _DERIVED_FROM)
     problems = problems.sort_values(["file", "line", "record"], kind="stable")
     report = Report(records=len(events) + unreadable, problems=problems.reset_index(drop=True),
                     files=len(parts) + len(table_reads))
@@ -244,7 +244,7 @@ _DERIVED_FROM: dict[str, tuple[str, ...]] = {
     "disorder_type": ("sub_event_type",),
     "inter1": ("actor1",),
     "inter2": ("actor2",),
-    "interaction": ("inter1", "inter2", "actor1", "actor2"),
+    "interaction": ("inter1", "actor1", "inter2", "actor2"),
     "iso": ("country",),
     "region": ("country",),
     "civilian_targeting": ("inter2", "actor2", "sub_event_type"),

@@ -36,9 +36,11 @@ class Assembled:
     files: int
     parts: list[FileRecords]
 
-    def key_lines(self, problems: pd.DataFrame) -> np.ndarray:
+    def key_lines(self, problems: pd.DataFrame,
+                  sources: dict[str, tuple[str, ...]] | None = None) -> np.ndarray:
         """Problem lines moved to the line of their column's key where the reader knows it
-        (YAML), for problems about these records."""
+        (YAML), for problems about these records. A derived column the record does not have
+        points at the first of its ``sources`` that it has (inter1 -> actor1)."""
         lines = problems["line"].to_numpy().copy()
         starts = np.cumsum([0] + [len(p.records) for p in self.parts])
         n = starts[-1]
@@ -52,7 +54,9 @@ class Assembled:
             k = int(np.searchsorted(starts, g, side="right")) - 1
             part = self.parts[k]
             if part.key_lines is not None:
-                lines[row] = part.line_of(g - starts[k], str(columns[row]))
+                column = str(columns[row])
+                lines[row] = part.line_of(g - starts[k],
+                                          (column, *(sources or {}).get(column, ())))
         return lines
 
 

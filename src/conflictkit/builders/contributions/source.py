@@ -47,14 +47,15 @@ class FileRecords:
         self.lines.append(line)
         return len(self.records) - 1
 
-    def line_of(self, index: int, column: str) -> int:
-        """The line of ``column`` in record ``index`` (the record's line when not known)."""
+    def line_of(self, index: int, columns: tuple[str, ...]) -> int:
+        """The line of the first of ``columns`` that record ``index`` has (else its line)."""
         start = self.lines[index]
-        if self.key_lines is None or not column:
+        if self.key_lines is None:
             return start
-        for position, key in enumerate(self.records[index]):
-            if key == column:
-                return start + self.key_lines[index][position]
+        keys = list(self.records[index])
+        for column in columns:
+            if column in keys:
+                return start + self.key_lines[index][keys.index(column)]
         return start
 
     def problem(self, *, line: int, rule: str, message: str, record: int = -1, column: str = "",
