@@ -17,6 +17,7 @@ noise hits both alike. Target (issue 4): build <= 1.5x floor, peak memory <= 4 G
 
     .venv/bin/python benchmarks/bench_release.py                    # 3M events, 2 runs each
     .venv/bin/python benchmarks/bench_release.py --rows 200000 --runs 1   # quick look
+    .venv/bin/python benchmarks/bench_release.py --validate full  # re-check all 3M events
 """
 
 from __future__ import annotations
@@ -48,10 +49,14 @@ def _peak_mib() -> int:
 
 def prepare(workdir: Path, rows: int, changes: int, seed: int) -> dict:
     """Once per (rows, changes, seed): the previous release and the current dataset."""
+    from conflictkit.builders.release.metadata import rules_fingerprint
+
     meta_path = workdir / "meta.json"
+    fingerprint = rules_fingerprint()  # a previous release built by other code is rebuilt
     if meta_path.is_file():
         meta = json.loads(meta_path.read_text())
-        if (meta.get("rows"), meta.get("changes"), meta.get("seed")) == (rows, changes, seed):
+        if (meta.get("rows"), meta.get("changes"), meta.get("seed"),
+                meta.get("fingerprint")) == (rows, changes, seed, fingerprint):
             return meta
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
@@ -89,7 +94,8 @@ def prepare(workdir: Path, rows: int, changes: int, seed: int) -> dict:
     current = pd.concat([current, new], ignore_index=True)
     current["timestamp"] = pd.array([pd.NA] * len(current), dtype="Int64")
     pq.write_table(to_arrow_table(current), workdir / "current.parquet")
-    meta = {"rows": rows, "changes": changes, "seed": seed, "current_rows": len(current),
+    meta = {"rows": rows, "changes": changes, "seed": seed, "fingerprint": fingerprint,
+            "current_rows": len(current),
             "edited": len(edited), "added": len(new), "deleted": len(deleted),
             "generate_seconds": round(generated, 1), "first_build_seconds": round(first_build, 1),
             "previous_parquet_bytes": (workdir / "releases" / PREVIOUS / "events.parquet")
@@ -99,7 +105,7 @@ def prepare(workdir: Path, rows: int, changes: int, seed: int) -> dict:
     return meta
 
 
-def child(kind: str, workdir: Path, partition: str) -> None:
+def child(kind: str, workdir: Path, partition: str, validate: str) -> None:
     """One timed measurement; prints a JSON line {seconds, peak_mib, ...} on stdout."""
     import pandas as pd
     import pyarrow.parquet as pq
@@ -124,9 +130,10 @@ def child(kind: str, workdir: Path, partition: str) -> None:
             shutil.rmtree(target)
         started = time.perf_counter()
         built = build_release(frame, side, root=root, version=VERSION, timestamp=T_BUILD,
-                              partition=partition)
+                              partition=partition, validate=validate)
         seconds = time.perf_counter() - started
-        result = {"changes": built.changes.to_dict(), "layout": built.layout}
+        result = {"changes": built.changes.to_dict(), "layout": built.layout,
+                  "validation": built.validation}
     else:
         import pyarrow.csv as pa_csv
 
@@ -143,10 +150,10 @@ def child(kind: str, workdir: Path, partition: str) -> None:
     print(json.dumps({"seconds": seconds, "peak_mib": _peak_mib(), **result}))
 
 
-def run_child(kind: str, workdir: Path, partition: str) -> dict:
+def run_child(kind: str, workdir: Path, partition: str, validate: str) -> dict:
     done = subprocess.run([sys.executable, __file__, "--child", kind, "--workdir", str(workdir),
-                           "--partition", partition], capture_output=True, text=True,
-                          check=False)
+                           "--partition", partition, "--validate", validate],
+                          capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"{kind} child failed:\n{done.stdout}\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -161,13 +168,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=2, help="runs of each side")
     parser.add_argument("--partition", choices=["none", "year", "auto"], default="none",
                         help="layout of the timed build (the floor writes one file)")
+    parser.add_argument("--validate", choices=["auto", "full"], default="auto",
+                        help="auto: only added/modified events are re-checked when the previous "
+                        "release used the same rules (the steady state); full: all 3M")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/conflictkit-bench-release"))
     parser.add_argument("--keep", action="store_true", help="keep the workdir afterwards")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--child", choices=["build", "floor"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        child(args.child, args.workdir, args.partition)
+        child(args.child, args.workdir, args.partition, args.validate)
         return 0
 
     meta = prepare(args.workdir, args.rows, args.changes, args.seed)
@@ -180,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, list[dict]] = {"floor": [], "build": []}
     for _ in range(args.runs):
         for kind in ("floor", "build"):
-            results[kind].append(run_child(kind, args.workdir, args.partition))
+            results[kind].append(run_child(kind, args.workdir, args.partition, args.validate))
     expected = {"added": meta["added"], "modified": meta["edited"], "deleted": meta["deleted"],
                 "unchanged": meta["current_rows"] - meta["added"] - meta["edited"]}
     for r in results["build"]:
@@ -195,7 +205,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'step':<52}{'median s':>10}{'runs':>6}{'peak MiB':>10}")
     print(f"{'floor: pyarrow read previous + write Parquet, CSV':<52}{floor:>10.2f}"
           f"{args.runs:>6}{floor_mib:>10}")
-    print(f"{'build_release (' + results['build'][0]['layout'] + ' layout)':<52}{build:>10.2f}"
+    label = (f"build_release ({results['build'][0]['layout']} layout, "
+             f"{results['build'][0]['validation']} validation)")
+    print(f"{label:<52}{build:>10.2f}"
           f"{args.runs:>6}{build_mib:>10}")
     ok_ratio, ok_memory = ratio <= TARGET_RATIO, build_mib <= TARGET_GIB * 1024
     print(f"ratio build/floor: {ratio:.2f}x (target <= {TARGET_RATIO}x) "

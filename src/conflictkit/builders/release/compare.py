@@ -145,9 +145,13 @@ def compare_tables(
                 .select([c for c in DELETED_COLUMNS if c in batch.schema.names])
             )
         if present.any():
-            # new rows aligned with this batch (row 0 stands in where the old event is gone;
-            # masked out below): one take, no filtered copy of the old batch
-            new_part = take_rows(new, np.where(present, where, 0))
+            # new rows aligned with this batch: one take, no filtered copy of the old batch.
+            # Where the old event is gone a neighbour stands in (masked out below), which
+            # keeps the positions ascending when both sides are in release order
+            stand_in = where.copy()
+            stand_in[~present] = np.maximum.accumulate(np.where(present, where, -1))[~present]
+            stand_in[stand_in < 0] = where[present][0]
+            new_part = take_rows(new, stand_in)
             row_changed = np.zeros(length, dtype=bool)
             batch_changed = {}
             for column in columns:

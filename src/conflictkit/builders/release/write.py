@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -67,7 +68,7 @@ def take_rows(table: pa.Table, order: np.ndarray | None) -> pa.Table:
     if order is None:
         return table
     indices = np.asarray(order, dtype=np.int64)
-    plans: dict[tuple[int, ...], Callable[[pa.ChunkedArray], pa.Array]] = {}
+    plans: dict[tuple[int, ...], Callable[[pa.ChunkedArray], Any]] = {}
     columns = []
     for column in table.columns:
         layout = tuple(len(chunk) for chunk in column.chunks)
@@ -78,7 +79,7 @@ def take_rows(table: pa.Table, order: np.ndarray | None) -> pa.Table:
 
 
 def _take_plan(layout: tuple[int, ...], indices: np.ndarray
-               ) -> Callable[[pa.ChunkedArray], pa.Array]:
+               ) -> Callable[[pa.ChunkedArray], Any]:
     """How to take `indices` from any column whose chunks have lengths `layout`."""
     if len(indices) == 0:
         return lambda column: pa.array([], column.type)
@@ -92,15 +93,18 @@ def _take_plan(layout: tuple[int, ...], indices: np.ndarray
         k = int(used[0])
         local = pa.array(indices - starts[k])
         return lambda column: column.chunk(k).take(local)
-    by_chunk = np.argsort(which, kind="stable")
+    in_order = bool(np.all(which[1:] >= which[:-1]))  # e.g. sorted or nearly sorted rows
+    by_chunk = np.arange(len(indices)) if in_order else np.argsort(which, kind="stable")
     bounds = np.searchsorted(which[by_chunk], used)
     pieces = [(int(k), pa.array(indices[part] - starts[k]))
               for k, part in zip(used, np.split(by_chunk, bounds[1:]), strict=True)]
-    restore = pa.array(np.argsort(by_chunk, kind="stable"))
+    restore = None if in_order else pa.array(np.argsort(by_chunk, kind="stable"))
 
-    def take(column: pa.ChunkedArray) -> pa.Array:
-        grouped = pa.concat_arrays([column.chunk(k).take(local) for k, local in pieces])
-        return grouped.take(restore)
+    def take(column: pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+        parts = [column.chunk(k).take(local) for k, local in pieces]
+        if restore is None:  # already in order: no gather back
+            return pa.chunked_array(parts, column.type)
+        return pa.concat_arrays(parts).take(restore)
 
     return take
 
