@@ -111,8 +111,9 @@ def finish(
     `problems` holds problem frames/dicts already found for these rows (record = row position)
     or for the file (record -1). `absent_columns`: columns the file does not have at all; blank
     values there are reported once (by the caller), not per row. `clean_text`: the caller's
-    text columns are already `str` with no "" (the CSV reader maps empty fields to NA), so
-    they need no conversion and skip `coerce_events`' per-column scans.
+    text columns are already `str` with no "" (the CSV reader maps empty fields to NA) and its
+    numeric columns, where typed, were parsed strictly into the canonical dtypes, so those
+    need no conversion and skip `coerce_events`' per-column passes.
     """
 
     from conflictkit.builders.derive import derive_columns
@@ -172,12 +173,21 @@ _CODED_TEXT = ("inter1", "inter2", "interaction")
 def _coerce(raw: pd.DataFrame, files: np.ndarray, lines: np.ndarray, clean_text: bool,
             coerce_events: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     """coerce_events over the columns that need converting; already-canonical text passes."""
+    from conflictkit.schema.arrow import PANDAS_DTYPES
     from conflictkit.schema.columns import COLUMNS_BY_NAME
 
     if not clean_text:
         return coerce_events(raw, files=files, lines=lines)
     passing = {c: raw[c] for c in raw.columns if COLUMNS_BY_NAME[c].kind == "string"
                and str(raw[c].dtype) == "str"}
+    # numbers the reader parsed straight into the canonical type (an int that overflows or a
+    # decimal in an int column fails that parse) need no conversion either; floats must be finite
+    for name in raw.columns:
+        kind = COLUMNS_BY_NAME[name].kind
+        if kind in ("integer", "number") and str(raw[name].dtype) == PANDAS_DTYPES[name] and (
+            kind == "integer" or bool(np.isfinite(
+                raw[name].to_numpy(dtype="float64", na_value=0.0)).all())):
+            passing[name] = raw[name]
     for name in _CODED_TEXT:
         if name in passing:
             passing[name] = _labels_of_codes(passing[name], name)
