@@ -388,3 +388,22 @@ def test_cp1252_bytes_inside_a_broken_row(tmp_path, capfd):
     assert result.meta["encoding"] == "cp1252"
     assert result.report.problems.query("rule == 'unreadable_record'")["line"].tolist() == [6]
     assert "Exception" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("fixture", ["acled_current.csv", "acled_api_v3.csv",
+                                     "acled_legacy.csv", "acled_current_numeric_inter.csv"])
+def test_fast_path_equals_the_full_schema_conversion(monkeypatch, fixture):
+    """Columns the reader already made canonical skip coerce_events: same frame either way."""
+    import conflictkit.builders.importers.acled as acled_module
+    from conflictkit.builders.importers import common
+
+    fast = _read(FIXTURES / fixture)
+
+    def full(*args, **kwargs):
+        kwargs["clean_text"] = False
+        return common.finish(*args, **kwargs)
+
+    monkeypatch.setattr(acled_module, "finish", full)
+    slow = _read(FIXTURES / fixture)
+    pd.testing.assert_frame_equal(fast.events, slow.events)
+    assert fast.report.summary() == slow.report.summary()

@@ -175,6 +175,7 @@ def _coerce(raw: pd.DataFrame, files: np.ndarray, lines: np.ndarray, clean_text:
     """coerce_events over the columns that need converting; already-canonical text passes."""
     from conflictkit.schema.arrow import PANDAS_DTYPES
     from conflictkit.schema.columns import COLUMNS_BY_NAME
+    from conflictkit.schema.report import empty_problems
 
     if not clean_text:
         return coerce_events(raw, files=files, lines=lines)
@@ -191,10 +192,42 @@ def _coerce(raw: pd.DataFrame, files: np.ndarray, lines: np.ndarray, clean_text:
     for name in _CODED_TEXT:
         if name in passing:
             passing[name] = _labels_of_codes(passing[name], name)
+    if "event_date" in raw.columns and _whole_days(raw["event_date"]):
+        passing["event_date"] = raw["event_date"]
+    if len(passing) == len(raw.columns):  # nothing left to convert: the common, clean case
+        return _assemble_events(passing, len(raw)), empty_problems()
     events, problems = coerce_events(raw.drop(columns=list(passing)), files=files, lines=lines)
     for name, values in passing.items():
         events[name] = values.reset_index(drop=True)
     return events, problems
+
+
+def _whole_days(values: pd.Series) -> bool:
+    """datetime64[s] values that are all midnights (or NaT): already canonical dates."""
+    if str(values.dtype) != "datetime64[s]":
+        return False
+    seconds = values.to_numpy().astype("int64")
+    return bool(((seconds % 86_400 == 0) | values.isna().to_numpy()).all())
+
+
+def _assemble_events(columns: dict[str, pd.Series], n: int) -> pd.DataFrame:
+    """The canonical frame from columns already in canonical dtypes; absent ones all NA."""
+    import pandas as pd
+    import pyarrow as pa
+
+    from conflictkit.schema.arrow import PANDAS_DTYPES
+
+    index = pd.RangeIndex(n)
+    out: dict[str, pd.Series] = {}
+    for name in COLUMN_NAMES:
+        if name in columns:
+            out[name] = columns[name].reset_index(drop=True)
+        elif PANDAS_DTYPES[name] == "str":
+            out[name] = pd.Series(pd.array(pa.nulls(n, pa.large_string()), dtype="str"),
+                                  index=index)
+        else:
+            out[name] = pd.Series(pd.NA, index=index, dtype=PANDAS_DTYPES[name])
+    return pd.DataFrame(out, index=index)
 
 
 def _labels_of_codes(values: pd.Series, name: str) -> pd.Series:
