@@ -364,10 +364,13 @@ def _drop_embedded_headers(file: str, frame: pd.DataFrame, lines: np.ndarray,
     known = sorted({v for n in _known_names() for v in (n, n.upper(), n.title(), n.capitalize())})
     hits = np.zeros(len(frame), dtype=np.int64)
     checked = 0
-    for name in frame.columns[:4]:
+    # text columns only: a header line inside a typed (numeric) column fails the typed read
+    # and the file is read again as text, so numeric columns never hold one
+    text_columns = [c for c in frame.columns if str(frame[c].dtype) == "str"][:4]
+    for name in text_columns:
         hits += frame[name].isin(known).to_numpy(dtype=bool, na_value=False)
         checked += 1
-    mask = hits >= min(2, checked)
+    mask = hits >= min(2, checked) if checked else np.zeros(len(frame), dtype=bool)
     if not mask.any():
         return frame, np.ones(len(frame), dtype=bool)
     for position in np.flatnonzero(mask):
