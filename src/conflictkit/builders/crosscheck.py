@@ -266,8 +266,10 @@ def unknown_actors(events: pd.DataFrame, actors: ActorRegistry, files: Sequence[
         if not unknown:
             continue
         bad_items = items[items.isin(unknown)]
-        per_record = bad_items.groupby(level=0).agg(list)
-        records = [r for r in per_record.index if r not in skip.get(column, ())]
+        per_record: dict[int, list[str]] = {}
+        for record, name in zip(bad_items.index.to_numpy(), bad_items.to_numpy(), strict=True):
+            per_record.setdefault(int(record), []).append(name)
+        records = sorted(r for r in per_record if r not in skip.get(column, ()))
         if not records:
             continue
         mask = np.zeros(len(events), dtype=bool)

@@ -80,16 +80,27 @@ def assemble(parts: list[FileRecords]) -> Assembled:
             ids = [part.records[i].get("event_id_cnty") if i >= 0 else None for i in local]
             frame["event_id"] = pd.Series(ids, dtype="str").fillna("").to_numpy()
             problem_parts.append(frame)
-    table = pd.DataFrame.from_records(records) if records else pd.DataFrame()
-    table = table.reset_index(drop=True)
     n = len(records)
-    acled = [c for c in COLUMN_NAMES if c in table.columns]
-    raw = pd.DataFrame({c: table[c].astype("str") for c in acled}, index=pd.RangeIndex(n))
+    index = pd.RangeIndex(n)
+    present: set[str] = set()
+    for part in parts:  # keys in use (a cheap pass: most files repeat one key set)
+        seen: set[frozenset[str]] = set()
+        for record in part.records:
+            keys = frozenset(record)
+            if keys not in seen:
+                seen.add(keys)
+                present |= keys
+
+    def column(name: str) -> pd.Series:
+        if name not in present:
+            return pd.Series(None, index=index, dtype="str")
+        return pd.Series([r.get(name) for r in records], index=index, dtype="str")
+
+    raw = pd.DataFrame({c: column(c) for c in COLUMN_NAMES if c in present}, index=index)
     side = pd.DataFrame({"file": pd.Series(files, dtype="str"),
-                         "line": pd.Series(lines, dtype="int64")}, index=pd.RangeIndex(n))
+                         "line": pd.Series(lines, dtype="int64")}, index=index)
     for name in SIDE_FIELDS:
-        side[name] = (table[name].astype("str") if name in table.columns
-                      else pd.Series(None, index=side.index, dtype="str"))
+        side[name] = column(name)
     from conflictkit.schema.report import problems_frame
 
     problems = [problems_frame(p) for p in problem_parts]
