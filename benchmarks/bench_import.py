@@ -31,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 def _child(step: str, path: str) -> dict[str, float]:
     start = time.perf_counter()
     rows = 0
+    phases: dict[str, float] = {}
     if step == "floor":
         import pyarrow as pa
         import pyarrow.csv as pacsv
@@ -53,14 +54,22 @@ def _child(step: str, path: str) -> dict[str, float]:
     elif step == "import":
         from conflictkit.builders.importers.acled import read_acled
 
-        result = read_acled(path)
+        marks: list[float] = []
+        result = read_acled(path, progress=lambda _message: marks.append(time.perf_counter()))
         rows = result.report.records
+        end = time.perf_counter()
+        # progress fires at: start reading, rows read, start of coerce/derive/validate
+        phases = {"read": marks[1] - marks[0], "map": marks[2] - marks[1],
+                  "check": end - marks[2]}
         if result.report.rejected:
             raise SystemExit(f"unexpected rejects: {result.report.summary()}")
     else:
         raise SystemExit(f"unknown step {step}")
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "rows": rows, "peak_bytes": _peak_rss()}
+    out = {"seconds": seconds, "rows": rows, "peak_bytes": _peak_rss()}
+    if step == "import":
+        out.update({f"phase_{k}": v for k, v in phases.items()})
+    return out
 
 
 def _peak_rss() -> int:
@@ -127,11 +136,15 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
     size = path.stat().st_size
     try:
-        results: dict[str, dict[str, float]] = {}
-        for step in ("floor", "pandas", "import"):
-            runs = [_measure(step, path) for _ in range(args.repeat)]
-            runs.sort(key=lambda r: r["seconds"])
-            results[step] = runs[len(runs) // 2]
+        steps = ("floor", "pandas", "import")
+        runs: dict[str, list[dict[str, float]]] = {step: [] for step in steps}
+        for _ in range(args.repeat):  # interleaved, so load on a shared machine hits all alike
+            for step in steps:
+                runs[step].append(_measure(step, path))
+        results = {}
+        for step in steps:
+            ordered = sorted(runs[step], key=lambda r: r["seconds"])
+            results[step] = ordered[len(ordered) // 2]
         rows = results["import"]["rows"]
         print(f"CSV: {size / 2**20:,.0f} MiB, {rows:,} rows")
         print(f"{'step':<8} {'seconds':>8} {'rows/s':>10} {'peak RSS':>10} {'peak/CSV':>9} "
@@ -142,6 +155,10 @@ def main(argv: list[str] | None = None) -> int:
                   f"{r['peak_bytes'] / 2**20:8,.0f} M {r['peak_bytes'] / size:8.2f}x "
                   f"{r['seconds'] / floor:8.2f}x")
         imp = results["import"]
+        print("import phases (s): " + ", ".join(
+            f"{k[6:]} {v:.2f}" for k, v in imp.items() if k.startswith("phase_"))
+            + "  (read = text read + layout; map = era mapping, dates; "
+              "check = coerce, derive, validate)")
         rate = imp["rows"] / imp["seconds"]
         memory = imp["peak_bytes"] / size
         print(f"import: {rate:,.0f} rows/s (target >= 300,000: "

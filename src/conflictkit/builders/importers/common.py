@@ -143,8 +143,11 @@ def finish(
     rejected[errors["record"].to_numpy(dtype=np.int64)] = True
     report = Report(records=n + unreadable, problems=rows, files=1)
     keep = ~rejected
-    events = events.loc[keep].reset_index(drop=True)
-    side = side.loc[keep].reset_index(drop=True)
+    if rejected.any():  # a clean import keeps the frames as they are (no 1M-row copy)
+        events = events.loc[keep].reset_index(drop=True)
+        side = side.loc[keep].reset_index(drop=True)
+    else:
+        side = side.reset_index(drop=True)
     side.insert(0, "event_id_cnty", events["event_id_cnty"].to_numpy())
     meta = dict(meta or {})
     meta["accepted"] = int(keep.sum())
