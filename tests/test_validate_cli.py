@@ -219,6 +219,14 @@ def test_oversized_file_is_refused_not_read(work):
     assert "above the 50 MiB limit" in result.stderr
 
 
+def test_an_empty_folder_passes_with_a_warning(work):
+    (work / "events").mkdir()
+    result = run("events", cwd=work)
+    assert result.returncode == 0
+    assert "no_files" in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "0 records: 0 valid, 0 rejected, 1 warnings"
+
+
 def test_usage_errors_exit_2(work):
     assert run("missing.yaml", cwd=work).returncode == 2
     (work / "notes.txt").write_text("x")

@@ -175,6 +175,7 @@ def read_contributions(
     """
     if release is not None and not isinstance(release, ReleaseIds):
         release = ReleaseIds(release)  # starts reading the IDs in the background
+    paths = list(paths)
     contributions, tables = collect(paths)
     if actors is None:
         from conflictkit.reference.actors import ActorRegistry
@@ -182,8 +183,14 @@ def read_contributions(
         actors = ActorRegistry.default()
     parts = [read_file(p, max_file_mb=max_file_mb) for p in contributions]
     table_reads = [read_table(p, _display(p)) for p in tables]
-    return _check(parts, table_reads, actors=actors, gazetteer=gazetteer, release=release,
-                  strict=strict, today=today)
+    batch = _check(parts, table_reads, actors=actors, gazetteer=gazetteer, release=release,
+                   strict=strict, today=today)
+    if not contributions and not tables:  # e.g. a typo'd folder in CI must not pass silently
+        batch.report.add([{"file": ", ".join(_display(Path(p)) for p in paths),
+                           "rule": "no_files", "severity": "warning",
+                           "message": "no contribution files (.yaml, .yml, .csv, .json) or "
+                           "tables (.parquet) found here"}])
+    return batch
 
 
 def _check(parts: list[FileRecords], table_reads: list[TableRead], *, actors: ActorRegistry,
