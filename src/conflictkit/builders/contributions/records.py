@@ -63,6 +63,7 @@ class Assembled:
 def assemble(parts: list[FileRecords]) -> Assembled:
     """Stack every file's records; reader problems get global record numbers and event IDs."""
     import pandas as pd
+    import pyarrow as pa
 
     records: list[dict] = []
     files: list[str] = []
@@ -82,19 +83,13 @@ def assemble(parts: list[FileRecords]) -> Assembled:
             problem_parts.append(frame)
     n = len(records)
     index = pd.RangeIndex(n)
-    present: set[str] = set()
-    for part in parts:  # keys in use (a cheap pass: most files repeat one key set)
-        seen: set[frozenset[str]] = set()
-        for record in part.records:
-            keys = frozenset(record)
-            if keys not in seen:
-                seen.add(keys)
-                present |= keys
+    present: set[str] = set().union(*records)  # every key any record has (C-level pass)
 
     def column(name: str) -> pd.Series:
         if name not in present:
             return pd.Series(None, index=index, dtype="str")
-        return pd.Series([r.get(name) for r in records], index=index, dtype="str")
+        values = pa.array([r.get(name) for r in records], type=pa.string())
+        return pd.Series(pd.array(values, dtype="str"), index=index)
 
     raw = pd.DataFrame({c: column(c) for c in COLUMN_NAMES if c in present}, index=index)
     side = pd.DataFrame({"file": pd.Series(files, dtype="str"),
