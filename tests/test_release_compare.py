@@ -165,3 +165,32 @@ def test_chunk_aware_take_equals_arrow_take(layout: list[int], picks: list[int])
     got = take_rows(table, indices)
     assert got.column("s").to_pylist() == [values[i] for i in indices]
     assert got.column("n").to_pylist() == indices.tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    layout=st.lists(st.integers(1, 60), min_size=1, max_size=5),
+    runs=st.lists(st.tuples(st.integers(0, 10_000), st.integers(1, 40)), min_size=1,
+                  max_size=12),
+    contiguous=st.booleans(),
+)
+def test_gather_rows_equals_arrow_take(layout: list[int], runs: list[tuple[int, int]],
+                                       contiguous: bool) -> None:
+    """Runs of consecutive rows (sliced) mixed with stray rows (taken) come out in order."""
+    from conflictkit.builders.release.write import gather_rows
+
+    total = sum(layout)
+    values = [f"v{i}" if i % 5 else None for i in range(total)]
+    chunks, start = [], 0
+    for length in layout:
+        chunks.append(pa.array(values[start:start + length], pa.string()))
+        start += length
+    table = pa.table({"s": pa.chunked_array(chunks, pa.string()),
+                      "n": pa.chunked_array([pa.array(range(total), pa.int64())])})
+    indices = np.concatenate([
+        (np.arange(first % total, first % total + length) % total) for first, length in runs])
+    got = gather_rows(table, indices, contiguous=contiguous)
+    assert got.column("s").to_pylist() == [values[i] for i in indices]
+    assert got.column("n").to_pylist() == indices.tolist()
+    if contiguous:
+        assert all(c.num_chunks <= 1 for c in got.columns)

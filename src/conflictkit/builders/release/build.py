@@ -312,7 +312,8 @@ def build_release(
         with atomic.staging_directory(root, version) as stage:
             digests = _write_all(stage, pool, table, order, partitioned, deletions, provenance,
                                  keys, comparison, metadata, version, previous_name, now,
-                                 candidates_left_out, fingerprint if mode != "none" else None)
+                                 candidates_left_out, fingerprint if mode != "none" else None,
+                                 say)
             say("publishing")
             final = root / version
             atomic.publish(stage, final, [d.path for d in digests] + [SHA256SUMS])
@@ -332,7 +333,8 @@ def _write_all(stage: Path, pool: ThreadPoolExecutor, table: pa.Table,
                order: np.ndarray | None, partitioned: bool, deletions: pa.Table,
                provenance: pa.Table, keys: pa.Table, comparison: Comparison,
                metadata: DatasetMetadata, version: str, previous: str | None, now: int,
-               candidates_left_out: int, fingerprint: str | None) -> list[FileDigest]:
+               candidates_left_out: int, fingerprint: str | None,
+               say: Progress) -> list[FileDigest]:
     """Write every file into `stage`; returns their digests (SHA256SUMS written last)."""
     from conflictkit.schema.codebook import codebook_markdown
 
@@ -350,17 +352,19 @@ def _write_all(stage: Path, pool: ThreadPoolExecutor, table: pa.Table,
     small += _write_and_digest(
         stage, CODEBOOK_MD, lambda: write.write_text(stage, CODEBOOK_MD, codebook_markdown()))
 
+    say("writing events.parquet and events.csv")
     jobs: tuple = ()
     try:
         jobs = _guard(EVENTS_CSV + " / events Parquet", lambda: list(
-            write.write_events_streaming(stage, table, order, partitioned, pool)))
+            write.write_events_streaming(
+                stage, table, order, partitioned, pool,
+                then=lambda names: [digest_file(stage, name) for name in names])))
     finally:
         # never leave a writer thread running into a directory that is about to be removed
         wait(jobs)
-    written = [name for job in jobs for name in _guard("events", job.result)]
-    hashing = {name: pool.submit(digest_file, stage, name) for name in written}
-    digests = {name: job.result() for name, job in hashing.items()}
-    digests.update({d.path: d for d in small})
+    event_digests = [d for job in jobs for d in _guard("events", job.result)]
+    written = [d.path for d in event_digests]
+    digests = {d.path: d for d in [*event_digests, *small]}
 
     counts = _rows_per_year(table) if partitioned else {None: table.num_rows}
     event_parts = [(name, _year_of_path(name)) for name in written if name != EVENTS_CSV]

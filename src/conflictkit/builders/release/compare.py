@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from conflictkit.builders.release.write import take_rows
+from conflictkit.builders.release.write import gather_rows
 from conflictkit.schema.columns import COLUMN_NAMES
 
 ID = "event_id_cnty"
@@ -151,7 +151,7 @@ def compare_tables(
             stand_in = where.copy()
             stand_in[~present] = np.maximum.accumulate(np.where(present, where, -1))[~present]
             stand_in[stand_in < 0] = where[present][0]
-            new_part = take_rows(new, stand_in)
+            new_part = gather_rows(new, stand_in, contiguous=False)
             row_changed = np.zeros(length, dtype=bool)
             batch_changed = {}
             for column in columns:

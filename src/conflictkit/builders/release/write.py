@@ -78,6 +78,42 @@ def take_rows(table: pa.Table, order: np.ndarray | None) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=table.schema)
 
 
+def gather_rows(table: pa.Table, indices: np.ndarray, *, contiguous: bool = True) -> pa.Table:
+    """Rows `indices` of `table`, cheap when they are mostly ascending runs (a nearly sorted
+    table put in release order, a release compared with the one before it): runs of
+    consecutive rows become zero-copy slices and only the stray rows are taken. With
+    `contiguous`, the result is one chunk per column (so writers see the same layout whatever
+    the input order, and write the same bytes); without, it may stay in pieces (no copy).
+    """
+    indices = np.asarray(indices, dtype=np.int64)
+    if len(indices) == 0:
+        return table.slice(0, 0)
+    breaks = np.flatnonzero(np.diff(indices) != 1) + 1
+    starts = np.r_[0, breaks]
+    ends = np.r_[breaks, len(indices)]
+    long_run = (ends - starts) >= _MIN_RUN
+    if (ends - starts)[long_run].sum() < len(indices) // 2:  # mostly scattered: take all
+        gathered = take_rows(table, indices)
+        return gathered.combine_chunks() if contiguous else gathered
+    stray = np.concatenate([indices[a:b] for a, b, keep in zip(starts, ends, long_run,
+                                                                   strict=True) if not keep]
+                           or [np.empty(0, np.int64)])
+    strays = take_rows(table, stray) if len(stray) else None
+    pieces, used = [], 0
+    for a, b, keep in zip(starts.tolist(), ends.tolist(), long_run.tolist(), strict=True):
+        if keep:
+            pieces.append(table.slice(int(indices[a]), b - a))
+        else:
+            assert strays is not None
+            pieces.append(strays.slice(used, b - a))
+            used += b - a
+    gathered = pa.concat_tables(pieces)
+    return gathered.combine_chunks() if contiguous else gathered
+
+
+_MIN_RUN = 16
+
+
 def _take_plan(layout: tuple[int, ...], indices: np.ndarray
                ) -> Callable[[pa.ChunkedArray], Any]:
     """How to take `indices` from any column whose chunks have lengths `layout`."""
@@ -209,9 +245,9 @@ def sorted_chunks(table: pa.Table, order: np.ndarray | None, partitioned: bool,
         for first in range(start, start + length, size):
             last = min(first + size, start + length)
             if order is None:
-                yield year, table.slice(first, last - first)
+                yield year, table.slice(first, last - first).combine_chunks()
             else:
-                yield year, take_rows(table, order[first:last])
+                yield year, gather_rows(table, order[first:last])
 
 
 class ParquetSink:
@@ -282,13 +318,15 @@ class CsvSink:
 _DONE = object()
 
 
-def _drain(sink: ParquetSink | CsvSink, chunks: queue.Queue, failed: threading.Event
-           ) -> list[str]:
-    """A writer thread: write chunks until the end marker; on error stop the producer."""
+def _drain(sink: ParquetSink | CsvSink, chunks: queue.Queue, failed: threading.Event,
+           then: Callable[[list[str]], Any]) -> Any:
+    """A writer thread: write chunks until the end marker, then run `then` on the paths
+    written (e.g. checksums, while the other writer is still busy); on error stop the
+    producer."""
     try:
         while (item := chunks.get()) is not _DONE:
             sink.write(*item)
-        return sink.finish()
+        return then(sink.finish())
     except OSError as exc:
         failed.set()
         raise ConflictkitError(f"writing {sink.name} failed: {describe_os_error(exc)}; "
@@ -299,14 +337,16 @@ def _drain(sink: ParquetSink | CsvSink, chunks: queue.Queue, failed: threading.E
 
 
 def write_events_streaming(stage: Path, table: pa.Table, order: np.ndarray | None,
-                           partitioned: bool, pool: Executor) -> tuple[Future, Future]:
+                           partitioned: bool, pool: Executor,
+                           then: Callable[[list[str]], Any] = lambda names: names,
+                           ) -> tuple[Future, Future]:
     """Write the events Parquet and events.csv in release order, in two threads fed with the
     same sorted chunks: no sorted copy of the table is ever held. Returns the two writer
-    futures (their results are the relative paths written)."""
+    futures; their results are `then(relative paths written)`."""
     queues = (queue.Queue(maxsize=2), queue.Queue(maxsize=2))
     failed = threading.Event()
     sinks = (ParquetSink(stage, table.schema, partitioned), CsvSink(stage, table.schema))
-    futures = tuple(pool.submit(_drain, sink, q, failed)
+    futures = tuple(pool.submit(_drain, sink, q, failed, then)
                     for sink, q in zip(sinks, queues, strict=True))
     try:
         for item in sorted_chunks(table, order, partitioned):
