@@ -95,6 +95,23 @@ def test_every_record_counted_across_readers_and_tables(tmp_path):
     assert r.accepted == 1 and r.files == 3
 
 
+def test_unknown_actors_in_tables_are_summarised_per_name(tmp_path):
+    text = "".join("---\n" + EVENT.format(id=f"NIG{i}").replace(
+        "source: Daily Trust", "source: Daily Trust\nassoc_actor_1: Night Guards Of Nowhere")
+        .replace("2021-06-12", f"2021-06-{10 + i}") for i in range(1, 4))
+    (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
+    contributed = read_contributions([tmp_path / "a.yaml"])
+    per_record = contributed.report.problems
+    assert (per_record["rule"] == "unknown_actor").sum() == 3  # contributions: one per record
+    pq.write_table(to_arrow_table(contributed.events), tmp_path / "t.parquet")
+    table = read_contributions([tmp_path / "t.parquet"]).report.problems
+    (row,) = table[table["rule"] == "unknown_actor"].to_dict(orient="records")
+    assert row["record"] == -1 and row["value"] == "Night Guards Of Nowhere"
+    assert "(3 records)" in row["message"]
+    strict = read_contributions([tmp_path / "t.parquet"], strict=True).report
+    assert strict.rejected == 3
+
+
 _keys = st.sampled_from([*COLUMN_NAMES, "status", "fatalaties", "x", "provenance"])
 # (a NUL byte makes the whole file binary: one unreadable record, tested with the readers)
 _values = st.one_of(st.none(),

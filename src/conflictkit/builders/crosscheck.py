@@ -231,11 +231,15 @@ def likely_duplicates(events: pd.DataFrame, files: Sequence[str], lines: Sequenc
 
 def unknown_actors(events: pd.DataFrame, actors: ActorRegistry, files: Sequence[str],
                    lines: Sequence[int], *, strict: bool = False,
-                   already: pd.DataFrame | None = None) -> pd.DataFrame:
+                   already: pd.DataFrame | None = None,
+                   summarise_from: int | None = None) -> pd.DataFrame:
     """Actors the registry does not know, one row per (record, column).
 
     ``already`` holds problems reported before (records whose actor type could not be derived
-    are skipped for that actor column).
+    are skipped for that actor column). Rows from ``summarise_from`` on are finished tables
+    (Parquet, releases): unless ``strict``, they get one warning per (file, column, actor)
+    with its record count instead of one per record, so a 3M-row table with a few thousand
+    unregistered names says so in a few thousand lines, not millions.
     """
     import pandas as pd
 
@@ -266,6 +270,10 @@ def unknown_actors(events: pd.DataFrame, actors: ActorRegistry, files: Sequence[
         if not unknown:
             continue
         bad_items = items[items.isin(unknown)]
+        if summarise_from is not None and not strict:
+            table_rows = bad_items.index.to_numpy() >= summarise_from
+            parts.append(_summarise_unknown(column, bad_items[table_rows], files))
+            bad_items = bad_items[~table_rows]
         per_record: dict[int, list[str]] = {}
         for record, name in zip(bad_items.index.to_numpy(), bad_items.to_numpy(), strict=True):
             per_record.setdefault(int(record), []).append(name)
@@ -280,6 +288,25 @@ def unknown_actors(events: pd.DataFrame, actors: ActorRegistry, files: Sequence[
                                   message=messages, event_ids=events["event_id_cnty"],
                                   files=files, lines=lines, severity=severity))
     return concat_problems(parts)
+
+
+def _summarise_unknown(column: str, bad_items: pd.Series, files: Sequence[str]
+                       ) -> pd.DataFrame | None:
+    """One warning per (file, unknown name) of a table column, with how many records use it."""
+    import pandas as pd
+
+    if bad_items.empty:
+        return None
+    frame = pd.DataFrame({"file": np.asarray(files, dtype=object)[bad_items.index.to_numpy()],
+                          "name": bad_items.to_numpy()})
+    counts = frame.value_counts(sort=False).reset_index(name="n")
+    return pd.DataFrame({
+        "file": counts["file"].astype("str"), "line": 0, "record": -1, "event_id": "",
+        "column": column, "rule": "unknown_actor", "value": counts["name"].astype("str"),
+        "message": [f"{column}: {name!r} is not in the actor registry ({n:,} records); use "
+                    "the registry's name or add the actor to reference/actors.csv"
+                    for name, n in zip(counts["name"], counts["n"], strict=True)],
+        "severity": "warning"})
 
 
 def _unknown_actor_message(column: str, names: list[str], actors: ActorRegistry,
@@ -308,13 +335,15 @@ def candidates(side: pd.DataFrame, event_ids: pd.Series) -> pd.DataFrame:
 
 def all_crosschecks(events: pd.DataFrame, side: pd.DataFrame, *, actors: ActorRegistry,
                     release: ReleaseIds | Path | None = None, strict: bool = False,
-                    already: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every cross-record check over one batch."""
+                    already: pd.DataFrame | None = None,
+                    tables_from: int | None = None) -> pd.DataFrame:
+    """Every cross-record check over one batch (rows from ``tables_from`` on are tables)."""
     files, lines = side["file"].to_numpy(), side["line"].to_numpy()
     parts: list[Any] = [duplicate_ids(events, files, lines)]
     if release is not None:
         parts.append(release_id_clashes(events, release, files, lines))
     parts.append(likely_duplicates(events, files, lines))
-    parts.append(unknown_actors(events, actors, files, lines, strict=strict, already=already))
+    parts.append(unknown_actors(events, actors, files, lines, strict=strict, already=already,
+                                summarise_from=tables_from))
     parts.append(candidates(side, events["event_id_cnty"]))
     return concat_problems(parts)

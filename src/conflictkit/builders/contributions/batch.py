@@ -234,7 +234,8 @@ def _check(parts: list[FileRecords], table_reads: list[TableRead], *, actors: Ac
     checked = validate_events(events, files=files, lines=lines, today=today)
     later = _drop_repeats(checked.problems, early_problems)
     cross = all_crosschecks(events, side, actors=actors, release=release, strict=strict,
-                            already=early_problems)
+                            already=early_problems,
+                            tables_from=len(assembled.raw) if table_reads else None)
     later = _drop_same_rule(later, cross)
     problems = concat_problems([early_problems, later, cross])
     problems["line"] = assembled.key_lines(problems, _DERIVED_FROM)
