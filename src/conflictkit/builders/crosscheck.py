@@ -205,14 +205,20 @@ def release_id_clashes(events: pd.DataFrame, release: ReleaseIds | Path, files: 
 def likely_duplicates(events: pd.DataFrame, files: Sequence[str], lines: Sequence[int]
                       ) -> pd.DataFrame:
     """Warnings for records that share date, country, location, both actors and sub-event."""
-    key = events[list(DUPLICATE_KEY)].astype("str").fillna("\x00")
     complete = events[["event_date", "country", "location", "actor1"]].notna().all(axis=1)
-    dup = (key.duplicated(keep=False) & complete).to_numpy()
+    # cheap first pass on two columns; the full key only for the rows that share them
+    near = (events.duplicated(["event_date", "location"], keep=False) & complete).to_numpy()
+    dup = np.zeros(len(events), dtype=bool)
+    if near.any():
+        subset = events.loc[near, list(DUPLICATE_KEY)].astype("str").fillna("\x00")
+        dup[np.flatnonzero(near)] = subset.duplicated(keep=False).to_numpy()
     if not dup.any():
         return concat_problems([])
+    key = events[list(DUPLICATE_KEY)].iloc[np.flatnonzero(dup)].astype("str").fillna("\x00")
+    key.index = np.flatnonzero(dup)
     files_a, lines_a = np.asarray(files, dtype=object), np.asarray(lines, dtype="int64")
     positions = np.flatnonzero(dup)
-    groups = key.iloc[positions].groupby(list(DUPLICATE_KEY), sort=False).indices
+    groups = key.groupby(list(DUPLICATE_KEY), sort=False).indices
     first_of: dict[int, list[int]] = {}
     for members in groups.values():
         pos = positions[members]
@@ -255,34 +261,38 @@ def unknown_actors(events: pd.DataFrame, actors: ActorRegistry, files: Sequence[
             skip[column.replace("inter", "actor")] = set(records)
     for column in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2"):
         values = events[column]
-        present = values.notna()
-        if not present.any():
+        codes, uniques = pd.factorize(values)  # -1 for blank; lookups per distinct value
+        if len(uniques) == 0:
             continue
+        distinct_values = pd.Series(uniques, dtype="str")
         if column.startswith("assoc"):
-            items = values[present].str.split(LIST_SEPARATOR, regex=False).explode()
-            items = items[items.notna() & (items != "")]
+            names = distinct_values.str.split(LIST_SEPARATOR, regex=False).explode()
+            names = names[names.notna() & (names != "")]
         else:
-            items = values[present]
-        distinct = pd.Series(pd.unique(items), dtype="str")
+            names = distinct_values
+        distinct = pd.Series(pd.unique(names), dtype="str")
         if distinct.empty:
             continue
         unknown = set(distinct[~actors.known(distinct).to_numpy()])
         if not unknown:
             continue
-        bad_items = items[items.isin(unknown)]
+        bad_names = names[names.isin(unknown)]
+        names_of: dict[int, list[str]] = {}  # distinct-value position -> its unknown names
+        for position, name in zip(bad_names.index.to_numpy(), bad_names.to_numpy(),
+                                  strict=True):
+            names_of.setdefault(int(position), []).append(name)
+        rows = np.flatnonzero(np.isin(codes, np.fromiter(names_of, dtype="int64")))
         if summarise_from is not None and not strict:
-            table_rows = bad_items.index.to_numpy() >= summarise_from
-            parts.append(_summarise_unknown(column, bad_items[table_rows], files))
-            bad_items = bad_items[~table_rows]
-        per_record: dict[int, list[str]] = {}
-        for record, name in zip(bad_items.index.to_numpy(), bad_items.to_numpy(), strict=True):
-            per_record.setdefault(int(record), []).append(name)
-        records = sorted(r for r in per_record if r not in skip.get(column, ()))
+            table_rows = rows[rows >= summarise_from]
+            parts.append(_summarise_unknown(column, codes[table_rows], table_rows, names_of,
+                                            files))
+            rows = rows[rows < summarise_from]
+        records = [int(r) for r in rows if int(r) not in skip.get(column, ())]
         if not records:
             continue
         mask = np.zeros(len(events), dtype=bool)
         mask[np.asarray(records, dtype="int64")] = True
-        messages = [_unknown_actor_message(column, per_record[r], actors, hinted)
+        messages = [_unknown_actor_message(column, names_of[int(codes[r])], actors, hinted)
                     for r in records]
         parts.append(problem_rows(mask, column=column, rule="unknown_actor", values=values,
                                   message=messages, event_ids=events["event_id_cnty"],
@@ -290,16 +300,19 @@ def unknown_actors(events: pd.DataFrame, actors: ActorRegistry, files: Sequence[
     return concat_problems(parts)
 
 
-def _summarise_unknown(column: str, bad_items: pd.Series, files: Sequence[str]
+def _summarise_unknown(column: str, value_codes: np.ndarray, rows: np.ndarray,
+                       names_of: dict[int, list[str]], files: Sequence[str]
                        ) -> pd.DataFrame | None:
     """One warning per (file, unknown name) of a table column, with how many records use it."""
     import pandas as pd
 
-    if bad_items.empty:
+    if rows.size == 0:
         return None
-    frame = pd.DataFrame({"file": np.asarray(files, dtype=object)[bad_items.index.to_numpy()],
-                          "name": bad_items.to_numpy()})
+    frame = pd.DataFrame({"file": np.asarray(files, dtype=object)[rows], "value": value_codes})
     counts = frame.value_counts(sort=False).reset_index(name="n")
+    counts["name"] = [names_of[int(v)] for v in counts["value"]]
+    counts = counts.explode("name").groupby(["file", "name"], sort=True)["n"].sum()
+    counts = counts.reset_index()
     return pd.DataFrame({
         "file": counts["file"].astype("str"), "line": 0, "record": -1, "event_id": "",
         "column": column, "rule": "unknown_actor", "value": counts["name"].astype("str"),
