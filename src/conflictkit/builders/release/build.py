@@ -155,7 +155,7 @@ def check_deleted_reuse(ids: pa.ChunkedArray | pa.Array, deletions: pa.Table,
 def _provenance_table(side: pd.DataFrame | None, ids: pa.ChunkedArray,
                       order: np.ndarray | None) -> pa.Table:
     """Side fields per event, keyed by event_id_cnty, in the events' order."""
-    columns: dict[str, pa.Array | pa.ChunkedArray] = {ID: ids}
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {}
     if side is not None:
         for name in side.columns:
             if name == ID:
@@ -166,8 +166,15 @@ def _provenance_table(side: pd.DataFrame | None, ids: pa.ChunkedArray,
                                  from_pandas=True).cast(pa.int64())
             else:
                 array = pa.array(series.astype("str"), from_pandas=True).cast(pa.string())
-            columns[name] = array if order is None else array.take(pa.array(order))
-    return pa.table(columns)
+            columns[name] = array
+    fields = pa.table(columns) if columns else None
+    if fields is not None and order is not None:
+        fields = write.gather_rows(fields, order)
+    out = pa.table({ID: ids})
+    if fields is not None:
+        for name in fields.column_names:
+            out = out.append_column(name, fields.column(name))
+    return out
 
 
 def _partitioned(mode: str, rows: int) -> bool:
@@ -204,14 +211,17 @@ def validate_for_release(events: pd.DataFrame, side: pd.DataFrame | None,
     return Report(records=len(events), problems=problems)
 
 
-def rows_to_validate(events: pd.DataFrame, comparison: Comparison) -> np.ndarray:
+def rows_to_validate(ids: pa.ChunkedArray, comparison: Comparison) -> np.ndarray:
     """Rows an incremental validation must check: added and modified events, and every row
     whose ID is blank or not unique (so the uniqueness rule sees all copies)."""
-    ids = events["event_id_cnty"]
-    suspicious = np.flatnonzero(ids.duplicated(keep=False).to_numpy()
-                                | ids.isna().to_numpy())
     changed = np.union1d(comparison.added, comparison.modified)
-    return np.union1d(changed, suspicious).astype(np.int64)
+    if pc.count_distinct(ids, mode="all").as_py() == len(ids) and not ids.null_count:
+        return changed.astype(np.int64)
+    counts = pc.value_counts(ids)
+    repeated = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
+    suspicious = pc.fill_null(pc.or_(pc.is_in(ids, value_set=repeated), pc.is_null(ids)), True)
+    rows = np.flatnonzero(suspicious.to_numpy(zero_copy_only=False))
+    return np.union1d(changed, rows).astype(np.int64)
 
 
 def build_release(
@@ -280,7 +290,7 @@ def build_release(
         checked = Report(records=len(events)) if report is None else \
             Report(report.records, report.problems.copy(), report.files)
         if validation != "none":
-            rows = rows_to_validate(events, comparison) if incremental else None
+            rows = rows_to_validate(table.column(ID), comparison) if incremental else None
             say(f"validating {len(events) if rows is None else len(rows)} events")
             checked.add(validate_for_release(events, side, rows).problems)
         if previous is not None:
@@ -305,7 +315,7 @@ def build_release(
         order = write.sort_order(table, partitioned)
         comparison = comparison.reordered(order)
         keys = table.select([ID, "country", "event_type"])
-        keys = write.take_rows(keys, order)
+        keys = keys if order is None else write.gather_rows(keys, order)
         provenance = _provenance_table(side, keys.column(ID), order)
 
         say("writing")

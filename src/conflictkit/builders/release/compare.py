@@ -125,7 +125,9 @@ def compare_tables(
     kept = new_position >= 0
     old_position[new_position[kept]] = np.flatnonzero(kept)
 
-    changed_old = {c: np.zeros(old_rows, dtype=bool) for c in columns}
+    # only modified rows are recorded: their old positions and a flag per compared column
+    changed_at: list[np.ndarray] = []
+    changed_flags: list[np.ndarray] = []
     old_timestamp_by_old = np.zeros(old_rows, dtype=np.int64)
     deleted_parts: list[pa.Table] = []
     old_modified_parts: list[pa.Table] = []
@@ -152,43 +154,39 @@ def compare_tables(
             stand_in[~present] = np.maximum.accumulate(np.where(present, where, -1))[~present]
             stand_in[stand_in < 0] = where[present][0]
             new_part = gather_rows(new, stand_in, contiguous=False)
-            row_changed = np.zeros(length, dtype=bool)
-            batch_changed = {}
-            for column in columns:
+            flags = np.empty((len(columns), length), dtype=bool)
+            for i, column in enumerate(columns):
                 if column not in batch.schema.names:
-                    diff = present.copy()
+                    flags[i] = present
                 else:
-                    diff = _differs(new_part.column(column), batch.column(column)) & present
-                batch_changed[column] = diff
-                row_changed |= diff
-            for column, diff in batch_changed.items():
-                changed_old[column][offset:offset + length] = diff
-            if keep_old_modified and row_changed.any():
-                old_modified_parts.append(
-                    pa.Table.from_batches([batch]).filter(pa.array(row_changed))
-                )
+                    flags[i] = _differs(new_part.column(column), batch.column(column)) & present
+            row_changed = flags.any(axis=0)
+            if row_changed.any():
+                changed_at.append(np.flatnonzero(row_changed) + offset)
+                changed_flags.append(flags[:, row_changed])
+                if keep_old_modified:
+                    old_modified_parts.append(
+                        pa.Table.from_batches([batch]).filter(pa.array(row_changed)))
         offset += length
     if offset != old_rows:
         raise ValueError(f"old batches hold {offset} rows but {old_rows} old IDs were given")
 
-    any_changed_old = np.zeros(old_rows, dtype=bool)
-    for column in columns:
-        any_changed_old |= changed_old[column]
-    # modified events in new-row order, with their old positions
-    modified_mask_new = np.zeros(new.num_rows, dtype=bool)
-    modified_mask_new[new_position[any_changed_old]] = True
-    modified = np.flatnonzero(modified_mask_new)
-    modified_old = old_position[modified]
-    changed_columns = {c: changed_old[c][modified_old] for c in columns}
+    # modified events in new-row order (ascending), with the columns each one changed
+    modified_old = np.concatenate(changed_at) if changed_at else np.empty(0, np.int64)
+    flags_all = np.concatenate(changed_flags, axis=1) if changed_flags else \
+        np.empty((len(columns), 0), dtype=bool)
+    modified_new = new_position[modified_old]
+    by_new = np.argsort(modified_new, kind="stable")
+    modified = modified_new[by_new]
+    changed_columns = {c: flags_all[i, by_new] for i, c in enumerate(columns)}
 
     old_timestamp = np.zeros(new.num_rows, dtype=np.int64)
     has_old = old_position >= 0
     old_timestamp[has_old] = old_timestamp_by_old[old_position[has_old]]
 
     old_modified = None
-    if keep_old_modified:
-        old_modified = _old_modified_in_new_order(old_modified_parts, any_changed_old,
-                                                  new_position, modified)
+    if keep_old_modified and old_modified_parts:
+        old_modified = pa.concat_tables(old_modified_parts).take(pa.array(by_new))
 
     return Comparison(
         new_rows=new.num_rows,
@@ -201,19 +199,6 @@ def compare_tables(
         old_modified=old_modified,
         columns=columns,
     )
-
-
-def _old_modified_in_new_order(parts: list[pa.Table], any_changed_old: np.ndarray,
-                               new_position: np.ndarray, modified: np.ndarray) -> pa.Table | None:
-    """The old rows of modified events (collected in old order), re-ordered like `modified`."""
-    if not parts:
-        return None
-    table = pa.concat_tables(parts)
-    # old order -> their new positions; sort those to match `modified` (ascending new position)
-    new_pos_of_parts = new_position[np.flatnonzero(any_changed_old)]
-    order = np.argsort(new_pos_of_parts, kind="stable")
-    assert np.array_equal(new_pos_of_parts[order], modified)
-    return table.take(pa.array(order))
 
 
 def _batches(source: Iterable[pa.RecordBatch] | pa.Table) -> Iterator[pa.RecordBatch]:
