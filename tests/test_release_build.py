@@ -475,3 +475,12 @@ def test_changed_rules_mean_full_validation(tmp_path: Path,
     _build(v1, tmp_path, "1.0.0", T1)
     monkeypatch.setattr(build_module, "rules_fingerprint", lambda: "other rules")
     assert _build(_second(v1), tmp_path, "1.1.0", T2).validation == "full"
+
+
+def test_frames_not_backed_by_arrow_give_the_same_release(tmp_path: Path) -> None:
+    events = make_events(20)
+    _build(events, tmp_path / "a", "1.0.0", T1)
+    python_backed = events.copy()
+    python_backed["notes"] = python_backed["notes"].astype(pd.StringDtype("python"))
+    _build(python_backed, tmp_path / "b", "1.0.0", T1)
+    assert _files(tmp_path / "a/1.0.0") == _files(tmp_path / "b/1.0.0")

@@ -108,6 +108,11 @@ def _noop(_: str) -> None:
     pass
 
 
+def _trim() -> None:
+    """Hand freed Arrow buffers back to the OS between steps (lower peak memory)."""
+    pa.default_memory_pool().release_unused()
+
+
 def _guard(relative: str, action: Callable[[], list[str]]) -> list[str]:
     """Run a writer, turning an OS failure into a message naming the file."""
     try:
@@ -129,8 +134,8 @@ def check_deleted_reuse(ids: pa.ChunkedArray | pa.Array, deletions: pa.Table,
     if deletions.num_rows == 0 or len(ids) == 0:
         return report
     # look the big side (events) up in the small one (deletions)
-    reused = pc.is_in(ids, value_set=deletions.column("event_id_cnty")).to_numpy(
-        zero_copy_only=False)
+    deleted = deletions.column("event_id_cnty").cast(ids.type)
+    reused = pc.is_in(ids, value_set=deleted).to_numpy(zero_copy_only=False)
     positions = np.flatnonzero(reused)
     if not len(positions):
         return report
@@ -177,6 +182,33 @@ def _provenance_table(side: pd.DataFrame | None, ids: pa.ChunkedArray,
     return out
 
 
+def working_table(events: pd.DataFrame) -> pa.Table:
+    """The events as Arrow for the build: the release schema's types, except that text
+    columns stay the large_string arrays pandas already holds (no copy of 3M offsets per
+    column); the writers cast each chunk to `arrow_schema()`. Falls back to the schema
+    module's `to_arrow_table` for frames that are not Arrow-backed."""
+    from conflictkit.schema.arrow import arrow_schema, to_arrow_table
+
+    schema = arrow_schema()
+    text = [f.name for f in schema if pa.types.is_string(f.type)]
+    held: dict[str, pa.ChunkedArray] = {}
+    for name in text:
+        array = getattr(events[name].array, "_pa_array", None) if name in events else None
+        if not isinstance(array, pa.ChunkedArray) or not pa.types.is_large_string(array.type):
+            return to_arrow_table(events)
+        held[name] = array
+    others = [f.name for f in schema if f.name not in held]
+    try:
+        rest = pa.Table.from_pandas(events[others], preserve_index=False)
+        rest = rest.cast(pa.schema([schema.field(n) for n in others]))
+    except (pa.ArrowException, KeyError, ValueError):
+        return to_arrow_table(events)
+    fields = [schema.field(n).with_type(pa.large_string()) if n in held else schema.field(n)
+              for n in schema.names]
+    arrays = [held[n] if n in held else rest.column(n) for n in schema.names]
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
 def _partitioned(mode: str, rows: int) -> bool:
     if mode not in PARTITION_MODES:
         raise UsageError(f"--partition must be one of {', '.join(PARTITION_MODES)}, got {mode!r}")
@@ -193,16 +225,22 @@ def _files_lines(side: pd.DataFrame | None) -> tuple[np.ndarray | None, np.ndarr
 
 
 def validate_for_release(events: pd.DataFrame, side: pd.DataFrame | None,
-                         rows: np.ndarray | None = None) -> Report:
+                         rows: np.ndarray | None = None, table: pa.Table | None = None
+                         ) -> Report:
     """The same single-table checks as `conflictkit validate`, with file and line attached;
     only on `rows` when given (the report still counts every event, and problem records are
-    positions in `events`)."""
+    positions in `events`). `table` (the events as Arrow) lets the subset be gathered without
+    pandas' take, which copies every whole chunked text column."""
+    from conflictkit.schema.arrow import from_arrow_table
     from conflictkit.schema.validate import validate_events
 
     files, lines = _files_lines(side)
     if rows is None:
         return validate_events(events, files=files, lines=lines)
-    subset = events.iloc[rows].reset_index(drop=True)
+    if table is not None:
+        subset = from_arrow_table(write.gather_rows(table, rows))
+    else:
+        subset = events.iloc[rows].reset_index(drop=True)
     checked = validate_events(subset, files=None if files is None else files[rows],
                               lines=None if lines is None else lines[rows])
     problems = checked.problems.copy()
@@ -263,9 +301,7 @@ def build_release(
         raise UsageError(f"validate must be one of {', '.join(VALIDATION_MODES)}, got {mode!r}")
 
     say("converting to Arrow")
-    from conflictkit.schema.arrow import to_arrow_table
-
-    table = to_arrow_table(events)
+    table = working_table(events)
     files, lines = _files_lines(side)
     fingerprint = rules_fingerprint()
 
@@ -284,6 +320,7 @@ def build_release(
         else:
             comparison = compare_tables(table, [], old_ids=pa.array([], pa.string()))
 
+        _trim()
         incremental = (mode == "auto" and previous is not None
                        and previous.rules_fingerprint == fingerprint)
         validation = "none" if mode == "none" else "incremental" if incremental else "full"
@@ -292,7 +329,7 @@ def build_release(
         if validation != "none":
             rows = rows_to_validate(table.column(ID), comparison) if incremental else None
             say(f"validating {len(events) if rows is None else len(rows)} events")
-            checked.add(validate_for_release(events, side, rows).problems)
+            checked.add(validate_for_release(events, side, rows, table).problems)
         if previous is not None:
             reuse = check_deleted_reuse(table.column(ID), previous.deletions, files, lines)
             if not reuse.ok:
@@ -309,6 +346,7 @@ def build_release(
             previous.deletions if previous else None,
             comparison.deleted.column(ID), now)
 
+        _trim()
         say("sorting")
         # rows are never copied into release order as a whole: the writers gather sorted
         # chunks; the small tables (provenance, changelog keys) are reordered outright
@@ -316,8 +354,10 @@ def build_release(
         comparison = comparison.reordered(order)
         keys = table.select([ID, "country", "event_type"])
         keys = keys if order is None else write.gather_rows(keys, order)
+        keys = keys.cast(pa.schema([pa.field(n, pa.string()) for n in keys.column_names]))
         provenance = _provenance_table(side, keys.column(ID), order)
 
+        _trim()
         say("writing")
         with atomic.staging_directory(root, version) as stage:
             digests = _write_all(stage, pool, table, order, partitioned, deletions, provenance,
@@ -346,6 +386,7 @@ def _write_all(stage: Path, pool: ThreadPoolExecutor, table: pa.Table,
                candidates_left_out: int, fingerprint: str | None,
                say: Progress) -> list[FileDigest]:
     """Write every file into `stage`; returns their digests (SHA256SUMS written last)."""
+    from conflictkit.schema.arrow import arrow_schema
     from conflictkit.schema.codebook import codebook_markdown
 
     small: list[FileDigest] = []
@@ -368,7 +409,8 @@ def _write_all(stage: Path, pool: ThreadPoolExecutor, table: pa.Table,
         jobs = _guard(EVENTS_CSV + " / events Parquet", lambda: list(
             write.write_events_streaming(
                 stage, table, order, partitioned, pool,
-                then=lambda names: [digest_file(stage, name) for name in names])))
+                then=lambda names: [digest_file(stage, name) for name in names],
+                schema=arrow_schema())))
     finally:
         # never leave a writer thread running into a directory that is about to be removed
         wait(jobs)

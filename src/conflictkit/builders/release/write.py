@@ -271,6 +271,7 @@ class ParquetSink:
         self.written.append(relative)
 
     def write(self, year: int | None, chunk: pa.Table) -> None:
+        chunk = chunk.cast(self.full_schema)
         if self.partitioned:
             if self.writer is None or year != self.year:
                 self.close()
@@ -301,11 +302,12 @@ class CsvSink:
     name = EVENTS_CSV
 
     def __init__(self, stage: Path, schema: pa.Schema) -> None:
+        self.schema = schema
         self.writer = pa_csv.CSVWriter(str(stage / EVENTS_CSV), schema,
                                        write_options=_CSV_OPTIONS)
 
     def write(self, year: int | None, chunk: pa.Table) -> None:
-        self.writer.write_table(chunk)
+        self.writer.write_table(chunk.cast(self.schema))
 
     def close(self) -> None:
         self.writer.close()
@@ -339,13 +341,15 @@ def _drain(sink: ParquetSink | CsvSink, chunks: queue.Queue, failed: threading.E
 def write_events_streaming(stage: Path, table: pa.Table, order: np.ndarray | None,
                            partitioned: bool, pool: Executor,
                            then: Callable[[list[str]], Any] = lambda names: names,
-                           ) -> tuple[Future, Future]:
+                           schema: pa.Schema | None = None) -> tuple[Future, Future]:
     """Write the events Parquet and events.csv in release order, in two threads fed with the
-    same sorted chunks: no sorted copy of the table is ever held. Returns the two writer
-    futures; their results are `then(relative paths written)`."""
+    same sorted chunks: no sorted copy of the table is ever held. Each chunk is written with
+    `schema` (default: the table's). Returns the two writer futures; their results are
+    `then(relative paths written)`."""
     queues = (queue.Queue(maxsize=2), queue.Queue(maxsize=2))
     failed = threading.Event()
-    sinks = (ParquetSink(stage, table.schema, partitioned), CsvSink(stage, table.schema))
+    schema = schema or table.schema
+    sinks = (ParquetSink(stage, schema, partitioned), CsvSink(stage, schema))
     futures = tuple(pool.submit(_drain, sink, q, failed, then)
                     for sink, q in zip(sinks, queues, strict=True))
     try:
