@@ -2,7 +2,9 @@
 `pandas.read_csv` of the same release's events.csv followed by the same filter.
 
 Both run as fresh processes (interpreter start and imports included: that is what a researcher
-waits for), alternated run by run so machine noise hits both alike. Targets (issue 5):
+waits for), alternated run by run so machine noise hits both alike. A third method, bare
+`pyarrow.dataset` with the same filter and `to_pandas()` (no dtypes, no checks), shows the floor
+ck.load's own work sits on. Targets (issue 5):
 ck.load <= 0.6 s whole process, and >= 8x faster than the CSV baseline.
 
 The release is written once into --workdir with part C's writer (sorted by country, event_date,
@@ -127,8 +129,17 @@ def measure(selection: dict, layouts: dict[str, str], csv_path: str, runs: int,
     csv = ("import pandas as pd\n"
            f"df = pd.read_csv({csv_path!r})\n"
            f"df = df[(df['country'] == {country!r}) & (df['year'] == {year})]")
-    results = {"csv": Runs(), **{name: Runs() for name in layouts}}
+    # the floor: bare pyarrow.dataset with the same filter, to_pandas, no dtypes or checks
+    floor = ("import datetime as dt\nimport pyarrow as pa\nimport pyarrow.dataset as ds\n"
+             f"d = ds.dataset({layouts['single'] + '/events.parquet'!r})\n"
+             f"f = (ds.field('country') == {country!r}) & "
+             f"(ds.field('event_date') >= pa.scalar(dt.date({year}, 1, 1))) & "
+             f"(ds.field('event_date') <= pa.scalar(dt.date({year}, 12, 31)))\n"
+             "df = d.to_table(filter=f).to_pandas()")
+    results = {"csv": Runs(), "floor": Runs(), **{name: Runs() for name in layouts}}
     for i in range(max(runs, csv_runs)):  # alternated, so machine noise hits all alike
+        if i < runs:
+            results["floor"].add(floor)
         for name, path in layouts.items():
             if i < runs:
                 results[name].add(load.format(path=path))
@@ -169,11 +180,12 @@ def main(argv: list[str] | None = None) -> int:
             median = statistics.median(r.wall)
             ratio = baseline / median
             verdict = ""
-            if name != "csv":
+            if name in layouts:
                 good = median <= TARGET_SECONDS and ratio >= TARGET_RATIO
                 ok &= good
                 verdict = "  ok" if good else "  MISSED"
-            title = "pandas.read_csv + filter" if name == "csv" else f"ck.load ({name})"
+            title = {"csv": "pandas.read_csv + filter",
+                     "floor": "bare pyarrow.dataset (single)"}.get(name, f"ck.load ({name})")
             print(f"  {title:<30}{median:>8.3f}{min(r.wall):>8.3f}"
                   f"{statistics.median(r.cpu):>8.3f}{len(r.wall):>6}"
                   f"{r.peak_mib:>10}{ratio:>8.1f}x{verdict}")
