@@ -484,3 +484,23 @@ def test_frames_not_backed_by_arrow_give_the_same_release(tmp_path: Path) -> Non
     python_backed["notes"] = python_backed["notes"].astype(pd.StringDtype("python"))
     _build(python_backed, tmp_path / "b", "1.0.0", T1)
     assert _files(tmp_path / "a/1.0.0") == _files(tmp_path / "b/1.0.0")
+
+
+def test_validation_in_slices_reports_what_one_pass_does(monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    from conflictkit.schema.validate import validate_events
+
+    events = make_events(40)
+    events.loc[3, "latitude"] = 99.0
+    events.loc[17, "event_type"] = "Battles"  # sub-event no longer fits
+    events.loc[30, "event_id_cnty"] = events.loc[2, "event_id_cnty"]  # repeated across slices
+    events.loc[11, "event_id_cnty"] = events.loc[12, "event_id_cnty"]  # repeated in one slice
+    side = make_side(events)
+    monkeypatch.setattr(build_module, "VALIDATION_SLICE", 7)
+    sliced = build_module.validate_for_release(events, side)
+    whole = validate_events(events, files=side["file"].to_numpy(),
+                            lines=side["line"].to_numpy())
+    key = ["record", "rule", "column", "event_id", "line", "file", "value"]
+    assert sorted(map(tuple, sliced.problems[key].to_numpy().tolist())) == \
+        sorted(map(tuple, whole.problems[key].to_numpy().tolist()))
+    assert sliced.records == 40 and sliced.rejected == whole.rejected

@@ -224,19 +224,63 @@ def _files_lines(side: pd.DataFrame | None) -> tuple[np.ndarray | None, np.ndarr
     return files, lines
 
 
+VALIDATION_SLICE = 500_000
+
+
 def validate_for_release(events: pd.DataFrame, side: pd.DataFrame | None,
                          rows: np.ndarray | None = None, table: pa.Table | None = None
                          ) -> Report:
-    """The same single-table checks as `conflictkit validate`, with file and line attached;
-    only on `rows` when given (the report still counts every event, and problem records are
-    positions in `events`). `table` (the events as Arrow) lets the subset be gathered without
-    pandas' take, which copies every whole chunked text column."""
-    from conflictkit.schema.arrow import from_arrow_table
+    """The same checks as `conflictkit validate` (`validate_events`), with file and line
+    attached; the report counts every event and problem records are positions in `events`.
+
+    `rows`: check only these rows (incremental validation). Without, a large frame is checked
+    in slices of VALIDATION_SLICE rows (the row rules need no other row; memory stays
+    bounded) and the cross-row rule (unique IDs) once over every row whose ID repeats.
+    `table` (the events as Arrow) lets subsets be gathered without pandas' take, which copies
+    every whole chunked text column.
+    """
     from conflictkit.schema.validate import validate_events
 
     files, lines = _files_lines(side)
-    if rows is None:
+    if rows is None and len(events) <= VALIDATION_SLICE:
         return validate_events(events, files=files, lines=lines)
+    if rows is not None:
+        return _validate_rows(events, files, lines, rows, table)
+    cross = _cross_row_rules()
+    parts = []
+    for first in range(0, len(events), VALIDATION_SLICE):
+        last = min(first + VALIDATION_SLICE, len(events))
+        checked = validate_events(
+            events.iloc[first:last].reset_index(drop=True),
+            files=None if files is None else files[first:last],
+            lines=None if lines is None else lines[first:last])
+        problems = checked.problems[~checked.problems["rule"].isin(cross)].copy()
+        problems.loc[problems["record"] >= 0, "record"] += first
+        parts.append(problems)
+    ids = table.column(ID) if table is not None else pa.chunked_array(
+        [pa.array(events[ID].astype("str"), from_pandas=True)])
+    repeated = repeated_id_rows(ids)
+    if len(repeated):
+        checked = _validate_rows(events, files, lines, repeated, table)
+        parts.append(checked.problems[checked.problems["rule"].isin(cross)])
+    report = Report(records=len(events))
+    for problems in parts:
+        report.add(problems)
+    return report
+
+
+def _cross_row_rules() -> set[str]:
+    """Ids of the rules that look at other rows (unique IDs): checked once over all rows."""
+    from conflictkit.schema.rules import RULES, Unique
+
+    return {rule.id for rule in RULES if isinstance(rule, Unique)}
+
+
+def _validate_rows(events: pd.DataFrame, files: np.ndarray | None, lines: np.ndarray | None,
+                   rows: np.ndarray, table: pa.Table | None) -> Report:
+    from conflictkit.schema.arrow import from_arrow_table
+    from conflictkit.schema.validate import validate_events
+
     if table is not None:
         subset = from_arrow_table(write.gather_rows(table, rows))
     else:
@@ -249,17 +293,24 @@ def validate_for_release(events: pd.DataFrame, side: pd.DataFrame | None,
     return Report(records=len(events), problems=problems)
 
 
+def repeated_id_rows(ids: pa.ChunkedArray) -> np.ndarray:
+    """Rows whose (non-blank) ID is also used by another row."""
+    if pc.count_distinct(ids, mode="only_valid").as_py() == len(ids) - ids.null_count:
+        return np.empty(0, dtype=np.int64)
+    counts = pc.value_counts(ids.drop_null())
+    repeated = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
+    mask = pc.fill_null(pc.is_in(ids, value_set=repeated), False)
+    return np.flatnonzero(mask.to_numpy(zero_copy_only=False)).astype(np.int64)
+
+
 def rows_to_validate(ids: pa.ChunkedArray, comparison: Comparison) -> np.ndarray:
     """Rows an incremental validation must check: added and modified events, and every row
     whose ID is blank or not unique (so the uniqueness rule sees all copies)."""
     changed = np.union1d(comparison.added, comparison.modified)
-    if pc.count_distinct(ids, mode="all").as_py() == len(ids) and not ids.null_count:
-        return changed.astype(np.int64)
-    counts = pc.value_counts(ids)
-    repeated = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
-    suspicious = pc.fill_null(pc.or_(pc.is_in(ids, value_set=repeated), pc.is_null(ids)), True)
-    rows = np.flatnonzero(suspicious.to_numpy(zero_copy_only=False))
-    return np.union1d(changed, rows).astype(np.int64)
+    blank = np.flatnonzero(pc.is_null(ids).to_numpy(zero_copy_only=False)) \
+        if ids.null_count else np.empty(0, dtype=np.int64)
+    rows = np.union1d(np.union1d(changed, blank), repeated_id_rows(ids))
+    return rows.astype(np.int64)
 
 
 def build_release(
