@@ -504,3 +504,14 @@ def test_validation_in_slices_reports_what_one_pass_does(monkeypatch: pytest.Mon
     assert sorted(map(tuple, sliced.problems[key].to_numpy().tolist())) == \
         sorted(map(tuple, whole.problems[key].to_numpy().tolist()))
     assert sliced.records == 40 and sliced.rejected == whole.rejected
+
+
+def test_an_empty_dataset_makes_a_valid_empty_release(tmp_path: Path) -> None:
+    empty = make_events(0)
+    result = _build(empty, tmp_path, "0.1.0", T1, partition="year")
+    assert result.rows == 0 and result.layout == "single"
+    assert verify_release(tmp_path / "0.1.0").ok
+    header = (tmp_path / "0.1.0" / "events.csv").read_text()
+    assert header.count("\n") == 1 and header.startswith('"event_id_cnty"')
+    later = _build(make_events(5), tmp_path, "0.2.0", T2)
+    assert later.changes.added == 5 and later.previous == "0.1.0"

@@ -212,7 +212,8 @@ def working_table(events: pd.DataFrame) -> pa.Table:
 def _partitioned(mode: str, rows: int) -> bool:
     if mode not in PARTITION_MODES:
         raise UsageError(f"--partition must be one of {', '.join(PARTITION_MODES)}, got {mode!r}")
-    return mode == "year" or (mode == "auto" and rows > AUTO_PARTITION_ROWS)
+    # no events: no year to partition by, so one (empty) events.parquet
+    return rows > 0 and (mode == "year" or (mode == "auto" and rows > AUTO_PARTITION_ROWS))
 
 
 VALIDATION_MODES = ("auto", "full", "none")
