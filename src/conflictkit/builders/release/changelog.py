@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 
 from conflictkit.builders.release.compare import ID, Comparison
 from conflictkit.builders.release.timestamps import iso_utc
+from conflictkit.builders.release.write import gather_rows
 from conflictkit.schema.vocab import EVENT_TYPES
 
 MAX_LISTED_IDS = 100_000
@@ -71,13 +72,17 @@ def _pivot_markdown(counts: list[tuple[str, str, int]]) -> list[str]:
     return lines
 
 
-def _id_paragraph(ids: list[str], limit: int, what: str) -> list[str]:
-    if not ids:
+def _too_many(count: int, limit: int) -> str:
+    return (f"{count} IDs, more than the {limit} listed here; see `conflictkit diff` (or, for "
+            "added and modified events, their `timestamp`) for the IDs.")
+
+
+def _id_paragraph(ids: pa.Array | pa.ChunkedArray, limit: int) -> list[str]:
+    if len(ids) == 0:
         return []
     if len(ids) > limit:
-        return [f"{len(ids)} IDs, more than the {limit} listed here; see `conflictkit diff` "
-                f"(or, for added and modified events, their `timestamp`) for {what}."]
-    return [", ".join(ids)]
+        return [_too_many(len(ids), limit)]
+    return [", ".join(ids.to_pylist())]
 
 
 def modified_lines(ids: pa.Array, comparison: Comparison) -> pa.Array:
@@ -130,7 +135,7 @@ def render_changelog(
         if not len(positions):
             lines += ["", "None."]
             continue
-        subset = events.select([ID, "country", "event_type"]).take(pa.array(positions))
+        subset = gather_rows(events.select([ID, "country", "event_type"]), positions)
         lines += ["", *_pivot_markdown(count_table(subset))]
         if title == "Modified":
             field_counts = comparison.field_change_counts()
@@ -138,20 +143,18 @@ def render_changelog(
                 f"{c} ({n})" for c, n in sorted(field_counts.items(),
                                                  key=lambda kv: (-kv[1], kv[0])))]
             if len(positions) > max_ids:
-                lines += ["", *_id_paragraph(["x"] * len(positions), max_ids, "the IDs")]
+                lines += ["", _too_many(len(positions), max_ids)]
             else:
                 ids = subset.column(ID).combine_chunks()
                 lines += ["", *modified_lines(ids, comparison).to_pylist()]
         else:
-            lines += ["", *_id_paragraph(subset.column(ID).to_pylist(), max_ids, "the IDs")]
+            lines += ["", *_id_paragraph(subset.column(ID), max_ids)]
 
     deleted = comparison.deleted
     lines += ["", f"## Deleted ({deleted.num_rows})"]
     if deleted.num_rows == 0:
         lines += ["", "None."]
     else:
-        ids = pc.sort_indices(deleted, [(ID, "ascending")])
-        ids = deleted.column(ID).take(ids).to_pylist()
-        lines += ["", *_pivot_markdown(count_table(deleted)), "",
-                  *_id_paragraph(ids, max_ids, "the IDs")]
+        ids = deleted.column(ID).take(pc.sort_indices(deleted, [(ID, "ascending")]))
+        lines += ["", *_pivot_markdown(count_table(deleted)), "", *_id_paragraph(ids, max_ids)]
     return "\n".join(lines) + "\n"

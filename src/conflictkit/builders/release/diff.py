@@ -16,6 +16,7 @@ import pyarrow as pa
 from conflictkit.builders.release.compare import ID, Comparison, compare_tables
 from conflictkit.builders.release.layout import event_files, read_events
 from conflictkit.builders.release.previous import file_batches, read_ids
+from conflictkit.builders.release.write import gather_rows
 
 
 @dataclass
@@ -61,7 +62,7 @@ def _modified_values(new: pa.Table, comparison: Comparison
     """Per modified event, its changed columns with old and new values (column by column)."""
     if not len(comparison.modified):
         return []
-    new_rows = new.take(pa.array(comparison.modified))
+    new_rows = gather_rows(new, comparison.modified)
     old_rows = comparison.old_modified
     assert old_rows is not None and old_rows.num_rows == new_rows.num_rows
     ids = new_rows.column(ID).to_pylist()
@@ -86,7 +87,7 @@ def diff_releases(old_dir: str | Path, new_dir: str | Path) -> DiffResult:
     old_ids = read_ids(old_files, [ID]).column(ID)
     comparison = compare_tables(new, file_batches(old_files), old_ids=old_ids,
                                 keep_old_modified=True)
-    added = new.column(ID).take(pa.array(comparison.added)).to_pylist()
+    added = gather_rows(new.select([ID]), comparison.added).column(ID).to_pylist()
     deleted = sorted(comparison.deleted.column(ID).to_pylist())
     return DiffResult(
         old=old_path, new=new_path, old_rows=comparison.old_rows, new_rows=comparison.new_rows,
