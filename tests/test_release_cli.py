@@ -95,6 +95,7 @@ def test_release_verify_info_diff_end_to_end(dataset: Path, capsys) -> None:
     package = json.loads((release / "datapackage.json").read_text())
     assert package["name"] == "cli-test" and package["citation"] == "CLI test events (1.0.0)."
     assert package["conflictkit"]["candidates_left_out"] == 2
+    assert len(package["conflictkit"]["rules_fingerprint"]) == 64  # validated by read_dataset
     provenance_files = set(__import__("pyarrow.parquet", fromlist=["x"]).read_table(
         release / "provenance.parquet").column("file").to_pylist())
     assert provenance_files == {"events/batch.csv"}

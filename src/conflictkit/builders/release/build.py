@@ -216,7 +216,7 @@ def _partitioned(mode: str, rows: int) -> bool:
     return rows > 0 and (mode == "year" or (mode == "auto" and rows > AUTO_PARTITION_ROWS))
 
 
-VALIDATION_MODES = ("auto", "full", "none")
+VALIDATION_MODES = ("auto", "full", "caller", "none")
 
 
 def _files_lines(side: pd.DataFrame | None) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -336,7 +336,9 @@ def build_release(
     so too unless the previous release was validated by the same rules (same
     `rules_fingerprint()`), in which case only added and modified events (and rows with a
     blank or repeated ID) are checked: every other row is identical to a row of that
-    checksum-verified release. "none" (or False) is for callers that already validated.
+    checksum-verified release. "caller": the caller already ran `validate_events` on every
+    event (as `read_dataset` does) and passes its `report`; "none" (or False): no validation
+    (the release then records no rules fingerprint, so the next build checks everything).
     Raises ReleaseRefused (with the report) when the data is invalid, ConflictkitError for an
     existing version, a broken previous release or a failed write (nothing is published then).
     """
@@ -375,10 +377,11 @@ def build_release(
         _trim()
         incremental = (mode == "auto" and previous is not None
                        and previous.rules_fingerprint == fingerprint)
-        validation = "none" if mode == "none" else "incremental" if incremental else "full"
+        validation = mode if mode in ("none", "caller") else \
+            "incremental" if incremental else "full"
         checked = Report(records=len(events)) if report is None else \
             Report(report.records, report.problems.copy(), report.files)
-        if validation != "none":
+        if validation not in ("none", "caller"):
             rows = rows_to_validate(table.column(ID), comparison) if incremental else None
             say(f"validating {len(events) if rows is None else len(rows)} events")
             checked.add(validate_for_release(events, side, rows, table).problems)

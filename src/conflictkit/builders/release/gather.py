@@ -126,5 +126,5 @@ def release_dataset(
         version=version, timestamp=timestamp,
         partition=partition or str(settings.get("partition", "auto")),
         metadata=read_metadata(root), candidates_left_out=gathered.candidates_left_out,
-        report=gathered.report, validate=False, progress=progress,
+        report=gathered.report, validate="caller", progress=progress,
     )
