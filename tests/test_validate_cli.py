@@ -144,10 +144,16 @@ def test_release_ids_are_not_reused(work):
                                  + event("NIG90003", "2021-06-14"), encoding="utf-8")
     result = run("a.yaml", "--release", str(release), "--format", "json", cwd=work)
     doc = json.loads(result.stdout)
-    clash = {p["event_id"]: p["message"] for p in doc["problems"] if p["rule"] == "release_id"}
+    clash = {p["event_id"]: (p["severity"], p["message"])
+             for p in doc["problems"] if p["rule"] == "release_id"}
     assert result.returncode == 1
     assert set(clash) == {"NIG90001", "NIG90002"}
-    assert "already used" in clash["NIG90001"] and "deleted" in clash["NIG90002"]
+    # a deleted ID is never reused; a published one is an edit of that event (a warning)
+    assert clash["NIG90002"][0] == "error" and "deleted" in clash["NIG90002"][1]
+    assert clash["NIG90001"][0] == "warning" and "already published" in clash["NIG90001"][1]
+    (work / "b.yaml").write_text(event("NIG90001"), encoding="utf-8")
+    edit_only = run("b.yaml", "--release", str(release), cwd=work)
+    assert edit_only.returncode == 0, edit_only.stderr
 
 
 def test_release_layouts_partitioned_and_latest_of_a_releases_folder(work):
@@ -168,7 +174,8 @@ def test_release_layouts_partitioned_and_latest_of_a_releases_folder(work):
     # 1.10.0 is the latest (natural version order, not text order) and it uses NIG90001
     result = run("a.yaml", "--release", "releases", "--format", "json", cwd=work)
     clash = [p for p in json.loads(result.stdout)["problems"] if p["rule"] == "release_id"]
-    assert result.returncode == 1 and "1.10.0" in clash[0]["message"]
+    assert result.returncode == 0 and "1.10.0" in clash[0]["message"]
+    assert clash[0]["severity"] == "warning"
     assert run("a.yaml", "--release", "releases/1.9.0", cwd=work).returncode == 0
     # a partitioned release given as a PATH is validated as a table, year from the folders
     whole = run("releases/1.10.0", "--format", "json", cwd=work)

@@ -216,8 +216,9 @@ def validate_command(
     ],
     release: Annotated[
         Path | None,
-        typer.Option("--release", help="A release directory (or its events.parquet): IDs it "
-                     "uses or deleted must not be reused."),
+        typer.Option("--release", help="A release directory (or its events.parquet): a deleted "
+                     "ID must not come back (error); a published ID is reported as an edit "
+                     "(warning)."),
     ] = None,
     fmt: Annotated[
         ValidateFormat,

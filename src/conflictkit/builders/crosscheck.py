@@ -2,7 +2,8 @@
 
 - ``duplicate_ids``: an ``event_id_cnty`` used by more than one record of the batch (across files
   or within one), each occurrence naming the others' file:line;
-- ``release_id_clashes``: contribution IDs already used, or deleted, in a published release. Only
+- ``release_id_clashes``: contribution IDs deleted (error) or already published (warning: an
+  edit) in a release. Only
   the release's ``event_id_cnty`` column is read, and the big side is looked up in the small one
   (``pc.is_in(release_ids, value_set=contribution_ids)``), which is what keeps a 3M-event release
   under a second;
@@ -165,7 +166,13 @@ class ReleaseIds:
 
 def release_id_clashes(events: pd.DataFrame, release: ReleaseIds | Path, files: Sequence[str],
                        lines: Sequence[int]) -> pd.DataFrame:
-    """Errors for contribution IDs the release already uses or has deleted."""
+    """Problems for contribution IDs the release already uses or has deleted.
+
+    A deleted ID is an error: deleted IDs are never reused. An ID the release already publishes
+    is a warning, not an error: in a dataset repository the events folder holds the published
+    events too, and an edited event keeps its ID. A new event that copies another's ID is caught
+    as a duplicate within the dataset; standalone files see the warning.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -177,11 +184,11 @@ def release_id_clashes(events: pd.DataFrame, release: ReleaseIds | Path, files: 
     if len(small) == 0:
         return concat_problems([])
     parts = []
-    for big, what, hint in (
-        (used, "is already used by an event of release",
-         "a new event needs a new ID (leave event_id_cnty out and run `conflictkit ids "
-         "assign`); to edit a released event, validate without --release"),
-        (deleted, "was deleted in release", "deleted IDs are never reused"),
+    for big, what, hint, severity in (
+        (used, "is already published in release",
+         "this edits the published event; a new event needs a new ID (leave event_id_cnty out "
+         "and run `conflictkit ids assign`)", "warning"),
+        (deleted, "was deleted in release", "deleted IDs are never reused", "error"),
     ):
         if big is None:
             continue
@@ -192,8 +199,8 @@ def release_id_clashes(events: pd.DataFrame, release: ReleaseIds | Path, files: 
         clash = ids.isin(set(hits.to_pylist())).to_numpy()
         messages = [f"event_id_cnty {i} {what} {release.name}; {hint}" for i in ids[clash]]
         parts.append(problem_rows(clash, column="event_id_cnty", rule="release_id",
-                                  values=ids, message=messages,
-                                  event_ids=ids, files=files, lines=lines))
+                                  values=ids, message=messages, event_ids=ids, files=files,
+                                  lines=lines, severity=severity))
     return concat_problems(parts)
 
 
