@@ -2,8 +2,8 @@
 
 - ``duplicate_ids``: an ``event_id_cnty`` used by more than one record of the batch (across files
   or within one), each occurrence naming the others' file:line;
-- ``release_id_clashes``: contribution IDs deleted (error) or already published (warning: an
-  edit) in a release. Only
+- ``release_id_clashes``: contribution IDs deleted in a release (error), and one summary warning
+  for IDs a release already publishes (edits). Only
   the release's ``event_id_cnty`` column is read, and the big side is looked up in the small one
   (``pc.is_in(release_ids, value_set=contribution_ids)``), which is what keeps a 3M-event release
   under a second;
@@ -166,15 +166,18 @@ class ReleaseIds:
 
 def release_id_clashes(events: pd.DataFrame, release: ReleaseIds | Path, files: Sequence[str],
                        lines: Sequence[int]) -> pd.DataFrame:
-    """Problems for contribution IDs the release already uses or has deleted.
+    """Problems for contribution IDs the release has deleted or already publishes.
 
-    A deleted ID is an error: deleted IDs are never reused. An ID the release already publishes
-    is a warning, not an error: in a dataset repository the events folder holds the published
-    events too, and an edited event keeps its ID. A new event that copies another's ID is caught
-    as a duplicate within the dataset; standalone files see the warning.
+    A deleted ID coming back is an error on each record: deleted IDs are never reused. IDs the
+    release already publishes are normal in a dataset repository (its events folder holds the
+    published events, and an edited event keeps its ID), so they give one summary warning rather
+    than a row per event; a new event that copies another's ID is caught as a duplicate within
+    the dataset.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
+
+    from conflictkit.schema.report import problems_frame
 
     if not isinstance(release, ReleaseIds):
         release = ReleaseIds(release)
@@ -183,24 +186,35 @@ def release_id_clashes(events: pd.DataFrame, release: ReleaseIds | Path, files: 
     used, deleted = release.get()
     if len(small) == 0:
         return concat_problems([])
-    parts = []
-    for big, what, hint, severity in (
-        (used, "is already published in release",
-         "this edits the published event; a new event needs a new ID (leave event_id_cnty out "
-         "and run `conflictkit ids assign`)", "warning"),
-        (deleted, "was deleted in release", "deleted IDs are never reused", "error"),
-    ):
+
+    def found_in(big: pa.ChunkedArray | None) -> np.ndarray:
         if big is None:
-            continue
+            return np.zeros(len(ids), dtype=bool)
         # the big side is looked up in the small one, never the other way round
         hits = pc.filter(big, pc.is_in(big, value_set=small))
-        if len(hits) == 0:
-            continue
-        clash = ids.isin(set(hits.to_pylist())).to_numpy()
-        messages = [f"event_id_cnty {i} {what} {release.name}; {hint}" for i in ids[clash]]
-        parts.append(problem_rows(clash, column="event_id_cnty", rule="release_id",
+        return ids.isin(set(hits.to_pylist())).to_numpy() if len(hits) else np.zeros(
+            len(ids), dtype=bool)
+
+    parts = []
+    reused = found_in(deleted)
+    if reused.any():
+        messages = [f"event_id_cnty {i} was deleted in release {release.name}; deleted IDs are "
+                    "never reused (leave it out and run `conflictkit ids assign`)"
+                    for i in ids[reused]]
+        parts.append(problem_rows(reused, column="event_id_cnty", rule="release_id",
                                   values=ids, message=messages, event_ids=ids, files=files,
-                                  lines=lines, severity=severity))
+                                  lines=lines))
+    published = found_in(used) & ~reused
+    if published.any():
+        sample = ", ".join(ids[published].head(5))
+        more = " ..." if published.sum() > 5 else ""
+        parts.append(problems_frame([{
+            "record": -1, "column": "event_id_cnty", "rule": "release_published",
+            "value": "", "severity": "warning",
+            "message": f"{int(published.sum())} records carry IDs already published in release "
+                       f"{release.name} ({sample}{more}): they edit those events. A new event "
+                       "needs a new ID: leave event_id_cnty out and run `conflictkit ids assign`",
+        }]))
     return concat_problems(parts)
 
 
