@@ -50,10 +50,15 @@ def yaml_events(draw):
     return events, layout, draw(st.sampled_from([2, 4])), draw(st.sampled_from(["\n", "\r\n"]))
 
 
+def is_single_quoted(value) -> bool:
+    """A sampled value written as a single-quoted YAML scalar ('Iraq'), not text starting with '."""
+    return isinstance(value, str) and re.fullmatch(r"'[^']*'", value) is not None
+
+
 def render_value(value) -> str:
     if isinstance(value, int):
         return str(value)
-    if value.startswith("'"):
+    if is_single_quoted(value):
         return value  # already a single-quoted scalar
     if re.fullmatch(r"[A-Za-z][A-Za-z0-9 ]*[A-Za-z0-9]", value) and value not in {
             "null", "Null", "NULL", "true", "false", "True", "False", "yes", "no", "on", "off",
@@ -101,7 +106,7 @@ def expected_data(events, new_ids: dict[int, str]):
         record = {}
         for k in event["keys"]:
             v = event["values"][k]
-            record[k] = v[1:-1] if isinstance(v, str) and v.startswith("'") else v
+            record[k] = v[1:-1] if is_single_quoted(v) else v
         pairs = list(record.items())
         if event["state"] == "existing":
             pairs.insert(event["id_at"], ("event_id_cnty", f"SYR{number + 1}"))
