@@ -407,3 +407,36 @@ def test_fast_path_equals_the_full_schema_conversion(monkeypatch, fixture):
     slow = _read(FIXTURES / fixture)
     pd.testing.assert_frame_equal(fast.events, slow.events)
     assert fast.report.summary() == slow.report.summary()
+
+
+@pytest.mark.parametrize("damaged", [False, True])
+def test_line_numbers_survive_the_multithreaded_read(tmp_path, monkeypatch, damaged):
+    """Many small blocks read in parallel: good rows keep their physical lines, and a damaged
+    row (only numbered by the single-threaded reader) still gets its own line."""
+    from conflictkit.builders.importers import table
+
+    monkeypatch.setattr(table, "_BLOCK", 4096)
+    header, *rows = _current_text().splitlines()
+    records = []
+    for k in range(60):
+        for j, row in enumerate(rows):
+            old_id = row.split(",", 1)[0]
+            row = row.replace(old_id, f"{old_id.rstrip('0123456789')}{100_000 + 5 * k + j}", 1)
+            if j == 0 and k % 3 == 0:
+                row = row.replace("US-led coalition aircraft struck",
+                                  'US-led ""coalition""\naircraft\r\nstruck')
+            records.append(row)
+    short = 157
+    if damaged:
+        records[short] = ",".join(records[short].split(",")[:5])
+    expected, line = [], 2
+    for record in records:
+        expected.append(line)
+        line += 1 + record.count("\n")
+    result = _read(_write(tmp_path, "\n".join([header, *records]) + "\n"))
+    _accounted(result, len(records))
+    assert result.meta.get("line_numbering_reread", False) is damaged
+    good = [n for i, n in enumerate(expected) if not (damaged and i == short)]
+    assert result.side["line"].tolist() == good
+    bad = result.report.problems.query("rule == 'unreadable_record'")
+    assert bad["line"].tolist() == ([expected[short]] if damaged else [])

@@ -112,7 +112,7 @@ def import_acled_table(table: RawTable, header_map: HeaderMap, *,
     for pos in header_map.blank:
         if f"c{pos}" in frame.columns and pos not in header_map.side:
             side[f"column_{pos + 1}"] = frame[f"c{pos}"]
-    raw_frame = pd.DataFrame(raw, index=frame.index)
+    raw_frame = pd.DataFrame(raw, index=frame.index, copy=False)
     problems.append(_header_problems(file, header_map, frame))
 
     meta: dict[str, Any] = {"dataset": "acled", "era": era.name, "era_label": era.label,
@@ -149,7 +149,7 @@ def import_acled_table(table: RawTable, header_map: HeaderMap, *,
             f"this {era.label} file has no {', '.join(required_absent)} column"
             f"{'s' if len(required_absent) > 1 else ''}: left blank in every event (they "
             "cannot be derived); fill them before a release", column=required_absent[0])])
-    side_frame = pd.DataFrame(side, index=frame.index)
+    side_frame = pd.DataFrame(side, index=frame.index, copy=False)
     return finish(raw_frame, side_frame, file=file, lines=lines,
                   unreadable=table.records - len(frame), problems=problems,
                   absent_columns=absent, today=today, meta=meta, progress=progress,

@@ -230,7 +230,7 @@ def _assemble_events(columns: dict[str, pd.Series], n: int) -> pd.DataFrame:
                                   index=index)
         else:
             out[name] = pd.Series(pd.NA, index=index, dtype=PANDAS_DTYPES[name])
-    return pd.DataFrame(out, index=index)
+    return pd.DataFrame(out, index=index, copy=False)  # CoW: no copy of canonical columns
 
 
 def _labels_of_codes(values: pd.Series, name: str) -> pd.Series:
