@@ -299,12 +299,14 @@ def _newlines_per_row(table: Any, path: Path, records: int, encoding: str) -> np
     return total
 
 
-def _assemble(path: Path, table: Any, bad: list[tuple[int, int, int, str]],
-              header: list[str], meta: dict[str, Any]) -> RawTable:
-    file = str(path)
-    n_good = table.num_rows
-    n_records = n_good + len(bad)
-    nl_good = _newlines_per_row(table, path, n_records, meta["encoding"])
+def _line_numbers(n_good: int, n_records: int, nl_good: np.ndarray,
+                  bad: list[tuple[int, int, int, str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Physical line of each good row, and of each record number - 2 (for the bad rows)."""
+    if not bad:  # the clean case: record k is on line 2 + k + the line breaks before it
+        lines = np.arange(2, n_good + 2, dtype=np.int64)
+        if nl_good.any():
+            lines += np.cumsum(nl_good) - nl_good
+        return lines, lines
     # record number r (header = 1) of each good and bad row, in file order
     bad_numbers = np.array([b[0] for b in bad], dtype=np.int64)
     is_bad = np.zeros(n_records + 2, dtype=bool)
@@ -321,7 +323,16 @@ def _assemble(path: Path, table: Any, bad: list[tuple[int, int, int, str]],
     line_of = numbers + before[2:]
     lines = np.empty(n_good, dtype=np.int64)
     lines[:] = line_of[good_numbers - 2]
+    return lines, line_of
 
+
+def _assemble(path: Path, table: Any, bad: list[tuple[int, int, int, str]],
+              header: list[str], meta: dict[str, Any]) -> RawTable:
+    file = str(path)
+    n_good = table.num_rows
+    n_records = n_good + len(bad)
+    nl_good = _newlines_per_row(table, path, n_records, meta["encoding"])
+    lines, line_of = _line_numbers(n_good, n_records, nl_good, bad)
     frame = table.to_pandas(types_mapper=_nullable_numbers)
     del table
     problems: list[dict[str, Any]] = []
