@@ -99,32 +99,35 @@ class Frame:
         """A text column as Arrow (zero-copy for pandas' Arrow-backed `str`)."""
         return self._cached("arrow", name, lambda: _to_arrow(self.df[name]))
 
+    def chunks(self, name: str) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """(data bytes, offsets, validity) per Arrow chunk of a text column, read once."""
+        return self._cached("chunks", name, lambda: list(_chunks(self.arrow(name))))
+
     def null(self, name: str) -> np.ndarray:
         """True where the value is missing (for text, also where it is the empty string)."""
         def make() -> np.ndarray:
             if name.endswith(":present"):
                 return np.zeros(self.n, dtype=bool)
             if COLUMNS_BY_NAME[name].kind == "string":
-                valid, lengths = self.layout(name)
-                return ~valid | (lengths == 0)
+                valid, zero = self._text_layout(name)
+                return ~valid | zero
             return self.df[name].isna().to_numpy(dtype=bool)
         return self._cached("null", name, make)
 
     def empty(self, name: str) -> np.ndarray:
         """True where a text value is the empty string (a canonical frame uses NA instead)."""
         def make() -> np.ndarray:
-            valid, lengths = self.layout(name)
-            return valid & (lengths == 0)
+            valid, zero = self._text_layout(name)
+            return valid & zero
         return self._cached("empty", name, make)
 
-    def layout(self, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """(valid, byte length) of each value of a text column, from the Arrow buffers."""
+    def _text_layout(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(valid, zero byte length) of each value of a text column, from the Arrow buffers
+        (boolean arrays only: no per-row lengths are materialised)."""
         def make() -> tuple[np.ndarray, np.ndarray]:
-            parts = [(valid, np.diff(offsets)) for _, offsets, valid in _chunks(self.arrow(name))]
-            if not parts:
-                return np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64)
-            return (np.concatenate([p[0] for p in parts]),
-                    np.concatenate([p[1] for p in parts]))
+            parts = [(valid, offsets[1:] == offsets[:-1])
+                     for _, offsets, valid in self.chunks(name)]
+            return _join([p[0] for p in parts]), _join([p[1] for p in parts])
         return self._cached("layout", name, make)
 
     def present(self, name: str) -> np.ndarray:
@@ -170,7 +173,7 @@ class Frame:
 
     def _make_codes(self, name: str) -> np.ndarray:
         if name.endswith(":present"):
-            return self.present(name.split(":")[0]).astype(np.int64)
+            return self.present(name.split(":")[0]).astype(np.int16)
         values = domain(name)
         if name == "event_id_cnty:prefix":
             arr = self.id_prefix()
@@ -187,44 +190,78 @@ class Frame:
             whole = np.where(null, -1, numbers)
             inside = (whole >= 0) & (whole <= ints.max()) & (whole == np.floor(whole))
             out = np.where(inside, lut[np.where(inside, whole, 0).astype(np.int64)], UNKNOWN)
-            return np.where(null, MISSING, out)
+            return np.where(null, MISSING, out).astype(np.int16)
         index = pc.index_in(arr, value_set=pa.array(values, type=pa.string()))
-        out = _np_int(index, fill=UNKNOWN)
-        out[null] = MISSING
+        out = _index_codes(index, self.n)
+        if null.any():
+            out[null] = MISSING
         return out
+
+    def unknown(self, name: str) -> np.ndarray | None:
+        """True where a value is present but outside its domain; None when there is none."""
+        def make() -> np.ndarray | None:
+            mask = self.codes(name) == UNKNOWN
+            return mask if mask.any() else None
+        return self._cached("unknown", name, make)
+
+    def slots(self, name: str) -> np.ndarray:
+        """codes + 1 as int32 (0 = missing or unknown): a digit of a combination key."""
+        def make() -> np.ndarray:
+            out = self.codes(name).astype(np.int32)
+            out += 1
+            np.maximum(out, 0, out=out)
+            return out
+        return self._cached("slots", name, make)
 
     # -- event IDs ------------------------------------------------------------------------------
 
     def id_prefix(self) -> pa.ChunkedArray:
-        """The letters before the number of each event_id_cnty (whole ID when it has no digits)."""
-        return self._cached("id", "prefix", lambda: pc.utf8_rtrim(self.arrow("event_id_cnty"),
-                                                                 characters="0123456789"))
+        """The letters before the number of each event_id_cnty (whole ID when it has no digits).
+
+        ASCII trimming equals UTF-8 trimming here: no byte of a multi-byte character is a digit.
+        """
+        return self._cached("id", "prefix", lambda: pc.ascii_rtrim(self.arrow("event_id_cnty"),
+                                                                  characters="0123456789"))
 
     # -- text safety ----------------------------------------------------------------------------
 
     def text_flags(self, name: str) -> dict[str, np.ndarray]:
         """Boolean masks: whitespace at either end, control characters, formula first char."""
-        return self._cached("text", name, lambda: scan_text(self.arrow(name)))
+        return self._cached("text", name, lambda: _scan_text(self.chunks(name)))
 
     def list_flags(self, name: str) -> np.ndarray:
         """True where a '; '-list has an empty item or a malformed separator."""
-        return self._cached("list", name, lambda: scan_list(self.arrow(name)))
+        return self._cached("list", name, lambda: _scan_list(self.chunks(name)))
 
     def id_keys(self) -> tuple[np.ndarray, np.ndarray]:
         """(int64 key, keyed) for event IDs made of a known prefix and a number without leading
         zeros: equal keys <=> equal IDs, so uniqueness is checked on integers."""
         def make() -> tuple[np.ndarray, np.ndarray]:
+            prefix_code, number, keyed = self.id_parts()
+            return prefix_code.astype(np.int64) * 10**13 + number, keyed
+        return self._cached("id", "keys", make)
+
+    def id_parts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(prefix code, number, keyed) of each event ID; number is 0 where not keyed."""
+        def make() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             ids = self.arrow("event_id_cnty")
             prefix_code = self.codes("event_id_cnty:prefix")
-            digits = pc.utf8_ltrim(ids, characters="ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-            length = _np_int(pc.binary_length(digits), fill=0)
-            lead = pc.utf8_slice_codeunits(digits, 0, 1)
-            zero = _np_bool(pc.equal(lead, "0"), null_as=False)
-            keyed = (prefix_code >= 0) & (length > 0) & (length <= 12) & ~zero
-            safe = pc.if_else(pa.array(keyed), digits, pa.scalar("0", pa.large_string()))
-            number = _np_int(pc.cast(safe, pa.int64()), fill=0)
-            return prefix_code * 10**13 + number, keyed
-        return self._cached("id", "keys", make)
+            digits = pc.ascii_ltrim(ids, characters="ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+            parts = list(_chunks(digits))
+            length = _join([offsets[1:] - offsets[:-1] for _, offsets, _ in parts], np.int64)
+            lead = _join([np.take(data, offsets[:-1], mode="clip") if data.size
+                          else np.zeros(offsets.size - 1, dtype=np.uint8)
+                          for data, offsets, _ in parts], np.uint8)
+            keyed = ((prefix_code >= 0) & (length > 0) & (length <= 12)
+                     & (lead >= ord("1")) & (lead <= ord("9")))
+            try:  # usual case: every digit part parses (blank/odd IDs make the cast fail)
+                number = _np_int(pc.cast(digits, pa.int64()), fill=0)
+                number[~keyed] = 0
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                safe = pc.if_else(pa.array(keyed), digits, pa.scalar("0", pa.large_string()))
+                number = _np_int(pc.cast(safe, pa.int64()), fill=0)
+            return prefix_code, number, keyed
+        return self._cached("id", "parts", make)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -249,6 +286,30 @@ def _np_int(array: pa.ChunkedArray | pa.Array, *, fill: int) -> np.ndarray:
     return pc.fill_null(array, fill).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
+def _validity(chunk: pa.Array) -> np.ndarray:
+    """The validity bitmap of one Arrow chunk as booleans (all True without nulls)."""
+    n = len(chunk)
+    if not chunk.null_count:
+        return np.ones(n, dtype=bool)
+    bits = np.frombuffer(chunk.buffers()[0], dtype=np.uint8)
+    return np.unpackbits(bits, count=chunk.offset + n, bitorder="little")[chunk.offset:].view(bool)
+
+
+def _index_codes(index: pa.ChunkedArray, n: int) -> np.ndarray:
+    """int16 positions from `pc.index_in` (UNKNOWN where not found), read from its buffers."""
+    parts = []
+    for chunk in index.chunks:
+        if len(chunk) == 0:
+            continue
+        values = np.frombuffer(chunk.buffers()[1], dtype=np.int32)[
+            chunk.offset: chunk.offset + len(chunk)]
+        part = values.astype(np.int16)
+        if chunk.null_count:
+            part[~_validity(chunk)] = UNKNOWN
+        parts.append(part)
+    return np.concatenate(parts) if parts else np.zeros(n, dtype=np.int16)
+
+
 def _chunks(arr: pa.ChunkedArray):
     """(data bytes, offsets relative to data, validity) of each chunk of a large_string array."""
     for chunk in arr.chunks:
@@ -258,9 +319,7 @@ def _chunks(arr: pa.ChunkedArray):
         base = int(offsets[0]) if n else 0
         data = (np.frombuffer(buffers[2], dtype=np.uint8)[base: int(offsets[-1])]
                 if buffers[2] is not None and n else np.zeros(0, dtype=np.uint8))
-        valid = (chunk.is_valid().to_numpy(zero_copy_only=False) if chunk.null_count
-                 else np.ones(n, dtype=bool))
-        yield data, offsets - base, valid
+        yield data, (offsets - base if base else offsets), _validity(chunk)
 
 
 def _rows_of(positions: np.ndarray, offsets: np.ndarray) -> np.ndarray:
@@ -271,8 +330,10 @@ def _suspect_bytes(data: np.ndarray) -> np.ndarray:
     """Byte positions that may belong to a control character (C0, DEL, or a C1's lead 0xC2)."""
     if data.size == 0:
         return np.zeros(0, dtype=np.int64)
-    low = int(data.min()) < 0x20
-    high = int(data.max()) >= 0x7F
+    low_high = pc.min_max(pa.Array.from_buffers(pa.uint8(), data.size,
+                                                [None, pa.py_buffer(data)]))
+    low = low_high["min"].as_py() < 0x20
+    high = low_high["max"].as_py() >= 0x7F
     if not (low or high):
         return np.zeros(0, dtype=np.int64)
     found = []
@@ -289,6 +350,11 @@ def _suspect_bytes(data: np.ndarray) -> np.ndarray:
 
 
 def scan_text(arr: pa.ChunkedArray) -> dict[str, np.ndarray]:
+    """Byte-level screening of a text column (see `_scan_text`)."""
+    return _scan_text(list(_chunks(arr)))
+
+
+def _scan_text(chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> dict[str, np.ndarray]:
     """Byte-level screening of a text column, confirmed by a regex on the few suspect rows.
 
     Clean text costs a min/max over the bytes and one gather of the first and last byte of each
@@ -296,15 +362,15 @@ def scan_text(arr: pa.ChunkedArray) -> dict[str, np.ndarray]:
     with the exact patterns.
     """
     whitespace, control, formula, empty = [], [], [], []
-    for data, offsets, valid in _chunks(arr):
+    for data, offsets, valid in chunks:
         n = offsets.size - 1
-        lengths = np.diff(offsets)
-        if data.size:
-            first = data[np.minimum(offsets[:-1], data.size - 1)]
-            last = data[np.maximum(offsets[1:] - 1, 0)]
-            flags = np.take(_FIRST_FLAGS, first) | np.take(_LAST_FLAGS, last)
-            if not (valid.all() and lengths.all()):
-                flags[~(valid & (lengths > 0))] = 0
+        zero = offsets[1:] == offsets[:-1]
+        if data.size:  # mode="clip" keeps empty values' positions in range (masked below)
+            flags = np.take(_FIRST_FLAGS, np.take(data, offsets[:-1], mode="clip"))
+            flags |= np.take(_LAST_FLAGS, np.take(data, offsets[1:] - 1, mode="clip"))
+            blank = zero | ~valid
+            if blank.any():
+                flags[blank] = 0
         else:
             flags = np.zeros(n, dtype=np.uint8)
         first_formula = (flags & 4) != 0
@@ -326,13 +392,15 @@ def scan_text(arr: pa.ChunkedArray) -> dict[str, np.ndarray]:
         whitespace.append(ws)
         control.append(ctl)
         formula.append(first_formula)
-        empty.append(valid & (lengths == 0))
+        empty.append(valid & zero)
     return {"whitespace": _join(whitespace), "control": _join(control),
             "formula": _join(formula), "empty": _join(empty)}
 
 
-def _join(parts: list[np.ndarray]) -> np.ndarray:
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+def _join(parts: list[np.ndarray], dtype: type = bool) -> np.ndarray:
+    if len(parts) == 1:
+        return parts[0]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
 
 def _take_rows(data: np.ndarray, offsets: np.ndarray, rows: np.ndarray) -> pa.Array:
@@ -342,6 +410,11 @@ def _take_rows(data: np.ndarray, offsets: np.ndarray, rows: np.ndarray) -> pa.Ar
 
 
 def scan_list(arr: pa.ChunkedArray) -> np.ndarray:
+    """'; '-list screening of a text column (see `_scan_list`)."""
+    return _scan_list(list(_chunks(arr)))
+
+
+def _scan_list(chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> np.ndarray:
     """'; '-separated lists: every ';' must be followed by one space and a non-blank item, and
     must not follow a space; a value must not start or end with the separator.
 
@@ -349,7 +422,7 @@ def scan_list(arr: pa.ChunkedArray) -> np.ndarray:
     mapped back to their rows.
     """
     out = []
-    for data, offsets, valid in _chunks(arr):
+    for data, offsets, valid in chunks:
         n = offsets.size - 1
         bad = np.zeros(n, dtype=bool)
         semis = np.flatnonzero(data == 0x3B) if data.size else np.zeros(0, dtype=np.int64)

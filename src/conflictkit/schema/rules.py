@@ -30,7 +30,6 @@ from conflictkit.schema.columns import COLUMNS, COLUMNS_BY_NAME
 from conflictkit.schema.frame import (
     CONTROL_CHARS,
     MISSING,
-    UNKNOWN,
     Frame,
     domain,
 )
@@ -94,7 +93,8 @@ class Required(Rule):
 @dataclass(frozen=True)
 class Vocabulary(Rule):
     def failing(self, frame: Frame) -> np.ndarray:
-        return frame.codes(self.column) == UNKNOWN
+        unknown = frame.unknown(self.column)
+        return np.zeros(frame.n, dtype=bool) if unknown is None else unknown
 
     def message(self, frame: Frame, rows: np.ndarray) -> str:
         values = domain(self.column)
@@ -180,15 +180,15 @@ class YearOfDate(Rule):
 @dataclass(frozen=True)
 class Unique(Rule):
     def failing(self, frame: Frame) -> np.ndarray:
-
-        import pandas as pd
-
         present = frame.present(self.column)
-        keys, keyed = frame.id_keys()
-        dup = np.zeros(frame.n, dtype=bool)
+        prefix, number, keyed = frame.id_parts()
         # IDs of the usual shape compare as integers; the rest (rare) as strings. Equal strings
         # always fall on the same side, so no duplicate pair is split between the two.
-        dup[keyed] = pd.Series(keys[keyed]).duplicated(keep=False).to_numpy()
+        if keyed.all():
+            dup = _duplicated_ids(prefix, number)
+        else:
+            dup = np.zeros(frame.n, dtype=bool)
+            dup[keyed] = _duplicated_ids(prefix[keyed], number[keyed])
         rest = np.flatnonzero(present & ~keyed)
         if rest.size:
             ids = frame.df[self.column].iloc[rest]
@@ -207,6 +207,29 @@ class Unique(Rule):
         return pa.Check(lambda s: s.isna() | ~s.duplicated(keep=False), name=self.key)
 
 
+def _duplicated_ids(prefix: np.ndarray, number: np.ndarray) -> np.ndarray:
+    """Rows whose (prefix code, number) pair occurs more than once (every copy marked).
+
+    IDs are numbered densely per country, so each pair maps to a slot of a counting array
+    about as long as the column; sparse numbering falls back to pandas' hashing.
+    """
+    import pandas as pd
+
+    if prefix.size == 0:
+        return np.zeros(0, dtype=bool)
+    top = np.zeros(int(prefix.max()) + 1, dtype=np.int64)
+    np.maximum.at(top, prefix, number)
+    start = np.concatenate([[0], np.cumsum(top + 1)])
+    if start[-1] <= 2 * prefix.size + 1024:
+        slot = start[prefix] + number
+        counts = np.bincount(slot, minlength=int(start[-1]))
+        if counts.max() <= 1:
+            return np.zeros(prefix.size, dtype=bool)
+        return counts[slot] > 1
+    keys = prefix.astype(np.int64) * 10**13 + number
+    return pd.Series(keys).duplicated(keep=False).to_numpy()
+
+
 @dataclass(frozen=True)
 class IdPattern(Rule):
     """event_id_cnty = 2-4 capital letters then digits."""
@@ -216,10 +239,11 @@ class IdPattern(Rule):
     def failing(self, frame: Frame) -> np.ndarray:
         import pyarrow.compute as pc
 
-        present = frame.present(self.column)
-        _, keyed = frame.id_keys()
         bad = np.zeros(frame.n, dtype=bool)
-        rest = np.flatnonzero(present & ~keyed)  # known prefix + number: pattern holds
+        _, _, keyed = frame.id_parts()
+        if keyed.all():  # known prefix + number: pattern holds
+            return bad
+        rest = np.flatnonzero(frame.present(self.column) & ~keyed)
         if rest.size == 0:
             return bad
         prefix = frame.id_prefix().take(rest)
@@ -273,13 +297,16 @@ class Text(Rule):
         # Values known to be clean need no scan: vocabulary values, and event IDs made of a
         # known prefix and digits. Only the rest is screened.
         if _has_domain(name):
-            unsure = frame.codes(name) == UNKNOWN
+            unsure = frame.unknown(name)
         elif name == "event_id_cnty":
-            unsure = frame.present(name) & ~frame.id_keys()[1]
+            keyed = frame.id_parts()[2]
+            unsure = None if keyed.all() else frame.present(name) & ~keyed
+            if unsure is not None and not unsure.any():
+                unsure = None
         else:
             return frame.text_flags(name)[self.flag]
-        if not unsure.any():
-            return unsure
+        if unsure is None:
+            return np.zeros(frame.n, dtype=bool)
         return frame.text_flags(name)[self.flag] & unsure
 
     def pandera_key(self, df: pd.DataFrame) -> pd.Series:
@@ -376,21 +403,35 @@ class Combination(Rule):
 
     def failing(self, frame: Frame) -> np.ndarray:
         table, sizes = self._table()
-        key = np.zeros(frame.n, dtype=np.int64)
-        judged = np.ones(frame.n, dtype=bool)
+        wide = np.int64 if int(np.prod(sizes)) >= 2**31 else np.int32
+        key: np.ndarray | None = None
+        skipped: np.ndarray | None = None  # rows not judged
+        unknown_fails: np.ndarray | None = None  # judged rows with an out-of-domain value
         for name, size in zip(self.inputs, sizes, strict=True):
-            codes = frame.codes(name)
-            if name not in self.judge_unknown:
-                judged &= codes != UNKNOWN
+            unknown = frame.unknown(name)
+            if unknown is not None:
+                if name in self.judge_unknown:
+                    unknown_fails = unknown if unknown_fails is None else unknown_fails | unknown
+                else:
+                    skipped = unknown if skipped is None else skipped | unknown
             if name in self.skip_if_missing:
-                judged &= codes != MISSING
-            # missing -> slot 0; an unknown value (judged only when allowed) fails outright
-            key = key * size + np.maximum(codes + 1, 0)
-            judged_unknown = codes == UNKNOWN
-            if judged_unknown.any():
-                key = np.where(judged_unknown, -1, key)
-        fails = judged & ~table[np.maximum(key, 0)]
-        return fails | (judged & (key < 0))
+                missing = frame.codes(name) == MISSING
+                if missing.any():
+                    skipped = missing if skipped is None else skipped | missing
+            # missing (and unknown) -> digit 0; an unknown value is decided by unknown_fails
+            slots = frame.slots(name)
+            if key is None:
+                key = slots.astype(wide)
+            else:
+                key *= size
+                key += slots
+        assert key is not None
+        fails = ~table[key]
+        if unknown_fails is not None:
+            fails |= unknown_fails
+        if skipped is not None:
+            fails &= ~skipped
+        return fails
 
     def message(self, frame: Frame, rows: np.ndarray) -> str | np.ndarray:
         if self.explain is None:
