@@ -42,6 +42,12 @@ _WS_LAST_MAYBE[0x80:0xB0] = True
 _FIRST_FLAGS = (_WS_ASCII * 1 | (_WS_LEAD_MAYBE & ~_WS_ASCII) * 2 | _FORMULA * 4).astype(np.uint8)
 _LAST_FLAGS = (_WS_ASCII * 1 | (_WS_LAST_MAYBE & ~_WS_ASCII) * 2).astype(np.uint8)
 
+# Every flagged byte lies in these ranges (<= low or >= high), checked here once.
+_FIRST_SCREEN = (0x40, 0xC2)
+_LAST_SCREEN = (0x20, 0x80)
+for _table, (_low, _high) in ((_FIRST_FLAGS, _FIRST_SCREEN), (_LAST_FLAGS, _LAST_SCREEN)):
+    assert not _table[_low + 1: _high].any(), "text screen must cover every flagged byte"
+
 UNICODE_SPACE = r"[\s\pZ\x{FEFF}]"
 CONTROL_CHARS = r"[\x00-\x1f\x7f-\x9f]"
 LEADING_OR_TRAILING_SPACE = rf"^{UNICODE_SPACE}|{UNICODE_SPACE}$"
@@ -365,14 +371,21 @@ def _scan_text(chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> dict[
     for data, offsets, valid in chunks:
         n = offsets.size - 1
         zero = offsets[1:] == offsets[:-1]
+        flags = np.zeros(n, dtype=np.uint8)
         if data.size:  # mode="clip" keeps empty values' positions in range (masked below)
-            flags = np.take(_FIRST_FLAGS, np.take(data, offsets[:-1], mode="clip"))
-            flags |= np.take(_LAST_FLAGS, np.take(data, offsets[1:] - 1, mode="clip"))
-            blank = zero | ~valid
-            if blank.any():
-                flags[blank] = 0
-        else:
-            flags = np.zeros(n, dtype=np.uint8)
+            first = np.take(data, offsets[:-1], mode="clip")
+            last = np.take(data, offsets[1:] - 1, mode="clip")
+            # cheap byte-range screen; the flag tables are looked up on the screened rows only
+            screen = first <= _FIRST_SCREEN[0]
+            screen |= first >= _FIRST_SCREEN[1]
+            screen |= last <= _LAST_SCREEN[0]
+            screen |= last >= _LAST_SCREEN[1]
+            screen &= ~zero
+            if not valid.all():
+                screen &= valid
+            rows = np.flatnonzero(screen)
+            if rows.size:
+                flags[rows] = _FIRST_FLAGS[first[rows]] | _LAST_FLAGS[last[rows]]
         first_formula = (flags & 4) != 0
         ws = (flags & 1) != 0
         suspects = _suspect_bytes(data)
@@ -428,16 +441,23 @@ def _scan_list(chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> np.nd
         semis = np.flatnonzero(data == 0x3B) if data.size else np.zeros(0, dtype=np.int64)
         if semis.size:
             size = data.size
-            nxt = np.where(semis + 1 < size, data[np.minimum(semis + 1, size - 1)], 0)
-            nxt2 = np.where(semis + 2 < size, data[np.minimum(semis + 2, size - 1)], 0)
+            # neighbours read across row ends are wrong only for a ';' in the first or last
+            # two bytes of a value, and such a value is bad anyway (checked per row below)
+            nxt = data[np.minimum(semis + 1, size - 1)]
+            nxt2 = data[np.minimum(semis + 2, size - 1)]
             prev = data[np.maximum(semis - 1, 0)]
             wrong = ((nxt != 0x20) | (nxt2 == 0x3B) | (nxt2 == 0) | _WS_ASCII[nxt2]
-                     | _WS_ASCII[prev] | (semis == 0))
-            # neighbours in another row: the ';' starts a row, or a row starts right after it
-            starts = np.zeros(size + 3, dtype=bool)
-            starts[offsets] = True
-            wrong |= starts[semis] | starts[semis + 1] | starts[semis + 2]
+                     | _WS_ASCII[prev])
             if wrong.any():
                 bad[_rows_of(semis[wrong], offsets)] = True
+            # a ';' that starts a value, ends it, or comes just before its last byte
+            length = offsets[1:] - offsets[:-1]
+            edge = np.take(data, offsets[:-1], mode="clip") == 0x3B
+            edge |= np.take(data, offsets[1:] - 1, mode="clip") == 0x3B
+            edge &= length > 0
+            second = np.take(data, offsets[1:] - 2, mode="clip") == 0x3B
+            second &= length >= 2
+            bad |= edge
+            bad |= second
         out.append(bad & valid)
     return np.concatenate(out) if out else np.zeros(0, dtype=bool)
