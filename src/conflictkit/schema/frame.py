@@ -235,6 +235,22 @@ class Frame:
         """Boolean masks: whitespace at either end, control characters, formula first char."""
         return self._cached("text", name, lambda: _scan_text(self.chunks(name)))
 
+    def text_flags_of(self, name: str, rows: np.ndarray) -> dict[str, np.ndarray]:
+        """`text_flags` for the rows of a boolean mask only (False elsewhere); the mask must be
+        the same for every call on one column. Scans just those values."""
+        def make() -> dict[str, np.ndarray]:
+            if ("text", name) in self._cache:  # the whole column was scanned already
+                return {k: v & rows for k, v in self.text_flags(name).items()}
+            at = np.flatnonzero(rows)
+            part = scan_text(self.arrow(name).take(pa.array(at)))
+            out = {}
+            for key, values in part.items():
+                full = np.zeros(self.n, dtype=bool)
+                full[at] = values
+                out[key] = full
+            return out
+        return self._cached("text_of", name, make)
+
     def list_flags(self, name: str) -> np.ndarray:
         """True where a '; '-list has an empty item or a malformed separator."""
         return self._cached("list", name, lambda: _scan_list(self.chunks(name)))

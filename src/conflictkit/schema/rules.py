@@ -307,7 +307,7 @@ class Text(Rule):
             return frame.text_flags(name)[self.flag]
         if unsure is None:
             return np.zeros(frame.n, dtype=bool)
-        return frame.text_flags(name)[self.flag] & unsure
+        return frame.text_flags_of(name, unsure)[self.flag]
 
     def pandera_key(self, df: pd.DataFrame) -> pd.Series:
         return df[self.column]
