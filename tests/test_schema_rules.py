@@ -130,11 +130,15 @@ def test_future_is_relative_to_today():
 def test_unicode_whitespace_and_c1_controls_are_caught():
     for value, rule in [("Khasham\u00a0", "no_surrounding_whitespace"),
                         ("\u3000Khasham", "no_surrounding_whitespace"),
+                        ("\ufeffKhasham", "no_surrounding_whitespace"),
+                        ("Khasham\ufeff", "no_surrounding_whitespace"),
+                        ("Khasham\u2029", "no_surrounding_whitespace"),
                         ("Kha\u0085sham", "no_control_characters"),
                         ("Kha\x7fsham", "no_control_characters")]:
         report = validate_events(frame([dict(GOOD, location=value)]), today=TODAY)
         assert (rule, "location") in _keys(report), value
-    clean = dict(GOOD, location="Ségou", admin1="Bogotá", notes="Côte d'Ivoire: °C «ok»")
+    clean = dict(GOOD, location="Ségou", admin1="Bogotá", notes="Côte d'Ivoire: °C «ok»",
+                 admin2="Kha\ufeffsham", admin3="Ｋhasham\uff3f")
     assert validate_events(frame([clean]), today=TODAY).ok
 
 

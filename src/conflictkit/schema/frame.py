@@ -32,11 +32,13 @@ _WS_ASCII = np.zeros(256, dtype=bool)
 _WS_ASCII[[0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20]] = True
 _FORMULA = np.zeros(256, dtype=bool)
 _FORMULA[[ord(c) for c in vocab.FORMULA_PREFIXES]] = True
-# Possible lead/last bytes of a multi-byte Unicode space (U+00A0, U+1680, U+2000-U+3000 ...):
+# Possible lead/last bytes of a multi-byte Unicode space (U+00A0, U+1680, U+2000-U+3000 ...,
+# and the byte-order mark U+FEFF = EF BB BF):
 _WS_LEAD_MAYBE = np.zeros(256, dtype=bool)
-_WS_LEAD_MAYBE[[0xC2, 0xE1, 0xE2, 0xE3]] = True
+_WS_LEAD_MAYBE[[0xC2, 0xE1, 0xE2, 0xE3, 0xEF]] = True
 _WS_LAST_MAYBE = np.zeros(256, dtype=bool)
 _WS_LAST_MAYBE[0x80:0xB0] = True
+_WS_LAST_MAYBE[0xBF] = True
 
 # One lookup per end byte: bit 1 surely whitespace, bit 2 maybe a Unicode space, bit 4 formula.
 _FIRST_FLAGS = (_WS_ASCII * 1 | (_WS_LEAD_MAYBE & ~_WS_ASCII) * 2 | _FORMULA * 4).astype(np.uint8)
