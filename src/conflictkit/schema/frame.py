@@ -5,8 +5,10 @@ vocabulary codes, integer values, byte-level text flags) that are computed once 
 reused by all rules that need them. Text columns are read through their Arrow buffers without a
 copy, which is what lets the full rule set run at millions of rows a second.
 
-Codes: `codes(name)` is the position of each value in the column's domain (see `domain`),
--1 where the value is missing, -2 where it is present but not in the domain.
+Codes: `codes(name)` is the position of each value in the column's domain (see `domain`) as
+int16, -1 where the value is missing, -2 where it is present but not in the domain. Features are
+kept to booleans and small integers where possible: at millions of rows, every int64 temporary
+costs more than the comparison it serves.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Validate a canonical events frame against every ACLED rule: one problem row per (record, rule).
 
 `validate_events` is the main path (the fast engine): each rule of `rules.RULES` is evaluated as a
-vectorised mask over cached column features (`frame.Frame`), in two threads. The generated
-pandera schema (`pandera_schema.validate_with_pandera`) expresses the same rules and is tested to
-agree; it is slower, so it is not the default.
+vectorised mask over cached column features (`frame.Frame`), in `THREADS` threads (one: the
+features are cheap enough that a second thread gains little on a shared 2-core machine). The
+generated pandera schema (`pandera_schema.validate_with_pandera`) expresses the same rules and
+is tested to agree; it is slower, so it is not the default.
 """
 
 from __future__ import annotations
