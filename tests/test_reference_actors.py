@@ -246,3 +246,14 @@ def test_every_demonym_names_an_acled_country() -> None:
     with resources.files("conflictkit").joinpath("data", "demonyms.csv").open() as fh:
         table = pd.read_csv(fh, keep_default_na=False)
     assert all(resolve_country(c) == c for c in table["country"])
+
+
+@pytest.mark.parametrize(("kind", "code"), [("Civilians", 7), ("Protesters", 6), ("Rioters", 5),
+                                            ("Unidentified Armed Group", 3)])
+def test_generic_actors_exist_for_every_acled_country(kind: str, code: int) -> None:
+    # country names with parentheses or commas ("Cocos (Keeling) Islands") included
+    names = [f"{kind} ({country})" for country in country_names()]
+    registry = ActorRegistry.default()
+    assert registry.known(pd.Series(names)).all()
+    codes = registry.inter_codes(pd.Series(names), pd.Series(list(country_names())))
+    assert (codes == code).all()
