@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conflictkit.builders.derive import derive_columns
+from conflictkit.reference.gazetteer import Place
 from conflictkit.schema import vocab
 from conflictkit.schema.coerce import coerce_events
 
@@ -22,16 +21,6 @@ def frame(**columns) -> pd.DataFrame:
     events, problems = coerce_events(raw)
     assert problems.empty, problems
     return events
-
-
-@dataclass(frozen=True)
-class Place:
-    name: str
-    country: str
-    admin1: str | None
-    admin2: str | None
-    latitude: float
-    longitude: float
 
 
 class SmallGazetteer:

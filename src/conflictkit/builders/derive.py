@@ -211,7 +211,7 @@ def _fill_places(out: pd.DataFrame, gazetteer: Any | None,
     if gazetteer is None:
         from conflictkit.reference.gazetteer import Gazetteer
 
-        gazetteer = Gazetteer.load()
+        gazetteer = Gazetteer.default()
     sub = out.loc[need, ["country", "location", "admin1"]]
     # one text key per row; lookups run once per distinct key
     keys = (sub["country"] + "\x1f" + sub["location"] + "\x1f"
