@@ -85,6 +85,15 @@ def file_column(file: str, n: int) -> pd.Series:
     return pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [file]))
 
 
+def blank_text(n: int, index: pd.Index | None = None) -> pd.Series:
+    """n missing values as a `str` Series, built from an Arrow null array (no n Python Nones)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    return pd.Series(pd.array(pa.nulls(n, pa.large_string()), dtype="str"),
+                     index=index if index is not None else pd.RangeIndex(n))
+
+
 def file_problem(file: str, rule: str, message: str, *, severity: str = "warning",
                  column: str = "", value: str = "", line: int = 0) -> dict[str, Any]:
     """A problem about the whole file (record -1)."""
@@ -216,7 +225,6 @@ def _whole_days(values: pd.Series) -> bool:
 def _assemble_events(columns: dict[str, pd.Series], n: int) -> pd.DataFrame:
     """The canonical frame from columns already in canonical dtypes; absent ones all NA."""
     import pandas as pd
-    import pyarrow as pa
 
     from conflictkit.schema.arrow import PANDAS_DTYPES
 
@@ -226,8 +234,7 @@ def _assemble_events(columns: dict[str, pd.Series], n: int) -> pd.DataFrame:
         if name in columns:
             out[name] = columns[name].reset_index(drop=True)
         elif PANDAS_DTYPES[name] == "str":
-            out[name] = pd.Series(pd.array(pa.nulls(n, pa.large_string()), dtype="str"),
-                                  index=index)
+            out[name] = blank_text(n, index)
         else:
             out[name] = pd.Series(pd.NA, index=index, dtype=PANDAS_DTYPES[name])
     return pd.DataFrame(out, index=index, copy=False)  # CoW: no copy of canonical columns
@@ -237,17 +244,23 @@ def _labels_of_codes(values: pd.Series, name: str) -> pd.Series:
     """Numeric actor-type / interaction codes ("1", "12.0") -> labels, once per distinct value.
 
     The same mapping coerce_events applies (inter2 "0" means no second actor); other values
-    are left for validation to judge.
+    are left for validation to judge. Works on the Arrow data: a file already written with
+    labels costs one hash pass (`unique`) and no copy.
     """
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     from conflictkit.schema import vocab
 
     labels = vocab.INTERACTION_LABELS if name == "interaction" else vocab.INTER_LABELS
-    codes, uniques = pd.factorize(values)
+    arrow = getattr(values.array, "_pa_array", None)
+    if arrow is None:
+        arrow = pa.chunked_array([pa.array(values.astype("str"), from_pandas=True)])
+    uniques = pc.unique(arrow).drop_null()
     mapped = []
     changed = False
-    for value in uniques:
+    for value in uniques.to_pylist():
         text = value[:-2] if value.endswith(".0") else value
         if text.isdigit() and (int(text) in labels or (name == "inter2" and int(text) == 0)):
             mapped.append(labels.get(int(text)))
@@ -256,8 +269,9 @@ def _labels_of_codes(values: pd.Series, name: str) -> pd.Series:
             mapped.append(value)
     if not changed:
         return values
-    table = np.asarray(mapped + [None], dtype=object)
-    return pd.Series(table[codes], index=values.index, dtype="str")
+    positions = pc.index_in(arrow, value_set=uniques)
+    relabelled = pa.array(mapped, type=pa.large_string()).take(positions)
+    return pd.Series(pd.array(relabelled, dtype="str"), index=values.index)
 
 
 def _drop_echoes(rows: pd.DataFrame) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from conflictkit.builders.importers.common import blank_text
 from conflictkit.schema import vocab
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ def map_legacy_event_types(frame: pd.DataFrame) -> LegacyMapping:
 
     n = len(frame)
     rule_index = np.full(n, -1, dtype=np.int32)
-    empty = pd.Series(np.full(n, None, dtype=object), index=frame.index, dtype="str")
+    empty = blank_text(n, frame.index)
     event = frame.get("event_type", empty)
     sub = frame.get("sub_event_type", empty)
     # only rows without a sub-event can carry a legacy type: most files have none such

@@ -46,6 +46,7 @@ import numpy as np
 from conflictkit.builders.importers.common import (
     ImportResult,
     Progress,
+    blank_text,
     file_column,
     file_problem,
     finish,
@@ -127,7 +128,7 @@ def _import(table: RawTable, names: list[str], *, today: dt.date | None,
     ged.columns = [n or f"column_{i + 1}" for i, n in enumerate(names)]
     ged = ged.loc[:, ~ged.columns.duplicated()]
     n = len(ged)
-    empty = pd.Series(np.full(n, None, dtype=object), index=ged.index, dtype="str")
+    empty = blank_text(n, ged.index)
 
     def col(name: str) -> pd.Series:
         return ged.get(name, empty)
