@@ -143,17 +143,20 @@ class Frame:
     def present(self, name: str) -> np.ndarray:
         return ~self.null(name)
 
-    def numbers(self, name: str) -> np.ndarray:
-        """A numeric column as float64 (NaN where missing)."""
-        def make() -> np.ndarray:
+    def numeric(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(values, missing) of a numeric column; values are meaningless where missing.
+
+        A pandas nullable column hands over its own data and mask (no float copy of 1M rows:
+        rules compare the integers as they are); anything else goes through float64.
+        """
+        def make() -> tuple[np.ndarray, np.ndarray]:
             array = self.df[name].array
             data, mask = getattr(array, "_data", None), getattr(array, "_mask", None)
-            if data is not None and mask is not None:  # pandas masked array: no object detour
-                out = data.astype("float64")
-                out[mask] = np.nan
-                return out
-            return self.df[name].to_numpy(dtype="float64", na_value=np.nan)
-        return self._cached("numbers", name, make)
+            if data is not None and mask is not None:
+                return data, mask
+            values = self.df[name].to_numpy(dtype="float64", na_value=np.nan)
+            return values, np.isnan(values)
+        return self._cached("numeric", name, make)
 
     def years(self, name: str = "event_date") -> np.ndarray:
         """Calendar year of a date column (via a small day -> year table, not per-row dates)."""
@@ -192,14 +195,16 @@ class Frame:
             arr = self.arrow(name)
             null = self.null(name)
         else:
-            numbers = self.numbers(name)
-            null = np.isnan(numbers)
+            numbers, null = self.numeric(name)
             ints = np.asarray(values, dtype=np.int64)
-            lut = np.full(int(ints.max()) + 2, UNKNOWN, dtype=np.int64)
+            top = int(ints.max())
+            lut = np.full(top + 1, UNKNOWN, dtype=np.int16)
             lut[ints] = np.arange(ints.size)
-            whole = np.where(null, -1, numbers)
-            inside = (whole >= 0) & (whole <= ints.max()) & (whole == np.floor(whole))
-            out = np.where(inside, lut[np.where(inside, whole, 0).astype(np.int64)], UNKNOWN)
+            inside = (numbers >= 0) & (numbers <= top) & ~null
+            if numbers.dtype.kind == "f":
+                inside &= numbers == np.floor(numbers)
+            index = np.where(inside, numbers, 0).astype(np.int64)
+            out = np.where(inside, lut[index], UNKNOWN)
             return np.where(null, MISSING, out).astype(np.int16)
         index = pc.index_in(arr, value_set=pa.array(values, type=pa.string()))
         out = _index_codes(index, self.n)

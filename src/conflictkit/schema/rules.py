@@ -117,13 +117,14 @@ class Range(Rule):
     maximum: float | None = None
 
     def failing(self, frame: Frame) -> np.ndarray:
-        values = frame.numbers(self.column)
+        values, missing = frame.numeric(self.column)
         bad = np.zeros(frame.n, dtype=bool)
         with np.errstate(invalid="ignore"):
             if self.minimum is not None:
                 bad |= values < self.minimum
             if self.maximum is not None:
                 bad |= values > self.maximum
+        bad &= ~missing
         return bad
 
     def pandera_key(self, df: pd.DataFrame) -> pd.Series:
@@ -160,7 +161,8 @@ class NotFuture(Rule):
 class YearOfDate(Rule):
     def failing(self, frame: Frame) -> np.ndarray:
         has = frame.present("event_date")
-        return has & ~(frame.numbers(self.column) == frame.years("event_date"))
+        values, missing = frame.numeric(self.column)
+        return has & (missing | (values != frame.years("event_date")))
 
     def message(self, frame: Frame, rows: np.ndarray) -> np.ndarray:
         dates = frame.df["event_date"].iloc[rows].dt.year.astype("Int64").astype("str")

@@ -157,7 +157,7 @@ def finish(
         side = side.loc[keep].reset_index(drop=True)
     else:
         side = side.reset_index(drop=True)
-    side.insert(0, "event_id_cnty", events["event_id_cnty"].to_numpy())
+    side.insert(0, "event_id_cnty", events["event_id_cnty"].array)  # Arrow: no 1M objects
     meta = dict(meta or {})
     meta["accepted"] = int(keep.sum())
     meta["rejected"] = int(rejected.sum()) + unreadable
