@@ -43,10 +43,13 @@ _FOOTER = (
 
 def build_release(workdir: Path, rows: int, seed: int) -> dict:
     """Write (once) the single-file and the partitioned release plus events.csv."""
+    from conflictkit.builders.release.layout import ROW_GROUP_SIZE
+
     meta_path = workdir / "meta.json"
     if meta_path.is_file():
         meta = json.loads(meta_path.read_text())
-        if meta.get("rows") == rows and meta.get("seed") == seed and "selections" in meta:
+        if (meta.get("rows"), meta.get("seed"), meta.get("row_group_size")) == (
+                rows, seed, ROW_GROUP_SIZE) and "selections" in meta:
             return meta
     sys.path.insert(0, str(HERE))
     from generate import generate_events
@@ -83,7 +86,7 @@ def build_release(workdir: Path, rows: int, seed: int) -> dict:
     for name, pick in picks.items():
         country, year = pick["values"].split("|")
         selections[name] = {"country": country, "year": int(year), "events": pick["counts"]}
-    meta = {"rows": rows, "seed": seed, "selections": selections,
+    meta = {"rows": rows, "seed": seed, "row_group_size": ROW_GROUP_SIZE, "selections": selections,
             "csv_bytes": (single / "events.csv").stat().st_size,
             "parquet_bytes": (single / "events.parquet").stat().st_size,
             "build_seconds": round(time.perf_counter() - started, 1)}

@@ -139,13 +139,14 @@ def child(kind: str, workdir: Path, partition: str, validate: str) -> None:
     else:
         import pyarrow.csv as pa_csv
 
+        from conflictkit.builders.release.layout import ROW_GROUP_SIZE
         from conflictkit.schema.arrow import to_arrow_table
 
         started = time.perf_counter()
         previous = pq.read_table(workdir / "releases" / PREVIOUS / "events.parquet")
         table = to_arrow_table(frame)
         pq.write_table(table, out / "events.parquet", compression="zstd",
-                       row_group_size=100_000)
+                       row_group_size=ROW_GROUP_SIZE)
         pa_csv.write_csv(table, str(out / "events.csv"))
         seconds = time.perf_counter() - started
         result = {"previous_rows": previous.num_rows}

@@ -2,7 +2,7 @@
 
 Parquet is read through `pyarrow.dataset` with the filters as an expression: files whose hive
 partition (`year=YYYY`) cannot match are skipped, then row groups whose statistics cannot match
-(a release is sorted by country and date in ~100k-row groups, so one country-year touches a few),
+(a release is sorted by country and date in 25k-row groups, so one country-year touches a few),
 and only the requested columns are decoded. Nothing is read whole and filtered afterwards.
 What was skipped is recorded in `df.attrs["load"]` so the pruning can be checked.
 

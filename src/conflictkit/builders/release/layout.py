@@ -34,7 +34,12 @@ CODEBOOK_MD = "codebook.md"
 CHANGELOG_MD = "CHANGELOG.md"
 SHA256SUMS = "SHA256SUMS"
 
-ROW_GROUP_SIZE = 100_000
+# Rows per Parquet row group. A country-year is found by min/max statistics, and a group that
+# straddles two countries matches any date, so a load decodes up to two such neighbours besides
+# the groups it wants: with 25k rows that waste is small (3M events, 67k-event country-year:
+# 6 groups / 150k rows decoded against 4 / 400k at 100k; whole process 0.47 s against 0.74 s),
+# for 3% more bytes.
+ROW_GROUP_SIZE = 25_000
 # above this many events `--partition auto` writes the year-partitioned layout
 AUTO_PARTITION_ROWS = 2_000_000
 PARTITION_MODES = ("auto", "year", "none")
