@@ -152,17 +152,12 @@ def write_parquet(table: pa.Table, path: Path) -> None:
 
 
 def write_events_parquet(stage: Path, table: pa.Table, partitioned: bool) -> list[str]:
-    """events.parquet, or events/year=YYYY/part-0.parquet per year (table sorted by year;
-    the year column lives in the directory name, not in the files)."""
-    if not partitioned:
-        write_parquet(table, stage / EVENTS_PARQUET)
-        return [EVENTS_PARQUET]
-    written = []
-    for year, start, length in year_runs(table):
-        relative = partition_path(year)
-        write_parquet(table.slice(start, length).drop_columns([PARTITION_KEY]), stage / relative)
-        written.append(relative)
-    return written
+    """events.parquet, or events/year=YYYY/part-0.parquet per year, from a table already in
+    release order, with the same row groups as a release build (see `row_group_bounds`)."""
+    sink = ParquetSink(stage, table.schema, partitioned)
+    for year, chunk in sorted_chunks(table, None, partitioned):
+        sink.write(year, chunk)
+    return sink.finish()
 
 
 def year_runs(table: pa.Table) -> list[tuple[int | None, int, int]]:
@@ -230,24 +225,61 @@ def write_text(stage: Path, relative: str, text: str) -> list[str]:
 
 def sorted_chunks(table: pa.Table, order: np.ndarray | None, partitioned: bool,
                   size: int | None = None) -> Iterator[tuple[int | None, pa.Table]]:
-    """(year or None, rows) in release order, a row group at a time, never across a year
-    boundary when partitioned. Only one chunk is gathered at a time."""
+    """(year or None, rows) in release order, one row group at a time (`row_group_bounds`),
+    never across a year boundary when partitioned. Only one chunk is gathered at a time."""
     size = size or _PARQUET_OPTIONS["row_group_size"]
     rows = table.num_rows
-    if partitioned:
-        years = table.column(PARTITION_KEY)
-        if order is not None:
-            years = take_rows(pa.table({PARTITION_KEY: years}), order).column(0)
-        runs = year_runs(pa.table({PARTITION_KEY: years}))
-    else:
-        runs = [(None, 0, rows)]
+    keys = [PARTITION_KEY, "country"] if partitioned else ["country"]
+    in_order = pa.table({k: table.column(k) for k in keys})
+    if order is not None:
+        in_order = take_rows(in_order, order)
+    runs = year_runs(in_order) if partitioned else [(None, 0, rows)]
+    countries = _group_keys(in_order.column("country"))
     for year, start, length in runs:
-        for first in range(start, start + length, size):
-            last = min(first + size, start + length)
+        for first, last in row_group_bounds(countries, start, start + length, size):
             if order is None:
                 yield year, table.slice(first, last - first).combine_chunks()
             else:
                 yield year, gather_rows(table, order[first:last])
+
+
+def _group_keys(column: pa.ChunkedArray) -> np.ndarray:
+    """An integer per row, equal exactly where the values are equal (nulls share -1)."""
+    codes = pc.dictionary_encode(column.combine_chunks() if column.num_chunks != 1
+                                 else column.chunk(0)).indices
+    return pc.fill_null(codes, -1).to_numpy(zero_copy_only=False)
+
+
+def row_group_bounds(keys: np.ndarray, start: int, stop: int,
+                     size: int) -> Iterator[tuple[int, int]]:
+    """Row ranges [first, last) of the row groups for rows start..stop, sorted by `keys`.
+
+    Loads find a country-year by row-group statistics, and a group holding the end of one
+    country and the start of the next matches any date in either. So a country with at least
+    size / 4 rows gets row groups of its own (split evenly, none over `size`): their statistics
+    name it alone and loads of other countries skip them. Smaller countries are packed
+    together, up to `size` rows a group.
+    """
+    if stop <= start:
+        return
+    segment = keys[start:stop]
+    starts = np.flatnonzero(np.r_[True, segment[1:] != segment[:-1]]) + start
+    ends = np.r_[starts[1:], stop]
+    pending = start  # first row of the group of small countries being packed
+    for first, last in zip(starts.tolist(), ends.tolist(), strict=True):
+        length = last - first
+        if length * 4 >= size:
+            if pending < first:
+                yield pending, first
+            pieces = -(-length // size)
+            cuts = [first + length * i // pieces for i in range(pieces + 1)]
+            yield from zip(cuts[:-1], cuts[1:], strict=True)
+            pending = last
+        elif last - pending > size:
+            yield pending, first
+            pending = first
+    if pending < stop:
+        yield pending, stop
 
 
 class ParquetSink:
