@@ -7,8 +7,8 @@ changed events, against the floor measured side by side in the same run.
   previous release, compares all 3M events column by column, assigns timestamps, sorts, and
   writes events.parquet, events.csv, deletions.csv, provenance.parquet, CHANGELOG.md,
   codebook.md, datapackage.json and SHA256SUMS (fsync'd, renamed into place).
-- floor: pyarrow reading the previous events.parquet, then writing Parquet (zstd, 100k-row
-  groups) and CSV of the result (the current events), with no checks.
+- floor: pyarrow reading the previous events.parquet, then writing Parquet (zstd, the release's
+  row-group size) and CSV of the result (the current events), with no checks.
 
 Each measurement is a fresh child process that first loads the current frame from a Parquet
 file (not timed, the same in both), then times its work; peak memory is the child's VmHWM (so
