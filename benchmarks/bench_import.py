@@ -7,6 +7,8 @@ own process (so peak RSS is that step's alone), side by side in the same run:
            must do, read the way the importer reads a clean file)
 - pandas:  pandas.read_csv (C engine) of the file, types inferred (what a researcher would do)
 - import:  conflictkit read_acled (read, era mapping, date parsing, coerce, derive, validate)
+- cli:     the whole `conflictkit import acled FILE -o OUT` command, which also writes the
+           accepted events and the provenance table as Parquet
 
 The CSV is written with benchmarks/generate.py's events, dates in the export tool's
 "07 February 2018" form.
@@ -64,6 +66,26 @@ def _child(step: str, path: str) -> dict[str, float]:
                   "check": end - marks[2]}
         if result.report.rejected:
             raise SystemExit(f"unexpected rejects: {result.report.summary()}")
+    elif step == "cli":
+        import contextlib
+        import io
+
+        from conflictkit.cli import main as cli_main
+
+        out = Path(tempfile.mkdtemp(prefix="bench_import_out_")) / "events.parquet"
+        sys.argv = ["conflictkit", "import", "acled", path, "-o", str(out), "--quiet"]
+        with contextlib.redirect_stderr(io.StringIO()):
+            try:
+                cli_main()
+            except SystemExit as exit_:
+                if exit_.code:
+                    raise SystemExit(f"the import command exited {exit_.code}") from None
+        import pyarrow.parquet as pq
+
+        rows = pq.read_metadata(out).num_rows
+        for written in out.parent.iterdir():
+            written.unlink()
+        out.parent.rmdir()
     else:
         raise SystemExit(f"unknown step {step}")
     seconds = time.perf_counter() - start
@@ -137,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
     size = path.stat().st_size
     try:
-        steps = ("floor", "pandas", "import")
+        steps = ("floor", "pandas", "import", "cli")
         runs: dict[str, list[dict[str, float]]] = {step: [] for step in steps}
         for _ in range(args.repeat):  # interleaved, so load on a shared machine hits all alike
             for step in steps:
@@ -162,6 +184,9 @@ def main(argv: list[str] | None = None) -> int:
               "check = coerce, derive, validate)")
         rate = imp["rows"] / imp["seconds"]
         memory = imp["peak_bytes"] / size
+        cli = results["cli"]
+        print(f"cli (import + writing Parquet): {cli['rows'] / cli['seconds']:,.0f} rows/s, "
+              f"peak {cli['peak_bytes'] / size:.2f}x the CSV")
         print(f"import: {rate:,.0f} rows/s (target >= 300,000: "
               f"{'met' if rate >= 300_000 else 'NOT met'}); peak {memory:.2f}x the CSV "
               f"(target <= 3x: {'met' if memory <= 3 else 'NOT met'})")

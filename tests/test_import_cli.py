@@ -67,3 +67,37 @@ def test_usage_errors_are_exit_2(tmp_path):
 def test_help():
     run = _run("--help")
     assert run.returncode == 0 and "--out" in run.stdout
+
+
+def test_rejected_rows_are_left_out_of_the_file_written_during_validation(tmp_path):
+    """The output is started with every row before the checks; a file with rejects must end
+    up holding the accepted rows only, in the side table's order."""
+    out = tmp_path / "legacy.parquet"
+    run = _run("acled", str(FIXTURES / "acled_legacy.csv"), "-o", str(out), "--today",
+               "2025-01-01")
+    assert run.returncode == 1
+    events = pq.read_table(out).to_pandas()
+    side = pq.read_table(tmp_path / "legacy.provenance.parquet").to_pandas()
+    assert len(events) == len(side) == 6
+    assert "KEN1203" not in set(events["event_id_cnty"])
+    assert events["event_id_cnty"].tolist() == side["event_id_cnty"].tolist()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["legacy.parquet",
+                                                         "legacy.provenance.parquet"]
+
+
+def test_ucdp_output_is_written_too(tmp_path):
+    out = tmp_path / "ged.parquet"
+    run = _run("ucdp", str(FIXTURES / "ucdp_ged.csv"), "-o", str(out), "--today", "2025-01-01")
+    assert run.returncode == 0, run.stderr
+    assert pq.read_table(out).num_rows == 4
+
+
+def test_failed_write_leaves_no_files_and_no_traceback(tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the output directory should be")
+    run = _run("acled", str(FIXTURES / "acled_current.csv"), "-o", str(blocker / "x.parquet"),
+               "--today", "2025-01-01")
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr and "unexpected" not in run.stderr
+    assert f"cannot write {blocker / 'x.parquet'}" in run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-dir"]

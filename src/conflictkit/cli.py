@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -402,7 +403,7 @@ def import_command(
     """
     import datetime as dt
 
-    from conflictkit.builders.importers.common import write_import
+    from conflictkit.builders.importers.output import ImportWriter
 
     if not file.exists():
         raise UsageError(f"{file}: no such file")
@@ -417,8 +418,9 @@ def import_command(
         from conflictkit.builders.importers.acled import read_acled as reader
     else:
         from conflictkit.builders.importers.ucdp import read_ucdp as reader
-    result = reader(file, today=day, progress=say)
-    written = write_import(result, out) if out is not None else None
+    with ImportWriter(out) if out is not None else nullcontext() as writer:
+        result = reader(file, today=day, progress=say, writer=writer)
+        written = writer.commit(result) if writer is not None else None
     if fmt == ReportFormat.json:
         document = result.to_dict()
         document["written"] = [str(p) for p in written] if written else []

@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
+    from conflictkit.builders.importers.output import ImportWriter
+
 __all__ = ["ImportResult", "read_acled"]
 
 CROWD_SIZE_TAG = "crowd size="
@@ -51,10 +53,12 @@ _MIN_SCORE = 0.3
 
 
 def read_acled(path: str | Path, *, today: dt.date | None = None,
-               progress: Progress | None = None) -> ImportResult:
+               progress: Progress | None = None,
+               writer: ImportWriter | None = None) -> ImportResult:
     """Import one ACLED export (any era; CSV, TSV or XLSX). See the module docstring.
 
-    `progress`, when given, is called with a short message at each step (the CLI prints them).
+    `progress`, when given, is called with a short message at each step (the CLI prints them);
+    `writer` writes the output while the events are checked (see `output.ImportWriter`).
     """
     if progress:
         progress(f"reading {path}")
@@ -63,7 +67,8 @@ def read_acled(path: str | Path, *, today: dt.date | None = None,
     _check_is_acled(table, header_map)
     if progress:
         progress(f"{len(table.frame):,} rows read; layout: {header_map.era.label}")
-    return import_acled_table(table, header_map, today=today, progress=progress)
+    return import_acled_table(table, header_map, today=today, progress=progress,
+                              writer=writer)
 
 
 def _numeric_columns(header: list[str]) -> dict[int, str]:
@@ -93,7 +98,8 @@ def _check_is_acled(table: RawTable, header_map: HeaderMap) -> None:
 
 def import_acled_table(table: RawTable, header_map: HeaderMap, *,
                        today: dt.date | None = None,
-                       progress: Progress | None = None) -> ImportResult:
+                       progress: Progress | None = None,
+                       writer: ImportWriter | None = None) -> ImportResult:
     """Map a text table already recognised as ACLED onto canonical events."""
     import pandas as pd
 
@@ -153,7 +159,7 @@ def import_acled_table(table: RawTable, header_map: HeaderMap, *,
     return finish(raw_frame, side_frame, file=file, lines=lines,
                   unreadable=table.records - len(frame), problems=problems,
                   absent_columns=absent, today=today, meta=meta, progress=progress,
-                  clean_text=True)
+                  clean_text=True, writer=writer)
 
 
 def _header_problems(file: str, header_map: HeaderMap, frame: pd.DataFrame) -> list[dict]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
+    from conflictkit.builders.importers.output import ImportWriter
     from conflictkit.schema.report import Report
 
 # Rules that say "this required value is blank"; for a column the whole file lacks they are
@@ -114,6 +114,7 @@ def finish(
     meta: dict[str, Any] | None = None,
     progress: Progress | None = None,
     clean_text: bool = False,
+    writer: ImportWriter | None = None,
 ) -> ImportResult:
     """Coerce, derive and validate `raw` (ACLED columns as text, event_date parsed) and split.
 
@@ -122,7 +123,8 @@ def finish(
     values there are reported once (by the caller), not per row. `clean_text`: the caller's
     text columns are already `str` with no "" (the CSV reader maps empty fields to NA) and its
     numeric columns, where typed, were parsed strictly into the canonical dtypes, so those
-    need no conversion and skip `coerce_events`' per-column passes.
+    need no conversion and skip `coerce_events`' per-column passes. `writer`: given every
+    event before validation, to start writing the output (see `output.ImportWriter`).
     """
 
     from conflictkit.builders.derive import derive_columns
@@ -137,6 +139,8 @@ def finish(
     files = same_file(file, n)
     events, type_problems = _coerce(raw, files, lines, clean_text, coerce_events)
     events, derive_problems = derive_columns(events, files=files, lines=lines)
+    if writer is not None:  # the output is written on another core while the rules run
+        writer.begin(events)
     checked = validate_events(events, files=files, lines=lines, today=today)
 
     parts = _problem_frames(problems, problems_frame)
@@ -298,43 +302,3 @@ def _dedupe(rows: pd.DataFrame) -> pd.DataFrame:
     keyed = rows["record"] >= 0
     unique = ~rows.duplicated(["file", "record", "column", "rule"]) | ~keyed
     return rows.loc[unique.to_numpy()].reset_index(drop=True)
-
-
-def provenance_path(out: Path) -> Path:
-    """OUT.parquet -> OUT.provenance.parquet (the side table beside the events)."""
-    name = out.name[: -len(".parquet")] if out.name.endswith(".parquet") else out.name
-    return out.with_name(f"{name}.provenance.parquet")
-
-
-def write_import(result: ImportResult, out: str | Path) -> tuple[Path, Path]:
-    """Write the accepted events (canonical Arrow schema) and the side table as Parquet.
-
-    Both files are written to temporary names and renamed, so a failed write leaves nothing
-    half-written under the final names.
-    """
-    import os
-
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from conflictkit.schema.arrow import to_arrow_table
-
-    out = Path(out)
-    side_path = provenance_path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    events = to_arrow_table(result.events)
-    side = pa.Table.from_pandas(result.side, preserve_index=False)
-    side = side.replace_schema_metadata(None)
-    written = []
-    try:
-        for table, path in ((events, out), (side, side_path)):
-            tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-            written.append(tmp)
-            pq.write_table(table, tmp, compression="zstd")
-        for tmp, path in zip(written, (out, side_path), strict=True):
-            os.replace(tmp, path)
-    finally:
-        for tmp in written:
-            if tmp.exists():
-                tmp.unlink()
-    return out, side_path

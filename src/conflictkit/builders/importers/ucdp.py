@@ -63,6 +63,7 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
+    from conflictkit.builders.importers.output import ImportWriter
     from conflictkit.reference.actors import ActorRegistry
 
 __all__ = ["ImportResult", "read_ucdp"]
@@ -98,8 +99,10 @@ def _violence_types() -> dict[str, dict[str, str]]:
 
 def read_ucdp(path: str | Path, *, today: dt.date | None = None,
               progress: Progress | None = None,
-              actors: ActorRegistry | None = None) -> ImportResult:
-    """Import one UCDP GED CSV (see the module docstring)."""
+              actors: ActorRegistry | None = None,
+              writer: ImportWriter | None = None) -> ImportResult:
+    """Import one UCDP GED CSV (see the module docstring); `writer` writes the output while the
+    events are checked (see `output.ImportWriter`)."""
     if progress:
         progress(f"reading {path}")
     table = read_table(path)
@@ -114,11 +117,12 @@ def read_ucdp(path: str | Path, *, today: dt.date | None = None,
     if progress:
         progress(f"{len(table.frame):,} rows read; mapping UCDP GED to ACLED columns")
     return _import(table, header_map.normalized, today=today, progress=progress,
-                   actors=actors)
+                   actors=actors, writer=writer)
 
 
 def _import(table: RawTable, names: list[str], *, today: dt.date | None,
-            progress: Progress | None, actors: ActorRegistry | None) -> ImportResult:
+            progress: Progress | None, actors: ActorRegistry | None,
+            writer: ImportWriter | None = None) -> ImportResult:
     import pandas as pd
 
     from conflictkit.reference.countries import countries, resolve_countries
@@ -227,7 +231,8 @@ def _import(table: RawTable, names: list[str], *, today: dt.date | None,
     side.insert(0, "file", file_column(file, n).set_axis(side.index))
     return finish(raw, side, file=file, lines=table.lines,
                   unreadable=table.records - n, problems=problems,
-                  absent_columns=("source_scale",), today=today, meta=meta, progress=progress)
+                  absent_columns=("source_scale",), today=today, meta=meta, progress=progress,
+                  writer=writer)
 
 
 def _event_dates(start: pd.Series, end: pd.Series, ctx: dict[str, Any],
