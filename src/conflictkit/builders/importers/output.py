@@ -78,12 +78,17 @@ class ImportWriter:
         early = self._early
         self._early = None
         try:
-            if early is not None:
-                early.result()  # a failed write raises here
+            side = pa.Table.from_pandas(result.side, preserve_index=False)
+            side = side.replace_schema_metadata(None)
+            if early is not None:  # the side table is written beside the events still going
+                with ThreadPoolExecutor(1, thread_name_prefix="import-side") as pool:
+                    side_done = pool.submit(_write_parquet, side, side_tmp)
+                    early.result()  # a failed write raises here
+                    side_done.result()
+            else:
+                _write_parquet(side, side_tmp)
             if early is None or len(result.events) != self._early_rows:
                 _write_parquet(to_arrow_table(result.events), events_tmp)
-            side = pa.Table.from_pandas(result.side, preserve_index=False)
-            _write_parquet(side.replace_schema_metadata(None), side_tmp)
             os.replace(events_tmp, self.out)
             os.replace(side_tmp, self.side_path)
         except OSError as exc:
