@@ -257,3 +257,18 @@ def test_generic_actors_exist_for_every_acled_country(kind: str, code: int) -> N
     assert registry.known(pd.Series(names)).all()
     codes = registry.inter_codes(pd.Series(names), pd.Series(list(country_names())))
     assert (codes == code).all()
+
+
+@pytest.mark.parametrize("template", ["Military Forces of {} (2000-)", "Police Forces of {}",
+                                      "Government of {} (1999-2004)",
+                                      "Military Forces of {} (2000-) Republican Guard"])
+def test_state_forces_of_every_acled_country_are_state_at_home_external_abroad(
+        template: str) -> None:
+    # "Military Forces of Cocos (Keeling) Islands (2000-)": the country's own parentheses are
+    # part of its name, the year range is not
+    countries = list(country_names())
+    names = pd.Series([template.format(c) for c in countries])
+    registry = ActorRegistry.default()
+    assert (registry.inter_codes(names, pd.Series(countries)) == 1).all()
+    abroad = pd.Series(countries[1:] + countries[:1])
+    assert (registry.inter_codes(names, abroad) == 8).all()
