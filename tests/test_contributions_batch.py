@@ -147,3 +147,19 @@ def test_random_records_never_raise_and_are_all_counted(tmp_path, records, fmt):
     assert r.records == r.accepted + r.rejected
     assert r.records == len(records)
     assert len(batch.events) == len(batch.side) == len(records)
+
+
+@pytest.mark.parametrize(("blank", "echoes"), [
+    ("sub_event_type", ("disorder_type",)),
+    ("actor1", ("inter1", "interaction")),
+    ("country", ("iso", "region")),
+])
+def test_a_blank_source_is_reported_once_not_again_for_what_derives_from_it(
+        tmp_path, blank, echoes):
+    text = "\n".join(line for line in EVENT.format(id="NIG1").splitlines()
+                      if not line.startswith(f"{blank}:"))
+    (tmp_path / "e.yaml").write_text(text + "\n")
+    problems = read_contributions([tmp_path]).report.problems
+    errors = problems[problems["severity"] == "error"]
+    assert (blank, "required") in set(zip(errors["column"], errors["rule"], strict=True))
+    assert not set(echoes) & set(errors.loc[errors["rule"] == "required", "column"])

@@ -46,6 +46,30 @@ def test_yaml_list_documents_and_lines():
     assert fr.problems == [] and fr.unreadable == 0
 
 
+def test_yaml_events_under_an_events_key_are_read_with_their_lines():
+    text = ("events:\n"
+            "  - event_id_cnty: SYR1\n    notes: a\n"
+            "  - event_id_cnty: SYR2\n    notes: b\n"
+            "---\n"
+            "events: not a list\n")
+    fr = read_yaml(text, "f.yaml")
+    assert [r.get("event_id_cnty") for r in fr.records] == ["SYR1", "SYR2", None]
+    assert fr.lines == [2, 4, 7]
+    # a scalar under "events" is no wrapper: that document is one record with an unknown key
+    assert rules(fr) == [(7, "unknown_key")]
+
+
+def test_yaml_keys_beside_the_events_list_are_reported_not_read_as_an_event():
+    text = "source: Reuters\nevents:\n  - event_id_cnty: SYR1\n"
+    fr = read_yaml(text, "f.yaml")
+    assert len(fr.records) == 1  # not a wrapper (events is not the first key): one record
+    text = "events:\n  - event_id_cnty: SYR1\nsource: Reuters\n"
+    fr = read_yaml(text, "f.yaml")
+    assert [r["event_id_cnty"] for r in fr.records] == ["SYR1"]
+    [problem] = fr.problems
+    assert (problem["line"], problem["rule"], problem["value"]) == (3, "unknown_key", "source")
+
+
 def test_yaml_values_keep_the_text_as_written():
     """YAML 1.1 would turn these into booleans, octal numbers or dates; we keep the text."""
     text = ("notes: no\nlocation: On\nfatalities: 0123\nevent_date: 2018-02-07\n"

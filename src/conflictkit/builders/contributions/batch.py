@@ -232,7 +232,7 @@ def _check(parts: list[FileRecords], table_reads: list[TableRead], *, actors: Ac
     files, lines = side["file"].to_numpy(), side["line"].to_numpy()
     early_problems = concat_problems(early)
     checked = validate_events(events, files=files, lines=lines, today=today)
-    later = _drop_repeats(checked.problems, early_problems)
+    later = _drop_blank_derived(_drop_repeats(checked.problems, early_problems))
     cross = all_crosschecks(events, side, actors=actors, release=release, strict=strict,
                             already=early_problems,
                             tables_from=len(assembled.raw) if table_reads else None)
@@ -271,6 +271,21 @@ def _drop_repeats(later: pd.DataFrame, early: pd.DataFrame) -> pd.DataFrame:
     for record, column in zip(later["record"], later["column"], strict=True):
         sources = (column, *_DERIVED_FROM.get(column, ()))
         keep.append(not any((record, c) in keys for c in sources))
+    return later[keep]
+
+
+def _drop_blank_derived(later: pd.DataFrame) -> pd.DataFrame:
+    """A derived column left blank because its source is itself in error (blank, or not a
+    valid value) would only echo that error ("disorder_type is required" beside
+    "sub_event_type is required"): keep the source's error only."""
+    if later.empty:
+        return later
+    errors = later[(later["severity"] == "error") & (later["record"] >= 0)]
+    keys = set(zip(errors["record"], errors["column"], strict=True))
+    candidates = (later["rule"] == "required") & later["column"].isin(list(_DERIVED_FROM))
+    keep = [not (candidate and any((record, c) in keys for c in _DERIVED_FROM[column]))
+            for candidate, record, column in zip(candidates, later["record"], later["column"],
+                                                 strict=True)]
     return later[keep]
 
 

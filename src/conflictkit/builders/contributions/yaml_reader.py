@@ -90,22 +90,23 @@ class _Reader:
                     return
 
     def document(self, root: Any) -> None:
-        """A document is one event mapping, a list of them, or empty."""
+        """A document is one event mapping, a list of them (bare, or under a single `events:`
+        key, as many YAML files wrap their records), or empty."""
         kind = type(root)
         if kind is MappingStartEvent:
+            first = self.get()
+            if type(first) is ScalarEvent and first.value == "events":
+                value = self.get()
+                if type(value) is SequenceStartEvent:
+                    self.sequence()
+                    self.rest_of_wrapper()
+                    return
+                self.push_back(first, value)
+            else:
+                self.push_back(first)
             self.mapping(root)
         elif kind is SequenceStartEvent:
-            get = self.get
-            while True:
-                item = get()
-                if type(item) is SequenceEndEvent:
-                    return
-                if type(item) is MappingStartEvent:
-                    self.mapping(item)
-                else:
-                    self.fr.unreadable_record(
-                        self.line(item), "list item is not an event mapping (key: value lines)",
-                        self.describe(item))
+            self.sequence()
         elif kind is ScalarEvent:
             if not (root.implicit[0] and root.value in _NULLS):
                 self.fr.unreadable_record(
@@ -113,6 +114,45 @@ class _Reader:
                     "of them", scalar_text(root.value))
         else:  # alias at the root
             self.fr.unreadable_record(self.line(root), "YAML aliases (*name) are not allowed")
+
+    def sequence(self) -> None:
+        """The items of a list of events, up to its end."""
+        get = self.get
+        while True:
+            item = get()
+            if type(item) is SequenceEndEvent:
+                return
+            if type(item) is MappingStartEvent:
+                self.mapping(item)
+            else:
+                self.fr.unreadable_record(
+                    self.line(item), "list item is not an event mapping (key: value lines)",
+                    self.describe(item))
+
+    def rest_of_wrapper(self) -> None:
+        """Keys after `events: [...]`: not events, so each is reported and skipped."""
+        while True:
+            key = self.get()
+            if type(key) is MappingEndEvent:
+                return
+            what = self.describe(key)
+            self.describe(self.get())
+            self.fr.problem(line=self.line(key), record=-1, column="", rule="unknown_key",
+                            value=what, message=f"key {what!r} beside 'events:' is not part of "
+                            "any event and is ignored; put event columns inside each event")
+
+    def push_back(self, *events: Any) -> None:
+        """Hand `events` out again before the parser's next ones (one-record lookahead)."""
+        pending = list(events)
+        source = self.loader.get_event
+
+        def get() -> Any:
+            if pending:
+                return pending.pop(0)
+            self.get = source
+            return source()
+
+        self.get = get
 
     def describe(self, event: Any) -> str:
         """Say what an unexpected node was, skipping over it if it is a collection."""
