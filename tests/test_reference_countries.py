@@ -52,6 +52,30 @@ def test_iso_and_prefix(country: str, iso: int, prefix: str) -> None:
     assert c.country_of_prefix(prefix) == country
 
 
+# (country, ISO numeric, event_id_cnty) in the same row of a real ACLED export (2016-2022 events
+# of Africa, published on GitHub in a humanitarian dashboard's data): the prefixes ACLED uses,
+# including the two that are neither ISO alpha-3 nor the country's first letters.
+SEEN_IN_ACLED_EXPORTS = [
+    ("Angola", 24, "ANG3162"), ("Burkina Faso", 854, "BFO6552"), ("Burundi", 108, "BUR8233"),
+    ("Cameroon", 120, "CAO3829"), ("Central African Republic", 140, "CEN48130"),
+    ("Chad", 148, "CHA1348"), ("Democratic Republic of Congo", 180, "DRC17007"),
+    ("Guinea", 324, "GUI803"), ("Madagascar", 450, "MAG2086"), ("Niger", 562, "NIR14312"),
+    ("Nigeria", 566, "NIG23175"), ("Sierra Leone", 694, "SIE4759"),
+    ("South Africa", 710, "SAF12493"), ("Sudan", 729, "SUD13812"), ("Zimbabwe", 716, "ZIM5935"),
+    ("Tanzania", 834, "TAZ786"), ("Mozambique", 508, "MZM2635"), ("Ethiopia", 231, "ETH8087"),
+    ("Somalia", 706, "SOM31043"), ("South Sudan", 728, "SSD6756"), ("Libya", 434, "LBY10362"),
+    ("Mali", 466, "MLI3830"), ("Uganda", 800, "UGA5969"), ("Kenya", 404, "KEN7731"),
+    ("Senegal", 686, "SEN1103"),
+]
+
+
+@pytest.mark.parametrize(("country", "iso", "event_id"), SEEN_IN_ACLED_EXPORTS)
+def test_prefixes_seen_in_real_acled_exports(country: str, iso: int, event_id: str) -> None:
+    prefix = event_id.rstrip("0123456789")
+    assert (c.iso_of(country), c.prefix_of(country)) == (iso, prefix)
+    assert c.country_of_prefix(prefix) == country
+
+
 def test_namibia_iso2_is_not_read_as_missing() -> None:
     assert c.country_of_iso2("NA") == "Namibia"
 
