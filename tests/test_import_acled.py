@@ -306,6 +306,20 @@ def test_two_files_joined_with_their_headers(tmp_path):
     assert problems.query("rule == 'unreadable_record'")["line"].tolist() == [9]
 
 
+def test_rows_after_a_second_layout_header_are_said_to_belong_to_it(tmp_path):
+    """The last rows of a joined file are of the other era, not a truncated record."""
+    lines = _current_text().splitlines()
+    legacy = (FIXTURES / "acled_legacy.csv").read_text().splitlines()
+    text = "\n".join(lines[:3] + legacy[:3]) + "\n"
+    result = _read(_write(tmp_path, text))
+    problems = result.report.problems
+    _accounted(result, 4)
+    rows = problems.query("rule == 'unreadable_record'")
+    assert rows["line"].tolist() == [5, 6]
+    assert all("like the second header at line 4" in m for m in rows["message"])
+    assert not any("truncated" in m for m in problems["message"])
+
+
 @pytest.mark.parametrize("content,message", [
     (b"", "empty"),
     (b"\x00\x01\x02garbage\x00" * 50, "binary"),

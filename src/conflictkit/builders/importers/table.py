@@ -366,13 +366,17 @@ def _assemble(path: Path, table: Any, bad: list[tuple[int, int, int, str]],
     last_number = n_records + 1
     strip = meta["delimiter"] + "\" \t\r\n"
     empty_bad = 0
+    other_layout: tuple[int, int] | None = None  # (fields, line) of a second header line
     for number, actual, expected, text in bad:
         if not text.strip(strip):
             empty_bad += 1  # a row of bare delimiters: blank, whatever its width
             continue
         line = int(line_of[number - 2]) if 2 <= number < n_records + 2 else 0
-        problems.append(_bad_row_problem(file, line, number == last_number, actual, expected,
-                                         text, header))
+        problem = _bad_row_problem(file, line, number == last_number, actual, expected, text,
+                                   header, other_layout)
+        if problem["rule"] == "embedded_header":
+            other_layout = (actual, line)
+        problems.append(problem)
 
     # blank lines and all-empty rows carry nothing: drop them, but say so
     empty = _all_missing(frame)
@@ -456,7 +460,13 @@ def _all_missing(frame: pd.DataFrame) -> np.ndarray:
 
 
 def _bad_row_problem(file: str, line: int, is_last: bool, actual: int, expected: int,
-                     text: str, header: list[str]) -> dict[str, Any]:
+                     text: str, header: list[str],
+                     other_layout: tuple[int, int] | None = None) -> dict[str, Any]:
+    """The report row for a record the reader could not split into the header's fields.
+
+    `other_layout`: (fields, line) of a second header line seen earlier in the file; a record
+    with that many fields belongs to it, which says more than "truncated" or "too short".
+    """
     value = text if len(text) <= _MAX_VALUE_IN_REPORT else text[:_MAX_VALUE_IN_REPORT] + "…"
     cells = split_line(text, ",")
     rule = "unreadable_record"
@@ -464,6 +474,10 @@ def _bad_row_problem(file: str, line: int, is_last: bool, actual: int, expected:
         rule = "embedded_header"
         message = (f"a second header line ({actual} columns) inside the data: files of different "
                    f"layouts or eras were joined; split the file and import each part")
+    elif other_layout is not None and actual == other_layout[0]:
+        message = (f"has {actual} fields like the second header at line {other_layout[1]}, "
+                   f"not the first header's {expected}: a record of the other layout; split the "
+                   f"file and import each part")
     elif is_last and actual < expected:
         quote = " inside an unterminated quote" if text.count('"') % 2 else ""
         message = (f"the last record has {actual} of {expected} fields{quote}: the file looks "
