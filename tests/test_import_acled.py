@@ -453,3 +453,26 @@ def test_line_numbers_across_many_read_blocks(tmp_path, monkeypatch, damaged):
     assert result.side["line"].tolist() == good
     bad = result.report.problems.query("rule == 'unreadable_record'")
     assert bad["line"].tolist() == ([expected[short]] if damaged else [])
+
+
+@pytest.mark.parametrize(("kenya_ids", "accepted", "warned"), [
+    (("KNY5521", "KNY5530"), 5, True),   # one unknown prefix for all of Kenya: trust the export
+    (("KNY5521", "KEN5530"), 4, False),  # mixed: the odd one out is an error
+    (("SOM5521", "SOM5530"), 3, False),  # another country's prefix: errors
+])
+def test_an_export_consistent_unknown_id_prefix_is_kept_with_one_warning(
+        tmp_path, kenya_ids, accepted, warned):
+    text = _current_text().replace("KEN5521", kenya_ids[0]).replace("KEN5530", kenya_ids[1])
+    result = _read(_write(tmp_path, text))
+    _accounted(result, 5)
+    assert len(result.events) == accepted
+    problems = result.report.problems
+    notes = problems[problems["rule"] == "id_prefix_from_export"]
+    assert len(notes) == (1 if warned else 0)
+    if warned:
+        assert notes["severity"].tolist() == ["warning"] and notes["value"].tolist() == ["KNY"]
+        assert "Kenya" in notes["message"].iloc[0] and "'KEN'" in notes["message"].iloc[0]
+        assert result.report.ok
+    else:
+        errors = problems[problems["rule"] == "id_prefix_of_country"]
+        assert len(errors) == 5 - accepted

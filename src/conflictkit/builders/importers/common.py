@@ -128,6 +128,7 @@ def finish(
     """
 
     from conflictkit.builders.derive import derive_columns
+    from conflictkit.builders.importers.prefixes import accept_consistent_prefixes
     from conflictkit.schema.coerce import coerce_events
     from conflictkit.schema.problems import concat_problems
     from conflictkit.schema.report import Report, problems_frame
@@ -151,6 +152,9 @@ def finish(
             (rows["record"] >= 0)
         rows = rows.loc[~drop.to_numpy()].reset_index(drop=True)
     rows = _drop_echoes(_dedupe(rows))
+    rows, notes = accept_consistent_prefixes(rows, events, file)
+    if notes:
+        rows = concat_problems([rows, problems_frame(notes)])
     errors = rows[(rows["severity"] == "error") & (rows["record"] >= 0)]
     rejected = np.zeros(n, dtype=bool)
     rejected[errors["record"].to_numpy(dtype=np.int64)] = True
