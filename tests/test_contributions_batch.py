@@ -113,9 +113,11 @@ def test_unknown_actors_in_tables_are_summarised_per_name(tmp_path):
 
 
 _keys = st.sampled_from([*COLUMN_NAMES, "status", "fatalaties", "x", "provenance"])
-# (a NUL byte makes the whole file binary: one unreadable record, tested with the readers)
+# (a NUL byte makes the whole file binary: one unreadable record, tested with the readers; a
+# lone surrogate cannot be written as UTF-8 at all, and JSON's escape for it is tested there)
 _values = st.one_of(st.none(),
-                    st.text(st.characters(blacklist_characters="\x00"), max_size=12),
+                    st.text(st.characters(blacklist_characters="\x00",
+                                          blacklist_categories=("Cs",)), max_size=12),
                     st.integers(-5, 10**12).map(str),
                     st.sampled_from(["2021-06-12", "Nigeria", "Attack", "1", "yes", "35.5"]))
 

@@ -368,3 +368,11 @@ def test_junk_bytes_never_raise_anything_but_file_rejected(data):
         return
     for reader in (read_yaml, read_csv, read_json):
         reader(text, "junk")
+
+
+def test_json_unpaired_surrogate_escape_is_an_encoding_error_not_a_crash():
+    fr = read_json('[{"event_id_cnty": "SYR\\ud8001", "notes": "ok \\ud83d\\ude00"}, {}]', "f.json")
+    assert len(fr.records) == 2
+    assert fr.records[0]["event_id_cnty"] == "SYR\ufffd1"
+    assert fr.records[0]["notes"] == "ok \U0001F600"  # a proper pair is a character
+    assert [(p["rule"], p["column"]) for p in fr.problems] == [("encoding", "event_id_cnty")]

@@ -11,6 +11,7 @@ naming the key, and a duplicate key in one object is an error rather than a sile
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from conflictkit.builders.contributions.fields import (
@@ -21,6 +22,8 @@ from conflictkit.builders.contributions.fields import (
 from conflictkit.builders.contributions.source import FileRecords, scalar_text
 
 _WS = " \t\n\r"
+# a "\ud800" escape with no partner decodes to a lone surrogate, which no UTF-8 text can hold
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _Pairs(list):
@@ -127,7 +130,14 @@ def _record(fr: FileRecords, pairs: _Pairs, line: int) -> None:
     index = len(fr.records)
     record: dict[str, Any] = {}
     for key, value in pairs:
+        key = _SURROGATE.sub("\ufffd", key)
         text = _scalar(fr, key, value, line, index)
+        if text is not None and _SURROGATE.search(text):
+            text = _SURROGATE.sub("\ufffd", text)
+            fr.problem(line=line, record=index, column=key, rule="encoding",
+                       value=scalar_text(text),
+                       message=f"{key}: holds an unpaired UTF-16 surrogate escape (\\ud800-"
+                               "\\udfff), which is not a character; shown as U+FFFD")
         if key in record:
             fr.problem(line=line, record=index, column=key, rule="duplicate_key",
                        value=scalar_text(text) if text is not None else "",
