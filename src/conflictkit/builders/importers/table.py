@@ -14,8 +14,8 @@ in cache).
 Handled here: encoding (UTF-8, BOM, cp1252, UTF-8 with corrupt bytes), delimiter (`,` `;` tab
 `|`), CRLF, quoted newlines and quotes, blank lines and all-empty rows, rows with too few or too
 many fields (a truncated last row included), trailing empty columns, a leading row-number column,
-and a second header line in the middle (files of two eras joined). XLSX/XLS go through
-python-calamine.
+and a second header line in the middle (files of two eras joined). XLSX/XLS/ODS are read by
+`spreadsheet.read_spreadsheet` into the same `RawTable`.
 """
 
 from __future__ import annotations
@@ -93,7 +93,9 @@ def read_table(path: str | Path, typed: TypesOf | None = None) -> RawTable:
         raise InputFileError(str(path), "the file is empty")
     kind = sniff_container(head, path)
     if kind == "spreadsheet":
-        return _read_spreadsheet(path)
+        from conflictkit.builders.importers.spreadsheet import read_spreadsheet
+
+        return read_spreadsheet(path)
     if kind != "text":
         raise InputFileError(str(path), kind)
     return _read_delimited(path, head, typed)
@@ -393,17 +395,17 @@ def _assemble(path: Path, table: Any, bad: list[tuple[int, int, int, str]],
         lines = lines[~empty]
         nl_good = nl_good[~empty]
     meta["blank_rows"] = blank_rows
-    frame, header = _drop_layout_columns(frame, header, meta)
+    frame, header = drop_layout_columns(frame, header, meta)
     if not meta.get("typed_read"):
         # a typed read proves there is none: a header line puts names in the numeric columns,
         # which fails that read and sends the file back through the text read
-        frame, keep = _drop_embedded_headers(file, frame, lines, problems)
+        frame, keep = drop_embedded_headers(file, frame, lines, problems)
         lines, nl_good = lines[keep], nl_good[keep]
     unreadable = sum(1 for p in problems if p["rule"] == "unreadable_record")
     return RawTable(file, frame, header, lines, len(frame) + unreadable, nl_good, problems, meta)
 
 
-def _drop_embedded_headers(file: str, frame: pd.DataFrame, lines: np.ndarray,
+def drop_embedded_headers(file: str, frame: pd.DataFrame, lines: np.ndarray,
                            problems: list[dict[str, Any]]) -> tuple[pd.DataFrame, np.ndarray]:
     """Take out header lines repeated inside the data (files concatenated with their headers).
 
@@ -491,7 +493,7 @@ def _bad_row_problem(file: str, line: int, is_last: bool, actual: int, expected:
             "value": value, "message": message, "severity": "error"}
 
 
-def _drop_layout_columns(frame: pd.DataFrame, header: list[str],
+def drop_layout_columns(frame: pd.DataFrame, header: list[str],
                          meta: dict[str, Any]) -> tuple[pd.DataFrame, list[str]]:
     """Drop trailing empty columns and a leading row-number column (both carry no event data)."""
     keep = list(range(len(header)))
@@ -509,80 +511,3 @@ def _drop_layout_columns(frame: pd.DataFrame, header: list[str],
     frame = frame[[f"c{i}" for i in keep]]
     frame.columns = [f"c{j}" for j in range(len(keep))]
     return frame, [header[i] for i in keep]
-
-
-# ------------------------------------------------------------------------------------------
-# Spreadsheets
-# ------------------------------------------------------------------------------------------
-
-
-def _cell_text(value: Any) -> str | None:
-    """A spreadsheet cell as the text a CSV export would hold."""
-    import datetime as dt
-
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def _read_spreadsheet(path: Path) -> RawTable:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types
-        raise InputFileError(str(path), f"cannot be opened as a spreadsheet: {exc}") from exc
-    rows: list[list[Any]] = []
-    sheet_name = ""
-    for name in book.sheet_names:
-        data = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        if data and any(_cell_text(c) for c in data[0]):
-            rows, sheet_name = data, name
-            break
-    if not rows:
-        raise InputFileError(str(path), "the spreadsheet has no sheet with a header row")
-    header = [_cell_text(c) or "" for c in rows[0]]
-    while header and not header[-1] and all(
-        len(r) < len(header) or _cell_text(r[len(header) - 1]) is None for r in rows[1:]
-    ):
-        header.pop()
-    width = len(header)
-    body = rows[1:]
-    columns = {f"c{i}": [(_cell_text(r[i]) if i < len(r) else None) for r in body]
-               for i in range(width)}
-    frame = pd.DataFrame({k: pd.Series(v, dtype="str") for k, v in columns.items()})
-    lines = np.arange(2, len(body) + 2, dtype=np.int64)
-    meta: dict[str, Any] = {"format": "spreadsheet", "sheet": sheet_name, "encoding": "",
-                            "delimiter": ""}
-    problems: list[dict[str, Any]] = []
-    empty = frame.isna().all(axis=1).to_numpy() if width else np.ones(len(body), dtype=bool)
-    if empty.any():
-        # trailing all-empty rows are spreadsheet padding; inner ones are reported
-        inner = empty & (np.arange(len(body)) < (np.flatnonzero(~empty).max(initial=-1)))
-        if inner.any():
-            first = int(lines[inner][0])
-            problems.append({
-                "file": str(path), "line": first, "record": -1, "column": "",
-                "rule": "blank_rows", "value": "", "severity": "warning",
-                "message": f"{int(inner.sum())} empty rows skipped (the first at row {first})",
-            })
-        frame = frame.loc[~empty].reset_index(drop=True)
-        lines = lines[~empty]
-    meta["blank_rows"] = int(empty.sum())
-    frame, header = _drop_layout_columns(frame, header, meta)
-    frame, keep = _drop_embedded_headers(str(path), frame, lines, problems)
-    lines = lines[keep]
-    newlines = np.zeros(len(frame), dtype=np.int64)
-    for name in frame.columns:
-        newlines += frame[name].str.count("\n").fillna(0).to_numpy(dtype=np.int64)
-    return RawTable(str(path), frame, header, lines, len(frame), newlines, problems, meta)
