@@ -376,3 +376,21 @@ def test_json_unpaired_surrogate_escape_is_an_encoding_error_not_a_crash():
     assert fr.records[0]["event_id_cnty"] == "SYR\ufffd1"
     assert fr.records[0]["notes"] == "ok \U0001F600"  # a proper pair is a character
     assert [(p["rule"], p["column"]) for p in fr.problems] == [("encoding", "event_id_cnty")]
+
+
+def test_json_problems_point_at_their_key_line(tmp_path):
+    from conflictkit.builders.contributions import read_contributions
+
+    text = ('[\n  {\n    "event_id_cnty": "NIG1",\n'
+            '    "notes": "a \\"quoted\\": {x} [y]",\n'
+            '    "provenance": {"a": {"fatalities": 1},\n                   "c": 2},\n'
+            '    "source_scale": "Natoinal",\n'
+            '    "fatalaties": 2\n  }\n]\n')
+    fr = read_json(text, "f.json")
+    assert fr.lines == [2]
+    assert list(fr.key_lines[0]) == [1, 2, 3, 5, 6]  # nested keys and quoted text skipped
+    path = tmp_path / "e.json"
+    path.write_text(text)
+    problems = read_contributions([path]).report.problems.set_index("rule")
+    assert problems.loc["list_tokens", "line"] == 7
+    assert problems.loc["unknown_key", "line"] == 8

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from array import array
 from typing import Any
 
 from conflictkit.builders.contributions.fields import (
@@ -44,7 +45,7 @@ _DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_int=str, parse_float
 
 def read_json(text: str, path: str) -> FileRecords:
     """Every event record in a JSON text, with the line each starts on."""
-    fr = FileRecords(path)
+    fr = FileRecords(path, key_lines=[])
     pos = _skip(text, 0)
     if pos >= len(text):
         fr.problem(line=0, rule="empty_file", message="no event records in this file (it is empty)")
@@ -122,11 +123,12 @@ def _element(fr: FileRecords, text: str, pos: int, lines: _LineCounter) -> int:
                              + ("an array" if isinstance(value, list) else "a single value"),
                              "" if isinstance(value, list) else scalar_text(value))
         return end
-    _record(fr, value, line)
+    _record(fr, value, line, _key_offsets(text, pos, end))
     return end
 
 
-def _record(fr: FileRecords, pairs: _Pairs, line: int) -> None:
+def _record(fr: FileRecords, pairs: _Pairs, line: int, offsets: list[int]) -> None:
+    """One event object; `offsets[i]`: lines from the object's start to its i-th key."""
     index = len(fr.records)
     record: dict[str, Any] = {}
     for key, value in pairs:
@@ -147,7 +149,36 @@ def _record(fr: FileRecords, pairs: _Pairs, line: int) -> None:
                        value=scalar_text(text) if text is not None else "",
                        message=unknown_key_message(key))
         record[key] = text
+    first_line = {}
+    for (key, _value), offset in zip(pairs, offsets, strict=False):
+        first_line.setdefault(_SURROGATE.sub("\ufffd", key), offset)
     fr.add_record(record, line)
+    assert fr.key_lines is not None
+    fr.key_lines.append(array("I", [first_line.get(key, 0) for key in record]))
+
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]]')
+
+
+def _key_offsets(text: str, start: int, end: int) -> list[int]:
+    """Lines from the object at text[start:end] to each of its own keys, in order (keys of
+    nested values are skipped): strings followed by ':' at depth one."""
+    offsets, depth, line, last = [], 0, 0, start
+    for token in _TOKEN.finditer(text, start, end):
+        first = token.group()[0]
+        if first in "{[":
+            depth += 1
+        elif first in "}]":
+            depth -= 1
+        elif depth == 1:
+            after = token.end()
+            while after < end and text[after] in _WS:
+                after += 1
+            if after < end and text[after] == ":":
+                line += text.count("\n", last, token.start())
+                last = token.start()
+                offsets.append(line)
+    return offsets
 
 
 def _scalar(fr: FileRecords, key: str, value: Any, line: int, index: int) -> str | None:

@@ -39,7 +39,7 @@ class Assembled:
     def key_lines(self, problems: pd.DataFrame,
                   sources: dict[str, tuple[str, ...]] | None = None) -> np.ndarray:
         """Problem lines moved to the line of their column's key where the reader knows it
-        (YAML), for problems about these records. A derived column the record does not have
+        (YAML, JSON), for problems about these records. A derived column the record does not have
         points at the first of its ``sources`` that it has (inter1 -> actor1)."""
         lines = problems["line"].to_numpy().copy()
         starts = np.cumsum([0] + [len(p.records) for p in self.parts])

@@ -31,7 +31,7 @@ class FileRecords:
     1-based starting lines. ``problems`` are problem rows (dicts) whose ``record`` is the index
     into ``records`` (or -1 for unreadable records and file-level problems). ``unreadable``
     counts records that were seen but could not be read, so they are still counted.
-    ``key_lines`` (YAML only) holds, per record, each key's line as an offset from the record's
+    ``key_lines`` (YAML and JSON) holds, per record, each key's line as an offset from the record's
     line, in the record's key order, so a problem about one column can point at its own line.
     """
 
