@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-from array import array
 from typing import Any
 
 from conflictkit.builders.contributions.fields import (
@@ -44,12 +43,33 @@ _DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_int=str, parse_float
 
 
 def read_json(text: str, path: str) -> FileRecords:
-    """Every event record in a JSON text, with the line each starts on."""
-    fr = FileRecords(path, key_lines=[])
+    """Every event record in a JSON text, with the line each starts on.
+
+    Each key's own line is found only for records a problem is reported on (`key_line_finder`):
+    scanning every object's tokens would triple the reading time.
+    """
+    fr = FileRecords(path)
+    spans: list[tuple[int, int]] = []
+    _read_elements(fr, text, spans)
+
+    found: dict[int, list[int]] = {}
+
+    def key_lines(index: int) -> list[int]:
+        if index not in found:  # a record with several problems is scanned once
+            start, end = spans[index]
+            found[index] = _key_offsets(text, start, end, list(fr.records[index]))
+        return found[index]
+
+    fr.key_line_finder = key_lines
+    return fr
+
+
+def _read_elements(fr: FileRecords, text: str, spans: list[tuple[int, int]]) -> None:
+    """Records of the whole text into `fr`; `spans` gets each record's (start, end) offsets."""
     pos = _skip(text, 0)
     if pos >= len(text):
         fr.problem(line=0, rule="empty_file", message="no event records in this file (it is empty)")
-        return fr
+        return
     lines = _LineCounter(text)
     if text[pos] == "[":
         pos = _skip(text, pos + 1)
@@ -59,11 +79,11 @@ def read_json(text: str, path: str) -> FileRecords:
             else:
                 fr.problem(line=1, rule="empty_file", severity="warning",
                            message="the array holds no event records")
-            return fr
+            return
         while pos < len(text):
-            pos = _element(fr, text, pos, lines)
+            pos = _element(fr, text, pos, lines, spans)
             if pos < 0:
-                return fr
+                return
             pos = _skip(text, pos)
             if pos < len(text) and text[pos] == ",":
                 pos = _skip(text, pos + 1)
@@ -71,18 +91,18 @@ def read_json(text: str, path: str) -> FileRecords:
             if pos < len(text) and text[pos] == "]":
                 if _skip(text, pos + 1) < len(text):
                     fr.unreadable_record(lines.at(pos + 1), "unexpected text after the array")
-                return fr
+                return
             fr.unreadable_record(lines.at(pos), "malformed JSON: expected ',' or ']' after a "
                                  "record (the rest of the file was not read)")
-            return fr
+            return
         fr.unreadable_record(lines.at(len(text)), "malformed JSON: the array is not closed")
-        return fr
+        return
     while pos < len(text):  # one object, or several one after another (JSON Lines)
-        pos = _element(fr, text, pos, lines)
+        pos = _element(fr, text, pos, lines, spans)
         if pos < 0:
-            return fr
+            return
         pos = _skip(text, pos)
-    return fr
+    return
 
 
 def _skip(text: str, pos: int) -> int:
@@ -105,7 +125,8 @@ class _LineCounter:
         return self.line
 
 
-def _element(fr: FileRecords, text: str, pos: int, lines: _LineCounter) -> int:
+def _element(fr: FileRecords, text: str, pos: int, lines: _LineCounter,
+             spans: list[tuple[int, int]]) -> int:
     """Decode one record at ``pos``; return the offset after it, or -1 when reading must stop."""
     line = lines.at(pos)
     try:
@@ -123,12 +144,12 @@ def _element(fr: FileRecords, text: str, pos: int, lines: _LineCounter) -> int:
                              + ("an array" if isinstance(value, list) else "a single value"),
                              "" if isinstance(value, list) else scalar_text(value))
         return end
-    _record(fr, value, line, _key_offsets(text, pos, end))
+    _record(fr, value, line)
+    spans.append((pos, end))
     return end
 
 
-def _record(fr: FileRecords, pairs: _Pairs, line: int, offsets: list[int]) -> None:
-    """One event object; `offsets[i]`: lines from the object's start to its i-th key."""
+def _record(fr: FileRecords, pairs: _Pairs, line: int) -> None:
     index = len(fr.records)
     record: dict[str, Any] = {}
     for key, value in pairs:
@@ -149,21 +170,17 @@ def _record(fr: FileRecords, pairs: _Pairs, line: int, offsets: list[int]) -> No
                        value=scalar_text(text) if text is not None else "",
                        message=unknown_key_message(key))
         record[key] = text
-    first_line = {}
-    for (key, _value), offset in zip(pairs, offsets, strict=False):
-        first_line.setdefault(_SURROGATE.sub("\ufffd", key), offset)
     fr.add_record(record, line)
-    assert fr.key_lines is not None
-    fr.key_lines.append(array("I", [first_line.get(key, 0) for key in record]))
 
 
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]]')
 
 
-def _key_offsets(text: str, start: int, end: int) -> list[int]:
-    """Lines from the object at text[start:end] to each of its own keys, in order (keys of
-    nested values are skipped): strings followed by ':' at depth one."""
-    offsets, depth, line, last = [], 0, 0, start
+def _key_offsets(text: str, start: int, end: int, keys: list[str]) -> list[int]:
+    """Lines from the object at text[start:end] to each of `keys` (its own keys, first
+    occurrence): strings followed by ':' at depth one; keys of nested values are skipped."""
+    found: dict[str, int] = {}
+    depth, line, last = 0, 0, start
     for token in _TOKEN.finditer(text, start, end):
         first = token.group()[0]
         if first in "{[":
@@ -177,8 +194,9 @@ def _key_offsets(text: str, start: int, end: int) -> list[int]:
             if after < end and text[after] == ":":
                 line += text.count("\n", last, token.start())
                 last = token.start()
-                offsets.append(line)
-    return offsets
+                key = _SURROGATE.sub("\ufffd", json.loads(token.group()))
+                found.setdefault(key, line)
+    return [found.get(key, 0) for key in keys]
 
 
 def _scalar(fr: FileRecords, key: str, value: Any, line: int, index: int) -> str | None:

@@ -53,7 +53,7 @@ class Assembled:
             g = int(records[row])
             k = int(np.searchsorted(starts, g, side="right")) - 1
             part = self.parts[k]
-            if part.key_lines is not None:
+            if part.key_lines is not None or part.key_line_finder is not None:
                 column = str(columns[row])
                 lines[row] = part.line_of(g - starts[k],
                                           (column, *(sources or {}).get(column, ())))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from array import array
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,8 +32,9 @@ class FileRecords:
     1-based starting lines. ``problems`` are problem rows (dicts) whose ``record`` is the index
     into ``records`` (or -1 for unreadable records and file-level problems). ``unreadable``
     counts records that were seen but could not be read, so they are still counted.
-    ``key_lines`` (YAML and JSON) holds, per record, each key's line as an offset from the record's
+    ``key_lines`` (YAML) holds, per record, each key's line as an offset from the record's
     line, in the record's key order, so a problem about one column can point at its own line.
+    ``key_line_finder`` (JSON) gives the same offsets for one record on demand.
     """
 
     path: str
@@ -41,6 +43,7 @@ class FileRecords:
     problems: list[dict[str, Any]] = field(default_factory=list)
     unreadable: int = 0
     key_lines: list[array] | None = None
+    key_line_finder: Callable[[int], Sequence[int]] | None = None
 
     def add_record(self, record: dict[str, Any], line: int) -> int:
         self.records.append(record)
@@ -50,12 +53,16 @@ class FileRecords:
     def line_of(self, index: int, columns: tuple[str, ...]) -> int:
         """The line of the first of ``columns`` that record ``index`` has (else its line)."""
         start = self.lines[index]
-        if self.key_lines is None:
+        if self.key_lines is not None:
+            offsets: Sequence[int] = self.key_lines[index]
+        elif self.key_line_finder is not None:
+            offsets = self.key_line_finder(index)
+        else:
             return start
         keys = list(self.records[index])
         for column in columns:
             if column in keys:
-                return start + self.key_lines[index][keys.index(column)]
+                return start + offsets[keys.index(column)]
         return start
 
     def problem(self, *, line: int, rule: str, message: str, record: int = -1, column: str = "",
