@@ -32,10 +32,18 @@ def provenance_path(out: Path) -> Path:
     return out.with_name(f"{name}.provenance.parquet")
 
 
+# one value per event: a dictionary never fits and min/max statistics of notes prune nothing,
+# so the writer does not try them (the file comes out the same size)
+_UNIQUE_TEXT = frozenset({"event_id_cnty", "notes"})
+
+
 def _write_parquet(table: Any, path: Path) -> None:
     import pyarrow.parquet as pq
 
-    pq.write_table(table, path, compression="zstd")
+    names = table.column_names
+    pq.write_table(table, path, compression="zstd",
+                   use_dictionary=[n for n in names if n not in _UNIQUE_TEXT],
+                   write_statistics=[n for n in names if n != "notes"])
 
 
 class ImportWriter:
