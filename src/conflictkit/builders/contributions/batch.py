@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from conflictkit.builders.contributions.csv_reader import read_csv
 from conflictkit.builders.contributions.json_reader import read_json
 from conflictkit.builders.contributions.records import SIDE_COLUMNS, assemble
@@ -84,6 +86,18 @@ def _display(path: Path) -> str:
         return path.as_posix()
 
 
+def _sort_into(path: Path, contributions: list[Path], tables: list[Path]) -> bool:
+    """Append `path` to the list its suffix belongs to; False when it belongs to neither."""
+    suffix = path.suffix.lower()
+    if suffix in CONTRIBUTION_SUFFIXES:
+        contributions.append(path)
+    elif suffix in TABLE_SUFFIXES:
+        tables.append(path)
+    else:
+        return False
+    return True
+
+
 def collect(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
     """(contribution files, table files) under the given files and folders, in path order."""
     contributions: list[Path] = []
@@ -98,22 +112,12 @@ def collect(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
             for found in sorted(p for p in path.rglob("*") if p.is_file()
                                 and not any(part.startswith(".")
                                             for part in p.relative_to(path).parts)):
-                suffix = found.suffix.lower()
-                if suffix in CONTRIBUTION_SUFFIXES:
-                    contributions.append(found)
-                elif suffix in TABLE_SUFFIXES:
-                    tables.append(found)
-        else:
-            suffix = path.suffix.lower()
-            if suffix in CONTRIBUTION_SUFFIXES:
-                contributions.append(path)
-            elif suffix in TABLE_SUFFIXES:
-                tables.append(path)
-            else:
-                raise UsageError(
-                    f"{path}: not a contribution file or table (expected "
-                    f"{', '.join(CONTRIBUTION_SUFFIXES + TABLE_SUFFIXES)}, a folder or a "
-                    "release directory)")
+                _sort_into(found, contributions, tables)  # other files in a folder: skipped
+        elif not _sort_into(path, contributions, tables):
+            raise UsageError(
+                f"{path}: not a contribution file or table (expected "
+                f"{', '.join(CONTRIBUTION_SUFFIXES + TABLE_SUFFIXES)}, a folder or a "
+                "release directory)")
     return _unique(contributions), _unique(tables)
 
 
@@ -281,12 +285,15 @@ def _drop_blank_derived(later: pd.DataFrame) -> pd.DataFrame:
     if later.empty:
         return later
     errors = later[(later["severity"] == "error") & (later["record"] >= 0)]
-    keys = set(zip(errors["record"], errors["column"], strict=True))
-    candidates = (later["rule"] == "required") & later["column"].isin(list(_DERIVED_FROM))
-    keep = [not (candidate and any((record, c) in keys for c in _DERIVED_FROM[column]))
-            for candidate, record, column in zip(candidates, later["record"], later["column"],
-                                                 strict=True)]
-    return later[keep]
+    records = later["record"].to_numpy()
+    required = (later["rule"] == "required").to_numpy()
+    echo = np.zeros(len(later), dtype=bool)
+    for derived, sources in _DERIVED_FROM.items():
+        in_error = errors.loc[errors["column"].isin(sources), "record"].to_numpy()
+        if len(in_error):
+            echo |= required & (later["column"] == derived).to_numpy() & np.isin(records,
+                                                                                 in_error)
+    return later[~echo]
 
 
 def _drop_same_rule(later: pd.DataFrame, cross: pd.DataFrame) -> pd.DataFrame:
