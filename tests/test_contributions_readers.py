@@ -284,11 +284,12 @@ def test_undecodable_files_are_refused(data, needle):
         decode(data)
 
 
-def test_binary_and_oversized_files_become_one_unreadable_record(tmp_path):
+def test_binary_and_oversized_files_are_one_unreadable_file_each(tmp_path):
     binary = tmp_path / "x.yaml"
     binary.write_bytes(bytes(range(256)) * 4)
     fr = read_file(binary)
     assert fr.unreadable == 1 and "binary" in fr.problems[0]["message"]
+    assert fr.problems[0]["rule"] == "unreadable_file"  # the whole file, counted as one record
     big = tmp_path / "big.json"
     with big.open("wb") as fh:  # sparse: 1 GiB on disk costs nothing and is never read
         fh.truncate(2**30)

@@ -49,7 +49,7 @@ def test_fresh_releases_verify(releases) -> None:
     root, _, _ = releases
     for version in ("1.0.0", "1.1.0"):
         result = verify_release(root / version)
-        assert result.ok, result.problems
+        assert result.ok, result.found
         assert result.rows["events.csv"] == (40 if version == "1.0.0" else 42)
         assert all(f["ok"] for f in result.files)
 
@@ -72,7 +72,7 @@ def test_any_changed_byte_names_its_file(releases, tmp_path: Path, victim: str) 
     assert not result.ok
     name = target.relative_to(release).as_posix()
     assert {"file": name, "rule": "checksum"} in [
-        {"file": p["file"], "rule": p["rule"]} for p in result.problems]
+        {"file": p["file"], "rule": p["rule"]} for p in result.found]
 
 
 def test_missing_and_unlisted_files_are_reported(releases, tmp_path: Path) -> None:
@@ -80,7 +80,7 @@ def test_missing_and_unlisted_files_are_reported(releases, tmp_path: Path) -> No
     release = _writable_copy(root / "1.0.0", tmp_path / "copy")
     (release / "CHANGELOG.md").unlink()
     (release / "extra.txt").write_text("sneaked in")
-    rules = {(p["file"], p["rule"]) for p in verify_release(release).problems}
+    rules = {(p["file"], p["rule"]) for p in verify_release(release).found}
     assert ("CHANGELOG.md", "missing_file") in rules
     assert ("extra.txt", "unlisted_file") in rules
 
@@ -101,9 +101,9 @@ def test_consistently_rewritten_checksums_still_fail_on_rows_and_schema(
     digest = hashlib.sha256(csv.read_bytes()).hexdigest()
     sums = [f"{digest}  events.csv" if s.endswith("  events.csv") else s for s in sums]
     (release / "SHA256SUMS").write_text("\n".join(sums) + "\n")
-    rules = {(p["file"], p["rule"]) for p in verify_release(release).problems}
+    rules = {(p["file"], p["rule"]) for p in verify_release(release).found}
     assert ("events.csv", "datapackage_mismatch") in rules
-    assert ("events.csv", "schema") in rules
+    assert ("events.csv", "file_schema") in rules
 
 
 def test_schema_drift_in_parquet_is_reported(tmp_path: Path) -> None:
@@ -123,8 +123,8 @@ def test_schema_drift_in_parquet_is_reported(tmp_path: Path) -> None:
     digest = sha256_file(release / "events.parquet")
     sums = [f"{digest}  events.parquet" if s.endswith("  events.parquet") else s for s in sums]
     (release / "SHA256SUMS").write_text("\n".join(sums) + "\n")
-    problems = verify_release(release).problems
-    assert any(p["file"] == "events.parquet" and p["rule"] == "schema"
+    problems = verify_release(release).found
+    assert any(p["file"] == "events.parquet" and p["rule"] == "file_schema"
                and "fatalities is int64" in p["message"] for p in problems)
 
 
@@ -132,7 +132,7 @@ def test_verify_of_a_non_release_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError):
         verify_release(tmp_path / "nowhere")
     result = verify_release(tmp_path)
-    assert [p["rule"] for p in result.problems] == ["missing_file"]
+    assert [p["rule"] for p in result.found] == ["missing_file"]
 
 
 def test_diff_lists_added_deleted_and_modified_with_values(releases) -> None:

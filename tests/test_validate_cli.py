@@ -144,7 +144,7 @@ def test_release_ids_are_not_reused(work):
                                  + event("NIG90003", "2021-06-14"), encoding="utf-8")
     result = run("a.yaml", "--release", str(release), "--format", "json", cwd=work)
     doc = json.loads(result.stdout)
-    clash = {p["event_id"]: p for p in doc["problems"] if p["rule"] == "release_id"}
+    clash = {p["event_id"]: p for p in doc["problems"] if p["rule"] == "deleted_id_reused"}
     published = [p for p in doc["problems"] if p["rule"] == "release_published"]
     assert result.returncode == 1
     # a deleted ID is never reused; a published one is an edit of that event (one warning)

@@ -21,7 +21,7 @@ _LAZY: dict[str, str] = {
     "read_acled": "conflictkit.builders.importers.acled",
     "read_ucdp": "conflictkit.builders.importers.ucdp",
     "validate_events": "conflictkit.schema.validate",
-    "Report": "conflictkit.schema.report",
+    "Report": "conflictkit.problems.report",
     "extract_text": "conflictkit.builders.extract",
     "extract_file": "conflictkit.builders.extract",
     "resolve_country": "conflictkit.reference.countries",

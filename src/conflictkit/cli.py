@@ -25,7 +25,7 @@ from conflictkit import __version__
 from conflictkit.errors import ConflictkitError, UsageError
 
 if TYPE_CHECKING:
-    from conflictkit.schema.report import Report
+    from conflictkit.problems.report import Report
 
 app = typer.Typer(
     name="conflictkit",
@@ -535,14 +535,14 @@ def verify_command(
     if fmt == ReportFormat.json:
         emit_json(result.to_dict())
     else:
-        for problem in result.problems:
+        for problem in result.found:
             err(f"{problem['file']}: {problem['rule']}: {problem['message']}")
         if result.ok:
             if not quiet:
                 err(f"{release}: OK ({len(result.files)} files match SHA256SUMS; "
                     f"{max(result.rows.get('events.csv', 0), 0)} events)")
         else:
-            err(f"{release}: FAILED ({len(result.problems)} problems)")
+            err(f"{release}: FAILED ({len(result.found)} problems)")
     raise typer.Exit(EXIT_OK if result.ok else EXIT_INVALID)
 
 

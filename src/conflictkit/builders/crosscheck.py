@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from conflictkit.errors import UsageError
-from conflictkit.schema.problems import concat_problems, problem_rows
+from conflictkit.problems import catalogue as P
+from conflictkit.problems.rows import concat_problems, problem_row, problem_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,8 +65,8 @@ def duplicate_ids(events: pd.DataFrame, files: Sequence[str], lines: Sequence[in
         more = f" and {len(others) - 5} more" if len(others) > 5 else ""
         messages.append(f"event_id_cnty {ids.iat[p]} is also used at {where}{more}; "
                         "every event needs its own ID")
-    return concat_problems([problem_rows(dup.to_numpy(), column="event_id_cnty",
-                                         rule="duplicate_id", values=ids, message=messages,
+    return concat_problems([problem_rows(dup.to_numpy(), P.DUPLICATE_ID, column="event_id_cnty",
+                                         values=ids, message=messages,
                                          event_ids=ids, files=files, lines=lines)])
 
 
@@ -177,7 +178,7 @@ def release_id_clashes(events: pd.DataFrame, release: ReleaseIds | Path, files: 
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from conflictkit.schema.report import problems_frame
+    from conflictkit.problems.report import problems_frame
 
     if not isinstance(release, ReleaseIds):
         release = ReleaseIds(release)
@@ -201,20 +202,18 @@ def release_id_clashes(events: pd.DataFrame, release: ReleaseIds | Path, files: 
         messages = [f"event_id_cnty {i} was deleted in release {release.name}; deleted IDs are "
                     "never reused (leave it out and run `conflictkit ids assign`)"
                     for i in ids[reused]]
-        parts.append(problem_rows(reused, column="event_id_cnty", rule="release_id",
+        parts.append(problem_rows(reused, P.DELETED_ID_REUSED, column="event_id_cnty",
                                   values=ids, message=messages, event_ids=ids, files=files,
                                   lines=lines))
     published = found_in(used) & ~reused
     if published.any():
         sample = ", ".join(ids[published].head(5))
         more = " ..." if published.sum() > 5 else ""
-        parts.append(problems_frame([{
-            "record": -1, "column": "event_id_cnty", "rule": "release_published",
-            "value": "", "severity": "warning",
-            "message": f"{int(published.sum())} records carry IDs already published in release "
-                       f"{release.name} ({sample}{more}): they edit those events. A new event "
-                       "needs a new ID: leave event_id_cnty out and run `conflictkit ids assign`",
-        }]))
+        parts.append(problems_frame([problem_row(
+            P.RELEASE_PUBLISHED, column="event_id_cnty",
+            message=f"{int(published.sum())} records carry IDs already published in release "
+                    f"{release.name} ({sample}{more}): they edit those events. A new event "
+                    "needs a new ID: leave event_id_cnty out and run `conflictkit ids assign`")]))
     return concat_problems(parts)
 
 
@@ -251,7 +250,7 @@ def likely_duplicates(events: pd.DataFrame, files: Sequence[str], lines: Sequenc
         + " (same date, country, location, actors and sub-event type); merge them or make "
           "the difference clear" for p in positions
     ]
-    return concat_problems([problem_rows(dup, column="", rule="likely_duplicate", values=None,
+    return concat_problems([problem_rows(dup, P.LIKELY_DUPLICATE, column="", values=None,
                                          message=messages, event_ids=events["event_id_cnty"],
                                          files=files, lines=lines, severity="warning")])
 
@@ -277,7 +276,7 @@ def unknown_actors(events: pd.DataFrame, actors: ActorRegistry, files: Sequence[
     skip: dict[str, set[int]] = {"actor1": set(), "actor2": set()}
     hinted: dict[str, list[str]] = {}  # "did you mean" for the first SUGGESTIONS names only
     if already is not None and not already.empty:
-        hit = already[already["rule"] == "unknown_actor_type"]
+        hit = already[already["rule"] == P.UNKNOWN_ACTOR_TYPE.code]
         for column, records in hit.groupby("column")["record"]:
             skip[column.replace("inter", "actor")] = set(records)
     for column in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2"):
@@ -315,7 +314,7 @@ def unknown_actors(events: pd.DataFrame, actors: ActorRegistry, files: Sequence[
         mask[np.asarray(records, dtype="int64")] = True
         messages = [_unknown_actor_message(column, names_of[int(codes[r])], actors, hinted)
                     for r in records]
-        parts.append(problem_rows(mask, column=column, rule="unknown_actor", values=values,
+        parts.append(problem_rows(mask, P.UNKNOWN_ACTOR, column=column, values=values,
                                   message=messages, event_ids=events["event_id_cnty"],
                                   files=files, lines=lines, severity=severity))
     return concat_problems(parts)
@@ -336,7 +335,7 @@ def _summarise_unknown(column: str, value_codes: np.ndarray, rows: np.ndarray,
     counts = counts.reset_index()
     return pd.DataFrame({
         "file": counts["file"].astype("str"), "line": 0, "record": -1, "event_id": "",
-        "column": column, "rule": "unknown_actor", "value": counts["name"].astype("str"),
+        "column": column, "rule": P.UNKNOWN_ACTOR.code, "value": counts["name"].astype("str"),
         "message": [f"{column}: {name!r} is not in the actor registry ({n:,} records); use "
                     "the registry's name or add the actor to reference/actors.csv"
                     for name, n in zip(counts["name"], counts["n"], strict=True)],
@@ -360,7 +359,7 @@ def candidates(side: pd.DataFrame, event_ids: pd.Series) -> pd.DataFrame:
     """Warnings for unreviewed (``status: candidate``) records: a release leaves them out."""
     mask = (side["status"] == "candidate").fillna(False).to_numpy()
     return concat_problems([problem_rows(
-        mask, column="status", rule="candidate", values=side["status"],
+        mask, P.CANDIDATE, column="status", values=side["status"],
         message="candidate event (not yet reviewed): a release leaves it out until a person "
                 "reviews it and removes `status: candidate`",
         event_ids=event_ids, files=side["file"].to_numpy(), lines=side["line"].to_numpy(),

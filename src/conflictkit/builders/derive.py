@@ -31,8 +31,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from conflictkit.problems import catalogue as P
+from conflictkit.problems.catalogue import ProblemType
+from conflictkit.problems.rows import concat_problems, problem_rows
 from conflictkit.schema import vocab
-from conflictkit.schema.problems import concat_problems, problem_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -116,7 +118,7 @@ def _fill_inter(out: pd.DataFrame, side: str, actors: ActorRegistry | None,
     messages = {name: _inter_message(name, inter_col, name in known,
                                      actors if i < SUGGESTIONS else None)
                 for i, name in enumerate(distinct)}
-    return problem_rows(missing.to_numpy(), column=inter_col, rule="unknown_actor_type",
+    return problem_rows(missing.to_numpy(), P.UNKNOWN_ACTOR_TYPE, column=inter_col,
                         values=out[actor_col], message=unresolved.map(messages).astype("str"),
                         **ctx)
 
@@ -167,7 +169,7 @@ def _fill_country_facts(out: pd.DataFrame, ctx: dict[str, Any]) -> pd.DataFrame 
         return None
     messages = {name: _country_message(name, tuple(table.index))
                 for name in pd.unique(out.loc[unknown, "country"])}
-    return problem_rows(unknown.to_numpy(), column="country", rule="unknown_country",
+    return problem_rows(unknown.to_numpy(), P.UNKNOWN_COUNTRY, column="country",
                         values=out["country"],
                         message=out.loc[unknown, "country"].map(messages).astype("str"), **ctx)
 
@@ -238,20 +240,20 @@ def _fill_places(out: pd.DataFrame, gazetteer: Any | None,
             else:  # fill only what the contributor left blank
                 blank = out.loc[target, column].isna()
                 out.loc[target[blank.to_numpy()], column] = values[blank.to_numpy()]
-    for rule in ("unknown_place", "ambiguous_place"):
-        bad = {k: v[1] for k, v in failed.items() if v[0] == rule}
+    for problem in (P.UNKNOWN_PLACE, P.AMBIGUOUS_PLACE):
+        bad = {k: v[1] for k, v in failed.items() if v[0] is problem}
         if not bad:
             continue
         failing = keys[keys.isin(list(bad))]
         mask = out.index.isin(failing.index)
-        parts.append(problem_rows(mask, column="location", rule=rule, values=out["location"],
+        parts.append(problem_rows(mask, problem, column="location", values=out["location"],
                                   message=failing.map(bad).astype("str"), **ctx))
     return parts
 
 
 def _resolve_place(gazetteer: Any, country: str, location: str,
-                   admin1: str | None) -> dict[str, Any] | tuple[str, str]:
-    """One place's facts, or (rule, message) when the gazetteer has none or several."""
+                   admin1: str | None) -> dict[str, Any] | tuple[ProblemType, str]:
+    """One place's facts, or (problem, message) when the gazetteer has none or several."""
     places = list(gazetteer.find(country, location, admin1=admin1))
     where = f"{location!r} in {country}" + (f" ({admin1})" if admin1 else "")
     if len(places) == 1:
@@ -266,7 +268,7 @@ def _resolve_place(gazetteer: Any, country: str, location: str,
                     "admin2": None, "geo_precision": 3}
         close = gazetteer.suggest(country, location) if hasattr(gazetteer, "suggest") else []
         hint = f" (closest: {', '.join(close)})" if close else ""
-        return ("unknown_place",
+        return (P.UNKNOWN_PLACE,
                 f"cannot fill coordinates: no place {where} in the gazetteer{hint}; give "
                 "latitude and longitude (and admin1/admin2), or add the place to "
                 "reference/places.csv")
@@ -274,7 +276,7 @@ def _resolve_place(gazetteer: Any, country: str, location: str,
                        f"{float(p.latitude):.4f}, {float(p.longitude):.4f})"
                        for p in places[:_MAX_CANDIDATES])
     more = f" and {len(places) - _MAX_CANDIDATES} more" if len(places) > _MAX_CANDIDATES else ""
-    return ("ambiguous_place",
+    return (P.AMBIGUOUS_PLACE,
             f"cannot fill coordinates: {len(places)} places match {where}: {listed}{more}; "
             "give admin1 to choose, or latitude and longitude")
 

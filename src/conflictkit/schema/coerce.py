@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from conflictkit.errors import ConflictkitError
+from conflictkit.problems import catalogue as P
+from conflictkit.problems.rows import concat_problems, problem_rows
 from conflictkit.schema import vocab
 from conflictkit.schema.arrow import PANDAS_DTYPES, arrow_type
 from conflictkit.schema.columns import COLUMN_NAMES, COLUMNS_BY_NAME
-from conflictkit.schema.problems import concat_problems, problem_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -72,7 +73,7 @@ def coerce_events(
         out[name] = values
         if bad is not None and bad.any():
             parts.append(problem_rows(
-                bad, column=name, rule="type", values=raw[name], message=reason,
+                bad, P.TYPE, column=name, values=raw[name], message=reason,
                 event_ids=event_ids, files=files, lines=lines,
             ))
     frame = pd.DataFrame(out, index=index)

@@ -34,6 +34,8 @@ class Column:
     description: str
     required: bool = True
     derived: bool = False
+    #: the columns a derived column is computed from (an error there leaves it blank)
+    derived_from: tuple[str, ...] = ()
     vocabulary: tuple[str, ...] | None = None
     minimum: float | None = None
     maximum: float | None = None
@@ -61,7 +63,8 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "year", "integer", "int16", "Int16",
-        "Year of event_date.", derived=True, minimum=1900, maximum=2100, example=2018,
+        "Year of event_date.", derived=True, derived_from=("event_date",), minimum=1900,
+        maximum=2100, example=2018,
     ),
     Column(
         "time_precision", "integer", "int8", "Int8",
@@ -71,7 +74,8 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "disorder_type", "string", "string", "category",
         "Disorder type, determined by the sub-event type.",
-        derived=True, vocabulary=vocab.DISORDER_TYPES, example="Political violence",
+        derived=True, derived_from=("sub_event_type",), vocabulary=vocab.DISORDER_TYPES,
+        example="Political violence",
     ),
     Column(
         "event_type", "string", "string", "category",
@@ -97,7 +101,8 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "inter1", "string", "string", "category",
         "Actor type of actor1 (text label; numeric codes 1-8 are accepted on input).",
-        derived=True, vocabulary=_inter_labels, example="External/Other forces",
+        derived=True, derived_from=("actor1",), vocabulary=_inter_labels,
+        example="External/Other forces",
     ),
     Column(
         "actor2", "string", "string", "str",
@@ -112,29 +117,33 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "inter2", "string", "string", "category",
         "Actor type of actor2; blank exactly when actor2 is blank.",
-        required=False, derived=True, vocabulary=_inter_labels, example="State forces",
+        required=False, derived=True, derived_from=("actor2",), vocabulary=_inter_labels,
+        example="State forces",
     ),
     Column(
         "interaction", "string", "string", "category",
         "Interaction of the two actor types: smaller code first ('State forces-Rebel group'), "
         "'<type> only' without actor2, Civilians always last.",
-        derived=True, vocabulary=_interaction_labels,
+        derived=True, derived_from=("inter1", "actor1", "inter2", "actor2"),
+        vocabulary=_interaction_labels,
         example="State forces-External/Other forces",
     ),
     Column(
         "civilian_targeting", "string", "string", "category",
         "'Civilian targeting' when civilians were the target of political violence, else blank.",
-        required=False, derived=True, vocabulary=(vocab.CIVILIAN_TARGETING,),
+        required=False, derived=True, derived_from=("inter2", "actor2", "sub_event_type"),
+        vocabulary=(vocab.CIVILIAN_TARGETING,),
     ),
     Column(
         "iso", "integer", "int16", "Int16",
         "ISO 3166-1 numeric code of the country (ACLED's exceptions: Kosovo 0).",
-        derived=True, minimum=0, maximum=999, example=760,
+        derived=True, derived_from=("country",), minimum=0, maximum=999, example=760,
     ),
     Column(
         "region", "string", "string", "category",
         "ACLED region of the country.",
-        derived=True, vocabulary=tuple(vocab.REGIONS.values()), example="Middle East",
+        derived=True, derived_from=("country",), vocabulary=tuple(vocab.REGIONS.values()),
+        example="Middle East",
     ),
     Column(
         "country", "string", "string", "category",
@@ -207,6 +216,14 @@ DERIVED_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.derived)
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.required and not c.derived)
 TEXT_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.kind == "string")
 VOCABULARY_COLUMNS: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.vocabulary)
+#: derived column -> the columns it is computed from
+DERIVED_FROM: dict[str, tuple[str, ...]] = {c.name: c.derived_from for c in COLUMNS
+                                            if c.derived_from}
+#: column -> the derived columns computed from it
+DERIVES: dict[str, tuple[str, ...]] = {
+    source: tuple(c.name for c in COLUMNS if source in c.derived_from)
+    for source in sorted({s for c in COLUMNS for s in c.derived_from})
+}
 
 # Keys a contribution record may carry beside ACLED's columns. They travel in a side table keyed
 # by event_id_cnty (provenance and review state), never as columns of the events table.

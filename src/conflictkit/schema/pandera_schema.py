@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from conflictkit.problems import catalogue as P
+from conflictkit.problems.report import Report
+from conflictkit.problems.rows import concat_problems, problem_rows
 from conflictkit.schema.arrow import PANDAS_DTYPES
 from conflictkit.schema.columns import COLUMNS
-from conflictkit.schema.problems import concat_problems, problem_rows
-from conflictkit.schema.report import Report
 from conflictkit.schema.rules import RULES, RULES_BY_KEY, Rule
 
 if TYPE_CHECKING:
@@ -97,16 +98,15 @@ def _problems_of(failures: pd.DataFrame, frame: pd.DataFrame, files, lines) -> l
         rule = RULES_BY_KEY.get(str(key))
         index = group["index"].dropna().astype("int64").to_numpy()
         if rule is None:  # a dtype or presence failure of an ACLED column itself
-            out.append(problem_rows(np.ones(len(frame), dtype=bool)[:1], column=str(key),
-                                    rule="dtype", values=None,
+            out.append(problem_rows(np.ones(len(frame), dtype=bool)[:1], P.TYPE,
+                                    column=str(key), values=None,
                                     message=f"{key}: " + "; ".join(
                                         group["check"].astype(str).unique()),
                                     files=None, lines=None))
             continue
         mask = np.zeros(len(frame), dtype=bool)
         mask[np.unique(index)] = True
-        out.append(problem_rows(mask, column=rule.column, rule=rule.id,
+        out.append(problem_rows(mask, rule.problem, column=rule.column,
                                 values=frame[rule.column], message=rule.description,
-                                event_ids=frame["event_id_cnty"], files=files, lines=lines,
-                                severity=rule.severity))
+                                event_ids=frame["event_id_cnty"], files=files, lines=lines))
     return out

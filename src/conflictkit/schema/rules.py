@@ -1,6 +1,7 @@
 """ACLED's rules for one events table, declared as data: the single source for both engines.
 
-Each rule is an object with an id, the column it reports, a severity, a description (the
+Each rule is an object with its problem type (code and severity from
+`conflictkit.problems.catalogue`), the column it reports, a description (the
 codebook's constraint text), and two independent expressions of the same constraint:
 
 - `failing(frame)`: the fast engine's vectorised predicate over a `Frame` (cached numpy/Arrow
@@ -25,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from conflictkit.problems import catalogue as P
+from conflictkit.problems.catalogue import ProblemType
 from conflictkit.schema import vocab
 from conflictkit.schema.columns import COLUMNS, COLUMNS_BY_NAME
 from conflictkit.schema.frame import (
@@ -42,12 +45,21 @@ KEY_SEP = "|"
 
 @dataclass(frozen=True)
 class Rule:
-    """One ACLED rule about one column. Subclasses implement both engines' forms."""
+    """One ACLED rule about one column, reported as its problem type. Subclasses implement both
+    engines' forms."""
 
-    id: str
+    problem: ProblemType
     column: str
     description: str
-    severity: str = "error"
+
+    @property
+    def id(self) -> str:
+        """The problem code this rule reports."""
+        return self.problem.code
+
+    @property
+    def severity(self) -> str:
+        return self.problem.severity
 
     @property
     def key(self) -> str:
@@ -623,102 +635,104 @@ def _build_rules() -> tuple[Rule, ...]:
     rules: list[Rule] = []
     required = [c for c in COLUMNS if c.required and c.name != "timestamp"]
     for c in required:
-        rules.append(Required("required", c.name, f"{c.name} is required and must not be blank"))
+        rules.append(Required(P.REQUIRED, c.name, f"{c.name} is required and must not be blank"))
     for c in COLUMNS:
         if c.vocabulary is not None or c.name == "country":
-            rules.append(Vocabulary("vocabulary", c.name,
+            rules.append(Vocabulary(P.VOCABULARY, c.name,
                                     f"{c.name} must be one of ACLED's values"))
     for c in COLUMNS:
         if c.minimum is not None or c.maximum is not None:
             bounds = (f"between {c.minimum:g} and {c.maximum:g}"
                       if c.minimum is not None and c.maximum is not None
                       else f">= {c.minimum:g}" if c.minimum is not None else f"<= {c.maximum:g}")
-            rules.append(Range("range", c.name, f"{c.name} must be {bounds}",
+            rules.append(Range(P.RANGE, c.name, f"{c.name} must be {bounds}",
                                minimum=c.minimum, maximum=c.maximum))
     rules += [
-        YearOfDate("year_of_event_date", "year", "year must equal the year of event_date"),
-        NotFuture("not_in_future", "event_date", "event_date must not be in the future"),
-        IdPattern("id_pattern", "event_id_cnty",
+        YearOfDate(P.YEAR_OF_EVENT_DATE, "year", "year must equal the year of event_date"),
+        NotFuture(P.NOT_IN_FUTURE, "event_date", "event_date must not be in the future"),
+        IdPattern(P.ID_PATTERN, "event_id_cnty",
                   "event_id_cnty must be a country prefix (2-4 capital letters) then digits"),
-        Unique("unique", "event_id_cnty", "event_id_cnty must be unique"),
+        Unique(P.UNIQUE, "event_id_cnty", "event_id_cnty must be unique"),
         Combination(
-            "id_prefix_of_country", "event_id_cnty",
+            P.ID_PREFIX_OF_COUNTRY, "event_id_cnty",
             "event_id_cnty must start with the ACLED prefix of the event's country",
             inputs=("country", "event_id_cnty:prefix"), allowed=_country_pairs("prefix"),
             skip_if_missing=("country", "event_id_cnty:prefix"),
             judge_unknown=("event_id_cnty:prefix",), explain=_explain_prefix,
         ),
         Combination(
-            "sub_event_of_event_type", "sub_event_type",
+            P.SUB_EVENT_OF_EVENT_TYPE, "sub_event_type",
             "sub_event_type must belong to the event_type",
             inputs=("event_type", "sub_event_type"), allowed=_sub_event_pairs,
             skip_if_missing=("event_type", "sub_event_type"), explain=_explain_sub_event,
         ),
         Combination(
-            "disorder_of_sub_event", "disorder_type",
+            P.DISORDER_OF_SUB_EVENT, "disorder_type",
             "disorder_type must be the one ACLED assigns to the sub_event_type",
             inputs=("sub_event_type", "disorder_type"), allowed=_disorder_pairs,
             skip_if_missing=("sub_event_type",), explain=_explain_disorder,
         ),
         Combination(
-            "inter_blank_iff_actor_blank", "inter1",
+            P.INTER_BLANK_IFF_ACTOR_BLANK, "inter1",
             "inter1 is blank exactly when actor1 is blank",
             inputs=("actor1:present", "inter1:present"), allowed=_presence_pairs,
             explain=_explain_inter("actor1"),
         ),
         Combination(
-            "inter_blank_iff_actor_blank", "inter2",
+            P.INTER_BLANK_IFF_ACTOR_BLANK, "inter2",
             "inter2 is blank exactly when actor2 is blank",
             inputs=("actor2:present", "inter2:present"), allowed=_presence_pairs,
             explain=_explain_inter("actor2"),
         ),
         Combination(
-            "interaction_of_inters", "interaction",
+            P.INTERACTION_OF_INTERS, "interaction",
             "interaction must be the combination of inter1 and inter2 (smaller code first, "
             "'<type> only' without actor2, Civilians last)",
             inputs=("inter1", "inter2", "interaction"), allowed=_interaction_triples,
             skip_if_missing=("inter1",), explain=_explain_interaction,
         ),
         Combination(
-            "civilian_targeting_needs_civilians", "civilian_targeting",
+            P.CIVILIAN_TARGETING_NEEDS_CIVILIANS, "civilian_targeting",
             "civilian_targeting is only set on political-violence events with Civilians "
             "among the actor types",
             inputs=("civilian_targeting", "disorder_type", "inter1", "inter2"),
             allowed=_civilian_targeting_combos, skip_if_missing=("civilian_targeting",),
         ),
         Combination(
-            "iso_of_country", "iso", "iso must be the ISO 3166-1 numeric code of the country",
+            P.ISO_OF_COUNTRY, "iso",
+            "iso must be the ISO 3166-1 numeric code of the country",
             inputs=("country", "iso"), allowed=_country_pairs("iso"),
             skip_if_missing=("country",), judge_unknown=("iso",),
             explain=_explain_country("iso"),
         ),
         Combination(
-            "region_of_country", "region", "region must be the ACLED region of the country",
+            P.REGION_OF_COUNTRY, "region",
+            "region must be the ACLED region of the country",
             inputs=("country", "region"), allowed=_country_pairs("region"),
             skip_if_missing=("country",), explain=_explain_country("region"),
         ),
     ]
     for c in COLUMNS:
         if c.list_vocabulary:
-            rules.append(TokenList("list_tokens", c.name,
+            rules.append(TokenList(P.LIST_TOKENS, c.name,
                                    f"{c.name} must be tokens from a fixed list joined by "
                                    f"'{c.list_separator}'"))
         elif c.list_separator:
-            rules.append(ListItems("list_items", c.name,
+            rules.append(ListItems(P.LIST_ITEMS, c.name,
                                    f"{c.name} is a '{c.list_separator}'-separated list without "
                                    "empty items or stray spaces around separators"))
     for c in COLUMNS:
         if c.kind != "string":
             continue
         rules += [
-            Text("no_surrounding_whitespace", c.name,
+            Text(P.NO_SURROUNDING_WHITESPACE, c.name,
                  f"{c.name} must not begin or end with whitespace", flag="whitespace"),
-            Text("no_control_characters", c.name,
+            Text(P.NO_CONTROL_CHARACTERS, c.name,
                  f"{c.name} must not contain control characters", flag="control"),
-            Text("no_formula_prefix", c.name,
+            Text(P.NO_FORMULA_PREFIX, c.name,
                  f"{c.name} must not begin with = + - @ tab or CR (spreadsheet formula)",
                  flag="formula"),
-            Text("no_empty_string", c.name,
+            Text(P.NO_EMPTY_STRING, c.name,
                  f"{c.name} must be missing rather than an empty string", flag="empty"),
         ]
     return tuple(rules)

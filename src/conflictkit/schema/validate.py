@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from conflictkit.errors import ConflictkitError
+from conflictkit.problems.report import Report
+from conflictkit.problems.rows import concat_problems, problem_rows
 from conflictkit.schema.arrow import PANDAS_DTYPES
 from conflictkit.schema.columns import COLUMN_NAMES
 from conflictkit.schema.frame import Frame
-from conflictkit.schema.problems import concat_problems, problem_rows
-from conflictkit.schema.report import Report
 from conflictkit.schema.rules import RULES, Rule
 
 if TYPE_CHECKING:
@@ -82,9 +82,8 @@ def validate_events(
             return None
         rows = np.flatnonzero(mask)
         return problem_rows(
-            mask, column=rule.column, rule=rule.id, values=frame_df[rule.column],
+            mask, rule.problem, column=rule.column, values=frame_df[rule.column],
             message=rule.message(frame, rows), event_ids=event_ids, files=files, lines=lines,
-            severity=rule.severity,
         )
 
     if len(frame_df) >= 50_000 and THREADS > 1:

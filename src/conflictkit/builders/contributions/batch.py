@@ -36,12 +36,14 @@ from conflictkit.builders.contributions.tables import (
 from conflictkit.builders.contributions.yaml_reader import read_yaml
 from conflictkit.builders.crosscheck import ReleaseIds
 from conflictkit.errors import UsageError
+from conflictkit.problems import catalogue as P
+from conflictkit.problems.rows import problem_row
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from conflictkit.problems.report import Report
     from conflictkit.reference.actors import ActorRegistry
-    from conflictkit.schema.report import Report
 
 READERS = {".yaml": read_yaml, ".yml": read_yaml, ".csv": read_csv, ".json": read_json}
 CONTRIBUTION_SUFFIXES: tuple[str, ...] = tuple(READERS)
@@ -65,7 +67,6 @@ class Batch:
 
     def valid_mask(self) -> pd.Series:
         """True for rows without any error."""
-        import numpy as np
         import pandas as pd
 
         errors = self.report.errors
@@ -156,7 +157,7 @@ def read_file(path: Path, *, max_file_mb: float = DEFAULT_MAX_FILE_MB,
         text = read_text(path, max_bytes=int(max_file_mb * 2**20))
     except FileRejected as exc:
         fr = FileRecords(name)
-        fr.unreadable_record(exc.line, str(exc))
+        fr.unreadable_file(exc.line, str(exc))
         return fr
     return reader(text, name)
 
@@ -190,10 +191,8 @@ def read_contributions(
     batch = _check(parts, table_reads, actors=actors, gazetteer=gazetteer, release=release,
                    strict=strict, today=today)
     if not contributions and not tables:  # e.g. a typo'd folder in CI must not pass silently
-        batch.report.add([{"file": ", ".join(_display(Path(p)) for p in paths),
-                           "rule": "no_files", "severity": "warning",
-                           "message": "no contribution files (.yaml, .yml, .csv, .json) or "
-                           "tables (.parquet) found here"}])
+        batch.report.add([problem_row(P.NO_FILES,
+                                      file=", ".join(_display(Path(p)) for p in paths))])
     return batch
 
 
@@ -204,9 +203,11 @@ def _check(parts: list[FileRecords], table_reads: list[TableRead], *, actors: Ac
 
     from conflictkit.builders.crosscheck import all_crosschecks
     from conflictkit.builders.derive import derive_columns
+    from conflictkit.problems.echoes import drop_echoes
+    from conflictkit.problems.report import Report
+    from conflictkit.problems.rows import concat_problems
     from conflictkit.schema.coerce import coerce_events
-    from conflictkit.schema.problems import concat_problems
-    from conflictkit.schema.report import Report
+    from conflictkit.schema.columns import DERIVED_FROM
     from conflictkit.schema.validate import validate_events
 
     assembled = assemble(parts)
@@ -236,76 +237,15 @@ def _check(parts: list[FileRecords], table_reads: list[TableRead], *, actors: Ac
     files, lines = side["file"].to_numpy(), side["line"].to_numpy()
     early_problems = concat_problems(early)
     checked = validate_events(events, files=files, lines=lines, today=today)
-    later = _drop_blank_derived(_drop_repeats(checked.problems, early_problems))
     cross = all_crosschecks(events, side, actors=actors, release=release, strict=strict,
                             already=early_problems,
                             tables_from=len(assembled.raw) if table_reads else None)
-    later = _drop_same_rule(later, cross)
-    problems = concat_problems([early_problems, later, cross])
-    problems["line"] = assembled.key_lines(problems, _DERIVED_FROM)
+    problems = drop_echoes(concat_problems([early_problems, checked.problems, cross]))
+    problems["line"] = assembled.key_lines(problems, DERIVED_FROM)
     problems = problems.sort_values(["file", "line", "record"], kind="stable")
     report = Report(records=len(events) + unreadable, problems=problems.reset_index(drop=True),
                     files=len(parts) + len(table_reads))
     return Batch(events, side, report)
-
-
-#: Derived columns and the columns they are derived from: when a source value was rejected, the
-#: derived value could not be filled, and saying so again would only repeat the first error.
-_DERIVED_FROM: dict[str, tuple[str, ...]] = {
-    "year": ("event_date",),
-    "disorder_type": ("sub_event_type",),
-    "inter1": ("actor1",),
-    "inter2": ("actor2",),
-    "interaction": ("inter1", "actor1", "inter2", "actor2"),
-    "iso": ("country",),
-    "region": ("country",),
-    "civilian_targeting": ("inter2", "actor2", "sub_event_type"),
-}
-
-
-def _drop_repeats(later: pd.DataFrame, early: pd.DataFrame) -> pd.DataFrame:
-    """Validation errors on a cell whose value (or whose derivation's source) was already
-    rejected while reading, converting or deriving repeat the first message (e.g. "year is
-    required" after "event_date is not a date"): keep the first only."""
-    if later.empty or early.empty:
-        return later
-    bad = early[(early["severity"] == "error") & (early["record"] >= 0)]
-    keys = set(zip(bad["record"], bad["column"], strict=True))
-    keep = []
-    for record, column in zip(later["record"], later["column"], strict=True):
-        sources = (column, *_DERIVED_FROM.get(column, ()))
-        keep.append(not any((record, c) in keys for c in sources))
-    return later[keep]
-
-
-def _drop_blank_derived(later: pd.DataFrame) -> pd.DataFrame:
-    """A derived column left blank because its source is itself in error (blank, or not a
-    valid value) would only echo that error ("disorder_type is required" beside
-    "sub_event_type is required"): keep the source's error only."""
-    if later.empty:
-        return later
-    errors = later[(later["severity"] == "error") & (later["record"] >= 0)]
-    records = later["record"].to_numpy()
-    required = (later["rule"] == "required").to_numpy()
-    echo = np.zeros(len(later), dtype=bool)
-    for derived, sources in _DERIVED_FROM.items():
-        in_error = errors.loc[errors["column"].isin(sources), "record"].to_numpy()
-        if len(in_error):
-            echo |= required & (later["column"] == derived).to_numpy() & np.isin(records,
-                                                                                 in_error)
-    return later[~echo]
-
-
-def _drop_same_rule(later: pd.DataFrame, cross: pd.DataFrame) -> pd.DataFrame:
-    """The cross-record duplicate-ID check names the other copies; drop a plainer repeat."""
-    if later.empty or cross.empty:
-        return later
-    dup = cross[cross["rule"] == "duplicate_id"]
-    keys = set(zip(dup["record"], dup["column"], strict=True))
-    plain = later["rule"].str.contains("unique", regex=False)
-    keep = [not (p and (r, c) in keys) for p, r, c in zip(plain, later["record"],
-                                                          later["column"], strict=True)]
-    return later[keep]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import io
 
 from conflictkit.builders.contributions.fields import ALLOWED_KEYS, unknown_key_message
 from conflictkit.builders.contributions.source import FileRecords, scalar_text
+from conflictkit.problems import catalogue as P
 
 
 def read_csv(text: str, path: str) -> FileRecords:
@@ -60,13 +61,13 @@ def read_csv(text: str, path: str) -> FileRecords:
         for key in header:
             if key not in ALLOWED_KEYS:
                 value = record[key]
-                fr.problem(line=start, record=index, column=key, rule="unknown_key",
+                fr.problem(P.UNKNOWN_KEY, line=start, record=index, column=key,
                            value="" if value is None else scalar_text(value),
                            message=unknown_key_message(key))
     if header is None:
-        fr.problem(line=0, rule="empty_file", message="no header and no records in this file")
+        fr.problem(P.EMPTY_FILE, line=0, message="no header and no records in this file")
     elif not fr.records and not fr.unreadable:
-        fr.problem(line=header_line, rule="empty_file", severity="warning",
+        fr.problem(P.EMPTY_FILE, line=header_line, severity="warning",
                    message="the file has a header but no event records")
     return fr
 

@@ -20,6 +20,7 @@ from conflictkit.builders.contributions.fields import (
     unknown_key_message,
 )
 from conflictkit.builders.contributions.source import FileRecords, scalar_text
+from conflictkit.problems import catalogue as P
 
 _WS = " \t\n\r"
 # a "\ud800" escape with no partner decodes to a lone surrogate, which no UTF-8 text can hold
@@ -68,7 +69,7 @@ def _read_elements(fr: FileRecords, text: str, spans: list[tuple[int, int]]) -> 
     """Records of the whole text into `fr`; `spans` gets each record's (start, end) offsets."""
     pos = _skip(text, 0)
     if pos >= len(text):
-        fr.problem(line=0, rule="empty_file", message="no event records in this file (it is empty)")
+        fr.problem(P.EMPTY_FILE, line=0, message="no event records in this file (it is empty)")
         return
     lines = _LineCounter(text)
     if text[pos] == "[":
@@ -77,7 +78,7 @@ def _read_elements(fr: FileRecords, text: str, spans: list[tuple[int, int]]) -> 
             if _skip(text, pos + 1) < len(text):
                 fr.unreadable_record(lines.at(pos + 1), "unexpected text after the array")
             else:
-                fr.problem(line=1, rule="empty_file", severity="warning",
+                fr.problem(P.EMPTY_FILE, line=1, severity="warning",
                            message="the array holds no event records")
             return
         while pos < len(text):
@@ -157,16 +158,16 @@ def _record(fr: FileRecords, pairs: _Pairs, line: int) -> None:
         text = _scalar(fr, key, value, line, index)
         if text is not None and _SURROGATE.search(text):
             text = _SURROGATE.sub("\ufffd", text)
-            fr.problem(line=line, record=index, column=key, rule="encoding",
+            fr.problem(P.ENCODING, line=line, record=index, column=key,
                        value=scalar_text(text),
                        message=f"{key}: holds an unpaired UTF-16 surrogate escape (\\ud800-"
                                "\\udfff), which is not a character; shown as U+FFFD")
         if key in record:
-            fr.problem(line=line, record=index, column=key, rule="duplicate_key",
+            fr.problem(P.DUPLICATE_KEY, line=line, record=index, column=key,
                        value=scalar_text(text) if text is not None else "",
                        message=f"key {key!r} appears twice in this record; keep one")
         elif key not in ALLOWED_KEYS:
-            fr.problem(line=line, record=index, column=key, rule="unknown_key",
+            fr.problem(P.UNKNOWN_KEY, line=line, record=index, column=key,
                        value=scalar_text(text) if text is not None else "",
                        message=unknown_key_message(key))
         record[key] = text
@@ -203,7 +204,7 @@ def _scalar(fr: FileRecords, key: str, value: Any, line: int, index: int) -> str
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, bool):
-        fr.problem(line=line, record=index, column=key, rule="type", value=str(value).lower(),
+        fr.problem(P.TYPE, line=line, record=index, column=key, value=str(value).lower(),
                    message=f"{key}: a JSON true/false is not a valid value for this column")
         return None
     if key in NESTED_SIDE_FIELDS:
@@ -211,7 +212,7 @@ def _scalar(fr: FileRecords, key: str, value: Any, line: int, index: int) -> str
     is_array = not isinstance(value, _Pairs)
     what = "an array" if is_array else "an object"
     hint = " (write several values as one text separated by '; ')" if is_array else ""
-    fr.problem(line=line, record=index, column=key, rule="nested_value", value=what,
+    fr.problem(P.NESTED_VALUE, line=line, record=index, column=key, value=what,
                message=f"{key}: expected a single value, found {what}{hint}")
     return None
 

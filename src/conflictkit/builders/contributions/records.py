@@ -15,8 +15,9 @@ import numpy as np
 
 from conflictkit.builders.contributions.fields import SIDE_FIELDS, STATUS_VALUES
 from conflictkit.builders.contributions.source import FileRecords
+from conflictkit.problems import catalogue as P
+from conflictkit.problems.rows import concat_problems, problem_rows
 from conflictkit.schema.columns import COLUMN_NAMES
-from conflictkit.schema.problems import concat_problems, problem_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -96,7 +97,7 @@ def assemble(parts: list[FileRecords]) -> Assembled:
                          "line": pd.Series(lines, dtype="int64")}, index=index)
     for name in SIDE_FIELDS:
         side[name] = column(name)
-    from conflictkit.schema.report import problems_frame
+    from conflictkit.problems.report import problems_frame
 
     problems = [problems_frame(p) for p in problem_parts]
     problems.append(check_side(side, raw.get("event_id_cnty")))
@@ -113,19 +114,19 @@ def check_side(side: pd.DataFrame, event_ids: pd.Series | None) -> pd.DataFrame:
     parts: list[pd.DataFrame | None] = []
     status = side["status"]
     bad = status.notna() & ~status.isin(STATUS_VALUES)
-    parts.append(problem_rows(bad.to_numpy(), column="status", rule="side_field", values=status,
+    parts.append(problem_rows(bad.to_numpy(), P.SIDE_FIELD, column="status", values=status,
                               message=f"status must be one of: {', '.join(STATUS_VALUES)}",
                               **ctx))
     published = side["source_published"]
     shaped = published.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fillna(False)
     real = pd.to_datetime(published.where(shaped), format="%Y-%m-%d", errors="coerce").notna()
     bad = published.notna() & ~(shaped & real)
-    parts.append(problem_rows(bad.to_numpy(), column="source_published", rule="side_field",
+    parts.append(problem_rows(bad.to_numpy(), P.SIDE_FIELD, column="source_published",
                               values=published,
                               message="source_published must be an ISO date YYYY-MM-DD", **ctx))
     url = side["source_url"]
     bad = url.notna() & ~url.str.fullmatch(r"https?://[^\s]+").fillna(False)
-    parts.append(problem_rows(bad.to_numpy(), column="source_url", rule="side_field",
+    parts.append(problem_rows(bad.to_numpy(), P.SIDE_FIELD, column="source_url",
                               values=url, message="source_url must be an http(s):// address",
                               **ctx))
     return concat_problems(parts)

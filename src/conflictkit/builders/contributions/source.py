@@ -1,7 +1,8 @@
 """Turning a file into text safely, and the shape every reader returns.
 
-Readers never raise on bad input: a file that cannot be read becomes one "unreadable_record"
-problem, a record that cannot be read another, so records read == accepted + rejected holds.
+Readers never raise on bad input: a file that cannot be read becomes one "unreadable_file"
+problem, a record that cannot be read an "unreadable_record" one; each counts as one rejected
+record, so records read == accepted + rejected holds.
 The guards here run before any parser sees the bytes: a size cap (a 1 GB file is refused before
 it is read), binary detection (NUL bytes), UTF-16/32 byte-order marks, and strict UTF-8 decoding
 that names the line of the first bad byte. A UTF-8 BOM is dropped; CRLF is left to the parsers.
@@ -16,10 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from conflictkit.problems import catalogue as P
+from conflictkit.problems.catalogue import ProblemType
+from conflictkit.problems.rows import problem_row
+
 #: Default cap on one contribution file (MiB). Configurable per call and on the command line.
 DEFAULT_MAX_FILE_MB = 200
-
-UNREADABLE = "unreadable_record"
 
 _UTF16_32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\xff\xfe", b"\xfe\xff")
 
@@ -65,16 +68,21 @@ class FileRecords:
                 return start + offsets[keys.index(column)]
         return start
 
-    def problem(self, *, line: int, rule: str, message: str, record: int = -1, column: str = "",
-                value: str = "", severity: str = "error") -> None:
-        self.problems.append({"file": self.path, "line": line, "record": record,
-                              "column": column, "rule": rule, "value": value,
-                              "message": message, "severity": severity})
+    def problem(self, problem: ProblemType, *, line: int, message: str, record: int = -1,
+                column: str = "", value: str = "", severity: str | None = None) -> None:
+        self.problems.append(problem_row(problem, file=self.path, line=line, record=record,
+                                         column=column, value=value, message=message,
+                                         severity=severity))
 
     def unreadable_record(self, line: int, message: str, value: str = "") -> None:
         """Count a record that was seen but cannot be read, with the reason."""
         self.unreadable += 1
-        self.problem(line=line, rule=UNREADABLE, message=message, value=value)
+        self.problem(P.UNREADABLE_RECORD, line=line, message=message, value=value)
+
+    def unreadable_file(self, line: int, message: str) -> None:
+        """Count a file that cannot be read at all as one rejected record, with the reason."""
+        self.unreadable += 1
+        self.problem(P.UNREADABLE_FILE, line=line, message=message)
 
 
 class FileRejected(Exception):

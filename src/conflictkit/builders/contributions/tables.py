@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from conflictkit.builders.contributions.fields import suggest_key
 from conflictkit.builders.contributions.records import SIDE_COLUMNS
-from conflictkit.builders.contributions.source import UNREADABLE
+from conflictkit.problems import catalogue as P
+from conflictkit.problems.rows import problem_row
 from conflictkit.schema.columns import COLUMN_NAMES
 
 if TYPE_CHECKING:
@@ -52,25 +53,23 @@ def read_table(path: Path, display: str) -> TableRead:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from conflictkit.problems.report import problems_frame
     from conflictkit.schema.arrow import arrow_schema, empty_events, from_arrow_table
     from conflictkit.schema.coerce import coerce_events
-    from conflictkit.schema.report import problems_frame
 
     try:
         # a folder is a year-partitioned release: `year` comes back from the directory names
         table = pq.read_table(path, partitioning="hive") if path.is_dir() else pq.read_table(path)
     except Exception as exc:  # pyarrow raises several types for bad or foreign files
-        problems = problems_frame([{"file": display, "rule": UNREADABLE,
-                                    "message": f"cannot read Parquet file: {exc}"}])
+        problems = problems_frame([problem_row(P.UNREADABLE_FILE, file=display,
+                                               message=f"cannot read Parquet file: {exc}")])
         return TableRead(empty_events(), _side(display, 0), problems, unreadable=1)
     notes = []
     for name in table.column_names:
         if name not in COLUMN_NAMES:
             hint = suggest_key(name)
-            notes.append({"file": display, "column": name, "rule": "unknown_column",
-                          "severity": "warning", "value": name,
-                          "message": f"column {name!r} is not an ACLED column and was not "
-                          "checked" + (f" (did you mean {hint!r}?)" if hint else "")})
+            notes.append(problem_row(P.UNKNOWN_COLUMN, file=display, column=name, value=name,
+                                     name=name, hint=f" (did you mean {hint!r}?)" if hint else ""))
     schema = arrow_schema()
     typed = [n for n in COLUMN_NAMES if n in table.column_names
              and table.schema.field(n).type == schema.field(n).type]

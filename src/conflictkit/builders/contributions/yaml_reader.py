@@ -43,6 +43,7 @@ from conflictkit.builders.contributions.fields import (
     unknown_key_message,
 )
 from conflictkit.builders.contributions.source import FileRecords, scalar_text
+from conflictkit.problems import catalogue as P
 
 Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 USING_C_LOADER: bool = Loader is not yaml.SafeLoader
@@ -137,7 +138,7 @@ class _Reader:
                 return
             what = self.describe(key)
             self.describe(self.get())
-            self.fr.problem(line=self.line(key), record=-1, column="", rule="unknown_key",
+            self.fr.problem(P.UNKNOWN_KEY, line=self.line(key), record=-1, column="",
                             value=what, message=f"key {what!r} beside 'events:' is not part of "
                             "any event and is ignored; put event columns inside each event")
 
@@ -185,7 +186,7 @@ class _Reader:
         record: dict[str, Any] = {}
         offsets: list[int] = []
         if start.tag not in _COLLECTION_TAGS:
-            fr.problem(line=line, record=index, rule="yaml_tag", value=start.tag,
+            fr.problem(P.YAML_TAG, line=line, record=index, value=start.tag,
                        message=f"YAML tag {start.tag!r} is not allowed; write plain values")
         base = self.offset + 1
         while True:
@@ -196,7 +197,7 @@ class _Reader:
             key_line = key_event.start_mark.line + base
             if kind is not ScalarEvent:
                 what = self.describe(key_event)
-                fr.problem(line=key_line, record=index, rule="yaml_key", value=what,
+                fr.problem(P.YAML_KEY, line=key_line, record=index, value=what,
                            message="a key must be a plain column name, not " + what)
                 self.describe(get())
                 continue
@@ -209,13 +210,13 @@ class _Reader:
             else:
                 value = self.value(key, value_event, index)
             if key in record:
-                fr.problem(line=key_line, record=index, column=key, rule="duplicate_key",
+                fr.problem(P.DUPLICATE_KEY, line=key_line, record=index, column=key,
                            value=scalar_text(value),
                            message=f"key {key!r} appears twice in this record; keep one")
                 record[key] = value
                 continue
             if key not in ALLOWED_KEYS:
-                fr.problem(line=key_line, record=index, column=key, rule="unknown_key",
+                fr.problem(P.UNKNOWN_KEY, line=key_line, record=index, column=key,
                            value=scalar_text(value) if value is not None else "",
                            message=unknown_key_message(key))
             offsets.append(key_line - line)
@@ -228,7 +229,7 @@ class _Reader:
         line = self.line(event)
         if kind is ScalarEvent:
             if event.tag not in _ALLOWED_TAGS:
-                self.fr.problem(line=line, record=index, column=key, rule="yaml_tag",
+                self.fr.problem(P.YAML_TAG, line=line, record=index, column=key,
                                 value=event.tag,
                                 message=f"YAML tag {event.tag!r} is not allowed; write the "
                                 "plain value")
@@ -237,7 +238,7 @@ class _Reader:
                 return None
             return event.value
         if kind is AliasEvent:
-            self.fr.problem(line=line, record=index, column=key, rule="yaml_alias",
+            self.fr.problem(P.YAML_ALIAS, line=line, record=index, column=key,
                             value=f"*{event.anchor}",
                             message="YAML aliases (*name) are not allowed in contribution "
                             "files; write the value out")
@@ -246,7 +247,7 @@ class _Reader:
             try:
                 built = self.nested(event, key, [0])
             except _Stop as stop:
-                self.fr.problem(line=line, record=index, column=key, rule="nested_value",
+                self.fr.problem(P.NESTED_VALUE, line=line, record=index, column=key,
                                 message=str(stop))
                 return None
             return json.dumps(built, ensure_ascii=False, sort_keys=False)
@@ -254,14 +255,14 @@ class _Reader:
         if self.skip(event):
             what += " using YAML aliases (*name), which are not allowed"
         if event.tag not in _COLLECTION_TAGS:
-            self.fr.problem(line=line, record=index, column=key, rule="yaml_tag",
+            self.fr.problem(P.YAML_TAG, line=line, record=index, column=key,
                             value=event.tag,
                             message=f"YAML tag {event.tag!r} is not allowed; write the plain "
                             "value")
             return None
         hint = (" (write several values as one text separated by '; ')"
                 if kind is SequenceStartEvent else "")
-        self.fr.problem(line=line, record=index, column=key, rule="nested_value", value=what,
+        self.fr.problem(P.NESTED_VALUE, line=line, record=index, column=key, value=what,
                         message=f"{key}: expected a single value, found {what}{hint}")
         return None
 
@@ -303,7 +304,7 @@ def read_yaml(text: str, path: str) -> FileRecords:
     while chunk is not None:
         chunk, offset = _read_chunk(chunk, fr, offset)
     if not fr.records and not fr.problems:
-        fr.problem(line=0, rule="empty_file",
+        fr.problem(P.EMPTY_FILE, line=0,
                    message="no event records in this file (it is empty or only comments)")
     return fr
 

@@ -28,6 +28,8 @@ from conflictkit.builders.ids.model import (
 from conflictkit.builders.ids.seen import published_numbers
 from conflictkit.builders.ids.yaml_ids import YamlEditor
 from conflictkit.errors import UsageError
+from conflictkit.problems import catalogue as P
+from conflictkit.problems.rows import problem_row
 
 EDITORS: dict[str, type] = {".yaml": YamlEditor, ".yml": YamlEditor, ".csv": CsvEditor,
                             ".json": JsonEditor}
@@ -49,7 +51,7 @@ class AssignResult:
     """What `assign_ids` did (or, with dry_run, would do)."""
 
     assignments: list[Assignment]
-    report: Any  # conflictkit.schema.report.Report: records = events scanned
+    report: Any  # conflictkit.problems.report.Report: records = events scanned
     files_changed: list[str]
     events_with_id: int
     release: str | None
@@ -114,10 +116,10 @@ def _read(path: Path, label: str, problems: list[dict[str, Any]]) -> _File | Non
         entry.editor = EDITORS[path.suffix.lower()]()
         entry.scan = entry.editor.scan(entry.text)
     except (EditError, OSError) as exc:
-        problems.append({"file": label, "rule": "unreadable_file", "message": str(exc)})
+        problems.append(problem_row(P.UNREADABLE_FILE, file=label, message=str(exc)))
         return None
     for note in entry.scan.notes:
-        problems.append({"file": label, "severity": "warning", **note})
+        problems.append(problem_row(P.NOT_AN_EVENT, file=label, **note))
     return entry
 
 
@@ -134,8 +136,8 @@ def _unknown_country_message(country: str) -> str:
 def assign_ids(dataset: str | Path, *, release: str | Path | None = None,
                dry_run: bool = False) -> AssignResult:
     """Number every event without an ID in `dataset`'s event files, writing the IDs in place."""
+    from conflictkit.problems.report import Report, problems_frame
     from conflictkit.reference.countries import prefix_of
-    from conflictkit.schema.report import Report, problems_frame
 
     dataset = Path(dataset)
     if not (dataset / "events").is_dir():
@@ -154,26 +156,21 @@ def assign_ids(dataset: str | Path, *, release: str | Path | None = None,
     for entry in files:
         assert entry.scan is not None
         for slot in entry.scan.slots:
-            base = {"file": entry.label, "line": slot.line, "record": record}
+            base: dict[str, Any] = {"file": entry.label, "line": slot.line, "record": record}
             if slot.existing_id is not None:
                 with_id += 1
                 parts = split_id(slot.existing_id)
                 if parts is None:
-                    problems.append({**base, "event_id": slot.existing_id, "column": ID_COLUMN,
-                                     "rule": "id_format", "severity": "warning",
-                                     "value": slot.existing_id,
-                                     "message": "not a country prefix followed by digits; "
-                                                "left as it is"})
+                    problems.append(problem_row(P.ID_FORMAT, **base, event_id=slot.existing_id,
+                                                column=ID_COLUMN, value=slot.existing_id))
                 else:
                     taken[parts[0]] = max(taken.get(parts[0], -1), parts[1])
             elif slot.country is None:
-                problems.append({**base, "column": "country", "rule": "missing_country",
-                                 "message": "no country: cannot choose an ID prefix, event left "
-                                            "without an ID"})
+                problems.append(problem_row(P.MISSING_COUNTRY, **base, column="country"))
             elif (prefix := prefix_of(slot.country)) is None:
-                problems.append({**base, "column": "country", "rule": "unknown_country",
-                                 "value": slot.country,
-                                 "message": _unknown_country_message(slot.country)})
+                problems.append(problem_row(P.UNKNOWN_COUNTRY, **base, column="country",
+                                            value=slot.country,
+                                            message=_unknown_country_message(slot.country)))
             else:
                 wanting.append((entry, slot.position, record, slot.country, prefix))
             record += 1
@@ -207,8 +204,7 @@ def assign_ids(dataset: str | Path, *, release: str | Path | None = None,
             outputs.append((entry, entry.editor.apply(entry.text, entry.scan, new_ids)))
         except EditError as exc:
             failed.add(entry.label)
-            problems.append({"file": entry.label, "rule": "edit_failed",
-                             "message": f"IDs not written, file left unchanged: {exc}"})
+            problems.append(problem_row(P.EDIT_FAILED, file=entry.label, reason=exc))
 
     if not dry_run:
         for entry, text in outputs:
@@ -221,7 +217,8 @@ def assign_ids(dataset: str | Path, *, release: str | Path | None = None,
         low, high = ranges.get(prefix, (number, number))
         ranges[prefix] = (min(low, number), max(high, number))
     report = Report(records=record, problems=problems_frame(problems), files=len(files)
-                    + len({p["file"] for p in problems if p["rule"] == "unreadable_file"}))
+                    + len({p["file"] for p in problems
+                           if p["rule"] == P.UNREADABLE_FILE.code}))
     return AssignResult(assignments, report, [e.label for e, _ in outputs], with_id,
                         str(release_read) if release_read else None, dry_run, ranges)
 

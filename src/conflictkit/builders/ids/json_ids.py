@@ -108,8 +108,7 @@ class _Walker:
                     i = objects[-1].end
                 else:
                     _, end = self.value(i)
-                    notes.append({"line": self.line(i), "rule": "not_an_event",
-                                  "message": "array item is not an event object; skipped"})
+                    notes.append({"line": self.line(i), "what": "array item"})
                     i = end
                 i = self.skip(i)
                 if text.startswith(",", i):

@@ -59,11 +59,10 @@ def _event_nodes(docs: list[yaml.Node | None], notes: list[dict[str, Any]]) -> l
                 if isinstance(item, yaml.MappingNode):
                     events.append(item)
                 else:
-                    notes.append({"line": item.start_mark.line + 1, "rule": "not_an_event",
-                                  "message": "list item is not an event mapping; skipped"})
+                    notes.append({"line": item.start_mark.line + 1, "what": "list item"})
         elif not (isinstance(doc, yaml.ScalarNode) and doc.tag == _NULL_TAG):
-            notes.append({"line": doc.start_mark.line + 1, "rule": "not_an_event",
-                          "message": "document is neither an event mapping nor a list of them"})
+            notes.append({"line": doc.start_mark.line + 1,
+                          "what": "document (neither an event nor a list of them)"})
     return events
 
 

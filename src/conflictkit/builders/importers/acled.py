@@ -27,7 +27,6 @@ from conflictkit.builders.importers.common import (
     ImportResult,
     Progress,
     file_column,
-    file_problem,
     finish,
     same_file,
 )
@@ -36,6 +35,8 @@ from conflictkit.builders.importers.eras import ACLED_ERAS, ERAS, HeaderMap, det
 from conflictkit.builders.importers.legacy import legacy_problem_rows, map_legacy_event_types
 from conflictkit.builders.importers.table import RawTable, read_table
 from conflictkit.errors import InputFileError
+from conflictkit.problems import catalogue as P
+from conflictkit.problems.rows import problem_row
 from conflictkit.schema.columns import COLUMNS_BY_NAME, REQUIRED_COLUMNS, TEXT_COLUMNS
 
 if TYPE_CHECKING:
@@ -148,45 +149,39 @@ def import_acled_table(table: RawTable, header_map: HeaderMap, *,
 
     absent = tuple(c for c in header_map.missing_not_derived
                    if not (c == "sub_event_type" and legacy.mapped.any()))
-    required_absent = [c for c in absent if c in REQUIRED_COLUMNS]
-    if required_absent:
-        problems.append([file_problem(
-            file, "missing_column",
-            f"this {era.label} file has no {', '.join(required_absent)} column"
-            f"{'s' if len(required_absent) > 1 else ''}: left blank in every event (they "
-            "cannot be derived); fill them before a release", column=required_absent[0])])
+    problems.append([problem_row(
+        P.MISSING_COLUMN, file=file, column=column, era=era.label, columns=column,
+        consequence="left blank in every event (it cannot be derived); fill it before a "
+                    "release") for column in absent if column in REQUIRED_COLUMNS])
     side_frame = pd.DataFrame(side, index=frame.index, copy=False)
     return finish(raw_frame, side_frame, file=file, lines=lines,
                   unreadable=table.records - len(frame), problems=problems,
-                  absent_columns=absent, today=today, meta=meta, progress=progress,
-                  clean_text=True, writer=writer)
+                  today=today, meta=meta, progress=progress, clean_text=True, writer=writer)
 
 
 def _header_problems(file: str, header_map: HeaderMap, frame: pd.DataFrame) -> list[dict]:
     rows = []
     for pos in header_map.extra:
         name = header_map.header[pos]
-        rows.append(file_problem(
-            file, "extra_column",
-            f"column {name!r} is not an ACLED column: kept in the side table as "
-            f"{header_map.side[pos]!r}", column=name))
+        rows.append(problem_row(P.EXTRA_COLUMN, file=file, column=name, name=name,
+                                side=header_map.side[pos]))
     for pos in header_map.blank:
         if f"c{pos}" in frame.columns:
-            rows.append(file_problem(
-                file, "extra_column",
-                f"column {pos + 1} has no header but holds values: kept in the side table as "
-                f"'column_{pos + 1}'"))
+            rows.append(problem_row(
+                P.EXTRA_COLUMN, file=file,
+                message=f"column {pos + 1} has no header but holds values: kept in the side "
+                        f"table as 'column_{pos + 1}'"))
     for pos in header_map.duplicates:
         name = header_map.header[pos]
-        rows.append(file_problem(
-            file, "duplicate_column",
-            f"column {name!r} appears twice: the first is used, this one (column {pos + 1}) is "
-            f"kept in the side table as {header_map.side[pos]!r}", column=name))
+        rows.append(problem_row(
+            P.DUPLICATE_COLUMN, file=file, column=name,
+            message=f"column {name!r} appears twice: the first is used, this one (column "
+                    f"{pos + 1}) is kept in the side table as {header_map.side[pos]!r}"))
     return rows
 
 
 def _replacement_char_problems(raw: pd.DataFrame, ctx: dict[str, Any]) -> list:
-    from conflictkit.schema.problems import problem_rows
+    from conflictkit.problems.rows import problem_rows
 
     parts = []
     for name in raw.columns:
@@ -194,7 +189,7 @@ def _replacement_char_problems(raw: pd.DataFrame, ctx: dict[str, Any]) -> list:
             continue  # numbers parsed by the reader hold no text
         bad = raw[name].str.contains("\ufffd", regex=False).to_numpy(dtype=bool, na_value=False)
         parts.append(problem_rows(
-            bad, column=name, rule="encoding", values=raw[name], **ctx,
+            bad, P.ENCODING, column=name, values=raw[name], **ctx,
             message="holds bytes that are not valid UTF-8 (shown as U+FFFD): the text is "
                     "garbled; fix the file's encoding"))
     return parts
@@ -241,8 +236,8 @@ def _rewrite_legacy_ids(raw: pd.DataFrame, side: dict[str, Any], meta: dict[str,
     """
     import pandas as pd
 
+    from conflictkit.problems.rows import problem_rows
     from conflictkit.reference.countries import countries, resolve_countries
-    from conflictkit.schema.problems import problem_rows
 
     if "event_id_cnty" not in raw or "country" not in raw:
         return []
@@ -264,8 +259,8 @@ def _rewrite_legacy_ids(raw: pd.DataFrame, side: dict[str, Any], meta: dict[str,
     side["source_event_id"] = ids.where(pd.Series(fixable, index=raw.index))
     raw["event_id_cnty"] = ids.where(~fixable, new)
     meta["event_ids_rewritten"] = int(fixable.sum())
-    return [problem_rows(fixable, column="event_id_cnty", rule="event_id_rewritten", values=ids,
-                         severity="warning", files=ctx["files"], lines=ctx["lines"],
+    return [problem_rows(fixable, P.EVENT_ID_REWRITTEN, column="event_id_cnty", values=ids,
+                         files=ctx["files"], lines=ctx["lines"],
                          event_ids=raw["event_id_cnty"],
                          message="an old-style ID: rewritten as the country prefix and number "
                                  "(the original is kept as source_event_id)")]
@@ -305,7 +300,7 @@ def _move_crowd_size(raw: pd.DataFrame, meta: dict[str, Any]) -> None:
 
 def _flatten_line_breaks(raw: pd.DataFrame, newlines: np.ndarray, ctx: dict[str, Any]) -> list:
     """Line breaks inside quoted values become spaces (ACLED text is single-line); warned."""
-    from conflictkit.schema.problems import problem_rows
+    from conflictkit.problems.rows import problem_rows
 
     rows = np.flatnonzero(newlines > 0)
     if not len(rows):
@@ -321,8 +316,7 @@ def _flatten_line_breaks(raw: pd.DataFrame, newlines: np.ndarray, ctx: dict[str,
         mask = np.zeros(len(raw), dtype=bool)
         mask[rows[has]] = True
         parts.append(problem_rows(
-            mask, column=name, rule="line_break", values=raw[name], severity="warning",
-            message="line breaks inside the value were replaced by spaces", **ctx))
+            mask, P.LINE_BREAK, column=name, values=raw[name], **ctx))
         column = raw[name].copy()
         column.iloc[rows[has]] = subset[has].str.replace(r"\s*[\r\n]+\s*", " ", regex=True)
         raw[name] = column
@@ -330,7 +324,7 @@ def _flatten_line_breaks(raw: pd.DataFrame, newlines: np.ndarray, ctx: dict[str,
 
 
 def _parse_event_dates(raw: pd.DataFrame, meta: dict[str, Any], ctx: dict[str, Any]) -> list:
-    from conflictkit.schema.problems import problem_rows
+    from conflictkit.problems.rows import problem_rows
 
     if "event_date" not in raw:
         return []
@@ -339,19 +333,18 @@ def _parse_event_dates(raw: pd.DataFrame, meta: dict[str, Any], ctx: dict[str, A
     raw["event_date"] = parsed.values
     meta["date_formats"] = parsed.formats
     parts: list[Any] = [
-        problem_rows(parsed.unreadable, column="event_date", rule="date_format", values=text,
+        problem_rows(parsed.unreadable, P.DATE_FORMAT, column="event_date", values=text,
                      message="not a date in any format ACLED files have used "
                              "(2018-02-07, 07 February 2018, 29/12/2015, 9-May-20 ...)", **ctx),
-        problem_rows(parsed.minority, column="event_date", rule="date_order", values=text,
-                     severity="warning",
+        problem_rows(parsed.minority, P.DATE_ORDER, column="event_date", values=text,
                      message="only readable in the other day/month order than the rest of the "
                              "column: check this date", **ctx),
     ]
     notes = parsed.describe_choices()
     if notes:
         meta["ambiguous_dates"] = notes
-        parts.append([file_problem(ctx["files"][0] if len(ctx["files"]) else "",
-                                   "ambiguous_date", note, column="event_date")
-                      for note in notes])
+        parts.append([problem_row(P.AMBIGUOUS_DATE,
+                                  file=ctx["files"][0] if len(ctx["files"]) else "",
+                                  column="event_date", note=note) for note in notes])
     return parts
 

@@ -24,19 +24,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from conflictkit.builders.importers.output import ImportWriter
-    from conflictkit.schema.report import Report
-
-# Rules that say "this required value is blank"; for a column the whole file lacks they are
-# replaced by one file-level warning instead of one error per row.
-_BLANK_RULES = ("required",)
-# A fault already reported makes later rules fire on the same record for the same reason (a date
-# no format reads is also a blank required date); the first report is kept, the echoes dropped.
-_CONSEQUENCES: dict[str, tuple[str, ...]] = {
-    "legacy_event_type_unmapped": ("event_type", "sub_event_type", "disorder_type"),
-    "date_format": ("event_date", "year"),
-    "type": (),  # filled per column below: the column that could not be converted
-}
-
+    from conflictkit.problems.report import Report
 
 @dataclass
 class ImportResult:
@@ -94,13 +82,6 @@ def blank_text(n: int, index: pd.Index | None = None) -> pd.Series:
                      index=index if index is not None else pd.RangeIndex(n))
 
 
-def file_problem(file: str, rule: str, message: str, *, severity: str = "warning",
-                 column: str = "", value: str = "", line: int = 0) -> dict[str, Any]:
-    """A problem about the whole file (record -1)."""
-    return {"file": file, "line": line, "record": -1, "event_id": "", "column": column,
-            "rule": rule, "value": value, "message": message, "severity": severity}
-
-
 def finish(
     raw: pd.DataFrame,
     side: pd.DataFrame,
@@ -109,7 +90,6 @@ def finish(
     lines: np.ndarray,
     unreadable: int,
     problems: list[Any],
-    absent_columns: tuple[str, ...] = (),
     today: dt.date | None = None,
     meta: dict[str, Any] | None = None,
     progress: Progress | None = None,
@@ -119,8 +99,8 @@ def finish(
     """Coerce, derive and validate `raw` (ACLED columns as text, event_date parsed) and split.
 
     `problems` holds problem frames/dicts already found for these rows (record = row position)
-    or for the file (record -1). `absent_columns`: columns the file does not have at all; blank
-    values there are reported once (by the caller), not per row. `clean_text`: the caller's
+    or for the file (record -1); a column the file lacks is reported once there (missing_column),
+    which makes the per-row "required" errors redundant. `clean_text`: the caller's
     text columns are already `str` with no "" (the CSV reader maps empty fields to NA) and its
     numeric columns, where typed, were parsed strictly into the canonical dtypes, so those
     need no conversion and skip `coerce_events`' per-column passes. `writer`: given every
@@ -129,9 +109,10 @@ def finish(
 
     from conflictkit.builders.derive import derive_columns
     from conflictkit.builders.importers.prefixes import accept_consistent_prefixes
+    from conflictkit.problems.echoes import drop_echoes
+    from conflictkit.problems.report import Report, problems_frame
+    from conflictkit.problems.rows import concat_problems
     from conflictkit.schema.coerce import coerce_events
-    from conflictkit.schema.problems import concat_problems
-    from conflictkit.schema.report import Report, problems_frame
     from conflictkit.schema.validate import validate_events
 
     n = len(raw)
@@ -146,19 +127,12 @@ def finish(
 
     parts = _problem_frames(problems, problems_frame)
     parts += [type_problems, derive_problems, checked.problems]
-    rows = concat_problems([p for p in parts if p is not None])
-    if absent_columns and not rows.empty:
-        drop = rows["column"].isin(list(absent_columns)) & rows["rule"].isin(_BLANK_RULES) & \
-            (rows["record"] >= 0)
-        rows = rows.loc[~drop.to_numpy()].reset_index(drop=True)
-    rows = _drop_echoes(_dedupe(rows))
+    rows = drop_echoes(concat_problems([p for p in parts if p is not None]))
     rows, notes = accept_consistent_prefixes(rows, events, file)
     if notes:
         rows = concat_problems([rows, problems_frame(notes)])
-    errors = rows[(rows["severity"] == "error") & (rows["record"] >= 0)]
-    rejected = np.zeros(n, dtype=bool)
-    rejected[errors["record"].to_numpy(dtype=np.int64)] = True
     report = Report(records=n + unreadable, problems=rows, files=1)
+    rejected = report.rejected_rows(n)
     keep = ~rejected
     if rejected.any():  # a clean import keeps the frames as they are (no 1M-row copy)
         events = events.loc[keep].reset_index(drop=True)
@@ -193,9 +167,9 @@ _CODED_TEXT = ("inter1", "inter2", "interaction")
 def _coerce(raw: pd.DataFrame, files: np.ndarray, lines: np.ndarray, clean_text: bool,
             coerce_events: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     """coerce_events over the columns that need converting; already-canonical text passes."""
+    from conflictkit.problems.report import empty_problems
     from conflictkit.schema.arrow import PANDAS_DTYPES
     from conflictkit.schema.columns import COLUMNS_BY_NAME
-    from conflictkit.schema.report import empty_problems
 
     if not clean_text:
         return coerce_events(raw, files=files, lines=lines)
@@ -280,29 +254,3 @@ def _labels_of_codes(values: pd.Series, name: str) -> pd.Series:
     positions = pc.index_in(arrow, value_set=uniques)
     relabelled = pa.array(mapped, type=pa.large_string()).take(positions)
     return pd.Series(pd.array(relabelled, dtype="str"), index=values.index)
-
-
-def _drop_echoes(rows: pd.DataFrame) -> pd.DataFrame:
-    """Drop problems that only repeat an earlier finding on the same record (see _CONSEQUENCES)."""
-    if rows.empty:
-        return rows
-    causes = rows[rows["rule"].isin(list(_CONSEQUENCES)) & (rows["record"] >= 0)]
-    if causes.empty:
-        return rows
-    keys = set()
-    for record, rule, column in causes[["record", "rule", "column"]].itertuples(index=False):
-        for echoed in _CONSEQUENCES[rule] or (column,):
-            keys.add((record, echoed))
-    is_cause = rows["rule"].isin(list(_CONSEQUENCES)).to_numpy()
-    pairs = list(zip(rows["record"].tolist(), rows["column"].tolist(), strict=True))
-    echo = np.array([p in keys for p in pairs], dtype=bool) & ~is_cause
-    return rows.loc[~echo].reset_index(drop=True)
-
-
-def _dedupe(rows: pd.DataFrame) -> pd.DataFrame:
-    """One row per (record, column, rule): the schema steps may report the same fault twice."""
-    if rows.empty:
-        return rows
-    keyed = rows["record"] >= 0
-    unique = ~rows.duplicated(["file", "record", "column", "rule"]) | ~keyed
-    return rows.loc[unique.to_numpy()].reset_index(drop=True)

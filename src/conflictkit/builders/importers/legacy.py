@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from conflictkit.builders.importers.common import blank_text
+from conflictkit.problems import catalogue as P
 from conflictkit.schema import vocab
 
 if TYPE_CHECKING:
@@ -179,7 +180,7 @@ def legacy_problem_rows(result: LegacyMapping, *, files, lines, event_ids) -> li
     """Report rows: a warning per inferred row, an error per row no sub-event fits."""
     import pandas as pd
 
-    from conflictkit.schema.problems import problem_rows
+    from conflictkit.problems.rows import problem_rows
 
     parts = []
     table = rules()
@@ -197,10 +198,11 @@ def legacy_problem_rows(result: LegacyMapping, *, files, lines, event_ids) -> li
             text = [f"legacy event type {table[i].legacy_event_type!r}: {table[i].reason}"
                     for i in range(len(table))]
         messages = pd.Series(np.asarray(text, dtype=object)[idx], dtype="str")
+        inferred = severity == "warning"
         parts.append(problem_rows(
-            mask, column="event_type" if severity == "warning" else "sub_event_type",
-            rule="legacy_event_type" if severity == "warning" else "legacy_event_type_unmapped",
+            mask, P.LEGACY_EVENT_TYPE if inferred else P.LEGACY_EVENT_TYPE_UNMAPPED,
+            column="event_type" if inferred else "sub_event_type",
             values=result.source_event_type, message=messages, event_ids=event_ids,
-            files=files, lines=lines, severity=severity,
+            files=files, lines=lines,
         ))
     return parts

@@ -15,18 +15,19 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from conflictkit.problems import catalogue as P
+from conflictkit.problems.rows import problem_row
+
 if TYPE_CHECKING:
     import pandas as pd
-
-RULE = "id_prefix_of_country"
-
 
 def accept_consistent_prefixes(rows: pd.DataFrame, events: pd.DataFrame,
                                file: str) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
     """(problem rows without the per-row errors of consistent countries, one warning each)."""
     from conflictkit.reference.countries import country_of_prefix, prefix_of
 
-    flagged = (rows["rule"] == RULE).to_numpy() & (rows["record"] >= 0).to_numpy()
+    flagged = ((rows["rule"] == P.ID_PREFIX_OF_COUNTRY.code).to_numpy()
+               & (rows["record"] >= 0).to_numpy())
     if not flagged.any():
         return rows, []
     records = rows["record"].to_numpy()[flagged]
@@ -45,14 +46,12 @@ def accept_consistent_prefixes(rows: pd.DataFrame, events: pd.DataFrame,
         if not prefix or prefix == expected or country_of_prefix(prefix) is not None:
             continue
         drop |= flagged & np.isin(rows["record"].to_numpy(), np.flatnonzero(of_country))
-        warnings.append({
-            "file": file, "line": 0, "record": -1, "event_id": "", "column": "event_id_cnty",
-            "rule": "id_prefix_from_export", "value": prefix, "severity": "warning",
-            "message": f"every event in {country} ({len(in_file):,}) has IDs starting with "
-                       f"'{prefix}', where the country table expects '{expected}': kept as the "
-                       f"export writes them; if this is an ACLED file, the table is likely wrong "
-                       f"(a release build still checks the table's prefix)",
-        })
+        warnings.append(problem_row(
+            P.ID_PREFIX_FROM_EXPORT, file=file, column="event_id_cnty", value=prefix,
+            message=f"every event in {country} ({len(in_file):,}) has IDs starting with "
+                    f"'{prefix}', where the country table expects '{expected}': kept as the "
+                    f"export writes them; if this is an ACLED file, the table is likely wrong "
+                    f"(a release build still checks the table's prefix)"))
     if not drop.any():
         return rows, []
     return rows.loc[~drop].reset_index(drop=True), warnings

@@ -22,6 +22,8 @@ from conflictkit.builders.importers.table import (
     drop_layout_columns,
 )
 from conflictkit.errors import InputFileError
+from conflictkit.problems import catalogue as P
+from conflictkit.problems.rows import problem_row
 
 _NUMBERS = frozenset({float, int})
 _DATES = frozenset({dt.datetime, dt.date})
@@ -147,11 +149,9 @@ def read_spreadsheet(path: Path) -> RawTable:
         inner = empty & (np.arange(len(body)) < (np.flatnonzero(~empty).max(initial=-1)))
         if inner.any():
             first = int(lines[inner][0])
-            problems.append({
-                "file": str(path), "line": first, "record": -1, "column": "",
-                "rule": "blank_rows", "value": "", "severity": "warning",
-                "message": f"{int(inner.sum())} empty rows skipped (the first at row {first})",
-            })
+            problems.append(problem_row(
+                P.BLANK_ROWS, file=str(path), line=first,
+                message=f"{int(inner.sum())} empty rows skipped (the first at row {first})"))
         frame = frame.loc[~empty].reset_index(drop=True)
         lines = lines[~empty]
     meta["blank_rows"] = int(empty.sum())

@@ -39,6 +39,8 @@ from conflictkit.builders.importers.eras import (
     normalize_header,
 )
 from conflictkit.errors import InputFileError
+from conflictkit.problems import catalogue as P
+from conflictkit.problems.rows import problem_row
 
 _HEAD_BYTES = 1 << 20
 _BLOCK = 1 << 22
@@ -376,7 +378,7 @@ def _assemble(path: Path, table: Any, bad: list[tuple[int, int, int, str]],
         line = int(line_of[number - 2]) if 2 <= number < n_records + 2 else 0
         problem = _bad_row_problem(file, line, number == last_number, actual, expected, text,
                                    header, other_layout)
-        if problem["rule"] == "embedded_header":
+        if problem["rule"] == P.EMBEDDED_HEADER.code:
             other_layout = (actual, line)
         problems.append(problem)
 
@@ -385,12 +387,10 @@ def _assemble(path: Path, table: Any, bad: list[tuple[int, int, int, str]],
     blank_rows = int(empty.sum()) + empty_bad
     if blank_rows:
         first = int(lines[empty][0]) if empty.any() else 0
-        problems.append({
-            "file": file, "line": first, "record": -1, "column": "", "rule": "blank_rows",
-            "value": "", "severity": "warning",
-            "message": f"{blank_rows} blank or all-empty rows skipped"
-                       + (f" (the first at line {first})" if first else ""),
-        })
+        problems.append(problem_row(
+            P.BLANK_ROWS, file=file, line=first,
+            message=f"{blank_rows} blank or all-empty rows skipped"
+                    + (f" (the first at line {first})" if first else "")))
         frame = frame.loc[~empty].reset_index(drop=True)
         lines = lines[~empty]
         nl_good = nl_good[~empty]
@@ -401,7 +401,7 @@ def _assemble(path: Path, table: Any, bad: list[tuple[int, int, int, str]],
         # which fails that read and sends the file back through the text read
         frame, keep = drop_embedded_headers(file, frame, lines, problems)
         lines, nl_good = lines[keep], nl_good[keep]
-    unreadable = sum(1 for p in problems if p["rule"] == "unreadable_record")
+    unreadable = sum(1 for p in problems if p["rule"] == P.UNREADABLE_RECORD.code)
     return RawTable(file, frame, header, lines, len(frame) + unreadable, nl_good, problems, meta)
 
 
@@ -429,13 +429,11 @@ def drop_embedded_headers(file: str, frame: pd.DataFrame, lines: np.ndarray,
         return frame, np.ones(len(frame), dtype=bool)
     for position in np.flatnonzero(mask):
         cells = frame.iloc[position].dropna().astype(str).tolist()
-        problems.append({
-            "file": file, "line": int(lines[position]), "record": -1, "column": "",
-            "rule": "embedded_header", "value": ",".join(cells)[:_MAX_VALUE_IN_REPORT],
-            "severity": "error",
-            "message": "a header line inside the data (files joined together); it is skipped, "
-                       "check that the rows after it follow the first header's layout",
-        })
+        problems.append(problem_row(
+            P.EMBEDDED_HEADER, file=file, line=int(lines[position]),
+            value=",".join(cells)[:_MAX_VALUE_IN_REPORT],
+            message="a header line inside the data (files joined together); it is skipped, "
+                    "check that the rows after it follow the first header's layout"))
     keep = ~mask
     return frame.loc[keep].reset_index(drop=True), keep
 
@@ -471,9 +469,9 @@ def _bad_row_problem(file: str, line: int, is_last: bool, actual: int, expected:
     """
     value = text if len(text) <= _MAX_VALUE_IN_REPORT else text[:_MAX_VALUE_IN_REPORT] + "…"
     cells = split_line(text, ",")
-    rule = "unreadable_record"
+    problem = P.UNREADABLE_RECORD
     if looks_like_header(cells):
-        rule = "embedded_header"
+        problem = P.EMBEDDED_HEADER
         message = (f"a second header line ({actual} columns) inside the data: files of different "
                    f"layouts or eras were joined; split the file and import each part")
     elif other_layout is not None and actual == other_layout[0]:
@@ -489,8 +487,7 @@ def _bad_row_problem(file: str, line: int, is_last: bool, actual: int, expected:
     else:
         message = (f"has {actual} fields, the header has {expected} (an unquoted delimiter in a "
                    f"value?); the record cannot be read")
-    return {"file": file, "line": line, "record": -1, "column": "", "rule": rule,
-            "value": value, "message": message, "severity": "error"}
+    return problem_row(problem, file=file, line=line, value=value, message=message)
 
 
 def drop_layout_columns(frame: pd.DataFrame, header: list[str],

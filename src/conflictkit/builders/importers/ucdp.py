@@ -48,7 +48,6 @@ from conflictkit.builders.importers.common import (
     Progress,
     blank_text,
     file_column,
-    file_problem,
     finish,
     same_file,
 )
@@ -56,6 +55,8 @@ from conflictkit.builders.importers.dates import parse_dates
 from conflictkit.builders.importers.eras import ERAS, detect_era
 from conflictkit.builders.importers.table import RawTable, read_table
 from conflictkit.errors import InputFileError
+from conflictkit.problems import catalogue as P
+from conflictkit.problems.rows import problem_row
 from conflictkit.schema import vocab
 
 if TYPE_CHECKING:
@@ -171,24 +172,22 @@ def _import(table: RawTable, names: list[str], *, today: dt.date | None,
     if defaulted:
         shown = "; ".join(defaulted[:5]) + (f" and {len(defaulted) - 5} more"
                                             if len(defaulted) > 5 else "")
-        problems.append([file_problem(
-            file, "actor_type_default",
-            f"{len(defaulted)} UCDP sides are not ACLED actor names; their actor type follows "
-            f"type_of_violence (Rebel group for 1 and 3, Political militia for 2): {shown}",
-            column="inter1")])
+        problems.append([problem_row(
+            P.ACTOR_TYPE_DEFAULT, file=file, column="inter1",
+            message=f"{len(defaulted)} UCDP sides are not ACLED actor names; their actor type "
+                    f"follows type_of_violence (Rebel group for 1 and 3, Political militia for 2): "
+                    f"{shown}")])
     meta["actor_types_defaulted"] = len(defaulted)
 
     best = pd.to_numeric(col("best"), errors="coerce")
     low = pd.to_numeric(col("low"), errors="coerce")
     high = pd.to_numeric(col("high"), errors="coerce")
     outside = (best.notna() & low.notna() & high.notna() & ((low > best) | (best > high)))
-    from conflictkit.schema.problems import problem_rows
+    from conflictkit.problems.rows import problem_rows
 
     problems.append(problem_rows(
-        outside.to_numpy(dtype=bool), column="fatalities", rule="best_outside_low_high",
-        values=col("best") + " (low " + col("low") + ", high " + col("high") + ")",
-        severity="warning", message="UCDP's best estimate is outside its own low-high range; "
-                                    "best is used as fatalities", **ctx))
+        outside.to_numpy(dtype=bool), P.BEST_OUTSIDE_LOW_HIGH, column="fatalities",
+        values=col("best") + " (low " + col("low") + ", high " + col("high") + ")", **ctx))
     meta["best_outside_low_high"] = int(outside.sum())
 
     location = col("where_coordinates").str.replace(_PLACE_SUFFIX, "", regex=True,
@@ -221,24 +220,24 @@ def _import(table: RawTable, names: list[str], *, today: dt.date | None,
         "notes": _notes(event_date, col("side_a"), col("side_b"), location, col("best")),
         "fatalities": col("best"),
     }, index=ged.index)
-    problems.append([file_problem(
-        file, "missing_column", "UCDP GED has no source_scale: left blank in every event; fill "
-        "it before a release", column="source_scale")])
+    problems.append([problem_row(
+        P.MISSING_COLUMN, file=file, column="source_scale", era="UCDP GED",
+        columns="source_scale", consequence="left blank in every event; fill it before a "
+        "release")])
 
     side = ged.rename(columns={"id": "ged_id"})
     side.insert(0, "source_era", "ucdp-ged")
     side.insert(0, "line", table.lines)
     side.insert(0, "file", file_column(file, n).set_axis(side.index))
     return finish(raw, side, file=file, lines=table.lines,
-                  unreadable=table.records - n, problems=problems,
-                  absent_columns=("source_scale",), today=today, meta=meta, progress=progress,
-                  writer=writer)
+                  unreadable=table.records - n, problems=problems, today=today, meta=meta,
+                  progress=progress, writer=writer)
 
 
 def _event_dates(start: pd.Series, end: pd.Series, ctx: dict[str, Any],
                  meta: dict[str, Any]) -> tuple[pd.Series, list]:
     """The event day: date_start, or the midpoint of date_start..date_end."""
-    from conflictkit.schema.problems import problem_rows
+    from conflictkit.problems.rows import problem_rows
 
     first = parse_dates(start)
     last = parse_dates(end)
@@ -248,21 +247,20 @@ def _event_dates(start: pd.Series, end: pd.Series, ctx: dict[str, Any],
     values = values.where(~both, mid.dt.floor("D")).astype("datetime64[s]")
     meta["date_ranges_to_midpoint"] = int(both.sum())
     return values, [
-        problem_rows(first.unreadable, column="event_date", rule="date_format", values=start,
+        problem_rows(first.unreadable, P.DATE_FORMAT, column="event_date", values=start,
                      message="date_start is not a date", **ctx),
-        problem_rows(last.unreadable, column="event_date", rule="date_end_format", values=end,
-                     severity="warning", message="date_end is not a date; date_start is used",
+        problem_rows(last.unreadable, P.DATE_END_FORMAT, column="event_date", values=end,
                      **ctx),
     ]
 
 
 def _unknown_code_problems(codes: pd.Series, known: list[str], source: str, column: str,
                            ctx: dict[str, Any]):
-    from conflictkit.schema.problems import problem_rows
+    from conflictkit.problems.rows import problem_rows
 
     bad = codes.notna() & ~codes.isin(known)
-    return problem_rows(bad.to_numpy(dtype=bool), column=column, rule="ucdp_code",
-                        values=codes, message=f"{source} must be one of {', '.join(known)}",
+    return problem_rows(bad.to_numpy(dtype=bool), P.UCDP_CODE, column=column, values=codes,
+                        message=P.UCDP_CODE.message(source=source, known=", ".join(known)),
                         **ctx)
 
 

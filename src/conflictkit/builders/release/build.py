@@ -53,7 +53,8 @@ from conflictkit.builders.release.timestamps import (
 )
 from conflictkit.builders.release.versions import check_version, previous_version
 from conflictkit.errors import ConflictkitError, UsageError
-from conflictkit.schema.report import Report
+from conflictkit.problems import catalogue as P
+from conflictkit.problems.report import Report
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -145,7 +146,7 @@ def check_deleted_reuse(ids: pa.ChunkedArray | pa.Array, deletions: pa.Table,
         else ids.take(pa.array(positions)).to_pylist()
     frame = pd.DataFrame({
         "record": positions, "event_id": values, "value": values,
-        "column": "event_id_cnty", "rule": "deleted_id_reused",
+        "column": "event_id_cnty", "rule": P.DELETED_ID_REUSED.code,
         "message": "this ID was deleted in an earlier release and must not be reused; "
                    "give the event a new ID (conflictkit ids assign)",
     })

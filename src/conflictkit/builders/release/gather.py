@@ -18,7 +18,7 @@ import numpy as np
 from conflictkit.builders.release.build import Progress, ReleaseResult, build_release
 from conflictkit.builders.release.metadata import read_metadata, release_settings
 from conflictkit.errors import UsageError
-from conflictkit.schema.report import Report
+from conflictkit.problems.report import Report
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -31,28 +31,44 @@ from conflictkit.builders.release.layout import (
 )
 from conflictkit.builders.release.write import DELETIONS_SCHEMA
 from conflictkit.errors import ConflictkitError
+from conflictkit.problems import catalogue as P
+from conflictkit.problems.catalogue import ProblemType
+from conflictkit.problems.report import Report, problems_frame
+from conflictkit.problems.rows import problem_row
 from conflictkit.schema.arrow import arrow_schema
 
 
 @dataclass
 class VerifyResult:
-    """Files checked and problems found (each names its file and a rule)."""
+    """Files checked and problems found, in the report shape every command uses (each problem
+    names its release file and its code)."""
 
     release: Path
     files: list[dict[str, Any]] = field(default_factory=list)
-    problems: list[dict[str, str]] = field(default_factory=list)
+    found: list[dict[str, Any]] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.found
 
-    def problem(self, file: str, rule: str, message: str) -> None:
-        self.problems.append({"file": file, "rule": rule, "message": message})
+    @property
+    def report(self) -> Report:
+        """The problems as a Report (records: the files checked)."""
+        return Report(records=len(self.files), problems=problems_frame(self.found),
+                      files=len(self.files))
+
+    def problem(self, problem: ProblemType, file: str, message: str) -> None:
+        self.found.append(problem_row(problem, file=file, message=message))
+
+    def failed(self, problem: ProblemType) -> set[str]:
+        """Files already reported with ``problem``."""
+        return {p["file"] for p in self.found if p["rule"] == problem.code}
 
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "release": str(self.release), "files": self.files,
-                "rows": self.rows, "problems": self.problems}
+                "rows": self.rows, **{k: v for k, v in self.report.to_dict().items()
+                                      if k != "ok"}}
 
 
 def _present_files(release: Path) -> set[str]:
@@ -88,17 +104,17 @@ def _check_event_files(release: Path, result: VerifyResult) -> int:
         expected = schema
         if partition[0] == PARTITION_KEY:
             if not partition[2].isdigit():
-                result.problem(relative, "partition", f"bad partition directory {path.parent.name}")
+                result.problem(P.PARTITION, relative, f"bad partition directory {path.parent.name}")
             expected = pa.schema([f for f in schema if f.name != PARTITION_KEY])
         try:
             meta = pq.read_metadata(path)
             actual = meta.schema.to_arrow_schema()
         except (OSError, pa.ArrowException) as exc:
-            result.problem(relative, "unreadable", f"not a readable Parquet file: {exc}")
+            result.problem(P.UNREADABLE_FILE, relative, f"not a readable Parquet file: {exc}")
             continue
         reason = _schema_mismatch(actual, expected)
         if reason:
-            result.problem(relative, "schema", reason)
+            result.problem(P.FILE_SCHEMA, relative, reason)
         result.rows[relative] = meta.num_rows
         total += meta.num_rows
     return total
@@ -127,14 +143,14 @@ def _check_tables(release: Path, result: VerifyResult, event_rows: int,
         if (release / name).is_file():
             csv_jobs[name] = pool.submit(_count_csv, release / name, declared)
         else:
-            result.problem(name, "missing_file", f"{name} is missing")
+            result.problem(P.MISSING_FILE, name, f"{name} is missing")
     for name, job in csv_jobs.items():
         try:
             result.rows[name] = job.result()
         except (ValueError, pa.ArrowException, UnicodeDecodeError) as exc:
-            result.problem(name, "schema", f"does not parse with the declared types: {exc}")
+            result.problem(P.FILE_SCHEMA, name, f"does not parse with the declared types: {exc}")
     if EVENTS_CSV in result.rows and result.rows[EVENTS_CSV] != event_rows:
-        result.problem(EVENTS_CSV, "row_count",
+        result.problem(P.ROW_COUNT, EVENTS_CSV,
                        f"{result.rows[EVENTS_CSV]} rows but the Parquet events have {event_rows}")
     provenance = release / PROVENANCE_PARQUET
     if provenance.is_file():
@@ -142,27 +158,28 @@ def _check_tables(release: Path, result: VerifyResult, event_rows: int,
             rows = pq.read_metadata(provenance).num_rows
             result.rows[PROVENANCE_PARQUET] = rows
             if rows != event_rows:
-                result.problem(PROVENANCE_PARQUET, "row_count",
+                result.problem(P.ROW_COUNT, PROVENANCE_PARQUET,
                                f"{rows} rows for {event_rows} events")
         except (OSError, pa.ArrowException) as exc:
-            result.problem(PROVENANCE_PARQUET, "unreadable", f"not a readable Parquet file: {exc}")
+            result.problem(P.UNREADABLE_FILE, PROVENANCE_PARQUET,
+                           f"not a readable Parquet file: {exc}")
 
 
 def _check_datapackage(release: Path, result: VerifyResult,
                        actual: dict[str, dict[str, Any]]) -> None:
     path = release / DATAPACKAGE_JSON
     if not path.is_file():
-        result.problem(DATAPACKAGE_JSON, "missing_file", "datapackage.json is missing")
+        result.problem(P.MISSING_FILE, DATAPACKAGE_JSON, "datapackage.json is missing")
         return
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
         resources = document["resources"]
     except (ValueError, KeyError, TypeError) as exc:
-        result.problem(DATAPACKAGE_JSON, "unreadable", f"not a data package: {exc}")
+        result.problem(P.UNREADABLE_FILE, DATAPACKAGE_JSON, f"not a data package: {exc}")
         return
     described = set()
     # a file already failing its SHA256SUMS line is reported once, not again per property
-    failed = {p["file"] for p in result.problems if p["rule"] == "checksum"}
+    failed = result.failed(P.CHECKSUM)
     for resource in resources:
         name = resource.get("path")
         if not isinstance(name, str):
@@ -172,20 +189,20 @@ def _check_datapackage(release: Path, result: VerifyResult,
         if name in failed:
             continue
         if facts is None:
-            result.problem(name, "missing_file", "listed in datapackage.json but absent")
+            result.problem(P.MISSING_FILE, name, "listed in datapackage.json but absent")
             continue
         if resource.get("bytes") != facts["bytes"]:
-            result.problem(name, "datapackage_mismatch",
+            result.problem(P.DATAPACKAGE_MISMATCH, name,
                            f"datapackage.json says {resource.get('bytes')} bytes, file has "
                            f"{facts['bytes']}")
         if resource.get("hash") != f"sha256:{facts['sha256']}":
-            result.problem(name, "datapackage_mismatch",
+            result.problem(P.DATAPACKAGE_MISMATCH, name,
                            "datapackage.json records a different sha256")
         if "rows" in resource and name in result.rows and resource["rows"] != result.rows[name]:
-            result.problem(name, "row_count", f"datapackage.json says {resource['rows']} rows, "
+            result.problem(P.ROW_COUNT, name, f"datapackage.json says {resource['rows']} rows, "
                                               f"file has {result.rows[name]}")
     for name in sorted(set(actual) - described - {DATAPACKAGE_JSON}):
-        result.problem(name, "unlisted_file", "not described in datapackage.json")
+        result.problem(P.UNLISTED_FILE, name, "not described in datapackage.json")
 
 
 def verify_release(release_dir: str | Path) -> VerifyResult:
@@ -195,8 +212,8 @@ def verify_release(release_dir: str | Path) -> VerifyResult:
     try:
         expected = parse_sha256sums(release / SHA256SUMS)
     except ConflictkitError as exc:
-        result.problem(SHA256SUMS, "missing_file" if not (release / SHA256SUMS).exists()
-                       else "unreadable", str(exc))
+        result.problem(P.MISSING_FILE if not (release / SHA256SUMS).exists()
+                       else P.UNREADABLE_FILE, SHA256SUMS, str(exc))
         return result
     present = _present_files(release)
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -205,13 +222,13 @@ def verify_release(release_dir: str | Path) -> VerifyResult:
         try:
             event_rows = _check_event_files(release, result)
         except ConflictkitError as exc:
-            result.problem("events", "missing_file", str(exc))
+            result.problem(P.MISSING_FILE, "events", str(exc))
             event_rows = 0
         _check_tables(release, result, event_rows, pool)
         actual: dict[str, dict[str, Any]] = {}
         for name in sorted(expected):
             if name not in present:
-                result.problem(name, "missing_file", f"listed in {SHA256SUMS} but absent")
+                result.problem(P.MISSING_FILE, name, f"listed in {SHA256SUMS} but absent")
                 continue
             digest = jobs[name].result()
             size = (release / name).stat().st_size
@@ -219,10 +236,10 @@ def verify_release(release_dir: str | Path) -> VerifyResult:
             ok = digest == expected[name]
             result.files.append({"path": name, "bytes": size, "sha256": digest, "ok": ok})
             if not ok:
-                result.problem(name, "checksum",
+                result.problem(P.CHECKSUM, name,
                                f"SHA-256 differs from {SHA256SUMS}: the file was changed "
                                "or corrupted")
     for name in sorted(present - set(expected)):
-        result.problem(name, "unlisted_file", f"not listed in {SHA256SUMS}")
+        result.problem(P.UNLISTED_FILE, name, f"not listed in {SHA256SUMS}")
     _check_datapackage(release, result, actual)
     return result

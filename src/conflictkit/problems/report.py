@@ -1,7 +1,9 @@
-"""The validation report: one row per (record, rule), never one per cell.
+"""The report every door returns: one row per (record, problem), never one per cell.
 
-Every door (contribution files, importers, extraction, release) reports problems in this one
-shape so the CLI can render them the same way (text, JSON, GitHub annotations).
+Contribution files, importers, extraction, releases and `verify` all report problems in this one
+columnar shape (a frame, not one object per problem: a 3M-row check can find 30k of them), so
+the renderers (text, JSON, GitHub annotations) show them all the same way. ``rule`` holds the
+problem's code from `conflictkit.problems.catalogue`.
 """
 
 from __future__ import annotations
@@ -9,7 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
+
+from conflictkit.problems.catalogue import CATALOGUE
 
 Severity = Literal["error", "warning"]
 
@@ -18,12 +23,16 @@ PROBLEM_COLUMNS: tuple[str, ...] = (
     "line",  # 1-based line in that file (0 when unknown or file-level)
     "record",  # 0-based position of the record in the checked table (-1 for file-level problems)
     "event_id",  # event_id_cnty of the record, "" when absent
-    "column",  # column the rule is about ("" for record- or file-level rules)
-    "rule",  # short stable rule id, e.g. "vocabulary", "sub_event_of_event_type"
+    "column",  # column the problem is about ("" for record- or file-level problems)
+    "rule",  # the problem's code in the catalogue, e.g. "vocabulary", "date_format"
     "value",  # the offending value, as text
     "message",  # a sentence a person can act on
     "severity",  # "error" or "warning"
 )
+_TEXT = tuple(name for name in PROBLEM_COLUMNS if name not in ("line", "record"))
+
+#: codes whose record-less problems each stand for one record that was never read
+_UNREAD = tuple(code for code, kind in CATALOGUE.items() if kind.counts_as_record)
 
 
 def empty_problems() -> pd.DataFrame:
@@ -34,8 +43,16 @@ def empty_problems() -> pd.DataFrame:
     return frame
 
 
+def undeclared_codes(problems: pd.DataFrame) -> set[str]:
+    """Codes in ``problems`` that the catalogue does not declare (should be none)."""
+    return set(problems["rule"].unique().tolist()) - set(CATALOGUE) if len(problems) else set()
+
+
 def problems_frame(rows: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
-    """Normalise problem rows (dicts or a partial frame) to the full problem-table shape."""
+    """Normalise problem rows (dicts or a partial frame) to the full problem-table shape.
+
+    Every row must carry a declared code; an undeclared one is a bug and raises ValueError.
+    """
     frame = pd.DataFrame(rows) if not isinstance(rows, pd.DataFrame) else rows.copy()
     if frame.empty:
         return empty_problems()
@@ -48,9 +65,11 @@ def problems_frame(rows: list[dict[str, Any]] | pd.DataFrame) -> pd.DataFrame:
     frame = frame[list(PROBLEM_COLUMNS)]
     for name in ("line", "record"):
         frame[name] = pd.to_numeric(frame[name], errors="coerce").fillna(0).astype("int64")
-    for name in PROBLEM_COLUMNS:
-        if name not in ("line", "record"):
-            frame[name] = frame[name].fillna("").astype("str")
+    for name in _TEXT:
+        frame[name] = frame[name].fillna("").astype("str")
+    unknown = undeclared_codes(frame)
+    if unknown:
+        raise ValueError(f"undeclared problem codes: {', '.join(sorted(unknown))}")
     return frame.reset_index(drop=True)
 
 
@@ -78,9 +97,10 @@ class Report:
     def rejected(self) -> int:
         """Records with at least one error, plus records that could not be read at all."""
         errors = self.errors
-        keyed = errors[errors["record"] >= 0]
-        unreadable = errors[(errors["record"] < 0) & (errors["rule"] == "unreadable_record")]
-        return int(keyed.drop_duplicates(["file", "record"]).shape[0]) + len(unreadable)
+        record = errors["record"].to_numpy()
+        keyed = errors[record >= 0]
+        unread = int(((record < 0) & errors["rule"].isin(_UNREAD).to_numpy()).sum())
+        return int(keyed.drop_duplicates(["file", "record"]).shape[0]) + unread
 
     @property
     def accepted(self) -> int:
@@ -89,6 +109,14 @@ class Report:
     @property
     def ok(self) -> bool:
         return self.errors.empty
+
+    def rejected_rows(self, n: int) -> np.ndarray:
+        """A boolean mask over ``n`` rows: True where a row has an error."""
+        errors = self.errors
+        rows = errors["record"].to_numpy(dtype=np.int64)
+        mask = np.zeros(n, dtype=bool)
+        mask[rows[(rows >= 0) & (rows < n)]] = True
+        return mask
 
     def extend(self, other: Report) -> Report:
         """Combine two reports over disjoint record sets."""

@@ -1,15 +1,19 @@
-"""Turn a boolean mask of failing rows into problem rows (the Report's shape), vectorised.
+"""Building problem rows: vectorised from a mask of failing rows, or one at a time.
 
-Shared by `coerce_events` and `validate_events` so both name file, line, record, event, column,
-rule and value the same way without a per-row Python loop.
+`problem_rows` turns a boolean mask over a table into one problem row per failing record without
+a per-row Python loop, so every check names file, line, record, event, column, code and value
+the same way; `problem_row` is the single row of a file- or record-level problem. Both take the
+declared `ProblemType`, never a bare code.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from conflictkit.problems.catalogue import ProblemType
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,20 +40,21 @@ def _one_text(value: object) -> str:
 
 def problem_rows(
     mask: np.ndarray,
+    problem: ProblemType,
     *,
     column: str,
-    rule: str,
     values: pd.Series | None,
-    message: str | pd.Series,
+    message: str | pd.Series | Sequence[str] | None = None,
     event_ids: pd.Series | None = None,
     files: Sequence[str] | np.ndarray | None = None,
     lines: Sequence[int] | np.ndarray | None = None,
-    severity: str = "error",
+    severity: str | None = None,
 ) -> pd.DataFrame | None:
     """One problem row per True in `mask` (positions are record numbers); None when none fail.
 
     `values`/`event_ids` are aligned with the mask (whole columns); `message` is one sentence for
-    all failing rows or a Series aligned with the failing rows only.
+    all failing rows or a sequence aligned with the failing rows only (default: the problem's
+    template filled with the column). `severity` overrides the problem's default (``--strict``).
     """
     import pandas as pd
 
@@ -57,6 +62,8 @@ def problem_rows(
     if positions.size == 0:
         return None
     n = positions.size
+    if message is None:
+        message = problem.message(column=column)
     frame: dict[str, object] = {
         "file": (np.asarray(files, dtype=object)[positions] if files is not None
                  else np.full(n, "", dtype=object)),
@@ -66,12 +73,12 @@ def problem_rows(
         "event_id": (as_text(event_ids.iloc[positions]).to_numpy() if event_ids is not None
                      else np.full(n, "", dtype=object)),
         "column": np.full(n, column, dtype=object),
-        "rule": np.full(n, rule, dtype=object),
+        "rule": np.full(n, problem.code, dtype=object),
         "value": (as_text(values.iloc[positions]).to_numpy() if values is not None
                   else np.full(n, "", dtype=object)),
         "message": (np.asarray(message, dtype=object) if not isinstance(message, str)
                     else np.full(n, message, dtype=object)),
-        "severity": np.full(n, severity, dtype=object),
+        "severity": np.full(n, severity or problem.severity, dtype=object),
     }
     out = pd.DataFrame(frame)
     for name in ("file", "event_id", "column", "rule", "value", "message", "severity"):
@@ -79,11 +86,24 @@ def problem_rows(
     return out
 
 
-def concat_problems(parts: list[pd.DataFrame | None]) -> pd.DataFrame:
+def problem_row(problem: ProblemType, *, file: str = "", line: int = 0, record: int = -1,
+                event_id: str = "", column: str = "", value: str = "",
+                message: str | None = None, severity: str | None = None,
+                **fields: Any) -> dict[str, Any]:
+    """One problem as a dict row; ``message`` defaults to the template filled with ``fields``
+    (and ``column``)."""
+    if message is None:
+        message = problem.message(column=column, **fields)
+    return {"file": file, "line": line, "record": record, "event_id": event_id,
+            "column": column, "rule": problem.code, "value": value, "message": message,
+            "severity": severity or problem.severity}
+
+
+def concat_problems(parts: Sequence[pd.DataFrame | None]) -> pd.DataFrame:
     """Concatenate problem frames (skipping None), in record order then rule order."""
     import pandas as pd
 
-    from conflictkit.schema.report import empty_problems
+    from conflictkit.problems.report import empty_problems
 
     present = [p for p in parts if p is not None and not p.empty]
     if not present:
