@@ -6,14 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conflictkit.builders.importers.detect import detect_file, detect_header
-from conflictkit.builders.importers.eras import (
-    API_V3,
-    CURRENT,
-    ERAS,
-    LEGACY,
-    UCDP_GED,
-    detect_era,
-)
+from conflictkit.builders.importers.eras import API_V3, CURRENT, LEGACY, UCDP_GED
+from conflictkit.builders.importers.registry import ERAS
+from conflictkit.builders.importers.registry import recognise as detect_era
 from conflictkit.schema.columns import COLUMN_NAMES
 
 

@@ -366,17 +366,17 @@ def init_command(
 # ---- importers (part D1): `import acled|ucdp` ----------------------------------------------------
 
 
-class ImportSource(StrEnum):
-    acled = "acled"
-    ucdp = "ucdp"
+from conflictkit.builders.importers.registry import FORMATS as _FORMATS  # noqa: E402 (light)
+
+ImportSource = StrEnum("ImportSource", {f.name: f.name for f in _FORMATS})  # type: ignore[misc]
 
 
 @app.command("import")
 def import_command(
     source: Annotated[
         ImportSource,
-        typer.Argument(help="What the file is: an ACLED export (any era) or UCDP GED.",
-                       show_default=False),
+        typer.Argument(help="What the file is: " + "; ".join(
+            f"{f.name}: {f.label}" for f in _FORMATS) + ".", show_default=False),
     ],
     file: Annotated[
         Path,
@@ -414,12 +414,10 @@ def import_command(
         except ValueError:
             raise UsageError(f"--today {today!r}: not a date YYYY-MM-DD") from None
     say = _progress_printer(not quiet and fmt == ReportFormat.text and sys.stderr.isatty())
-    if source == ImportSource.acled:
-        from conflictkit.builders.importers.acled import read_acled as reader
-    else:
-        from conflictkit.builders.importers.ucdp import read_ucdp as reader
+    from conflictkit.builders.importers.registry import format_named
+
     with ImportWriter(out) if out is not None else nullcontext() as writer:
-        result = reader(file, today=day, progress=say, writer=writer)
+        result = format_named(source.value).read(file, today=day, progress=say, writer=writer)
         written = writer.commit(result) if writer is not None else None
     if fmt == ReportFormat.json:
         document = result.to_dict()

@@ -31,8 +31,9 @@ from conflictkit.builders.importers.common import (
     same_file,
 )
 from conflictkit.builders.importers.dates import parse_dates
-from conflictkit.builders.importers.eras import ACLED_ERAS, ERAS, HeaderMap, detect_era
+from conflictkit.builders.importers.eras import HeaderMap
 from conflictkit.builders.importers.legacy import legacy_problem_rows, map_legacy_event_types
+from conflictkit.builders.importers.registry import FORMATS_BY_NAME, format_of, recognise
 from conflictkit.builders.importers.table import RawTable, read_table
 from conflictkit.errors import InputFileError
 from conflictkit.problems import catalogue as P
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ImportResult", "read_acled"]
 
+ACLED = FORMATS_BY_NAME["acled"]
 CROWD_SIZE_TAG = "crowd size="
 _CROWD_SIZE = r"^(?P<notes>.*?)\s*\[size=(?P<size>[^\[\]]*)\]\s*$"
 _MIN_SCORE = 0.3
@@ -64,7 +66,7 @@ def read_acled(path: str | Path, *, today: dt.date | None = None,
     if progress:
         progress(f"reading {path}")
     table = read_table(path, typed=_numeric_columns)
-    header_map = detect_era(table.header, ERAS)
+    header_map = recognise(table.header)
     _check_is_acled(table, header_map)
     if progress:
         progress(f"{len(table.frame):,} rows read; layout: {header_map.era.label}")
@@ -74,20 +76,20 @@ def read_acled(path: str | Path, *, today: dt.date | None = None,
 
 def _numeric_columns(header: list[str]) -> dict[int, str]:
     """Header positions of ACLED's numeric columns, for the reader to parse as numbers."""
-    found = detect_era(header, ERAS)
-    if not found.is_acled:
+    found = recognise(header)
+    if format_of(found.era) is not ACLED:
         return {}
     return {pos: COLUMNS_BY_NAME[target].arrow_type for pos, target in enumerate(found.targets)
             if target is not None and COLUMNS_BY_NAME[target].kind in ("integer", "number")}
 
 
 def _check_is_acled(table: RawTable, header_map: HeaderMap) -> None:
-    if not header_map.is_acled:
-        hint = " (use `conflictkit import ucdp`)" if header_map.era.dataset == "ucdp" else ""
+    if format_of(header_map.era) is not ACLED:
+        hint = f" (use `conflictkit import {format_of(header_map.era).name}`)"
         raise InputFileError(table.path,
                              f"is not an ACLED export: its header is {header_map.era.label}{hint}")
     if header_map.missing_essential or header_map.score < _MIN_SCORE:
-        best = max(ACLED_ERAS, key=lambda e: header_map.others.get(e.name, header_map.score))
+        best = max(ACLED.eras, key=lambda e: header_map.others.get(e.name, header_map.score))
         shown = ", ".join(repr(h) for h in table.header[:8])
         lacks = ", ".join(header_map.missing_essential) or "most ACLED columns"
         raise InputFileError(

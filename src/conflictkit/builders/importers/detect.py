@@ -1,8 +1,9 @@
 """What kind of file a path is, from its first bytes and header line only (no full read).
 
-`detect_file(path)` answers "parquet", "spreadsheet", "acled" (with the era), "ucdp" or
-"unknown", with a sentence saying why; `ck.load` and the CLI use it to pick a reader and to give
-a useful message for a file of the wrong kind.
+`detect_file(path)` answers "parquet", "spreadsheet", the name of a registered import format
+(with the era: "acled", "ucdp", see `registry.FORMATS`) or "unknown", with a sentence saying why;
+``conflictkit.load`` and the CLI use it to pick a reader and to give a useful message for a file
+of the wrong kind.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from conflictkit.builders.importers import encoding as enc
-from conflictkit.builders.importers.eras import ERAS, detect_era, normalize_header
+from conflictkit.builders.importers.eras import normalize_header
+from conflictkit.builders.importers.registry import format_of, recognise
 from conflictkit.builders.importers.table import sniff_container, split_line
 
 _HEAD = 1 << 16
@@ -20,7 +22,7 @@ _MIN_SCORE = 0.3
 
 @dataclass(frozen=True)
 class FileKind:
-    """kind: parquet | spreadsheet | acled | ucdp | unknown; era: the matched era name."""
+    """kind: parquet | spreadsheet | an import format's name | unknown; era: the matched era."""
 
     kind: str
     era: str = ""
@@ -63,9 +65,10 @@ def detect_header(line: str) -> FileKind:
         if known > best[0]:
             best = (known, delimiter, cells)
     _, delimiter, cells = best
-    header_map = detect_era(cells, ERAS)
+    header_map = recognise(cells)
     era = header_map.era
     if header_map.score < _MIN_SCORE or header_map.missing_essential:
         return FileKind("unknown", delimiter=delimiter,
                         reason=f"the header matches no known layout (closest: {era.label})")
-    return FileKind(era.dataset, era.name, era.label, f"header matches {era.label}", delimiter)
+    return FileKind(format_of(era).name, era.name, era.label, f"header matches {era.label}",
+                    delimiter)

@@ -1,4 +1,4 @@
-"""Which dataset and era a header belongs to, and how its columns map onto ACLED's current 31.
+"""The header layouts (eras) of the import formats, and how a header's columns map onto ACLED's.
 
 Public ACLED files come in three shapes: today's 31 columns; the API v3 / export-tool layout of
 2019-2022 (data_id, iso, event_id_no_cnty, iso3; no disorder_type, civilian_targeting or tags);
@@ -9,8 +9,8 @@ recognised. Any column that is an ACLED column by name is used whatever the era;
 that have no ACLED counterpart (GWNO, data_id, iso3 ...) go to the side table; anything else is
 an extra column, kept aside and reported.
 
-This module imports nothing heavy: `conflictkit.builders.importers.detect` uses it on a header
-line alone.
+Which format each era belongs to is `registry.FORMATS`' to say. This module imports nothing
+heavy: detection uses it on a header line alone.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ class Era:
     """One layout of one dataset.
 
     columns: the era's header, normalised, in its order.
+    acled_names: columns named as ACLED's are ACLED's (ACLED exports of every era); otherwise
+      the format's own importer maps the columns (UCDP GED).
     rename: era column -> ACLED column for columns that changed name.
     side: era columns with no ACLED counterpart, kept in the side table (not reported as extra).
     essential: columns without which a file cannot be read as this era.
@@ -44,8 +46,8 @@ class Era:
 
     name: str
     label: str
-    dataset: str
     columns: tuple[str, ...]
+    acled_names: bool = True
     rename: dict[str, str] = field(default_factory=dict)
     side: tuple[str, ...] = ()
     essential: tuple[str, ...] = ()
@@ -80,28 +82,23 @@ UCDP_GED_COLUMNS: tuple[str, ...] = (
 _ACLED_ESSENTIAL = ("event_date", "event_type", "actor1", "country")
 
 CURRENT = Era(
-    "acled", "ACLED export (current 31 columns)", "acled", COLUMN_NAMES,
-    essential=_ACLED_ESSENTIAL,
+    "acled", "ACLED export (current 31 columns)", COLUMN_NAMES, essential=_ACLED_ESSENTIAL,
 )
 API_V3 = Era(
     "acled-api-v3", "ACLED API v3 / export tool 2019-2022 (31 columns with data_id, iso3)",
-    "acled", _API_V3_COLUMNS, side=("data_id", "event_id_no_cnty", "iso3"),
-    essential=_ACLED_ESSENTIAL,
+    _API_V3_COLUMNS, side=("data_id", "event_id_no_cnty", "iso3"), essential=_ACLED_ESSENTIAL,
 )
 LEGACY = Era(
-    "acled-legacy", "ACLED legacy (25 upper-case columns, GWNO ... FATALITIES, to 2018)", "acled",
+    "acled-legacy", "ACLED legacy (25 upper-case columns, GWNO ... FATALITIES, to 2018)",
     _LEGACY_COLUMNS,
     rename={"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"},
     side=("gwno", "event_id_no_cnty"), essential=_ACLED_ESSENTIAL,
 )
 UCDP_GED = Era(
-    "ucdp-ged", "UCDP GED (49 columns, versions 20.1-25.1)", "ucdp", UCDP_GED_COLUMNS,
+    "ucdp-ged", "UCDP GED (49 columns, versions 20.1-25.1)", UCDP_GED_COLUMNS,
+    acled_names=False,
     essential=("id", "type_of_violence", "side_a", "side_b", "country", "date_start", "best"),
 )
-ERAS: tuple[Era, ...] = (CURRENT, API_V3, LEGACY, UCDP_GED)
-ACLED_ERAS: tuple[Era, ...] = (CURRENT, API_V3, LEGACY)
-ERAS_BY_NAME: dict[str, Era] = {e.name: e for e in ERAS}
-KNOWN_HEADER_NAMES: frozenset[str] = frozenset(c for e in ERAS for c in e.columns)
 
 # Header cells a spreadsheet or R/pandas writes over a leading row-number column.
 ROW_NUMBER_HEADERS: frozenset[str] = frozenset(
@@ -136,10 +133,6 @@ class HeaderMap:
     others: dict[str, float]
 
     @property
-    def is_acled(self) -> bool:
-        return self.era.dataset == "acled"
-
-    @property
     def missing_not_derived(self) -> list[str]:
         """ACLED columns the file lacks that the derive step cannot fill."""
         return [c for c in self.missing if c not in DERIVED_COLUMNS]
@@ -152,8 +145,8 @@ def _score(names: set[str], era: Era) -> float:
     return len(names & era_set) / len(union) if union else 0.0
 
 
-def detect_era(header: Sequence[object], eras: Sequence[Era] = ERAS) -> HeaderMap:
-    """Map a header onto the era it most resembles (see the module docstring)."""
+def detect_era(header: Sequence[object], eras: Sequence[Era]) -> HeaderMap:
+    """Map a header onto the one of ``eras`` it most resembles (see the module docstring)."""
     normalized = [normalize_header(h) for h in header]
     names = {n for n in normalized if n}
     scores = {e.name: _score(names, e) for e in eras}
@@ -167,12 +160,12 @@ def detect_era(header: Sequence[object], eras: Sequence[Era] = ERAS) -> HeaderMa
     filled: set[str] = set()
     era_side = set(era.side)
     for pos, name in enumerate(normalized):
-        target = era.target_of(name) if era.dataset == "acled" else None
+        target = era.target_of(name) if era.acled_names else None
         if not name:
             targets.append(None)
             blank.append(pos)
             continue
-        if era.dataset == "acled" and target in acled:
+        if era.acled_names and target in acled:
             if target in filled:
                 targets.append(None)
                 duplicates.append(pos)
@@ -182,14 +175,14 @@ def detect_era(header: Sequence[object], eras: Sequence[Era] = ERAS) -> HeaderMa
             targets.append(target)
             continue
         targets.append(None)
-        if era.dataset != "acled" and name in era.columns:
+        if not era.acled_names and name in era.columns:
             continue  # a non-ACLED era: its own importer maps the columns
         if name in era_side:
             side[pos] = name
         else:
             extra.append(pos)
             side[pos] = name if name not in side.values() else f"{name}_{pos + 1}"
-    if era.dataset == "acled":
+    if era.acled_names:
         missing = [c for c in COLUMN_NAMES if c not in filled]
         missing_essential = [c for c in era.essential if c not in filled]
     else:
@@ -202,9 +195,3 @@ def detect_era(header: Sequence[object], eras: Sequence[Era] = ERAS) -> HeaderMa
         missing=missing, missing_essential=missing_essential,
         others={k: v for k, v in scores.items() if k != era.name},
     )
-
-
-def looks_like_header(cells: Sequence[object], minimum: int = 3) -> bool:
-    """True when a data row is really a header line (files of two eras joined together)."""
-    hits = sum(1 for c in cells if normalize_header(c) in KNOWN_HEADER_NAMES)
-    return hits >= minimum and hits * 2 >= len([c for c in cells if str(c or "").strip()])

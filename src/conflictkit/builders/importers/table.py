@@ -33,11 +33,8 @@ import numpy as np
 import pandas as pd
 
 from conflictkit.builders.importers import encoding as enc
-from conflictkit.builders.importers.eras import (
-    ROW_NUMBER_HEADERS,
-    looks_like_header,
-    normalize_header,
-)
+from conflictkit.builders.importers.eras import ROW_NUMBER_HEADERS, normalize_header
+from conflictkit.builders.importers.registry import KNOWN_HEADER_NAMES, looks_like_header
 from conflictkit.errors import InputFileError
 from conflictkit.problems import catalogue as P
 from conflictkit.problems.rows import problem_row
@@ -143,7 +140,7 @@ def _sniff_layout(text: str) -> tuple[str, list[str], int]:
     best, best_hits, best_header = ",", -1, [first_line]
     for delimiter in _DELIMITERS:
         cells = split_line(first_line.rstrip("\r"), delimiter)
-        hits = sum(1 for c in cells if normalize_header(c) in _known_names())
+        hits = sum(1 for c in cells if normalize_header(c) in KNOWN_HEADER_NAMES)
         if hits > best_hits or (hits == best_hits and len(cells) > len(best_header)):
             best, best_hits, best_header = delimiter, hits, cells
     try:
@@ -165,12 +162,6 @@ def split_line(line: str, delimiter: str) -> list[str]:
         return next(csv.reader([line], delimiter=delimiter), [])
     except csv.Error:
         return line.split(delimiter)
-
-
-def _known_names() -> frozenset[str]:
-    from conflictkit.builders.importers.eras import KNOWN_HEADER_NAMES
-
-    return KNOWN_HEADER_NAMES
 
 
 def _read_delimited(path: Path, head: bytes, typed: TypesOf | None) -> RawTable:
@@ -415,7 +406,8 @@ def drop_embedded_headers(file: str, frame: pd.DataFrame, lines: np.ndarray,
     if frame.empty:
         return frame, np.ones(len(frame), dtype=bool)
     # a repeated header holds column names in their usual spellings: compare exactly (cheap)
-    known = sorted({v for n in _known_names() for v in (n, n.upper(), n.title(), n.capitalize())})
+    known = sorted({v for n in KNOWN_HEADER_NAMES
+                    for v in (n, n.upper(), n.title(), n.capitalize())})
     hits = np.zeros(len(frame), dtype=np.int64)
     checked = 0
     # text columns only: a header line inside a typed (numeric) column fails the typed read

@@ -52,7 +52,7 @@ from conflictkit.builders.importers.common import (
     same_file,
 )
 from conflictkit.builders.importers.dates import parse_dates
-from conflictkit.builders.importers.eras import ERAS, detect_era
+from conflictkit.builders.importers.registry import FORMATS_BY_NAME, format_of, recognise
 from conflictkit.builders.importers.table import RawTable, read_table
 from conflictkit.errors import InputFileError
 from conflictkit.problems import catalogue as P
@@ -69,6 +69,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ImportResult", "read_ucdp"]
 
+UCDP = FORMATS_BY_NAME["ucdp"]
 _ADMIN_WORDS = (r"governorate|province|district|region|state|county|department|prefecture|"
                 r"municipality|division|oblast|rayon|territory")
 _ADMIN_SUFFIX = rf"\s+(?:{_ADMIN_WORDS})$"
@@ -107,12 +108,13 @@ def read_ucdp(path: str | Path, *, today: dt.date | None = None,
     if progress:
         progress(f"reading {path}")
     table = read_table(path)
-    header_map = detect_era(table.header, ERAS)
-    if header_map.era.name != "ucdp-ged" or header_map.missing_essential:
-        what = header_map.era.label if header_map.era.name != "ucdp-ged" else "incomplete"
-        hint = " (use `conflictkit import acled`)" if header_map.is_acled else ""
+    header_map = recognise(table.header)
+    found = format_of(header_map.era)
+    if found is not UCDP or header_map.missing_essential:
+        what = header_map.era.label if found is not UCDP else "incomplete"
+        hint = f" (use `conflictkit import {found.name}`)" if found is not UCDP else ""
         lacks = (f"; it lacks {', '.join(header_map.missing_essential)}"
-                 if header_map.era.name == "ucdp-ged" else "")
+                 if found is UCDP else "")
         raise InputFileError(table.path, f"is not a UCDP GED file: its header is {what}{hint}"
                                          f"{lacks}")
     if progress:
