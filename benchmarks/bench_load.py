@@ -43,7 +43,7 @@ _FOOTER = (
 
 def build_release(workdir: Path, rows: int, seed: int) -> dict:
     """Write (once) the single-file and the partitioned release plus events.csv."""
-    from conflictkit.builders.release.layout import ROW_GROUP_SIZE
+    from conflictkit.layout.release import ROW_GROUP_SIZE
 
     meta_path = workdir / "meta.json"
     if meta_path.is_file():
@@ -57,7 +57,7 @@ def build_release(workdir: Path, rows: int, seed: int) -> dict:
     from conflictkit.builders.release.write import (
         sort_order,
         take_rows,
-        write_events_csv,
+        write_csv_table,
         write_events_parquet,
     )
     from conflictkit.schema.arrow import to_arrow_table
@@ -71,7 +71,7 @@ def build_release(workdir: Path, rows: int, seed: int) -> dict:
         path.mkdir(parents=True, exist_ok=True)
     by_country = take_rows(table, sort_order(table, partitioned=False))
     write_events_parquet(single, by_country, partitioned=False)
-    write_events_csv(single, by_country)
+    write_csv_table(single, "events.csv", by_country)
     write_events_parquet(partitioned, take_rows(table, sort_order(table, partitioned=True)),
                          partitioned=True)
     # the country-years to load: the 99th percentile by size (a big country's year, like Syria

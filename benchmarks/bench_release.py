@@ -67,7 +67,7 @@ def prepare(workdir: Path, rows: int, changes: int, seed: int) -> dict:
     from generate import generate_events
 
     from conflictkit.builders.release.build import build_release
-    from conflictkit.builders.release.layout import read_events
+    from conflictkit.layout.release import read_events
     from conflictkit.schema.arrow import from_arrow_table, to_arrow_table
 
     started = time.perf_counter()
@@ -139,7 +139,7 @@ def child(kind: str, workdir: Path, partition: str, validate: str) -> None:
     else:
         import pyarrow.csv as pa_csv
 
-        from conflictkit.builders.release.layout import ROW_GROUP_SIZE
+        from conflictkit.layout.release import ROW_GROUP_SIZE
         from conflictkit.schema.arrow import to_arrow_table
 
         started = time.perf_counter()

@@ -9,7 +9,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from conflictkit.builders.importers.acled import read_acled
-from conflictkit.builders.importers.output import ImportWriter, provenance_path, write_import
+from conflictkit.builders.importers.output import ImportWriter, write_import
+from conflictkit.layout.dataset import is_sidecar, sidecar_path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 
@@ -36,6 +37,7 @@ def test_an_import_that_fails_after_begin_leaves_no_temporary_file(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_provenance_path_sits_beside_the_events():
-    assert provenance_path(Path("d/x.parquet")) == Path("d/x.provenance.parquet")
-    assert provenance_path(Path("d/x")) == Path("d/x.provenance.parquet")
+def test_provenance_sits_beside_the_events_and_is_never_a_batch():
+    assert sidecar_path(Path("d/x.parquet"), "provenance") == Path("d/x.provenance.parquet")
+    assert sidecar_path(Path("d/x"), "provenance") == Path("d/x.provenance.parquet")
+    assert is_sidecar(Path("d/x.provenance.parquet")) and not is_sidecar(Path("d/x.parquet"))

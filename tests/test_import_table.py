@@ -1,6 +1,6 @@
 """The CSV reader's passes: the fast threaded pass must give exactly what the careful one gives.
 
-`read_table` tries a threaded pass that ends records at line ends, falls back to allowing line
+`read_raw_table` tries a threaded pass that ends records at line ends, falls back to allowing line
 breaks inside quoted values when pyarrow's chunker and parser disagree, and re-reads
 single-threaded when a row cannot be read (only that pass numbers bad rows). Each file below is
 read both ways; frames, line numbers and problems must agree, and the passes taken must be the
@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conflictkit.builders.importers import table as table_module
-from conflictkit.builders.importers.table import read_table
+from conflictkit.builders.importers.table import read_raw_table
 
 HEADER = "event_id_cnty,event_date,actor1,notes,fatalities"
 
@@ -49,7 +49,7 @@ def _careful(monkeypatch, path: Path):
 
     with monkeypatch.context() as patch:
         patch.setattr(table_module, "_arrow_pass", only_careful)
-        return read_table(path)
+        return read_raw_table(path)
 
 
 def _same(fast, careful) -> None:
@@ -70,7 +70,7 @@ def test_clean_file_takes_one_threaded_pass(tmp_path, monkeypatch):
     monkeypatch.setattr(table_module, "_BLOCK", 4096)  # many blocks, read in parallel
     path = _write(tmp_path, [_row(k) for k in range(2000)])
     taken = _passes(monkeypatch)
-    fast = read_table(path)
+    fast = read_raw_table(path)
     assert taken == [(True, False)]
     assert fast.records == 2000
     assert fast.lines.tolist() == list(range(2, 2002))
@@ -82,7 +82,7 @@ def test_line_breaks_across_blocks_fall_back_to_the_quoted_newline_pass(tmp_path
     rows = [_row(k, "Shelling\nnear the river,\r\nthen a raid.") for k in range(2000)]
     path = _write(tmp_path, rows)
     taken = _passes(monkeypatch)
-    fast = read_table(path)
+    fast = read_raw_table(path)
     assert taken == [(True, False), (True, True)]
     assert fast.records == 2000
     # each record spans three physical lines
@@ -96,7 +96,7 @@ def test_unreadable_row_is_read_again_single_threaded_for_its_line(tmp_path, mon
     rows[1234] = "SYR1234,2018-02-07,only three fields"
     path = _write(tmp_path, rows)
     taken = _passes(monkeypatch)
-    fast = read_table(path)
+    fast = read_raw_table(path)
     assert taken[-1] == (False, True)
     assert fast.records == 2000
     [problem] = [p for p in fast.problems if p["rule"] == "unreadable_record"]
@@ -115,7 +115,7 @@ def test_any_notes_read_the_same_by_every_pass(tmp_path, monkeypatch, notes, blo
     monkeypatch.setattr(table_module, "_BLOCK", block)
     rows = [_row(k, note.replace('"', '""')) for k, note in enumerate(notes)]
     path = _write(tmp_path, rows)
-    fast = read_table(path)
+    fast = read_raw_table(path)
     _same(fast, _careful(monkeypatch, path))
     assert fast.records == len(notes)
 
@@ -123,7 +123,7 @@ def test_any_notes_read_the_same_by_every_pass(tmp_path, monkeypatch, notes, blo
 @pytest.mark.parametrize("typed", [False, True])
 def test_typed_read_matches_text_read_of_numbers(tmp_path, typed):
     path = _write(tmp_path, [_row(k) for k in range(50)])
-    result = read_table(path, typed=(lambda header: {4: "int32"}) if typed else None)
+    result = read_raw_table(path, typed=(lambda header: {4: "int32"}) if typed else None)
     assert result.meta["typed_read"] is typed
     values = result.frame["c4"].astype("Int64").tolist()
     assert values == [k % 7 for k in range(50)]

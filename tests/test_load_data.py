@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from conflictkit.builders.release.checksums import digest_file, format_sha256sums
+from conflictkit.builders.release.checksums import digest_file, sha256sums_text
 from conflictkit.reference.countries import iso_of, prefix_of, region_of
 from conflictkit.schema import vocab
 from conflictkit.schema.arrow import PANDAS_DTYPES, to_arrow_table
@@ -136,7 +136,7 @@ def write_release(df: pd.DataFrame, root: Path, *, layout: str = "single",
                                   "deleted_timestamp": pd.Series([], dtype="Int64")})
     deletions.to_csv(root / "deletions.csv", index=False, lineterminator="\n")
     names.append("deletions.csv")
-    (root / "SHA256SUMS").write_text(format_sha256sums(digest_file(root, n) for n in names))
+    (root / "SHA256SUMS").write_text(sha256sums_text(digest_file(root, n) for n in names))
     return root
 
 

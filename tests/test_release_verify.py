@@ -109,7 +109,7 @@ def test_consistently_rewritten_checksums_still_fail_on_rows_and_schema(
 def test_schema_drift_in_parquet_is_reported(tmp_path: Path) -> None:
     import pyarrow.parquet as pq
 
-    from conflictkit.builders.release.checksums import sha256_file
+    from conflictkit.layout.checksums import sha256_file
 
     events = make_events(10)
     build_release(events, make_side(events), root=tmp_path / "r", version="1.0.0",

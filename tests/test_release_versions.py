@@ -9,13 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conflictkit.builders.release.timestamps import parse_timestamp, release_time
-from conflictkit.builders.release.versions import (
+from conflictkit.errors import ConflictkitError, UsageError
+from conflictkit.layout.versions import (
     check_version,
     existing_versions,
     previous_version,
     sort_versions,
 )
-from conflictkit.errors import ConflictkitError, UsageError
 
 
 def test_semantic_versions_sort_numerically_with_prereleases_first() -> None:

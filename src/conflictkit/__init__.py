@@ -13,7 +13,7 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _LAZY: dict[str, str] = {
-    "load": "conflictkit.loading",
+    "load": "conflictkit.api",
     "update": "conflictkit.loading",
     "to_long": "conflictkit.loading",
     "to_wide": "conflictkit.loading",

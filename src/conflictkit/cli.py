@@ -242,29 +242,13 @@ def validate_command(
     Exit 0 when every record is valid (warnings allowed), 1 when any record is rejected,
     2 on a usage error. The last text line reads "N records: A valid, R rejected, W warnings".
     """
-    from conflictkit.builders.contributions import find_dataset_root, read_contributions
-    from conflictkit.builders.contributions.batch import read_config, reference_for
-    from conflictkit.builders.crosscheck import ReleaseIds
+    from conflictkit.builders.contributions import check_paths
 
     if release is not None and not release.exists():
         raise UsageError(f"--release {release}: no such file or directory")
-    # the release's IDs are read in the background while the rest loads
-    release_ids = ReleaseIds(release) if release is not None else None
-    root = find_dataset_root(paths)
     if fmt == ValidateFormat.text and not quiet and sys.stderr.isatty():
-        err(f"validating {', '.join(str(p) for p in paths)}"
-            + (f" (dataset {root})" if root else ""))
-    actors, gazetteer = reference_for(root)
-    if root is not None:  # the dataset's conflictkit.toml may ask for [validate] strict = true
-        strict = strict or bool(read_config(root).get("validate", {}).get("strict", False))
-    targets: list[Path] = []
-    for path in paths:
-        if root is not None and path.resolve() == root and path.is_dir():
-            targets += [p for p in (path / "events", path / "imports") if p.is_dir()]
-        else:
-            targets.append(path)
-    batch = read_contributions(targets, actors=actors, gazetteer=gazetteer, release=release_ids,
-                               strict=strict, max_file_mb=max_file_mb)
+        err(f"validating {', '.join(str(p) for p in paths)}")
+    batch = check_paths(paths, release=release, strict=strict, max_file_mb=max_file_mb)
     render_report(batch.report, fmt.value)
     raise typer.Exit(EXIT_OK if batch.report.ok else EXIT_INVALID)
 

@@ -3,10 +3,10 @@
 - ``duplicate_ids``: an ``event_id_cnty`` used by more than one record of the batch (across files
   or within one), each occurrence naming the others' file:line;
 - ``release_id_clashes``: contribution IDs deleted in a release (error), and one summary warning
-  for IDs a release already publishes (edits). Only
-  the release's ``event_id_cnty`` column is read, and the big side is looked up in the small one
-  (``pc.is_in(release_ids, value_set=contribution_ids)``), which is what keeps a 3M-event release
-  under a second;
+  for IDs a release already publishes (edits). Only the release's ``event_id_cnty`` column (and
+  its deletions) are read, through the layout's readers, and the big side is looked up in the
+  small one (``pc.is_in(release_ids, value_set=contribution_ids)``), which is what keeps a
+  3M-event release under a second;
 - ``likely_duplicates``: records with the same date, country, location, actors and sub-event type
   (warnings: two clashes at one place on one day are one ACLED event unless they differ);
 - ``unknown_actors``: actor1/actor2 and associated actors that the registry does not know
@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from conflictkit.errors import UsageError
+from conflictkit.errors import ConflictkitError, UsageError
+from conflictkit.layout.release import find_release, is_release, read_deletions, read_event_ids
 from conflictkit.problems import catalogue as P
 from conflictkit.problems.rows import concat_problems, problem_row, problem_rows
 
@@ -75,66 +76,6 @@ def duplicate_ids(events: pd.DataFrame, files: Sequence[str], lines: Sequence[in
 # ---------------------------------------------------------------------------------------------
 
 
-def is_release(path: Path) -> bool:
-    """A release directory: events.parquet, or a year-partitioned events/ beside its checksums."""
-    return (path / "events.parquet").is_file() or (
-        (path / "events").is_dir()
-        and ((path / "SHA256SUMS").is_file() or (path / "datapackage.json").is_file()))
-
-
-def release_files(release: Path) -> tuple[Path, Path | None]:
-    """The events (events.parquet, or the partitioned events/ folder) and deletions.csv (when
-    present) of a release directory, of the latest release under a releases/ folder, or an
-    events.parquet given directly."""
-    if release.is_file() and release.suffix == ".parquet":
-        return release, None
-    if release.is_dir() and not is_release(release):
-        from conflictkit.builders.release.versions import sort_versions
-
-        versions = sort_versions([p.name for p in release.iterdir()
-                                  if p.is_dir() and not p.name.startswith(".")
-                                  and is_release(p)])
-        if versions:
-            release = release / versions[-1]
-    if not release.is_dir() or not is_release(release):
-        raise UsageError(f"--release {release}: not a release (give a release directory such "
-                         "as releases/1.2.0, the releases/ folder, or an events.parquet)")
-    events = release / "events.parquet"
-    if not events.is_file():
-        events = release / "events"
-    deletions = release / "deletions.csv"
-    return events, deletions if deletions.is_file() else None
-
-
-def read_release_ids(events_path: Path) -> pa.ChunkedArray:
-    """Only the event_id_cnty column of a release (single file or year-partitioned)."""
-    import pyarrow.dataset as ds
-    import pyarrow.parquet as pq
-
-    try:
-        if events_path.is_dir():
-            dataset = ds.dataset(events_path, format="parquet", partitioning="hive")
-            table = dataset.to_table(columns=["event_id_cnty"])
-        else:
-            table = pq.read_table(events_path, columns=["event_id_cnty"])
-    except Exception as exc:  # pyarrow raises several types for bad or foreign files
-        raise UsageError(f"--release: cannot read event_id_cnty from {events_path}: "
-                         f"{exc}") from exc
-    return table.column("event_id_cnty")
-
-
-def _read_deleted_ids(path: Path) -> pa.ChunkedArray:
-    import pyarrow as pa
-    import pyarrow.csv as pcsv
-
-    try:
-        table = pcsv.read_csv(path, convert_options=pcsv.ConvertOptions(
-            include_columns=["event_id_cnty"], column_types={"event_id_cnty": pa.string()}))
-    except Exception as exc:  # malformed deletions file
-        raise UsageError(f"--release: cannot read {path}: {exc}") from exc
-    return table.column("event_id_cnty")
-
-
 class ReleaseIds:
     """A release's event IDs (and deleted IDs), read in a background thread.
 
@@ -147,15 +88,21 @@ class ReleaseIds:
     def __init__(self, release: str | Path) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
-        self.events_path, self.deletions_path = release_files(Path(release))
-        self.name = self.events_path.parent.name
+        path = Path(release)
+        if path.is_file() and path.parent.is_dir() and is_release(path.parent):
+            path = path.parent  # the release's events.parquet, given for the release
+        self.path = find_release(path, what="--release")
+        self.name = self.path.name
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="release-ids")
         self._future = self._pool.submit(self._read)
 
     def _read(self) -> tuple[pa.ChunkedArray, pa.ChunkedArray | None]:
-        deleted = (_read_deleted_ids(self.deletions_path) if self.deletions_path is not None
-                   else None)
-        return read_release_ids(self.events_path), deleted
+        try:
+            deletions = read_deletions(self.path)
+            ids = read_event_ids(self.path)
+        except ConflictkitError as exc:
+            raise UsageError(f"--release: {exc}") from exc
+        return ids, deletions.column("event_id_cnty") if deletions.num_rows else None
 
     def get(self) -> tuple[pa.ChunkedArray, pa.ChunkedArray | None]:
         """(release IDs, deleted IDs or None); re-raises the reader's error."""

@@ -1,5 +1,6 @@
-"""What researchers call: `load` a release or export, `update` a local copy, reshape actors
-(`to_long`/`to_wide`) and `aggregate` to ACLED-style period counts.
+"""What researchers call: `load` a release or Parquet data, `update` a local copy, reshape
+actors (`to_long`/`to_wide`) and `aggregate` to ACLED-style period counts. (``conflictkit.load``
+also reads exports: it passes this `load` the importers' reader.)
 
 `conflictkit.load` etc. resolve here lazily. (This package is named `loading`, not `load`: a
 submodule called `load` would replace the function `ck.load` with the module on first import.)

@@ -7,13 +7,15 @@ and only the requested columns are decoded. Nothing is read whole and filtered a
 What was skipped is recorded in `df.attrs["load"]` so the pruning can be checked.
 
 Exports (ACLED CSV/XLSX, UCDP GED CSV) go through the importers, which must parse every row
-anyway; the same filters are then applied as a vectorised mask.
+anyway; the same filters are then applied as a vectorised mask. This package reads releases and
+Parquet only: ``conflictkit.load`` hands it the importers' reader (``read_export``), so loading
+never depends on the builders.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +29,11 @@ if TYPE_CHECKING:
     import pyarrow as pa
     import pyarrow.dataset as ds
 
+    from conflictkit.problems.report import Report
+
+#: path -> (accepted canonical events, their report, the format's name)
+ReadExport = Callable[[Path], "tuple[pd.DataFrame, Report, str]"]
+
 
 def load(
     source: str | Path,
@@ -39,6 +46,7 @@ def load(
     actors: str | Iterable[str] | None = None,
     columns: str | Iterable[str] | None = None,
     verify: bool = False,
+    read_export: ReadExport | None = None,
 ) -> pd.DataFrame:
     """Events from a release directory, a Parquet file/dataset or an ACLED/UCDP export.
 
@@ -48,6 +56,8 @@ def load(
     columns: ACLED columns to return, in the order given (all 31 by default); verify: check the
     release's SHA256SUMS first. Returns event_date as datetime64[s], vocabulary columns as
     categoricals with every declared level, nullable integers and `str` text, on a RangeIndex.
+    read_export: how to import a file that is not Parquet (``conflictkit.load`` passes the
+    importers'); without it such a file is a usage error.
     """
     filters = make_filters(countries=countries, start=start, end=end, event_types=event_types,
                            sub_event_types=sub_event_types, actors=actors)
@@ -59,7 +69,10 @@ def load(
         verify_checksums(src.release)
     if src.kind == "parquet":
         return _load_parquet(src, filters, wanted)
-    return _load_export(src, filters, wanted)
+    if read_export is None:
+        raise UsageError(f"{src.path}: not Parquet or a release; `conflictkit.load` reads "
+                         "ACLED and UCDP exports")
+    return _load_export(src, filters, wanted, read_export)
 
 
 def _wanted_columns(columns: str | Iterable[str] | None) -> list[str]:
@@ -174,21 +187,12 @@ def _load_parquet(src: Source, filters: Filters, wanted: list[str]) -> pd.DataFr
 # ----------------------------------------------------------------------------------- exports
 
 
-def _read_export(src: Source) -> tuple[pd.DataFrame, Any]:
-    """(accepted canonical events, report) from the importers (part D1)."""
-    if src.kind == "ucdp":
-        from conflictkit.builders.importers.ucdp import read_ucdp as reader
-    else:
-        from conflictkit.builders.importers.acled import read_acled as reader
-    result = reader(src.path)
-    return result.events, result.report
-
-
-def _load_export(src: Source, filters: Filters, wanted: list[str]) -> pd.DataFrame:
+def _load_export(src: Source, filters: Filters, wanted: list[str],
+                 read_export: ReadExport) -> pd.DataFrame:
     from conflictkit.loading.dtypes import as_typed
     from conflictkit.loading.filters import pandas_mask
 
-    events, report = _read_export(src)
+    events, report, kind = read_export(src.path)
     typed = as_typed(events)
     selected = typed.loc[pandas_mask(typed, filters).to_numpy(), wanted].reset_index(drop=True)
     rejected = int(report.rejected)
@@ -199,7 +203,7 @@ def _load_export(src: Source, filters: Filters, wanted: list[str]) -> pd.DataFra
         )
     selected.attrs["load"] = {
         "source": str(src.path),
-        "format": src.kind,
+        "format": kind,
         "rows": len(selected),
         "rejected": rejected,
     }

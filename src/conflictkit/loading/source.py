@@ -1,5 +1,6 @@
 """What `load` was pointed at: a release directory, a Parquet file or dataset directory, or an
-export (ACLED CSV/XLSX, UCDP GED CSV) recognised from its bytes and header, never its name.
+export (any other file: ACLED CSV/XLSX, UCDP GED CSV), which the importers recognise from its
+bytes and header, never its name.
 
 Also checks a release's SHA256SUMS, so `load(..., verify=True)` refuses a tampered or
 half-copied release before reading it.
@@ -12,8 +13,17 @@ from pathlib import Path
 from typing import Literal
 
 from conflictkit.errors import ConflictkitError, InputFileError, UsageError
+from conflictkit.layout.checksums import sha256_file
+from conflictkit.layout.release import (
+    EVENTS,
+    EVENTS_DIR,
+    SHA256SUMS,
+    event_files,
+    is_release,
+    read_checksums,
+)
 
-Kind = Literal["parquet", "acled", "ucdp"]
+Kind = Literal["parquet", "export"]
 
 PARQUET_MAGIC = b"PAR1"
 
@@ -21,7 +31,8 @@ PARQUET_MAGIC = b"PAR1"
 @dataclass(frozen=True)
 class Source:
     """A resolved source. For Parquet, `files` are read and `root` is the directory their hive
-    `key=value` path parts are relative to; `release` is the release directory, if any."""
+    `key=value` path parts are relative to; `release` is the release directory, if any. An
+    ``export`` is a file for the importers to recognise and read."""
 
     kind: Kind
     path: Path
@@ -46,44 +57,23 @@ def _is_parquet(path: Path) -> bool:
         return handle.read(4) == PARQUET_MAGIC
 
 
-def sniff_export(path: Path) -> Kind:
-    """Parquet, an ACLED export (CSV/XLSX, any era) or a UCDP GED CSV, by content (the
-    importers' detector reads only the first 64 KiB); anything else is an InputFileError."""
-    if _is_parquet(path):
-        return "parquet"
-    from conflictkit.builders.importers.detect import detect_file
-
-    found = detect_file(path)
-    if found.kind in ("acled", "spreadsheet"):  # the ACLED importer checks a sheet's header
-        return "acled"
-    if found.kind in ("ucdp", "parquet"):
-        return found.kind  # type: ignore[return-value]
-    raise InputFileError(
-        str(path), f"not Parquet, an ACLED export or a UCDP GED CSV: {found.reason}",
-    )
-
-
 def resolve_source(source: str | Path) -> Source:
     """Classify `source`; a missing path or a directory without events is a usage error."""
-    from conflictkit.builders.release.layout import EVENTS_DIR, EVENTS_PARQUET, event_files
-
     if not isinstance(source, str | Path):
         raise UsageError(f"source must be a path, got {type(source).__name__}")
     path = Path(source).expanduser()
     if not path.exists():
         raise UsageError(f"{path}: no such file or directory")
     if path.is_dir():
-        if (path / EVENTS_PARQUET).is_file() or (path / EVENTS_DIR).is_dir():
+        if is_release(path):
             files = tuple(event_files(path))
             for file in files:
                 if not _is_parquet(file):
                     raise InputFileError(str(file), "not a Parquet file")
-            single = files == (path / EVENTS_PARQUET,)
+            single = files == (path / EVENTS.path,)
             return Source("parquet", path, files, root=path if single else path / EVENTS_DIR,
                           release=path)
-        releases = sorted(p.name for p in path.iterdir()
-                          if p.is_dir() and ((p / EVENTS_PARQUET).is_file()
-                                             or (p / EVENTS_DIR).is_dir()))
+        releases = sorted(p.name for p in path.iterdir() if is_release(p))
         if releases:
             raise UsageError(f"{path} holds several releases ({', '.join(releases[:5])}"
                              f"{', ...' if len(releases) > 5 else ''}); load one of them")
@@ -91,17 +81,16 @@ def resolve_source(source: str | Path) -> Source:
         if files:
             return Source("parquet", path, files, root=path)
         raise UsageError(
-            f"{path}: neither a release ({EVENTS_PARQUET} or {EVENTS_DIR}/) "
+            f"{path}: neither a release ({EVENTS.path} or {EVENTS_DIR}/) "
             "nor a directory of Parquet files"
         )
-    kind = sniff_export(path)
-    if kind == "parquet":
+    if _is_parquet(path):
         # a file inside a hive partition (`.../year=2020/part-0.parquet`) keeps its keys
         root = path.parent
         while "=" in root.name and root.parent != root:
             root = root.parent
         return Source("parquet", path, (path,), root=root)
-    return Source(kind, path)
+    return Source("export", path)
 
 
 def verify_checksums(release: Path) -> int:
@@ -109,12 +98,9 @@ def verify_checksums(release: Path) -> int:
 
     Raises ConflictkitError naming each file that is missing or differs.
     """
-    from conflictkit.builders.release.checksums import parse_sha256sums, sha256_file
-    from conflictkit.builders.release.layout import SHA256SUMS
-
-    expected = parse_sha256sums(release / SHA256SUMS)
+    expected = read_checksums(release)
     if not expected:
-        raise ConflictkitError(f"{release / SHA256SUMS}: lists no files; cannot verify")
+        raise ConflictkitError(f"{release / SHA256SUMS.path}: lists no files; cannot verify")
     problems = []
     for name, digest in expected.items():
         target = release / name
@@ -124,6 +110,6 @@ def verify_checksums(release: Path) -> int:
             problems.append(f"{name}: checksum differs")
     if problems:
         raise ConflictkitError(
-            f"{release}: release does not match {SHA256SUMS}: {'; '.join(problems)}"
+            f"{release}: release does not match {SHA256SUMS.path}: {'; '.join(problems)}"
         )
     return len(expected)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from conflictkit.errors import ConflictkitError, InputFileError, UsageError
+from conflictkit.layout.release import is_release, read_deletions
 from conflictkit.schema.columns import COLUMNS_BY_NAME
 
 if TYPE_CHECKING:
@@ -110,12 +111,10 @@ def update(
         newer = as_typed(release[[c for c in acled_columns if c in release.columns]])
         label = "<frame>"
     else:
-        from conflictkit.builders.release.layout import DELETIONS_CSV
-
         newer = load(release, columns=acled_columns, **filters)
         label = str(release)
-        if deletions is None and (Path(release) / DELETIONS_CSV).is_file():
-            deletions = Path(release) / DELETIONS_CSV
+        if deletions is None and is_release(Path(release)):
+            deletions = read_deletions(release).column(ID).to_pylist()
     _check_frame(newer, "the release")
     new_ids = pd.Index(newer[ID].astype("str"))
     if new_ids.hasnans or not new_ids.is_unique:

@@ -211,6 +211,11 @@ def table_schema() -> dict[str, Any]:
     }
 
 
+def csv_dialect() -> dict[str, Any]:
+    """How conflictkit writes CSV (RFC 4180, LF), as a Frictionless dialect."""
+    return {"delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "header": True}
+
+
 def datapackage_resource(
     name: str = "events",
     path: str = "events.csv",
@@ -237,8 +242,7 @@ def datapackage_resource(
     }
     if fmt == "csv":
         resource["encoding"] = "utf-8"
-        resource["dialect"] = {"delimiter": ",", "lineTerminator": "\n", "quoteChar": '"',
-                               "header": True}
+        resource["dialect"] = csv_dialect()
     if description:
         resource["description"] = description
     if bytes is not None:

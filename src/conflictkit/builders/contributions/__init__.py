@@ -8,6 +8,9 @@ Public API
 - ``read_dataset(dataset_dir, *, release=None, strict=False, ...) -> Batch``: a dataset
   repository's ``events/**`` files and ``imports/**/*.parquet`` batches, with its
   ``reference/actors.csv`` / ``places.csv`` extensions; ``batch.config`` is conflictkit.toml.
+- ``check_paths(paths, *, release=None, strict=False, ...) -> Batch``: what ``conflictkit
+  validate`` checks: any files, folders, tables, releases or dataset repositories, with the
+  settings and reference extensions of the dataset holding them.
 - ``Batch(events, side, report, config)``: ``events`` the canonical frame (every readable record,
   valid or not), ``side`` row-aligned (file, line and the side fields), ``report`` a Report
   whose problem rows carry file, line, record (row position), event id, column, rule, value.
@@ -22,7 +25,7 @@ from __future__ import annotations
 
 from conflictkit.builders.contributions.batch import (
     Batch,
-    find_dataset_root,
+    check_paths,
     read_contributions,
     read_dataset,
     read_file,
@@ -38,7 +41,7 @@ __all__ = [
     "STATUS_VALUES",
     "Batch",
     "FileRecords",
-    "find_dataset_root",
+    "check_paths",
     "read_contributions",
     "read_dataset",
     "read_file",

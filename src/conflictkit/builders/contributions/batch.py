@@ -10,7 +10,6 @@ records that could not be read at all counted as rejected ("unreadable_record").
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,15 +26,23 @@ from conflictkit.builders.contributions.source import (
     FileRejected,
     read_text,
 )
-from conflictkit.builders.contributions.tables import (
-    TableRead,
-    is_release_dir,
-    read_table,
-    release_events,
-)
+from conflictkit.builders.contributions.tables import TableRead, read_events_table
 from conflictkit.builders.contributions.yaml_reader import read_yaml
 from conflictkit.builders.crosscheck import ReleaseIds
 from conflictkit.errors import UsageError
+from conflictkit.layout.dataset import (
+    CONFIG_FILE,
+    CONTRIBUTION_SUFFIXES,
+    TABLE_SUFFIXES,
+    Dataset,
+    find_dataset_root,
+    is_contribution_file,
+    is_sidecar,
+    is_table_file,
+    open_dataset,
+    visible_files,
+)
+from conflictkit.layout.release import is_release, release_events_path
 from conflictkit.problems import catalogue as P
 from conflictkit.problems.rows import problem_row
 
@@ -46,9 +53,7 @@ if TYPE_CHECKING:
     from conflictkit.reference.actors import ActorRegistry
 
 READERS = {".yaml": read_yaml, ".yml": read_yaml, ".csv": read_csv, ".json": read_json}
-CONTRIBUTION_SUFFIXES: tuple[str, ...] = tuple(READERS)
-TABLE_SUFFIXES: tuple[str, ...] = (".parquet",)
-CONFIG_FILE = "conflictkit.toml"
+assert set(READERS) == set(CONTRIBUTION_SUFFIXES), "a reader for every contribution suffix"
 
 
 @dataclass
@@ -88,11 +93,11 @@ def _display(path: Path) -> str:
 
 
 def _sort_into(path: Path, contributions: list[Path], tables: list[Path]) -> bool:
-    """Append `path` to the list its suffix belongs to; False when it belongs to neither."""
-    suffix = path.suffix.lower()
-    if suffix in CONTRIBUTION_SUFFIXES:
+    """Append `path` to the list its kind belongs to; False when it belongs to neither (an
+    import's sidecar is neither: it describes a batch, it holds no events)."""
+    if is_contribution_file(path):
         contributions.append(path)
-    elif suffix in TABLE_SUFFIXES:
+    elif is_table_file(path):
         tables.append(path)
     else:
         return False
@@ -100,20 +105,30 @@ def _sort_into(path: Path, contributions: list[Path], tables: list[Path]) -> boo
 
 
 def collect(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
-    """(contribution files, table files) under the given files and folders, in path order."""
+    """(contribution files, table files) under the given files and folders, in path order.
+
+    A release directory stands for its events; a dataset repository for its events/ and
+    imports/ folders; other files in a folder are skipped, a file given by name must be one of
+    the two kinds.
+    """
     contributions: list[Path] = []
     tables: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise UsageError(f"{path}: no such file or directory")
-        if is_release_dir(path):
-            tables.append(release_events(path))
+        if is_release(path):
+            tables.append(release_events_path(path))
+        elif path.is_dir() and (path / CONFIG_FILE).is_file():
+            dataset = open_dataset(path)
+            contributions += dataset.contribution_files()
+            tables += dataset.import_batches()
         elif path.is_dir():
-            for found in sorted(p for p in path.rglob("*") if p.is_file()
-                                and not any(part.startswith(".")
-                                            for part in p.relative_to(path).parts)):
-                _sort_into(found, contributions, tables)  # other files in a folder: skipped
+            for found in visible_files(path):
+                _sort_into(found, contributions, tables)
+        elif is_sidecar(path):
+            raise UsageError(f"{path}: the side table of an imported batch, not events; "
+                             "validate the batch beside it")
         elif not _sort_into(path, contributions, tables):
             raise UsageError(
                 f"{path}: not a contribution file or table (expected "
@@ -131,16 +146,6 @@ def _unique(paths: list[Path]) -> list[Path]:
             seen.add(key)
             out.append(p)
     return out
-
-
-def find_dataset_root(paths: Iterable[str | Path]) -> Path | None:
-    """The dataset repository (folder with conflictkit.toml) holding the first given path."""
-    for raw in paths:
-        here = Path(raw).resolve()
-        for folder in (here, *here.parents):
-            if (folder / CONFIG_FILE).is_file():
-                return folder
-    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,7 +192,7 @@ def read_contributions(
 
         actors = ActorRegistry.default()
     parts = [read_file(p, max_file_mb=max_file_mb) for p in contributions]
-    table_reads = [read_table(p, _display(p)) for p in tables]
+    table_reads = [read_events_table(p, _display(p)) for p in tables]
     batch = _check(parts, table_reads, actors=actors, gazetteer=gazetteer, release=release,
                    strict=strict, today=today)
     if not contributions and not tables:  # e.g. a typo'd folder in CI must not pass silently
@@ -253,25 +258,13 @@ def _check(parts: list[FileRecords], table_reads: list[TableRead], *, actors: Ac
 # ---------------------------------------------------------------------------------------------
 
 
-def read_config(dataset_dir: Path) -> dict[str, Any]:
-    """conflictkit.toml as a dict ({} when absent); a malformed file is a usage error."""
-    path = dataset_dir / CONFIG_FILE
-    if not path.is_file():
-        return {}
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: malformed TOML: {exc}") from exc
-
-
-def reference_for(dataset_dir: Path | None) -> tuple[ActorRegistry, Any | None]:
+def reference_for(dataset: Dataset | None) -> tuple[ActorRegistry, Any | None]:
     """The actor registry and a gazetteer extended by the dataset's reference/ files."""
     from conflictkit.reference.actors import ActorRegistry
 
-    if dataset_dir is None:
+    if dataset is None:
         return ActorRegistry.default(), None
-    ref = dataset_dir / "reference"
-    actors_csv, places_csv = ref / "actors.csv", ref / "places.csv"
+    actors_csv, places_csv = dataset.actors_csv, dataset.places_csv
     actors = ActorRegistry.load(extra=[actors_csv]) if actors_csv.is_file() \
         else ActorRegistry.default()
     gazetteer = _LazyGazetteer([places_csv]) if places_csv.is_file() else None
@@ -303,21 +296,40 @@ def read_dataset(
 ) -> Batch:
     """Every event of a dataset repository: ``events/**`` contribution files and
     ``imports/**/*.parquet`` batches, checked with the dataset's reference extensions."""
-    root = Path(dataset_dir)
-    if not root.is_dir():
-        raise UsageError(f"{root}: not a directory")
+    dataset = open_dataset(dataset_dir)
+    return check_paths(dataset.event_sources(), dataset=dataset, release=release, strict=strict,
+                       max_file_mb=max_file_mb, today=today)
+
+
+def check_paths(
+    paths: Iterable[str | Path],
+    *,
+    dataset: Dataset | None = None,
+    release: str | Path | ReleaseIds | None = None,
+    strict: bool = False,
+    max_file_mb: float = DEFAULT_MAX_FILE_MB,
+    today: Any | None = None,
+) -> Batch:
+    """What `conflictkit validate PATH...` checks: files, folders, tables and releases, with
+    the reference extensions and settings of the dataset repository holding them (found from
+    the first path unless given). A dataset repository given as a path stands for its events/
+    and imports/; ``[validate] strict = true`` in its conflictkit.toml makes unknown actors
+    errors."""
+    paths = list(paths)
     if release is not None and not isinstance(release, ReleaseIds):
-        release = ReleaseIds(release)
-    config = read_config(root)
-    strict = strict or bool(config.get("validate", {}).get("strict", False))
-    paths = [p for p in (root / "events", root / "imports") if p.is_dir()]
-    actors, gazetteer = reference_for(root)
-    if paths:
+        release = ReleaseIds(release)  # starts reading the IDs in the background
+    if dataset is None:
+        root = find_dataset_root(paths)
+        dataset = open_dataset(root) if root is not None else None
+    if dataset is not None:
+        strict = strict or bool(dataset.settings("validate").get("strict", False))
+    actors, gazetteer = reference_for(dataset)
+    if not paths:
+        batch = _check([], [], actors=actors, gazetteer=gazetteer, release=release,
+                       strict=strict, today=today)
+    else:
         batch = read_contributions(paths, actors=actors, gazetteer=gazetteer, release=release,
                                    strict=strict, max_file_mb=max_file_mb, today=today)
-    else:
-        batch = _check([], [], actors=actors, gazetteer=gazetteer,
-                       release=ReleaseIds(release) if release is not None else None,
-                       strict=strict, today=today)
-    batch.config = config
+    if dataset is not None:
+        batch.config = dataset.config
     return batch

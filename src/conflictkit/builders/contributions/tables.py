@@ -34,20 +34,7 @@ class TableRead:
     unreadable: int = 0
 
 
-def is_release_dir(path: Path) -> bool:
-    """A release directory (single-file or year-partitioned layout), not a dataset repository."""
-    from conflictkit.builders.crosscheck import is_release
-
-    return path.is_dir() and is_release(path)
-
-
-def release_events(path: Path) -> Path:
-    """The events table of a release directory: events.parquet or the partitioned events/."""
-    single = path / "events.parquet"
-    return single if single.is_file() else path / "events"
-
-
-def read_table(path: Path, display: str) -> TableRead:
+def read_events_table(path: Path, display: str) -> TableRead:
     """Read a Parquet events table; never raises on a bad file (it becomes a problem)."""
     import pandas as pd
     import pyarrow as pa

@@ -28,6 +28,7 @@ from conflictkit.builders.ids.model import (
 from conflictkit.builders.ids.seen import published_numbers
 from conflictkit.builders.ids.yaml_ids import YamlEditor
 from conflictkit.errors import UsageError
+from conflictkit.layout.dataset import open_dataset
 from conflictkit.problems import catalogue as P
 from conflictkit.problems.rows import problem_row
 
@@ -79,11 +80,8 @@ class AssignResult:
 
 
 def event_files(dataset: Path) -> list[Path]:
-    """`events/**/*.{yaml,yml,csv,json}` in path order, hidden files and folders left out."""
-    root = dataset / "events"
-    found = [p for p in root.rglob("*") if p.suffix.lower() in EDITORS and p.is_file()
-             and not any(part.startswith(".") for part in p.relative_to(root).parts)]
-    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+    """The dataset's contribution files under events/, in path order (hidden ones left out)."""
+    return open_dataset(dataset).contribution_files()
 
 
 @dataclass

@@ -34,7 +34,7 @@ from conflictkit.builders.importers.dates import parse_dates
 from conflictkit.builders.importers.eras import HeaderMap
 from conflictkit.builders.importers.legacy import legacy_problem_rows, map_legacy_event_types
 from conflictkit.builders.importers.registry import FORMATS_BY_NAME, format_of, recognise
-from conflictkit.builders.importers.table import RawTable, read_table
+from conflictkit.builders.importers.table import RawTable, read_raw_table
 from conflictkit.errors import InputFileError
 from conflictkit.problems import catalogue as P
 from conflictkit.problems.rows import problem_row
@@ -65,7 +65,7 @@ def read_acled(path: str | Path, *, today: dt.date | None = None,
     """
     if progress:
         progress(f"reading {path}")
-    table = read_table(path, typed=_numeric_columns)
+    table = read_raw_table(path, typed=_numeric_columns)
     header_map = recognise(table.header)
     _check_is_acled(table, header_map)
     if progress:

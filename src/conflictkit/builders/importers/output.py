@@ -1,5 +1,6 @@
 """Writing an import: accepted events to OUT (Parquet, canonical Arrow schema) and the side table
-to OUT.provenance.parquet.
+beside it (OUT.provenance.parquet: the layout's `sidecar_path`, so a dataset never reads it as
+a batch of events).
 
 Encoding and compressing the events is most of an import's output time (1M rows: ~1.5 s) and
 releases the GIL, while validation holds it. So `ImportWriter.begin` is called by the importer
@@ -19,17 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 from conflictkit.builders.release.atomic import describe_os_error
 from conflictkit.errors import ConflictkitError
+from conflictkit.layout.dataset import sidecar_path
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from conflictkit.builders.importers.common import ImportResult
-
-
-def provenance_path(out: Path) -> Path:
-    """OUT.parquet -> OUT.provenance.parquet (the side table beside the events)."""
-    name = out.name[: -len(".parquet")] if out.name.endswith(".parquet") else out.name
-    return out.with_name(f"{name}.provenance.parquet")
 
 
 # one value per event: a dictionary never fits and min/max statistics of notes prune nothing,
@@ -52,7 +48,7 @@ class ImportWriter:
 
     def __init__(self, out: str | Path) -> None:
         self.out = Path(out)
-        self.side_path = provenance_path(self.out)
+        self.side_path = sidecar_path(self.out, "provenance")
         self._temps = [path.with_name(f".{path.name}.tmp-{os.getpid()}")
                        for path in (self.out, self.side_path)]
         self._pool: ThreadPoolExecutor | None = None

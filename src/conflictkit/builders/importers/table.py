@@ -73,7 +73,7 @@ class RawTable:
 TypesOf = Callable[[list[str]], dict[int, str]]
 
 
-def read_table(path: str | Path, typed: TypesOf | None = None) -> RawTable:
+def read_raw_table(path: str | Path, typed: TypesOf | None = None) -> RawTable:
     """Read `path` (CSV/TSV/XLSX ...) as text; raises InputFileError when it is not a table.
 
     `typed(header)` may name header positions to parse as Arrow numbers ("int16", "float64"

@@ -53,7 +53,7 @@ from conflictkit.builders.importers.common import (
 )
 from conflictkit.builders.importers.dates import parse_dates
 from conflictkit.builders.importers.registry import FORMATS_BY_NAME, format_of, recognise
-from conflictkit.builders.importers.table import RawTable, read_table
+from conflictkit.builders.importers.table import RawTable, read_raw_table
 from conflictkit.errors import InputFileError
 from conflictkit.problems import catalogue as P
 from conflictkit.problems.rows import problem_row
@@ -107,7 +107,7 @@ def read_ucdp(path: str | Path, *, today: dt.date | None = None,
     events are checked (see `output.ImportWriter`)."""
     if progress:
         progress(f"reading {path}")
-    table = read_table(path)
+    table = read_raw_table(path)
     header_map = recognise(table.header)
     found = format_of(header_map.era)
     if found is not UCDP or header_map.missing_essential:

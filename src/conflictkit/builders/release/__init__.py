@@ -1,13 +1,14 @@
 """Releases: versioned, immutable, reproducible Parquet and CSV with changelog, deletions and
 checksums (DESIGN.md section 5).
 
-Modules, one job each: `versions` (names and order), `layout` (file names, both event layouts,
-reader API), `previous` (reading the last release), `compare` (added/modified/deleted),
-`timestamps`, `changelog`, `write`, `metadata` (datapackage.json), `checksums`, `atomic`
-(lock, staging, rename), `build` (the pipeline), `gather` (a dataset repository's events),
-`verify`, `diff`, `info`.
+Which files a release holds, their names and readers are `conflictkit.layout.release`'s.
+Modules here, one job each: `previous` (reading the last release), `compare`
+(added/modified/deleted), `timestamps`, `changelog`, `write` (Parquet and CSV writers), `files`
+(one writer per release file), `metadata` (datapackage.json), `checksums` (digests of written
+files), `atomic` (lock, staging, rename), `build` (the pipeline), `gather` (a dataset
+repository's events), `verify`, `diff`, `info`.
 
-Public names are imported lazily so reading a constant from `layout` stays cheap.
+Public names are imported lazily.
 """
 
 from __future__ import annotations
@@ -23,9 +24,6 @@ _LAZY: dict[str, str] = {
     "verify_release": "conflictkit.builders.release.verify",
     "diff_releases": "conflictkit.builders.release.diff",
     "release_info": "conflictkit.builders.release.info",
-    "release_events_path": "conflictkit.builders.release.layout",
-    "open_release_dataset": "conflictkit.builders.release.layout",
-    "read_events": "conflictkit.builders.release.layout",
 }
 
 __all__ = list(_LAZY)

@@ -19,24 +19,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from conflictkit.builders.release import atomic, write
-from conflictkit.builders.release.changelog import ChangeCounts, counts_of, render_changelog
-from conflictkit.builders.release.checksums import (
-    FileDigest,
-    digest_file,
-    format_sha256sums,
-)
+from conflictkit.builders.release.changelog import ChangeCounts, counts_of
+from conflictkit.builders.release.checksums import FileDigest, digest_file, sha256sums_text
 from conflictkit.builders.release.compare import ID, Comparison, compare_tables
-from conflictkit.builders.release.layout import (
-    AUTO_PARTITION_ROWS,
-    CHANGELOG_MD,
-    CODEBOOK_MD,
-    DATAPACKAGE_JSON,
-    DELETIONS_CSV,
-    EVENTS_CSV,
-    PARTITION_MODES,
-    PROVENANCE_PARQUET,
-    SHA256SUMS,
-)
+from conflictkit.builders.release.files import WRITERS, ReleaseContent
 from conflictkit.builders.release.metadata import (
     DatasetMetadata,
     ReleaseFacts,
@@ -51,8 +37,20 @@ from conflictkit.builders.release.timestamps import (
     iso_utc,
     release_time,
 )
-from conflictkit.builders.release.versions import check_version, previous_version
 from conflictkit.errors import ConflictkitError, UsageError
+from conflictkit.layout.release import (
+    AUTO_PARTITION_ROWS,
+    DATAPACKAGE,
+    DELETIONS,
+    EVENTS,
+    EVENTS_CSV,
+    PARTITION_MODES,
+    PROVENANCE,
+    RELEASE_FILES,
+    SHA256SUMS,
+    year_of_path,
+)
+from conflictkit.layout.versions import check_version, previous_version
 from conflictkit.problems import catalogue as P
 from conflictkit.problems.report import Report
 
@@ -416,13 +414,15 @@ def build_release(
         _trim()
         say("writing")
         with atomic.staging_directory(root, version) as stage:
-            digests = _write_all(stage, pool, table, order, partitioned, deletions, provenance,
-                                 keys, comparison, metadata, version, previous_name, now,
-                                 candidates_left_out, fingerprint if mode != "none" else None,
-                                 say)
+            content = ReleaseContent(
+                stage=stage, version=version, previous=previous_name, released_at=now,
+                metadata=metadata, deletions=deletions, provenance=provenance, keys=keys,
+                comparison=comparison, candidates_left_out=candidates_left_out)
+            digests = _write_all(content, pool, table, order, partitioned,
+                                 fingerprint if mode != "none" else None, say)
             say("publishing")
             final = root / version
-            atomic.publish(stage, final, [d.path for d in digests] + [SHA256SUMS])
+            atomic.publish(stage, final, [d.path for d in digests] + [SHA256SUMS.path])
 
     return ReleaseResult(
         version=version, path=final, previous=previous_name, released_at=now,
@@ -435,34 +435,25 @@ def build_release(
     )
 
 
-def _write_all(stage: Path, pool: ThreadPoolExecutor, table: pa.Table,
-               order: np.ndarray | None, partitioned: bool, deletions: pa.Table,
-               provenance: pa.Table, keys: pa.Table, comparison: Comparison,
-               metadata: DatasetMetadata, version: str, previous: str | None, now: int,
-               candidates_left_out: int, fingerprint: str | None,
+def _write_all(content: ReleaseContent, pool: ThreadPoolExecutor, table: pa.Table,
+               order: np.ndarray | None, partitioned: bool, fingerprint: str | None,
                say: Progress) -> list[FileDigest]:
-    """Write every file into `stage`; returns their digests (SHA256SUMS written last)."""
+    """Write every file of `RELEASE_FILES` into the stage; returns their digests (SHA256SUMS,
+    written last, lists them all)."""
     from conflictkit.schema.arrow import arrow_schema
-    from conflictkit.schema.codebook import codebook_markdown
 
+    stage = content.stage
     small: list[FileDigest] = []
-    small += _write_and_digest(stage, DELETIONS_CSV,
-                               lambda: write.write_deletions(stage, deletions))
-    small += _write_and_digest(stage, PROVENANCE_PARQUET,
-                               lambda: write.write_provenance(stage, provenance))
-    changelog = render_changelog(
-        name=metadata.title or metadata.name, version=version, previous=previous,
-        released_at=now, events=keys, comparison=comparison,
-        candidates_left_out=candidates_left_out)
-    small += _write_and_digest(stage, CHANGELOG_MD,
-                               lambda: write.write_text(stage, CHANGELOG_MD, changelog))
-    small += _write_and_digest(
-        stage, CODEBOOK_MD, lambda: write.write_text(stage, CODEBOOK_MD, codebook_markdown()))
+    for release_file in RELEASE_FILES:
+        writer = WRITERS.get(release_file.key)
+        if writer is not None:
+            small += _write_and_digest(stage, release_file.path, lambda w=writer: w(content))
 
-    say("writing events.parquet and events.csv")
+    say(f"writing the events ({EVENTS.path if not partitioned else 'events/'}) and "
+        f"{EVENTS_CSV.path}")
     jobs: tuple = ()
     try:
-        jobs = _guard(EVENTS_CSV + " / events Parquet", lambda: list(
+        jobs = _guard(EVENTS_CSV.path + " / events Parquet", lambda: list(
             write.write_events_streaming(
                 stage, table, order, partitioned, pool,
                 then=lambda names: [digest_file(stage, name) for name in names],
@@ -471,37 +462,33 @@ def _write_all(stage: Path, pool: ThreadPoolExecutor, table: pa.Table,
         # never leave a writer thread running into a directory that is about to be removed
         wait(jobs)
     event_digests = [d for job in jobs for d in _guard("events", job.result)]
-    written = [d.path for d in event_digests]
     digests = {d.path: d for d in [*event_digests, *small]}
 
     counts = _rows_per_year(table) if partitioned else {None: table.num_rows}
-    event_parts = [(name, _year_of_path(name)) for name in written if name != EVENTS_CSV]
+    event_parts = [(d.path, year_of_path(d.path)) for d in event_digests
+                   if d.path != EVENTS_CSV.path]
+    rows = {EVENTS_CSV.path: table.num_rows}
+    schemas = {}
+    for release_file, written in (
+            (DELETIONS, content.deletions), (PROVENANCE, content.provenance)):
+        rows[release_file.path] = written.num_rows
+        schemas[release_file.path] = written.schema
     facts = ReleaseFacts(
-        version=version, released_at=now, previous=previous,
+        version=content.version, released_at=content.released_at, previous=content.previous,
         event_files=[(path, year, counts.get(year, 0)) for path, year in event_parts],
-        csv_rows=table.num_rows, deletion_rows=deletions.num_rows,
-        provenance_columns=[(f.name, str(f.type)) for f in provenance.schema],
-        provenance_rows=provenance.num_rows, changes=counts_of(comparison).to_dict(),
-        candidates_left_out=candidates_left_out, digests=digests,
-        text_files=[CHANGELOG_MD, CODEBOOK_MD], rules_fingerprint=fingerprint,
+        rows=rows, schemas=schemas, changes=counts_of(content.comparison).to_dict(),
+        candidates_left_out=content.candidates_left_out, digests=digests,
+        rules_fingerprint=fingerprint,
     )
-    document = dump_json(datapackage_document(metadata, facts))
+    document = dump_json(datapackage_document(content.metadata, facts))
     digests_list = [*digests.values()]
-    digests_list += _write_and_digest(stage, DATAPACKAGE_JSON,
-                                      lambda: write.write_text(stage, DATAPACKAGE_JSON, document))
-    _guard(SHA256SUMS, lambda: write.write_text(stage, SHA256SUMS,
-                                                format_sha256sums(digests_list)))
+    digests_list += _write_and_digest(
+        stage, DATAPACKAGE.path, lambda: write.write_text(stage, DATAPACKAGE.path, document))
+    _guard(SHA256SUMS.path, lambda: write.write_text(stage, SHA256SUMS.path,
+                                                     sha256sums_text(digests_list)))
     return sorted(digests_list, key=lambda d: d.path)
 
 
 def _rows_per_year(table: pa.Table) -> dict[int | None, int]:
     counts = pc.value_counts(table.column("year")).to_pylist()
     return {c["values"]: int(c["counts"]) for c in counts}
-
-
-def _year_of_path(path: str) -> int | None:
-    for part in path.split("/"):
-        key, _, value = part.partition("=")
-        if key == "year" and value.isdigit():
-            return int(value)
-    return None

@@ -14,9 +14,9 @@ from typing import Any
 import pyarrow as pa
 
 from conflictkit.builders.release.compare import ID, Comparison, compare_tables
-from conflictkit.builders.release.layout import event_files, read_events
 from conflictkit.builders.release.previous import file_batches, read_ids
 from conflictkit.builders.release.write import gather_rows
+from conflictkit.layout.release import event_files, read_events
 
 
 @dataclass

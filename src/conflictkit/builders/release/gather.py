@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from conflictkit.builders.release.build import Progress, ReleaseResult, build_release
-from conflictkit.builders.release.metadata import read_metadata, release_settings
-from conflictkit.errors import UsageError
+from conflictkit.builders.release.metadata import read_metadata
+from conflictkit.layout.dataset import open_dataset
 from conflictkit.problems.report import Report
 
 if TYPE_CHECKING:
@@ -82,20 +82,12 @@ def gather_dataset(dataset_dir: str | Path) -> Gathered:
     """Every event of the dataset that a release would publish, checked."""
     from conflictkit.builders.contributions import read_dataset
 
-    root = Path(dataset_dir)
-    if not root.is_dir():
-        raise UsageError(f"{root}: not a dataset directory")
-    batch = read_dataset(root)
-    side = _relative_files(batch.side, root)
-    if release_settings(root).get("include_candidates", False) is True:
+    dataset = open_dataset(dataset_dir)
+    batch = read_dataset(dataset.root)
+    side = _relative_files(batch.side, dataset.root)
+    if dataset.settings("release").get("include_candidates", False) is True:
         return Gathered(batch.events, side, batch.report, 0)
     return leave_out_candidates(batch.events, side, batch.report)
-
-
-def default_output_root(dataset_dir: Path) -> Path:
-    """``[release] directory`` of conflictkit.toml (default ``releases``), inside the dataset."""
-    directory = release_settings(dataset_dir).get("directory", "releases")
-    return dataset_dir / str(directory)
 
 
 def release_dataset(
@@ -112,19 +104,18 @@ def release_dataset(
     Raises ReleaseRefused (carrying the validation report) when any event to publish is
     invalid; nothing is written then.
     """
-    from conflictkit.builders.release.versions import check_version
+    from conflictkit.layout.versions import check_version
 
-    root = Path(dataset_dir)
+    dataset = open_dataset(dataset_dir)
     check_version(version)
     if progress:
-        progress(f"reading {root}")
-    gathered = gather_dataset(root)
-    settings = release_settings(root)
+        progress(f"reading {dataset.root}")
+    gathered = gather_dataset(dataset.root)
     return build_release(
         gathered.events, gathered.side,
-        root=Path(out) if out is not None else default_output_root(root),
+        root=Path(out) if out is not None else dataset.releases_dir,
         version=version, timestamp=timestamp,
-        partition=partition or str(settings.get("partition", "auto")),
-        metadata=read_metadata(root), candidates_left_out=gathered.candidates_left_out,
+        partition=partition or str(dataset.settings("release").get("partition", "auto")),
+        metadata=read_metadata(dataset.root), candidates_left_out=gathered.candidates_left_out,
         report=gathered.report, validate="caller", progress=progress,
     )

@@ -6,22 +6,19 @@ creation time and changes, so it is quick on a large release in either layout.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from conflictkit.builders.release.layout import (
-    DATAPACKAGE_JSON,
-    DELETIONS_CSV,
+from conflictkit.layout.release import (
     check_release_dir,
-    is_partitioned,
+    layout_name,
+    read_datapackage,
+    read_deletions,
     read_events,
 )
-from conflictkit.builders.release.write import read_deletions
-from conflictkit.errors import ConflictkitError
 
 
 def _counts(table: pa.Table, column: str) -> dict[str, int]:
@@ -37,12 +34,8 @@ def release_info(release_dir: str | Path) -> dict[str, Any]:
     release = check_release_dir(release_dir)
     table = read_events(release, columns=["country", "year", "event_type", "event_date"])
     document: dict[str, Any] = {"release": str(release)}
-    package = release / DATAPACKAGE_JSON
-    if package.is_file():
-        try:
-            meta = json.loads(package.read_text(encoding="utf-8"))
-        except ValueError as exc:
-            raise ConflictkitError(f"{package}: not valid JSON: {exc}") from exc
+    meta = read_datapackage(release)
+    if meta:
         extra = meta.get("conflictkit", {})
         document.update({
             "name": meta.get("name"), "version": meta.get("version"),
@@ -52,9 +45,9 @@ def release_info(release_dir: str | Path) -> dict[str, Any]:
     dates = table.column("event_date")
     first, last = pc.min(dates).as_py(), pc.max(dates).as_py()
     document.update({
-        "layout": "year" if is_partitioned(release) else "single",
+        "layout": layout_name(release),
         "events": table.num_rows,
-        "deletions": read_deletions(release / DELETIONS_CSV).num_rows,
+        "deletions": read_deletions(release).num_rows,
         "first_event_date": first.isoformat() if first else None,
         "last_event_date": last.isoformat() if last else None,
         "countries": len(set(table.column("country").unique().to_pylist()) - {None}),

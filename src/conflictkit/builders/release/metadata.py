@@ -10,20 +10,27 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from conflictkit.builders.release.checksums import FileDigest
 from conflictkit.builders.release.timestamps import iso_utc
 from conflictkit.errors import ConflictkitError
+from conflictkit.layout.dataset import CONFIG_FILE, read_config
+from conflictkit.layout.release import (
+    EVENTS,
+    EVENTS_CSV,
+    PARTITION_KEY,
+    RELEASE_FILES,
+    ReleaseFile,
+)
 
-CONFIG_NAME = "conflictkit.toml"
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
-RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
 TABLESCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
-PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 _SPDX_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+-]*$")
 DEFAULT_SOURCE = {"title": "Events hand-coded or imported into this dataset repository "
                            "(see provenance.parquet for each event's file and source_url)"}
@@ -76,20 +83,17 @@ def read_metadata(dataset_dir: Path) -> DatasetMetadata:
     Accepted keys: name, title, description, licence/license/licenses, sources, citation,
     homepage, keywords.
     """
-    path = dataset_dir / CONFIG_NAME
-    if not path.is_file():
-        return DatasetMetadata(name=_slug(dataset_dir.resolve().name))
-    try:
-        config = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConflictkitError(f"{path}: not valid TOML: {exc}") from exc
+    path = Path(dataset_dir) / CONFIG_FILE
+    config = read_config(dataset_dir)
+    if not config:
+        return DatasetMetadata(name=_slug(Path(dataset_dir).resolve().name))
     table = config.get("dataset") if isinstance(config.get("dataset"), dict) else config
     licence = next((table[k] for k in ("licenses", "license", "licence") if k in table), None)
     citation = table.get("citation", "")
     if isinstance(citation, dict):
         citation = str(citation.get("text") or citation.get("cite") or "")
     return DatasetMetadata(
-        name=_slug(str(table.get("name") or dataset_dir.resolve().name)),
+        name=_slug(str(table.get("name") or Path(dataset_dir).resolve().name)),
         title=str(table.get("title", "")),
         description=str(table.get("description", "")),
         licenses=_as_records(licence, "licenses", path),
@@ -98,19 +102,6 @@ def read_metadata(dataset_dir: Path) -> DatasetMetadata:
         homepage=str(table.get("homepage", "")),
         keywords=[str(k) for k in table.get("keywords", [])],
     )
-
-
-def release_settings(dataset_dir: Path) -> dict[str, Any]:
-    """The ``[release]`` table of ``conflictkit.toml`` (e.g. partition), or {}."""
-    path = dataset_dir / CONFIG_NAME
-    if not path.is_file():
-        return {}
-    try:
-        config = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConflictkitError(f"{path}: not valid TOML: {exc}") from exc
-    settings = config.get("release", {})
-    return settings if isinstance(settings, dict) else {}
 
 
 def rules_fingerprint() -> str:
@@ -140,37 +131,32 @@ def software_versions() -> dict[str, str]:
             "pyarrow": pyarrow.__version__}
 
 
-def _deletions_schema() -> dict[str, Any]:
-    return {
-        "$schema": TABLESCHEMA_PROFILE,
-        "fields": [
-            {"name": "event_id_cnty", "type": "string",
-             "description": "ID of an event deleted from the dataset; never reused.",
-             "constraints": {"required": True}},
-            {"name": "deleted_timestamp", "type": "integer",
-             "description": "Unix time (seconds) of the release that deleted it.",
-             "constraints": {"required": True, "minimum": 0}},
-        ],
-        "primaryKey": ["event_id_cnty"],
-    }
+_FRICTIONLESS_TYPES = {"string": "string", "large_string": "string", "int8": "integer",
+                       "int16": "integer", "int32": "integer", "int64": "integer",
+                       "double": "number", "float": "number", "bool": "boolean",
+                       "date32[day]": "date"}
 
 
-def _provenance_schema(columns: list[tuple[str, str]]) -> dict[str, Any]:
-    types = {"string": "string", "int64": "integer", "int32": "integer", "double": "number",
-             "bool": "boolean"}
-    return {
-        "$schema": TABLESCHEMA_PROFILE,
-        "fields": [{"name": name, "type": types.get(kind, "any")} for name, kind in columns],
-        "primaryKey": ["event_id_cnty"],
-    }
-
-
-def _resource(digest: FileDigest, name: str, **extra: Any) -> dict[str, Any]:
-    resource = {"name": name, "path": digest.path}
-    resource.update(extra)
-    resource["bytes"] = digest.bytes
-    resource["hash"] = f"sha256:{digest.sha256}"
-    return resource
+def arrow_table_schema(schema: pa.Schema, primary_key: str | None = "event_id_cnty"
+                       ) -> dict[str, Any]:
+    """A Frictionless table schema for a table declared (or written) as an Arrow schema: types
+    from the Arrow types, "required" from non-nullable fields, descriptions from field
+    metadata."""
+    fields = []
+    for f in schema:
+        field: dict[str, Any] = {"name": f.name,
+                                 "type": _FRICTIONLESS_TYPES.get(str(f.type), "any")}
+        description = (f.metadata or {}).get(b"description")
+        if description:
+            field["description"] = description.decode("utf-8")
+        if not f.nullable:
+            field["constraints"] = {"required": True}
+        fields.append(field)
+    document: dict[str, Any] = {"$schema": TABLESCHEMA_PROFILE, "fields": fields,
+                                "fieldsMatch": "exact"}
+    if primary_key and primary_key in schema.names:
+        document["primaryKey"] = [primary_key]
+    return document
 
 
 @dataclass
@@ -181,50 +167,88 @@ class ReleaseFacts:
     released_at: int
     previous: str | None
     event_files: list[tuple[str, int | None, int]]  # (path, year or None, rows)
-    csv_rows: int
-    deletion_rows: int
-    provenance_columns: list[tuple[str, str]]
-    provenance_rows: int
+    rows: dict[str, int]  # rows of the other tables, by path
+    schemas: dict[str, pa.Schema]  # written schema of tables whose columns vary (provenance)
     changes: dict[str, int]
     candidates_left_out: int
     digests: dict[str, FileDigest]
-    text_files: list[str]
     rules_fingerprint: str | None = None
+
+
+def _file_resource(release_file: ReleaseFile, digest: FileDigest, **extra: Any
+                   ) -> dict[str, Any]:
+    """A resource for one release file. Parquet resources carry no ``bytes``: frictionless
+    reads Parquet through pyarrow, not as a byte stream, so it could not check them (it
+    reports them as wrong); the sha256 is still recorded, and `conflictkit verify` checks
+    both against SHA256SUMS."""
+    resource: dict[str, Any] = {"name": extra.pop("name", release_file.key),
+                                "path": digest.path, "title": release_file.title,
+                                "description": extra.pop("description",
+                                                         release_file.description)}
+    resource["type"] = "table" if release_file.is_table else "file"
+    resource["format"] = {"markdown": "md"}.get(release_file.format, release_file.format)
+    resource["mediatype"] = release_file.mediatype
+    if release_file.format in ("csv", "markdown", "json", "html"):
+        resource["encoding"] = "utf-8"
+    resource.update(extra)
+    if release_file.format != "parquet":
+        resource["bytes"] = digest.bytes
+    resource["hash"] = f"sha256:{digest.sha256}"
+    return resource
+
+
+def _event_resources(facts: ReleaseFacts) -> list[dict[str, Any]]:
+    """events.parquet, or one resource per year partition whose schema is the 30 columns the
+    file really holds (the year is in the directory name)."""
+    from conflictkit.schema.codebook import table_schema
+
+    out = []
+    for path, year, rows in facts.event_files:
+        schema = table_schema()
+        description = EVENTS.description
+        if year is not None:
+            schema["fields"] = [f for f in schema["fields"] if f["name"] != PARTITION_KEY]
+            description = (f"The events of {year} (hive partition {PARTITION_KEY}={year}: the "
+                           f"{PARTITION_KEY} column comes from the directory name).")
+        out.append(_file_resource(EVENTS, facts.digests[path],
+                                  name=EVENTS.key if year is None else f"{EVENTS.key}-{year}",
+                                  description=description, rows=rows, schema=schema))
+    return out
+
+
+def _resources(facts: ReleaseFacts) -> list[dict[str, Any]]:
+    """Every file of `RELEASE_FILES` that datapackage.json describes, in their order."""
+    from conflictkit.schema.codebook import csv_dialect, table_schema
+
+    resources: list[dict[str, Any]] = []
+    for release_file in RELEASE_FILES:
+        if not release_file.in_datapackage:
+            continue
+        if release_file is EVENTS:
+            resources += _event_resources(facts)
+            continue
+        digest = facts.digests.get(release_file.path)
+        if digest is None:
+            if release_file.required:
+                raise ConflictkitError(f"{release_file.path} was not written")
+            continue
+        extra: dict[str, Any] = {}
+        if release_file.format == "csv":
+            extra["dialect"] = csv_dialect()
+        if release_file.is_table:
+            if release_file is EVENTS_CSV:
+                extra["schema"] = table_schema()
+            elif release_file.schema is not None:
+                extra["schema"] = arrow_table_schema(release_file.schema())
+            else:
+                extra["schema"] = arrow_table_schema(facts.schemas[release_file.path])
+            extra["rows"] = facts.rows[release_file.path]
+        resources.append(_file_resource(release_file, digest, **extra))
+    return resources
 
 
 def datapackage_document(meta: DatasetMetadata, facts: ReleaseFacts) -> dict[str, Any]:
     """The datapackage.json document (insertion-ordered, so its bytes are stable)."""
-    from conflictkit.schema.codebook import datapackage_resource
-
-    resources: list[dict[str, Any]] = []
-    for path, year, rows in facts.event_files:
-        digest = facts.digests[path]
-        resource = datapackage_resource(
-            "events" if year is None else f"events-{year}", path, format="parquet",
-            bytes=digest.bytes, hash=digest.sha256, rows=rows,
-            description="The events" + (f" of {year} (hive partition year={year}; the year "
-                                        "column comes from the directory name)"
-                                        if year is not None else ""))
-        resources.append(resource)
-    digest = facts.digests["events.csv"]
-    resources.append(datapackage_resource(
-        "events-csv", "events.csv", format="csv", bytes=digest.bytes, hash=digest.sha256,
-        rows=facts.csv_rows, description="The events as CSV (RFC 4180, UTF-8, LF, ISO dates)."))
-    resources.append(_resource(
-        facts.digests["deletions.csv"], "deletions", type="table",
-        title="Deleted event IDs", format="csv", mediatype="text/csv", encoding="utf-8",
-        schema=_deletions_schema(), rows=facts.deletion_rows,
-    ))
-    resources.append(_resource(
-        facts.digests["provenance.parquet"], "provenance", type="table",
-        title="Provenance of each event (side fields)", format="parquet",
-        mediatype=PARQUET_MEDIATYPE, schema=_provenance_schema(facts.provenance_columns),
-        rows=facts.provenance_rows,
-    ))
-    for path in facts.text_files:
-        resources.append(_resource(facts.digests[path], path.rsplit(".", 1)[0].lower(),
-                                   format="md", mediatype="text/markdown", encoding="utf-8"))
-
     document: dict[str, Any] = {"$schema": DATAPACKAGE_PROFILE, "name": meta.name}
     if meta.title:
         document["title"] = meta.title
@@ -240,7 +264,7 @@ def datapackage_document(meta: DatasetMetadata, facts: ReleaseFacts) -> dict[str
     document["sources"] = meta.sources or [DEFAULT_SOURCE]
     if meta.citation:
         document["citation"] = meta.citation.replace("{version}", facts.version)
-    document["resources"] = resources
+    document["resources"] = _resources(facts)
     document["conflictkit"] = {
         "release_timestamp": facts.released_at,
         "previous_version": facts.previous,

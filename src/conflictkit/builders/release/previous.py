@@ -8,7 +8,6 @@ while the build does other work) and their schema against the declaration.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
@@ -18,16 +17,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from conflictkit.builders.release.checksums import parse_sha256sums, sha256_file
-from conflictkit.builders.release.layout import (
-    DATAPACKAGE_JSON,
-    DELETIONS_CSV,
+from conflictkit.errors import ConflictkitError
+from conflictkit.layout.checksums import sha256_file
+from conflictkit.layout.release import (
+    DATAPACKAGE,
+    DELETIONS,
     PARTITION_KEY,
     SHA256SUMS,
     event_files,
+    read_checksums,
+    read_datapackage,
+    read_deletions,
 )
-from conflictkit.builders.release.write import read_deletions
-from conflictkit.errors import ConflictkitError
 from conflictkit.schema.arrow import arrow_schema
 
 BATCH_ROWS = 100_000
@@ -108,21 +109,21 @@ def _check_files(root: Path, expected: dict[str, str], names: list[str]) -> None
     for name in names:
         if name not in expected:
             raise ConflictkitError(f"previous release {root}: {name} is not listed in "
-                                   f"{SHA256SUMS}; the release is incomplete or altered")
+                                   f"{SHA256SUMS.path}; the release is incomplete or altered")
         if sha256_file(root / name) != expected[name]:
             raise ConflictkitError(
-                f"previous release {root}: {name} does not match its checksum in {SHA256SUMS} "
-                f"(corrupted or edited); run `conflictkit verify {root}`"
+                f"previous release {root}: {name} does not match its checksum in "
+                f"{SHA256SUMS.path} (corrupted or edited); run `conflictkit verify {root}`"
             )
 
 
 def open_previous(path: Path, version: str, pool: Executor | None = None) -> PreviousRelease:
     """Open the previous release at `path`: check it is complete, read IDs, timestamps and
     deletions; checksums of the files read are verified in `pool` (call `wait_checked`)."""
-    expected = parse_sha256sums(path / SHA256SUMS)
+    expected = read_checksums(path)
     files = event_files(path)
     names = [f.relative_to(path).as_posix() for f in files]
-    for extra in (DELETIONS_CSV, DATAPACKAGE_JSON):
+    for extra in (DELETIONS.path, DATAPACKAGE.path):
         if (path / extra).exists() or extra in expected:
             names.append(extra)
     for name in names:
@@ -133,23 +134,22 @@ def open_previous(path: Path, version: str, pool: Executor | None = None) -> Pre
         _check_files(path, expected, names)
     table = read_ids(files, ["event_id_cnty", "timestamp"])
     try:
-        deletions = read_deletions(path / DELETIONS_CSV)
-    except (OSError, pa.ArrowException) as exc:
-        raise ConflictkitError(f"previous release {path}: cannot read {DELETIONS_CSV}: "
-                               f"{exc}") from exc
+        deletions = read_deletions(path)
+    except ConflictkitError as exc:
+        raise ConflictkitError(f"previous release {path}: {exc}") from exc
     ids = table.column("event_id_cnty").cast(pa.string())
     latest = pc.max(table.column("timestamp")).as_py() or 0
     if deletions.num_rows:
         latest = max(latest, pc.max(deletions.column("deleted_timestamp")).as_py() or 0)
     return PreviousRelease(path, version, files, ids, int(latest), deletions,
-                           _fingerprint(path / DATAPACKAGE_JSON), check)
+                           _fingerprint(path), check)
 
 
-def _fingerprint(package: Path) -> str | None:
+def _fingerprint(release: Path) -> str | None:
     """The rules fingerprint the previous release was validated with (None if unknown)."""
     try:
-        document = json.loads(package.read_text(encoding="utf-8"))
-        value = document.get("conflictkit", {}).get("rules_fingerprint")
-    except (OSError, ValueError, AttributeError):
+        extra = read_datapackage(release).get("conflictkit", {})
+        value = extra.get("rules_fingerprint") if isinstance(extra, dict) else None
+    except ConflictkitError:
         return None
     return value if isinstance(value, str) else None

@@ -1,14 +1,15 @@
 """``conflictkit verify``: is a release exactly what was published?
 
-Recomputes every checksum listed in ``SHA256SUMS`` (any changed byte names its file), looks for
-missing and unlisted files, checks datapackage.json's bytes/hash/rows against the files, the
-Parquet schemas against `arrow_schema()`, and parses the CSV files with the declared types to
-count their rows. Works on both event layouts.
+Walks the release's declared files (`RELEASE_FILES`): every required one present, every
+checksum listed in ``SHA256SUMS`` recomputed (any changed byte names its file), no file that is
+not listed, each table's schema against its declaration (Parquet metadata; CSV parsed with the
+declared types to count its rows), tables with one row per event agreeing with the events, and
+datapackage.json's sizes, hashes and row counts against the files. Works on both event layouts.
+Problems come back in the report shape every command uses.
 """
 
 from __future__ import annotations
 
-import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,24 +19,24 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from conflictkit.builders.release.checksums import parse_sha256sums, sha256_file
-from conflictkit.builders.release.layout import (
-    DATAPACKAGE_JSON,
-    DELETIONS_CSV,
-    EVENTS_CSV,
+from conflictkit.errors import ConflictkitError
+from conflictkit.layout.checksums import sha256_file
+from conflictkit.layout.release import (
+    DATAPACKAGE,
+    EVENTS,
     PARTITION_KEY,
-    PROVENANCE_PARQUET,
+    RELEASE_FILES,
     SHA256SUMS,
+    ReleaseFile,
     check_release_dir,
     event_files,
+    read_checksums,
+    read_datapackage,
 )
-from conflictkit.builders.release.write import DELETIONS_SCHEMA
-from conflictkit.errors import ConflictkitError
 from conflictkit.problems import catalogue as P
 from conflictkit.problems.catalogue import ProblemType
 from conflictkit.problems.report import Report, problems_frame
 from conflictkit.problems.rows import problem_row
-from conflictkit.schema.arrow import arrow_schema
 
 
 @dataclass
@@ -66,14 +67,15 @@ class VerifyResult:
         return {p["file"] for p in self.found if p["rule"] == problem.code}
 
     def to_dict(self) -> dict[str, Any]:
+        report = self.report.to_dict()
         return {"ok": self.ok, "release": str(self.release), "files": self.files,
-                "rows": self.rows, **{k: v for k, v in self.report.to_dict().items()
-                                      if k != "ok"}}
+                "rows": self.rows, "summary": report["summary"],
+                "problems": report["problems"]}
 
 
 def _present_files(release: Path) -> set[str]:
     return {p.relative_to(release).as_posix() for p in release.rglob("*")
-            if p.is_file() and p.name != SHA256SUMS}
+            if p.is_file() and p.name != SHA256SUMS.path}
 
 
 def _schema_mismatch(actual: pa.Schema, expected: pa.Schema) -> str | None:
@@ -95,8 +97,13 @@ def _schema_mismatch(actual: pa.Schema, expected: pa.Schema) -> str | None:
 
 def _check_event_files(release: Path, result: VerifyResult) -> int:
     """Schema of each events Parquet file; returns the total row count."""
-    schema = arrow_schema()
-    files = event_files(release)
+    assert EVENTS.schema is not None
+    schema = EVENTS.schema()
+    try:
+        files = event_files(release)
+    except ConflictkitError as exc:
+        result.problem(P.MISSING_FILE, EVENTS.path, str(exc))
+        return 0
     total = 0
     for path in files:
         relative = path.relative_to(release).as_posix()
@@ -104,20 +111,30 @@ def _check_event_files(release: Path, result: VerifyResult) -> int:
         expected = schema
         if partition[0] == PARTITION_KEY:
             if not partition[2].isdigit():
-                result.problem(P.PARTITION, relative, f"bad partition directory {path.parent.name}")
+                result.problem(P.PARTITION, relative,
+                               P.PARTITION.message(name=path.parent.name))
             expected = pa.schema([f for f in schema if f.name != PARTITION_KEY])
-        try:
-            meta = pq.read_metadata(path)
-            actual = meta.schema.to_arrow_schema()
-        except (OSError, pa.ArrowException) as exc:
-            result.problem(P.UNREADABLE_FILE, relative, f"not a readable Parquet file: {exc}")
-            continue
+        rows = _parquet_rows(release, relative, expected, result)
+        if rows is not None:
+            result.rows[relative] = rows
+            total += rows
+    return total
+
+
+def _parquet_rows(release: Path, relative: str, expected: pa.Schema | None,
+                  result: VerifyResult) -> int | None:
+    """Rows of a Parquet file from its metadata, after checking its schema when declared."""
+    try:
+        meta = pq.read_metadata(release / relative)
+        actual = meta.schema.to_arrow_schema()
+    except (OSError, pa.ArrowException) as exc:
+        result.problem(P.UNREADABLE_FILE, relative, f"not a readable Parquet file: {exc}")
+        return None
+    if expected is not None:
         reason = _schema_mismatch(actual, expected)
         if reason:
             result.problem(P.FILE_SCHEMA, relative, reason)
-        result.rows[relative] = meta.num_rows
-        total += meta.num_rows
-    return total
+    return meta.num_rows
 
 
 def _count_csv(path: Path, schema: pa.Schema) -> int:
@@ -135,47 +152,58 @@ def _count_csv(path: Path, schema: pa.Schema) -> int:
     return sum(batch.num_rows for batch in reader)
 
 
+def _tables(release: Path) -> list[ReleaseFile]:
+    """The table files of the release besides the events Parquet."""
+    return [f for f in RELEASE_FILES if f.is_table and f is not EVENTS]
+
+
 def _check_tables(release: Path, result: VerifyResult, event_rows: int,
                   pool: ThreadPoolExecutor) -> None:
-    schema = arrow_schema()
+    """Every table file: present if required, parsed with its declared schema, and as many rows
+    as events where it has one row per event."""
     csv_jobs = {}
-    for name, declared in ((EVENTS_CSV, schema), (DELETIONS_CSV, DELETIONS_SCHEMA)):
-        if (release / name).is_file():
-            csv_jobs[name] = pool.submit(_count_csv, release / name, declared)
+    for table in _tables(release):
+        if not (release / table.path).is_file():
+            if table.required:
+                result.problem(P.MISSING_FILE, table.path, f"{table.path} is missing")
+            continue
+        if table.format == "csv":
+            assert table.schema is not None, "a CSV table declares its schema"
+            csv_jobs[table.path] = pool.submit(_count_csv, release / table.path, table.schema())
         else:
-            result.problem(P.MISSING_FILE, name, f"{name} is missing")
+            rows = _parquet_rows(release, table.path,
+                                 table.schema() if table.schema else None, result)
+            if rows is not None:
+                result.rows[table.path] = rows
     for name, job in csv_jobs.items():
         try:
             result.rows[name] = job.result()
         except (ValueError, pa.ArrowException, UnicodeDecodeError) as exc:
             result.problem(P.FILE_SCHEMA, name, f"does not parse with the declared types: {exc}")
-    if EVENTS_CSV in result.rows and result.rows[EVENTS_CSV] != event_rows:
-        result.problem(P.ROW_COUNT, EVENTS_CSV,
-                       f"{result.rows[EVENTS_CSV]} rows but the Parquet events have {event_rows}")
-    provenance = release / PROVENANCE_PARQUET
-    if provenance.is_file():
-        try:
-            rows = pq.read_metadata(provenance).num_rows
-            result.rows[PROVENANCE_PARQUET] = rows
-            if rows != event_rows:
-                result.problem(P.ROW_COUNT, PROVENANCE_PARQUET,
-                               f"{rows} rows for {event_rows} events")
-        except (OSError, pa.ArrowException) as exc:
-            result.problem(P.UNREADABLE_FILE, PROVENANCE_PARQUET,
-                           f"not a readable Parquet file: {exc}")
+    for table in _tables(release):
+        rows = result.rows.get(table.path)
+        if table.per_event and rows is not None and rows != event_rows:
+            result.problem(P.ROW_COUNT, table.path,
+                           f"{rows} rows but the release has {event_rows} events")
+
+
+def _check_documents(release: Path, result: VerifyResult) -> None:
+    """Required files that are not tables (codebook, changelog, datapackage.json) exist."""
+    for release_file in RELEASE_FILES:
+        if (not release_file.is_table and release_file.required
+                and release_file is not SHA256SUMS
+                and not (release / release_file.path).is_file()):
+            result.problem(P.MISSING_FILE, release_file.path, f"{release_file.path} is missing")
 
 
 def _check_datapackage(release: Path, result: VerifyResult,
                        actual: dict[str, dict[str, Any]]) -> None:
-    path = release / DATAPACKAGE_JSON
-    if not path.is_file():
-        result.problem(P.MISSING_FILE, DATAPACKAGE_JSON, "datapackage.json is missing")
-        return
+    if not (release / DATAPACKAGE.path).is_file():
+        return  # reported as a missing required file
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-        resources = document["resources"]
-    except (ValueError, KeyError, TypeError) as exc:
-        result.problem(P.UNREADABLE_FILE, DATAPACKAGE_JSON, f"not a data package: {exc}")
+        resources = read_datapackage(release)["resources"]
+    except (ConflictkitError, KeyError, TypeError) as exc:
+        result.problem(P.UNREADABLE_FILE, DATAPACKAGE.path, f"not a data package: {exc}")
         return
     described = set()
     # a file already failing its SHA256SUMS line is reported once, not again per property
@@ -191,7 +219,7 @@ def _check_datapackage(release: Path, result: VerifyResult,
         if facts is None:
             result.problem(P.MISSING_FILE, name, "listed in datapackage.json but absent")
             continue
-        if resource.get("bytes") != facts["bytes"]:
+        if "bytes" in resource and resource["bytes"] != facts["bytes"]:
             result.problem(P.DATAPACKAGE_MISMATCH, name,
                            f"datapackage.json says {resource.get('bytes')} bytes, file has "
                            f"{facts['bytes']}")
@@ -201,8 +229,8 @@ def _check_datapackage(release: Path, result: VerifyResult,
         if "rows" in resource and name in result.rows and resource["rows"] != result.rows[name]:
             result.problem(P.ROW_COUNT, name, f"datapackage.json says {resource['rows']} rows, "
                                               f"file has {result.rows[name]}")
-    for name in sorted(set(actual) - described - {DATAPACKAGE_JSON}):
-        result.problem(P.UNLISTED_FILE, name, "not described in datapackage.json")
+    for name in sorted(set(actual) - described - {DATAPACKAGE.path}):
+        result.problem(P.UNLISTED_FILE, name, P.UNLISTED_FILE.message(listing=DATAPACKAGE.path))
 
 
 def verify_release(release_dir: str | Path) -> VerifyResult:
@@ -210,25 +238,22 @@ def verify_release(release_dir: str | Path) -> VerifyResult:
     release = check_release_dir(release_dir)
     result = VerifyResult(release)
     try:
-        expected = parse_sha256sums(release / SHA256SUMS)
+        expected = read_checksums(release)
     except ConflictkitError as exc:
-        result.problem(P.MISSING_FILE if not (release / SHA256SUMS).exists()
-                       else P.UNREADABLE_FILE, SHA256SUMS, str(exc))
+        result.problem(P.MISSING_FILE if not (release / SHA256SUMS.path).exists()
+                       else P.UNREADABLE_FILE, SHA256SUMS.path, str(exc))
         return result
     present = _present_files(release)
     with ThreadPoolExecutor(max_workers=2) as pool:
         jobs = {name: pool.submit(sha256_file, release / name)
                 for name in sorted(expected) if name in present}
-        try:
-            event_rows = _check_event_files(release, result)
-        except ConflictkitError as exc:
-            result.problem(P.MISSING_FILE, "events", str(exc))
-            event_rows = 0
+        event_rows = _check_event_files(release, result)
         _check_tables(release, result, event_rows, pool)
+        _check_documents(release, result)
         actual: dict[str, dict[str, Any]] = {}
         for name in sorted(expected):
             if name not in present:
-                result.problem(P.MISSING_FILE, name, f"listed in {SHA256SUMS} but absent")
+                result.problem(P.MISSING_FILE, name, f"listed in {SHA256SUMS.path} but absent")
                 continue
             digest = jobs[name].result()
             size = (release / name).stat().st_size
@@ -236,10 +261,8 @@ def verify_release(release_dir: str | Path) -> VerifyResult:
             ok = digest == expected[name]
             result.files.append({"path": name, "bytes": size, "sha256": digest, "ok": ok})
             if not ok:
-                result.problem(P.CHECKSUM, name,
-                               f"SHA-256 differs from {SHA256SUMS}: the file was changed "
-                               "or corrupted")
+                result.problem(P.CHECKSUM, name, P.CHECKSUM.message())
     for name in sorted(present - set(expected)):
-        result.problem(P.UNLISTED_FILE, name, f"not listed in {SHA256SUMS}")
+        result.problem(P.UNLISTED_FILE, name, P.UNLISTED_FILE.message(listing=SHA256SUMS.path))
     _check_datapackage(release, result, actual)
     return result

@@ -22,22 +22,17 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from conflictkit.builders.release.atomic import describe_os_error
-from conflictkit.builders.release.layout import (
-    DELETIONS_CSV,
+from conflictkit.errors import ConflictkitError
+from conflictkit.layout.release import (
+    EVENTS,
     EVENTS_CSV,
-    EVENTS_PARQUET,
     PARTITION_KEY,
-    PROVENANCE_PARQUET,
     ROW_GROUP_SIZE,
+    deletions_schema,
     partition_path,
 )
-from conflictkit.errors import ConflictkitError
 
 SORT_KEYS: tuple[str, ...] = ("country", "event_date", "event_id_cnty")
-DELETIONS_SCHEMA = pa.schema([
-    pa.field("event_id_cnty", pa.string(), nullable=False),
-    pa.field("deleted_timestamp", pa.int64(), nullable=False),
-])
 _PARQUET_OPTIONS = {
     "compression": "zstd",
     "row_group_size": ROW_GROUP_SIZE,
@@ -173,44 +168,25 @@ def year_runs(table: pa.Table) -> list[tuple[int | None, int, int]]:
             for s, e in zip(starts, ends, strict=True)]
 
 
-def write_events_csv(stage: Path, table: pa.Table) -> list[str]:
-    """events.csv in ACLED column order."""
-    pa_csv.write_csv(table, str(stage / EVENTS_CSV), write_options=_CSV_OPTIONS)
-    return [EVENTS_CSV]
+def write_csv_table(stage: Path, relative: str, table: pa.Table) -> list[str]:
+    """One CSV file with the release's fixed options (events.csv, deletions.csv)."""
+    pa_csv.write_csv(table, str(stage / relative), write_options=_CSV_OPTIONS)
+    return [relative]
 
 
 def deletions_table(previous: pa.Table | None, gone_ids: pa.Array | pa.ChunkedArray,
                     deleted_at: int) -> pa.Table:
     """Deletions carried forward plus the IDs gone now, sorted by (deleted_timestamp, ID)."""
+    schema = deletions_schema()
     now = pa.table({
         "event_id_cnty": pa.array(gone_ids, pa.string()) if not isinstance(
             gone_ids, pa.ChunkedArray) else gone_ids.cast(pa.string()),
         "deleted_timestamp": pa.array(np.full(len(gone_ids), deleted_at, dtype=np.int64)),
-    }, schema=DELETIONS_SCHEMA)
-    table = now if previous is None else pa.concat_tables([previous.cast(DELETIONS_SCHEMA), now])
+    }, schema=schema)
+    table = now if previous is None else pa.concat_tables([previous.cast(schema), now])
     order = pc.sort_indices(table, [("deleted_timestamp", "ascending"),
                                     ("event_id_cnty", "ascending")])
     return table.take(order)
-
-
-def read_deletions(path: Path) -> pa.Table:
-    """A release's deletions.csv with its declared types (a missing file is an empty table)."""
-    if not path.exists():
-        return DELETIONS_SCHEMA.empty_table()
-    options = pa_csv.ConvertOptions(column_types=DELETIONS_SCHEMA,
-                                    include_columns=DELETIONS_SCHEMA.names)
-    table = pa_csv.read_csv(str(path), convert_options=options)
-    return table.select(DELETIONS_SCHEMA.names).cast(DELETIONS_SCHEMA)
-
-
-def write_deletions(stage: Path, deletions: pa.Table) -> list[str]:
-    pa_csv.write_csv(deletions, str(stage / DELETIONS_CSV), write_options=_CSV_OPTIONS)
-    return [DELETIONS_CSV]
-
-
-def write_provenance(stage: Path, provenance: pa.Table) -> list[str]:
-    write_parquet(provenance, stage / PROVENANCE_PARQUET)
-    return [PROVENANCE_PARQUET]
 
 
 def write_text(stage: Path, relative: str, text: str) -> list[str]:
@@ -290,7 +266,7 @@ class ParquetSink:
         self.schema = (pa.schema([f for f in schema if f.name != PARTITION_KEY])
                        if partitioned else schema)
         self.writer: pq.ParquetWriter | None = None
-        self.name = EVENTS_PARQUET
+        self.name = EVENTS.path
         self.year: int | None = None
         self.written: list[str] = []
 
@@ -311,7 +287,7 @@ class ParquetSink:
                 self.year = year
             chunk = chunk.drop_columns([PARTITION_KEY])
         elif self.writer is None:
-            self._open(EVENTS_PARQUET)
+            self._open(EVENTS.path)
         assert self.writer is not None
         self.writer.write_table(chunk, row_group_size=_PARQUET_OPTIONS["row_group_size"])
 
@@ -323,7 +299,7 @@ class ParquetSink:
     def finish(self) -> list[str]:
         if self.writer is None and not self.written:  # no events: one valid, empty file
             self.schema = self.full_schema
-            self._open(EVENTS_PARQUET)
+            self._open(EVENTS.path)
         self.close()
         return self.written
 
@@ -331,11 +307,11 @@ class ParquetSink:
 class CsvSink:
     """Writes chunks to events.csv (one header)."""
 
-    name = EVENTS_CSV
+    name = EVENTS_CSV.path
 
     def __init__(self, stage: Path, schema: pa.Schema) -> None:
         self.schema = schema
-        self.writer = pa_csv.CSVWriter(str(stage / EVENTS_CSV), schema,
+        self.writer = pa_csv.CSVWriter(str(stage / EVENTS_CSV.path), schema,
                                        write_options=_CSV_OPTIONS)
 
     def write(self, year: int | None, chunk: pa.Table) -> None:
@@ -346,7 +322,7 @@ class CsvSink:
 
     def finish(self) -> list[str]:
         self.close()
-        return [EVENTS_CSV]
+        return [EVENTS_CSV.path]
 
 
 _DONE = object()

@@ -1,0 +1,68 @@
+"""The functions ``import conflictkit as ck`` offers that span the layers.
+
+`load` reads releases and Parquet through `conflictkit.loading` and existing exports (ACLED of
+any era, UCDP GED) through the importers' registry; `loading` itself never imports the
+builders, so this is where the two meet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from conflictkit.loading.filters import DateLike
+    from conflictkit.problems.report import Report
+
+
+def read_export(path: Path) -> tuple[pd.DataFrame, Report, str]:
+    """An export recognised from its header and imported: (accepted events, report, format)."""
+    from conflictkit.builders.importers.detect import detect_file
+    from conflictkit.builders.importers.registry import FORMATS_BY_NAME
+    from conflictkit.errors import InputFileError
+
+    found = detect_file(path)
+    # a spreadsheet's header is only read by the reader; ACLED is the format shipped as XLSX
+    name = "acled" if found.kind == "spreadsheet" else found.kind
+    if name not in FORMATS_BY_NAME:
+        raise InputFileError(str(path), "not Parquet, a release or a known export ("
+                             f"{', '.join(FORMATS_BY_NAME)}): {found.reason}")
+    result = FORMATS_BY_NAME[name].read(path)
+    return result.events, result.report, name
+
+
+def load(
+    source: str | Path,
+    *,
+    countries: str | Iterable[str] | None = None,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
+    event_types: str | Iterable[str] | None = None,
+    sub_event_types: str | Iterable[str] | None = None,
+    actors: str | Iterable[str] | None = None,
+    columns: str | Iterable[str] | None = None,
+    verify: bool = False,
+) -> pd.DataFrame:
+    """Events from a release directory, a Parquet file/dataset or an ACLED/UCDP export.
+
+    countries: ACLED names or aliases ("DR Congo"); start/end: inclusive bounds as dates or
+    "YYYY-MM-DD" / "YYYY-MM" / "YYYY" text; event_types/sub_event_types: ACLED vocabulary
+    (case-insensitive); actors: exact actor names, matched in actor1, actor2 and the assoc lists;
+    columns: ACLED columns to return, in the order given (all 31 by default); verify: check the
+    release's SHA256SUMS first. Returns event_date as datetime64[s], vocabulary columns as
+    categoricals with every declared level, nullable integers and `str` text, on a RangeIndex.
+    ``df.attrs["load"]`` says what was read (and skipped); for an export,
+    ``df.attrs["report"]`` lists the records that could not be imported.
+
+    >>> df = ck.load("releases/1.1.0", countries="Syria", start="2018", end="2018-12-31")
+    """
+    from conflictkit.loading.read import load as load_events
+
+    options: dict[str, Any] = {
+        "countries": countries, "start": start, "end": end, "event_types": event_types,
+        "sub_event_types": sub_event_types, "actors": actors, "columns": columns,
+        "verify": verify}
+    return load_events(source, read_export=read_export, **options)
