@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from conflictkit.errors import ConflictkitError, UsageError
 from conflictkit.layout.checksums import parse_sha256sums
 from conflictkit.layout.versions import existing_versions
+from conflictkit.schema.columns import SIDE_FIELDS
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -45,6 +46,15 @@ ROW_GROUP_SIZE = 25_000
 # above this many events `--partition auto` writes the year-partitioned layout
 AUTO_PARTITION_ROWS = 2_000_000
 PARTITION_MODES = ("auto", "year", "none")
+
+#: Where each event came from, one value per event beside its ACLED columns: ``origin``
+#: ("contribution": a file under events/; "import": a batch under imports/; "table": another
+#: events table), the dataset file and line, the contribution side fields, and ``review`` (why
+#: a person should look at the event: a guess made on import). These lead the provenance table;
+#: an imported batch adds its export's own columns after them, named ``source_...``.
+SIDE_COLUMNS: tuple[str, ...] = ("origin", "file", "line", *SIDE_FIELDS, "review")
+PROVENANCE_COLUMNS: tuple[str, ...] = (ID, *SIDE_COLUMNS)
+IMPORTED_COLUMN_PREFIX = "source_"
 
 _MEDIATYPES = {"parquet": "application/vnd.apache.parquet", "csv": "text/csv",
                "markdown": "text/markdown", "json": "application/json",
@@ -116,8 +126,10 @@ DELETIONS = ReleaseFile(
     "forward from release to release, never reused.", schema=deletions_schema)
 PROVENANCE = ReleaseFile(
     "provenance", "provenance.parquet", "parquet", "Provenance",
-    "Where each event came from (file, line, origin, side fields such as status, source_url, "
-    "coder), keyed by event_id_cnty, one row per event.", per_event=True)
+    "Where each event came from, keyed by event_id_cnty, one row per event: origin "
+    "(contribution, import), the dataset file and line, the side fields (status, source_url, "
+    "source_published, coder, comment, provenance), review, then the columns an imported "
+    "export had beyond ACLED's, named source_...", per_event=True)
 CHANGELOG = ReleaseFile(
     "changelog", "CHANGELOG.md", "markdown", "Changelog",
     "What this release added, changed and deleted, by country and event type.")

@@ -186,6 +186,12 @@ TYPE = _declare(
     description="The value cannot be converted to the column's type (a date that is not a "
     "date, a number that is not a number, a whole number with decimals).",
     makes_redundant=_CELL)
+PROVENANCE_SIDECAR = _declare(
+    "provenance_sidecar", "Import provenance not used", stage="reading", scope="file",
+    severity="warning", template="{message}",
+    description="The provenance table beside an imported batch cannot be read or does not "
+    "match the batch row for row (it was edited or belongs to another import); the batch is "
+    "read without it. Import the export again.")
 SIDE_FIELD = _declare(
     "side_field", "Bad side field", stage="reading", scope="field", severity="error",
     template="{reason}",

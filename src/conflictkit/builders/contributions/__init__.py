@@ -31,12 +31,10 @@ from conflictkit.builders.contributions.batch import (
     read_file,
 )
 from conflictkit.builders.contributions.fields import SIDE_FIELDS, STATUS_VALUES
-from conflictkit.builders.contributions.records import SIDE_COLUMNS
 from conflictkit.builders.contributions.source import DEFAULT_MAX_FILE_MB, FileRecords
 
 __all__ = [
     "DEFAULT_MAX_FILE_MB",
-    "SIDE_COLUMNS",
     "SIDE_FIELDS",
     "STATUS_VALUES",
     "Batch",

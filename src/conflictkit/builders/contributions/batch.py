@@ -19,7 +19,7 @@ import numpy as np
 
 from conflictkit.builders.contributions.csv_reader import read_csv
 from conflictkit.builders.contributions.json_reader import read_json
-from conflictkit.builders.contributions.records import SIDE_COLUMNS, assemble
+from conflictkit.builders.contributions.records import assemble
 from conflictkit.builders.contributions.source import (
     DEFAULT_MAX_FILE_MB,
     FileRecords,
@@ -42,7 +42,7 @@ from conflictkit.layout.dataset import (
     open_dataset,
     visible_files,
 )
-from conflictkit.layout.release import is_release, release_events_path
+from conflictkit.layout.release import SIDE_COLUMNS, is_release, release_events_path
 from conflictkit.problems import catalogue as P
 from conflictkit.problems.rows import problem_row
 
@@ -238,7 +238,8 @@ def _check(parts: list[FileRecords], table_reads: list[TableRead], *, actors: Ac
         side = pd.concat(sides, ignore_index=True)
     else:
         side = assembled.side
-    side = side[list(SIDE_COLUMNS)]
+    # the declared side columns first, then what imported batches' sidecars add (sorted)
+    side = side[list(SIDE_COLUMNS) + sorted(set(side.columns) - set(SIDE_COLUMNS))]
     files, lines = side["file"].to_numpy(), side["line"].to_numpy()
     early_problems = concat_problems(early)
     checked = validate_events(events, files=files, lines=lines, today=today)

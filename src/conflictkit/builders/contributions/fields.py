@@ -9,22 +9,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from conflictkit.schema.columns import COLUMN_NAMES
+from conflictkit.schema.columns import COLUMN_NAMES, SIDE_FIELDS
 
-try:  # the schema part may declare the side fields once for every artefact
-    from conflictkit.schema.columns import SIDE_FIELDS as _SCHEMA_SIDE_FIELDS
-except ImportError:  # pragma: no cover - depends on the schema part's progress
-    _SCHEMA_SIDE_FIELDS = None
-
-#: Side fields a contribution may carry beside the ACLED columns.  They go to the side frame.
-#: ``status`` ("candidate" for unreviewed, e.g. extracted, events), ``source_url``,
-#: ``source_published`` (ISO date the source was published), ``coder``, ``comment`` (free text for
-#: reviewers) and ``provenance`` (a mapping written by ``conflictkit extract``: which sentence
-#: supports which field).
-SIDE_FIELDS: tuple[str, ...] = tuple(
-    _SCHEMA_SIDE_FIELDS
-    or ("status", "source_url", "source_published", "coder", "comment", "provenance")
-)
+# SIDE_FIELDS (declared with the columns): ``status`` ("candidate" for unreviewed, e.g.
+# extracted, events), ``source_url``, ``source_published`` (ISO date the source was published),
+# ``coder``, ``comment`` (free text for reviewers) and ``provenance`` (a mapping written by
+# ``conflictkit extract``: which sentence supports which field).
+__all__ = ["ALLOWED_KEYS", "NESTED_SIDE_FIELDS", "SIDE_FIELDS", "STATUS_VALUES", "suggest_key",
+           "unknown_key_message"]
 
 #: Side fields whose value may be a nested structure (kept as JSON text in the side frame).
 NESTED_SIDE_FIELDS: frozenset[str] = frozenset({"provenance"})

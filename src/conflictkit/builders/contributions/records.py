@@ -22,8 +22,7 @@ from conflictkit.schema.columns import COLUMN_NAMES
 if TYPE_CHECKING:
     import pandas as pd
 
-#: Columns of the side frame, in order: where each record came from, then the side fields.
-SIDE_COLUMNS: tuple[str, ...] = ("file", "line", *SIDE_FIELDS)
+ORIGIN = "contribution"
 
 
 @dataclass
@@ -93,10 +92,12 @@ def assemble(parts: list[FileRecords]) -> Assembled:
         return pd.Series(pd.array(values, dtype="str"), index=index)
 
     raw = pd.DataFrame({c: column(c) for c in COLUMN_NAMES if c in present}, index=index)
-    side = pd.DataFrame({"file": pd.Series(files, dtype="str"),
+    side = pd.DataFrame({"origin": pd.Series(ORIGIN, index=index, dtype="str"),
+                         "file": pd.Series(files, dtype="str"),
                          "line": pd.Series(lines, dtype="int64")}, index=index)
     for name in SIDE_FIELDS:
         side[name] = column(name)
+    side["review"] = pd.Series(None, index=index, dtype="str")
     from conflictkit.problems.report import problems_frame
 
     problems = [problems_frame(p) for p in problem_parts]

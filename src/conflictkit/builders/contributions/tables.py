@@ -5,6 +5,10 @@ schema's are taken as they are, any others are read as text and converted by ``c
 (so a Parquet file written by another tool with string or int64 columns is judged, not refused).
 Columns that are not ACLED's are reported once per file as a warning: a table is not a
 hand-written record, and an export's extra columns hold nothing a contributor meant for ours.
+
+An imported batch (``conflictkit import ... -o NAME.parquet``) has its provenance beside it
+(the layout's sidecar): it becomes the batch's side frame, so the export's file, line, era and
+own columns reach a release's provenance table.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from conflictkit.builders.contributions.fields import suggest_key
-from conflictkit.builders.contributions.records import SIDE_COLUMNS
+from conflictkit.layout.dataset import sidecar_path
+from conflictkit.layout.release import ID, IMPORTED_COLUMN_PREFIX, SIDE_COLUMNS
 from conflictkit.problems import catalogue as P
 from conflictkit.problems.rows import problem_row
 from conflictkit.schema.columns import COLUMN_NAMES
@@ -50,7 +55,7 @@ def read_events_table(path: Path, display: str) -> TableRead:
     except Exception as exc:  # pyarrow raises several types for bad or foreign files
         problems = problems_frame([problem_row(P.UNREADABLE_FILE, file=display,
                                                message=f"cannot read Parquet file: {exc}")])
-        return TableRead(empty_events(), _side(display, 0), problems, unreadable=1)
+        return TableRead(empty_events(), _side(display, 0, "table"), problems, unreadable=1)
     notes = []
     for name in table.column_names:
         if name not in COLUMN_NAMES:
@@ -73,16 +78,76 @@ def read_events_table(path: Path, display: str) -> TableRead:
                 events[name] = coerced[name]
         events = events[list(COLUMN_NAMES)]
         problems.append(type_problems)
-    problems = [p for p in problems if not p.empty]
+    side, sidecar_problems = _import_side(path, display, events[ID])
+    problems.append(sidecar_problems)
+    problems = [p for p in problems if p is not None and not p.empty]
     merged = pd.concat(problems, ignore_index=True) if problems else problems_frame([])
-    return TableRead(events, _side(display, table.num_rows), merged)
+    return TableRead(events, side, merged)
 
 
-def _side(display: str, n: int) -> pd.DataFrame:
+def _side(display: str, n: int, origin: str) -> pd.DataFrame:
+    """The side frame of a table: its origin and file, line 0, blank side fields."""
     import pandas as pd
 
-    side = pd.DataFrame({"file": pd.Series([display] * n, dtype="str"),
-                         "line": pd.Series([0] * n, dtype="int64")})
-    for name in SIDE_COLUMNS[2:]:
-        side[name] = pd.Series(None, index=side.index, dtype="str")
+    index = pd.RangeIndex(n)
+    side = pd.DataFrame({"origin": pd.Series(origin, index=index, dtype="str"),
+                         "file": pd.Series(display, index=index, dtype="str"),
+                         "line": pd.Series(0, index=index, dtype="int64")})
+    for name in SIDE_COLUMNS[3:]:
+        side[name] = pd.Series(None, index=index, dtype="str")
     return side
+
+
+def _import_side(path: Path, display: str, ids: pd.Series
+                 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The side frame of an imported batch from its provenance sidecar (origin "import"): the
+    export's line and `review` flag, its file name as ``source_file``, its other columns as
+    ``source_...``. A table without a sidecar is a plain table; a sidecar that does not match
+    the batch row for row is a warning, and the batch keeps a plain side frame."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from conflictkit.problems.report import problems_frame
+
+    side = _side(display, len(ids), "table")
+    sidecar = sidecar_path(path, "provenance") if path.is_file() else None
+    if sidecar is None or not sidecar.is_file():
+        return side, None
+    try:
+        table = pq.read_table(sidecar)
+        aligned = (table.num_rows == len(ids) and ID in table.column_names
+                   and table.column(ID).cast(pa.string()).equals(
+                       pa.chunked_array([pa.array(ids.astype("str"), pa.string())])))
+    except Exception as exc:  # pyarrow raises several types for a broken file
+        aligned, reason = False, f"cannot be read ({exc})"
+    else:
+        reason = "does not list the batch's events row for row"
+    if not aligned:
+        return side, problems_frame([problem_row(
+            P.PROVENANCE_SIDECAR, file=display, value=sidecar.name,
+            message=f"the provenance beside this batch ({sidecar.name}) {reason}; the batch "
+                    "is read without it")])
+
+    def text(name: str) -> pd.Series:
+        column = table.column(name)
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
+        return pd.Series(pd.array(column.cast(pa.large_string()), dtype="str"))
+
+    side["origin"] = "import"
+    if "line" in table.column_names:
+        side["line"] = pd.to_numeric(text("line"), errors="coerce").fillna(0).astype("int64")
+    if "review" in table.column_names:
+        side["review"] = text("review")
+    if "file" in table.column_names:  # the export's name only: a local path stays local
+        files = text("file")
+        side[IMPORTED_COLUMN_PREFIX + "file"] = files.map(
+            {f: Path(f).name for f in files.dropna().unique()}).astype("str")
+    for name in table.column_names:
+        if name in (ID, "file", "line", "review") or name in SIDE_COLUMNS:
+            continue
+        target = name if name.startswith(IMPORTED_COLUMN_PREFIX) else (
+            IMPORTED_COLUMN_PREFIX + name)
+        side[target] = text(name)
+    return side, None
