@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conflictkit.builders.contributions import (
-    SIDE_COLUMNS,
     read_contributions,
     read_dataset,
 )
 from conflictkit.errors import UsageError
+from conflictkit.layout.release import SIDE_COLUMNS
 from conflictkit.schema.arrow import to_arrow_table
 from conflictkit.schema.columns import COLUMN_NAMES
 

@@ -249,11 +249,11 @@ def test_cli_end_to_end_process(dataset: Path) -> None:
     (dataset / "events" / "b" / "more.csv").unlink()  # leave only numberable events
     command = [sys.executable, "-m", "conflictkit.cli", "ids", "assign", str(dataset)]
     dry = subprocess.run([*command, "--dry-run"], capture_output=True, text=True, check=False)
-    assert dry.returncode == 0, dry.stderr
-    assert "would assign 5 IDs" in dry.stderr
-    assert dry.stdout == ""
+    assert dry.returncode == 0, dry.stdout
+    assert "would assign 5 IDs" in dry.stdout
+    assert dry.stderr == ""
     done = subprocess.run(command, capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done.stderr
-    assert "assigned 5 IDs (IRQ5, KEN1, SYR16-SYR18)" in done.stderr
+    assert done.returncode == 0, done.stdout
+    assert "assigned 5 IDs (IRQ5, KEN1, SYR16-SYR18)" in done.stdout
     again = subprocess.run(command, capture_output=True, text=True, check=False)
-    assert "assigned 0 IDs" in again.stderr
+    assert "assigned 0 IDs" in again.stdout

@@ -29,8 +29,8 @@ def test_writes_events_and_provenance(tmp_path):
     assert events.num_rows == 5
     side = pq.read_table(tmp_path / "syria.provenance.parquet").to_pandas()
     assert side["event_id_cnty"].tolist()[0] == "SYR31599"
-    assert "5 records: 5 valid, 0 rejected" in run.stderr
-    assert run.stdout == ""
+    assert "5 records: 5 valid, 0 rejected" in run.stdout  # the report: stdout
+    assert "wrote 5 events to" in run.stderr and "wrote" not in run.stdout  # status: stderr
 
 
 def test_json_report_and_exit_1_when_rows_are_rejected():

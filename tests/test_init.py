@@ -114,10 +114,10 @@ def test_refuses_a_non_empty_directory_unless_forced(tmp_path: Path, monkeypatch
     assert code == 2
     assert "not empty" in err
     assert not (tmp_path / "conflictkit.toml").exists()
-    code, _, err = run_cli(["init", str(tmp_path), "--force"], monkeypatch, capsys)
+    code, out, err = run_cli(["init", str(tmp_path), "--force"], monkeypatch, capsys)
     assert code == 0
     assert (tmp_path / "README.md").read_text() == "mine\n"  # kept, not overwritten
-    assert "kept" in err and (tmp_path / "conflictkit.toml").is_file()
+    assert "kept" in out and (tmp_path / "conflictkit.toml").is_file()
 
 
 def test_bad_arguments_are_usage_errors(tmp_path: Path, monkeypatch, capsys) -> None:

@@ -88,9 +88,9 @@ def test_release_verify_info_diff_end_to_end(dataset: Path, capsys) -> None:
     code, out, err = run(capsys, "release", dataset, "--version", "1.0.0",
                          "--timestamp", "2024-01-01")
     assert code == 0, err
-    assert out == ""
-    assert "released 1.0.0" in err and "20 events: 20 added" in err
-    assert "2 candidates left out" in err
+    assert err == ""  # the summary is the command's report: stdout
+    assert "released 1.0.0" in out and "20 events: 20 added" in out
+    assert "2 candidates left out" in out
     release = dataset / "releases" / "1.0.0"
     package = json.loads((release / "datapackage.json").read_text())
     assert package["name"] == "cli-test" and package["citation"] == "CLI test events (1.0.0)."
@@ -101,7 +101,7 @@ def test_release_verify_info_diff_end_to_end(dataset: Path, capsys) -> None:
     assert provenance_files == {"events/batch.csv"}
 
     code, out, err = run(capsys, "verify", release)
-    assert code == 0 and "OK" in err
+    assert code == 0 and "OK" in out
 
     # edit one event, delete one, then release again (json output)
     csv = dataset / "events" / "batch.csv"
@@ -122,15 +122,15 @@ def test_release_verify_info_diff_end_to_end(dataset: Path, capsys) -> None:
     assert diff["deleted"] == [deleted_id]
     assert diff["modified"][0]["changes"] == {"location": {"old": "Town 0", "new": "Town Zero"}}
 
-    code, _, err = run(capsys, "diff", release, dataset / "releases" / "1.1.0")
-    assert code == 0 and "location: 'Town 0' -> 'Town Zero'" in err
-    assert "0 added, 1 deleted, 1 modified, 18 unchanged" in err
+    code, out, _ = run(capsys, "diff", release, dataset / "releases" / "1.1.0")
+    assert code == 0 and "location: 'Town 0' -> 'Town Zero'" in out
+    assert "0 added, 1 deleted, 1 modified, 18 unchanged" in out
 
     code, out, _ = run(capsys, "info", dataset / "releases" / "1.1.0", "--format", "json")
     info = json.loads(out)
     assert code == 0 and info["events"] == 19 and sum(info["by_country"].values()) == 19
-    code, _, err = run(capsys, "info", dataset / "releases" / "1.1.0")
-    assert code == 0 and "19 events" in err and "by event type:" in err
+    code, out, _ = run(capsys, "info", dataset / "releases" / "1.1.0")
+    assert code == 0 and "19 events" in out and "by event type:" in out
 
 
 def test_invalid_events_refuse_the_release_with_the_validate_report(dataset: Path,
@@ -141,8 +141,8 @@ def test_invalid_events_refuse_the_release_with_the_validate_report(dataset: Pat
     csv.write_text("".join(lines))
     code, out, err = run(capsys, "release", dataset, "--version", "1.0.0")
     assert code == 1
-    assert "refused" in err and "batch.csv" in err and "line 3" in err
-    assert "1 rejected" in err
+    assert "refused" in out and "batch.csv" in out and "line 3" in out
+    assert "1 rejected" in out
     assert not (dataset / "releases" / "1.0.0").exists()
     code, out, _ = run(capsys, "release", dataset, "--version", "1.0.0", "--format", "json")
     assert code == 1 and json.loads(out)["ok"] is False
@@ -170,7 +170,7 @@ def test_verify_exit_1_names_the_changed_file(dataset: Path, capsys) -> None:
     notes.chmod(0o644)
     notes.write_text(notes.read_text() + "\ntampered\n")
     code, out, err = run(capsys, "verify", dataset / "releases" / "1.0.0")
-    assert code == 1 and "CHANGELOG.md: checksum" in err and "FAILED" in err
+    assert code == 1 and "CHANGELOG.md: checksum" in out and "FAILED" in out
     code, out, _ = run(capsys, "verify", dataset / "releases" / "1.0.0", "--format", "json")
     document = json.loads(out)
     assert code == 1 and document["ok"] is False

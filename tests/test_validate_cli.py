@@ -53,10 +53,11 @@ def work(tmp_path: Path) -> Path:
 def test_valid_files_exit_0_with_the_summary_line(work):
     shutil.copytree(FIXTURES, work / "events")
     result = run("events", cwd=work)
-    assert result.returncode == 0, result.stderr
-    last = result.stderr.strip().splitlines()[-1]
+    assert result.returncode == 0, result.stdout
+    # the report goes to stdout (so `validate | grep` and `> file` work); nothing else there
+    last = result.stdout.strip().splitlines()[-1]
     assert last == "4 records: 4 valid, 0 rejected, 1 warnings"
-    assert "candidate" in result.stderr and result.stdout == ""
+    assert "candidate" in result.stdout and result.stderr == ""
 
 
 def test_json_format_is_one_document_on_stdout(work):
@@ -77,14 +78,14 @@ def test_text_output_names_file_line_rule_and_value(work):
     (work / "bad.yaml").write_text(bad, encoding="utf-8")
     result = run("bad.yaml", cwd=work)
     assert result.returncode == 1
-    assert "bad.yaml" in result.stderr
+    assert "bad.yaml" in result.stdout
     # each problem points at its own key's line
-    assert "line 2 NIG90001 [event_date] error" in result.stderr and "12/06/2021" in result.stderr
-    assert "line 5 NIG90001 [sub_event_type] error" in result.stderr
-    assert "YYYY-MM-DD" in result.stderr
-    assert "[year]" not in result.stderr  # not derivable from a rejected date: not repeated
-    assert "Traceback" not in result.stderr
-    assert result.stderr.strip().splitlines()[-1].startswith("1 records: 0 valid, 1 rejected")
+    assert "line 2 NIG90001 [event_date] error" in result.stdout and "12/06/2021" in result.stdout
+    assert "line 5 NIG90001 [sub_event_type] error" in result.stdout
+    assert "YYYY-MM-DD" in result.stdout
+    assert "[year]" not in result.stdout  # not derivable from a rejected date: not repeated
+    assert "Traceback" not in result.stdout + result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith("1 records: 0 valid, 1 rejected")
 
 
 def test_records_in_equal_accepted_plus_rejected_with_unreadable_records(work):
@@ -214,9 +215,9 @@ def test_github_annotations_errors_first_and_step_summary(work):
 def test_bad_input_exits_1_with_a_clear_message(work, name, data, needle):
     (work / name).write_bytes(data)
     result = run(name, cwd=work)
-    assert result.returncode == 1, result.stderr
-    assert needle in result.stderr
-    assert "Traceback" not in result.stderr and name in result.stderr
+    assert result.returncode == 1, result.stdout
+    assert needle in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr and name in result.stdout
 
 
 def test_oversized_file_is_refused_not_read(work):
@@ -224,15 +225,15 @@ def test_oversized_file_is_refused_not_read(work):
         fh.truncate(2**30)  # sparse 1 GiB
     result = run("huge.yaml", "--max-file-mb", "50", cwd=work)
     assert result.returncode == 1
-    assert "above the 50 MiB limit" in result.stderr
+    assert "above the 50 MiB limit" in result.stdout
 
 
 def test_an_empty_folder_passes_with_a_warning(work):
     (work / "events").mkdir()
     result = run("events", cwd=work)
     assert result.returncode == 0
-    assert "no_files" in result.stderr
-    assert result.stderr.strip().splitlines()[-1] == "0 records: 0 valid, 0 rejected, 1 warnings"
+    assert "no_files" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "0 records: 0 valid, 0 rejected, 1 warnings"
 
 
 def test_usage_errors_exit_2(work):

@@ -38,6 +38,16 @@ class InitResult:
                 "created": [p.as_posix() for p in self.created],
                 "skipped": [p.as_posix() for p in self.skipped]}
 
+    def text(self) -> str:
+        """What was created (and kept), and what to do next."""
+        lines = [f"  created {(self.directory / p).as_posix()}" for p in self.created]
+        lines += [f"  kept    {(self.directory / p).as_posix()} (already there)"
+                  for p in self.skipped]
+        lines.append(f"dataset {self.name!r} ready in {self.directory}. Next: edit events/, "
+                     f"then `conflictkit validate {self.directory / 'events'}` and "
+                     f"`conflictkit ids assign {self.directory}`.")
+        return "\n".join(lines) + "\n"
+
 
 def dataset_name(text: str) -> str:
     """A machine name (Frictionless style: lower case, digits, . _ -) from any folder name."""

@@ -162,6 +162,8 @@ class Dataset:
 def open_dataset(path: str | Path) -> Dataset:
     """The dataset repository at ``path`` (a folder); a UsageError when it is not a folder."""
     root = Path(path)
+    if not root.exists():
+        raise UsageError(f"{root}: no such dataset directory")
     if not root.is_dir():
-        raise UsageError(f"{root}: not a dataset directory")
+        raise UsageError(f"{root}: not a dataset directory (a folder with events/)")
     return Dataset(root)

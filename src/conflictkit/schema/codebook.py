@@ -56,20 +56,31 @@ def token_pattern(column: Column) -> str | None:
     return f"{token}({sep}{token})*"
 
 
+_TEXT_SAFETY = ("no_surrounding_whitespace", "no_control_characters", "no_formula_prefix",
+                "no_empty_string")
+
+
+def _link(code: str) -> str:
+    from conflictkit.problems.catalogue import get
+
+    return f"[`{code}`](#problem-{get(code).anchor})"
+
+
 def constraints_text(column: Column) -> list[str]:
-    """Plain-language constraints for one column: the declaration plus its rules."""
+    """Plain-language constraints for one column: its rules, each linked to the problem code it
+    reports, then the declaration's own notes."""
     from conflictkit.schema.rules import rules_for
 
     seen: list[str] = []
     for rule in rules_for(column.name):
-        if rule.id in ("no_surrounding_whitespace", "no_control_characters",
-                       "no_formula_prefix", "no_empty_string"):
+        if rule.id in _TEXT_SAFETY:
             continue
-        if rule.description not in seen:
-            seen.append(rule.description)
+        text = f"{rule.description} ({_link(rule.id)})"
+        if text not in seen:
+            seen.append(text)
     if column.kind == "string":
         seen.append("no leading/trailing whitespace, control characters, or a leading "
-                    "= + - @ tab CR")
+                    "= + - @ tab CR (" + ", ".join(_link(c) for c in _TEXT_SAFETY) + ")")
     seen.extend(column.constraints_text)
     return seen
 
@@ -119,6 +130,9 @@ def codebook_markdown() -> str:
             lines += [f"- {v}" for v in values]
         lines.append("")
     lines += _hierarchy_section() + _interaction_section() + _side_field_section()
+    from conflictkit.problems.docs import catalogue_markdown
+
+    lines += ["", catalogue_markdown(level=2)]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -78,6 +78,30 @@ class AssignResult:
             "problems": self.report.problems.to_dict(orient="records"),
         }
 
+    def text(self, *, quiet: bool = False) -> str:
+        """Each ID given (unless quiet), each problem, then one summary line."""
+        lines = [] if quiet else [f"{a.file}:{a.line}  {a.event_id}  ({a.country})"
+                                  for a in self.assignments]
+        for row in self.report.problems.to_dict(orient="records"):
+            where = row["file"] + (f":{row['line']}" if row["line"] else "")
+            value = f" (value: {row['value']!r})" if row["value"] else ""
+            lines.append(f"{where}  {row['severity']} {row['rule']}: {row['message']}{value}")
+        s = self.to_dict()["summary"]
+        ranges = ", ".join(f"{p}{lo}" + (f"-{p}{hi}" if hi != lo else "")
+                           for p, (lo, hi) in sorted(self.ranges.items()))
+
+        def n(count: int, noun: str) -> str:
+            return f"{count} {noun}{'' if count == 1 else 's'}"
+
+        lines.append(
+            f"{n(s['events'], 'event')} in {n(s['files'], 'file')}: "
+            f"{'would assign' if self.dry_run else 'assigned'} {n(s['assigned'], 'ID')}"
+            + (f" ({ranges})" if ranges else "")
+            + f" in {n(s['files_changed'], 'file')}, {s['had_id']} already had one, "
+            f"{s['unnumbered']} left without an ID"
+            + (f"; release checked: {self.release}" if self.release else ""))
+        return "\n".join(lines) + "\n"
+
 
 def event_files(dataset: Path) -> list[Path]:
     """The dataset's contribution files under events/, in path order (hidden ones left out)."""

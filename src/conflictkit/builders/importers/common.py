@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -23,8 +23,13 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
-    from conflictkit.builders.importers.output import ImportWriter
     from conflictkit.problems.report import Report
+
+
+class EarlyWriter(Protocol):
+    """Takes every event before validation to start writing them (`output.ImportWriter`)."""
+
+    def begin(self, events: pd.DataFrame) -> None: ...
 
 @dataclass
 class ImportResult:
@@ -47,6 +52,16 @@ class ImportResult:
         document = self.report.to_dict()
         document["import"] = _jsonable(self.meta)
         return document
+
+    def text(self, file: str, *, color: bool = False) -> str:
+        """The report as text, titled with what was detected (era, encoding, date forms)."""
+        from conflictkit.problems import render
+
+        meta = self.meta
+        detected = [meta.get("era_label", ""), meta.get("encoding", ""),
+                    ", ".join(f"{k} ({v})" for k, v in meta.get("date_formats", {}).items())]
+        title = f"{file}: " + "; ".join(d for d in detected if d)
+        return render.text(self.report, title=title, color=color)
 
 
 def _jsonable(value: Any) -> Any:
@@ -94,7 +109,7 @@ def finish(
     meta: dict[str, Any] | None = None,
     progress: Progress | None = None,
     clean_text: bool = False,
-    writer: ImportWriter | None = None,
+    writer: EarlyWriter | None = None,
 ) -> ImportResult:
     """Coerce, derive and validate `raw` (ACLED columns as text, event_date parsed) and split.
 

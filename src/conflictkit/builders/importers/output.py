@@ -23,6 +23,8 @@ from conflictkit.errors import ConflictkitError
 from conflictkit.layout.dataset import sidecar_path
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     import pandas as pd
 
     from conflictkit.builders.importers.common import ImportResult
@@ -125,3 +127,27 @@ def write_import(result: ImportResult, out: str | Path) -> tuple[Path, Path]:
     """Write an import already checked (no early start): events and side table as Parquet."""
     with ImportWriter(out) as writer:
         return writer.commit(result)
+
+
+def import_file(format_name: str, path: str | Path, *, out: str | Path | None = None,
+                today: str | dt.date | None = None, progress: Any = None,
+                ) -> tuple[ImportResult, tuple[Path, ...]]:
+    """`conflictkit import`: read ``path`` with the registered format's reader, writing the
+    accepted events (and their provenance) to ``out`` while they are checked. Returns the
+    result and the paths written (none without ``out``)."""
+    import datetime as dt
+
+    from conflictkit.builders.importers.registry import format_named
+    from conflictkit.errors import UsageError
+
+    if isinstance(today, str):
+        try:
+            today = dt.date.fromisoformat(today)
+        except ValueError:
+            raise UsageError(f"--today {today!r}: not a date YYYY-MM-DD") from None
+    reader = format_named(format_name)
+    if out is None:
+        return reader.read(path, today=today, progress=progress), ()
+    with ImportWriter(out) as writer:
+        result = reader.read(path, today=today, progress=progress, writer=writer)
+        return result, writer.commit(result)

@@ -102,6 +102,19 @@ class ReleaseResult:
             "warnings": self.warnings,
         }
 
+    def text(self) -> str:
+        """What was published, in a few lines."""
+        c = self.changes
+        left_out = (f"; {self.candidates_left_out} candidates left out"
+                    if self.candidates_left_out else "")
+        lines = [f"released {self.version} -> {self.path} ({self.rows} events: {c.added} added, "
+                 f"{c.modified} modified, {c.deleted} deleted, {c.unchanged} unchanged"
+                 f"{left_out})",
+                 f"previous release: {self.previous or 'none'}; timestamp {self.released_at}; "
+                 f"layout {self.layout}; {len(self.files)} files in {SHA256SUMS.path}"]
+        lines += [f"warning: {w}" for w in self.warnings]
+        return "\n".join(lines) + "\n"
+
 
 def _noop(_: str) -> None:
     pass

@@ -41,6 +41,31 @@ class DiffResult:
                 "modified": len(self.modified),
                 "unchanged": self.new_rows - len(self.added) - len(self.modified)}
 
+    def text(self, limit: int = 200) -> str:
+        """Added, deleted and modified events (at most `limit` listed per section, modified ones
+        with each changed field old -> new), the fields changed, then the counts."""
+        lines: list[str] = []
+
+        def listing(title: str, items: list[str], total: int) -> None:
+            lines.append(f"{title} ({total}):")
+            lines.extend(f"  {item}" for item in items)
+            if total > len(items):
+                lines.append(f"  ... and {total - len(items)} more (--limit, or --format json "
+                             "for all)")
+
+        listing("added", self.added[:limit], len(self.added))
+        listing("deleted", self.deleted[:limit], len(self.deleted))
+        listing("modified", [
+            f"{event_id}: " + "; ".join(f"{c}: {o!r} -> {n!r}" for c, (o, n) in fields.items())
+            for event_id, fields in self.modified[:limit]], len(self.modified))
+        if self.field_counts:
+            lines.append("fields changed: " + ", ".join(
+                f"{c} ({n})" for c, n in self.field_counts.items()))
+        s = self.summary()
+        lines.append(f"{self.old} -> {self.new}: {s['added']} added, {s['deleted']} deleted, "
+                     f"{s['modified']} modified, {s['unchanged']} unchanged")
+        return "\n".join(lines) + "\n"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "old": str(self.old),

@@ -56,3 +56,23 @@ def release_info(release_dir: str | Path) -> dict[str, Any]:
         "by_event_type": _counts(table, "event_type"),
     })
     return document
+
+
+def info_text(info: dict[str, Any]) -> str:
+    """`release_info`'s summary as text: the headline, the changes, then counts by event type,
+    year and country."""
+    title = " ".join(str(info[k]) for k in ("name", "version") if info.get(k))
+    lines = [f"{title or info['release']}: {info['events']} events in {info['countries']} "
+             f"countries, {info['first_event_date']} to {info['last_event_date']}; "
+             f"{info['deletions']} deleted IDs; layout {info['layout']}"
+             + (f"; created {info['created']}" if info.get("created") else "")]
+    if info.get("changes"):
+        ch = info["changes"]
+        lines.append(f"changes since {info.get('previous') or 'nothing (first release)'}: "
+                     f"{ch['added']} added, {ch['modified']} modified, {ch['deleted']} deleted")
+    for key, label in (("by_event_type", "event type"), ("by_year", "year"),
+                       ("by_country", "country")):
+        lines += ["", f"by {label}:"]
+        width = max((len(k) for k in info[key]), default=0)
+        lines += [f"  {name:<{width}}  {count:>9}" for name, count in info[key].items()]
+    return "\n".join(lines) + "\n"

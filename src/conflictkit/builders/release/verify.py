@@ -24,6 +24,7 @@ from conflictkit.layout.checksums import sha256_file
 from conflictkit.layout.release import (
     DATAPACKAGE,
     EVENTS,
+    EVENTS_CSV,
     PARTITION_KEY,
     RELEASE_FILES,
     SHA256SUMS,
@@ -65,6 +66,17 @@ class VerifyResult:
     def failed(self, problem: ProblemType) -> set[str]:
         """Files already reported with ``problem``."""
         return {p["file"] for p in self.found if p["rule"] == problem.code}
+
+    def text(self, *, quiet: bool = False) -> str:
+        """One line per problem, then OK or FAILED (OK alone is left out when quiet)."""
+        lines = [f"{p['file']}: {p['rule']}: {p['message']}" for p in self.found]
+        if not self.ok:
+            lines.append(f"{self.release}: FAILED ({len(self.found)} problems)")
+        elif not quiet:
+            events = sum(v for k, v in self.rows.items() if k == EVENTS_CSV.path)
+            lines.append(f"{self.release}: OK ({len(self.files)} files match "
+                         f"{SHA256SUMS.path}; {events} events)")
+        return "".join(f"{line}\n" for line in lines)
 
     def to_dict(self) -> dict[str, Any]:
         report = self.report.to_dict()

@@ -1,0 +1,5 @@
+"""``python -m conflictkit``: the command line."""
+
+from conflictkit.cli import main
+
+main()

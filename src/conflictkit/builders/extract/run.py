@@ -1,0 +1,49 @@
+"""Several articles through one extractor: the records to write and what to tell the user.
+
+`conflictkit extract` reads the files (or stdin) and hands their bytes here; an article that
+cannot be read is counted and named, the others still yield their candidates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from conflictkit.builders.extract import ArticleError, Extractor, extract_text, read_bytes
+from conflictkit.builders.extract.output import to_records
+
+
+@dataclass
+class ExtractRun:
+    """Candidate records of every readable article, and one status line per article."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def text(self, *, quiet: bool = False) -> str:
+        """Errors always; per-article warnings and counts unless quiet."""
+        lines = [f"error: {e}" for e in self.errors] + ([] if quiet else self.messages)
+        return "".join(f"{line}\n" for line in lines)
+
+
+def extract_articles(articles: Iterable[tuple[str, bytes]], *, published: date | None = None,
+                     source: str | None = None, url: str | None = None,
+                     extractor: Extractor | None = None) -> ExtractRun:
+    """Candidates of each (label, bytes) article; unreadable articles are reported, not raised."""
+    run = ExtractRun()
+    for label, data in articles:
+        try:
+            result = extract_text(read_bytes(data, label), published=published, source=source,
+                                  url=url, name=label, extractor=extractor)
+        except ArticleError as exc:
+            run.errors.append(str(exc))
+            continue
+        found = to_records(result)
+        run.records.extend(found)
+        run.messages += [f"{label}: warning: {warning}" for warning in result.warnings]
+        run.messages.append(f"{label}: {len(found)} candidate event"
+                            f"{'s' if len(found) != 1 else ''}")
+    return run
