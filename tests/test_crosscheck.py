@@ -23,6 +23,7 @@ from conflictkit.builders.crosscheck import (
     SHOWN,
     duplicate_ids,
     likely_duplicates,
+    unknown_actors,
 )
 
 KEY_VALUES = {"event_date": "2021-06-12", "country": "Nigeria", "location": "Gusau",
@@ -248,3 +249,160 @@ def test_repeated_ids_reject_every_copy_and_the_counts_add_up(tmp_path: Path):
     b_row = dup[dup["file"].str.endswith("b.yaml")].iloc[0]
     assert b_row["message"].endswith(" and 2 more; every event needs its own ID")
     assert re.search(r"a\.yaml:1, ", b_row["message"]), b_row["message"]
+
+
+# ---- unknown actors --------------------------------------------------------------------------
+
+ACTOR_COLUMNS = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
+
+
+class Registry:
+    """The two methods unknown_actors uses, over a fixed set of names; counts suggestions."""
+
+    def __init__(self, names: set[str]) -> None:
+        self.names = names
+        self.suggested: list[str] = []
+
+    def known(self, names: pd.Series) -> pd.Series:
+        return names.isin(self.names)
+
+    def suggest(self, name: str, n: int = 3) -> list[str]:
+        self.suggested.append(name)
+        return [name.upper()]
+
+
+def actor_events(n: int, **columns: list[str | None]) -> pd.DataFrame:
+    data = {"event_id_cnty": pd.Series([f"NIG{i}" for i in range(n)], dtype="str")}
+    for name in ACTOR_COLUMNS:
+        data[name] = pd.Series(columns.get(name, [None] * n), dtype="str")
+    return pd.DataFrame(data)
+
+
+def test_unknown_actors_one_row_per_record_and_column_with_hints_for_the_first_names():
+    frame = actor_events(5, actor1=["x", "Known", "y", "x", "z"],
+                         assoc_actor_1=[None, "Known; q", None, "w", None])
+    registry = Registry({"Known"})
+    out = unknown_actors(frame, registry, ["a.yaml"] * 5, [1, 5, 9, 13, 17])
+    rows = list(zip(out["record"], out["column"], out["value"], strict=True))
+    assert rows == [(0, "actor1", "x"), (1, "assoc_actor_1", "Known; q"), (2, "actor1", "y"),
+                    (3, "actor1", "x"), (3, "assoc_actor_1", "w"), (4, "actor1", "z")]
+    assert registry.suggested == ["x", "y", "z"]  # SUGGESTIONS names, first met first
+    keys = zip(out["record"], out["column"], strict=True)
+    messages = dict(zip(keys, out["message"], strict=True))
+    assert messages[0, "actor1"] == messages[3, "actor1"] == (
+        "actor1: not in the actor registry: 'x' (did you mean 'X'?); use the registry's name "
+        "or add the actor to reference/actors.csv")
+    assert messages[1, "assoc_actor_1"].startswith("assoc_actor_1: not in the actor registry: "
+                                                   "'q'; use")  # no hint left for q
+    assert set(out["severity"]) == {"warning"}
+    strict = unknown_actors(frame, Registry({"Known"}), ["a.yaml"] * 5, [1] * 5, strict=True)
+    assert set(strict["severity"]) == {"error"} and len(strict) == len(out)
+
+
+def test_actors_whose_type_was_not_derived_are_not_reported_twice():
+    frame = actor_events(3, actor1=["x", "x", "x"], actor2=["y", "y", "y"])
+    already = pd.DataFrame({"record": [1], "column": ["inter1"],
+                            "rule": ["unknown_actor_type"]})
+    out = unknown_actors(frame, Registry(set()), ["a"] * 3, [1, 2, 3], already=already)
+    assert list(zip(out["record"], out["column"], strict=True)) == [
+        (0, "actor1"), (0, "actor2"), (1, "actor2"), (2, "actor1"), (2, "actor2")]
+
+
+def test_table_rows_are_summarised_per_file_and_name_unless_strict():
+    frame = actor_events(6, actor1=["x", "x", "x", "x", "x", "K"],
+                         assoc_actor_2=[None, None, "x; y", "y", "y", "y; K"])
+    files = ["a.yaml", "a.yaml", "t.parquet", "t.parquet", "u.parquet", "u.parquet"]
+    out = unknown_actors(frame, Registry({"K"}), files, [1, 9, 0, 0, 0, 0], summarise_from=2)
+    per_record = out[out["record"] >= 0]
+    assert list(zip(per_record["record"], per_record["column"], strict=True)) == [
+        (0, "actor1"), (1, "actor1")]
+    summary = out[out["record"] < 0]
+    counts = {(f, c, v): int(re.search(r"\((\d+) records\)", m).group(1))
+              for f, c, v, m in zip(summary["file"], summary["column"], summary["value"],
+                                    summary["message"], strict=True)}
+    assert counts == {("t.parquet", "actor1", "x"): 2, ("u.parquet", "actor1", "x"): 1,
+                      ("t.parquet", "assoc_actor_2", "x"): 1,
+                      ("t.parquet", "assoc_actor_2", "y"): 2,
+                      ("u.parquet", "assoc_actor_2", "y"): 2}
+    assert set(summary["line"]) == {0} and set(summary["severity"]) == {"warning"}
+    strict = unknown_actors(frame, Registry({"K"}), files, [1, 9, 0, 0, 0, 0], strict=True,
+                            summarise_from=2)
+    assert (strict["record"] >= 0).all() and len(strict) == 5 + 4
+
+
+def test_a_million_records_with_few_names_cost_few_distinct_values():
+    n = 1_000_000
+    names = np.array(["x", "y", "K", None], dtype=object)
+    frame = actor_events(n, actor1=list(names[np.arange(n) % 4]),
+                         assoc_actor_1=list(np.array(["x; K", None], dtype=object)[
+                             np.arange(n) % 2]))
+    files, lines = np.full(n, "t.parquet", dtype=object), np.zeros(n, dtype="int64")
+    registry = Registry({"K"})
+    start = time.perf_counter()
+    summary = unknown_actors(frame, registry, files, lines, summarise_from=0)
+    strict = unknown_actors(frame, registry, files, lines, strict=True)
+    elapsed = time.perf_counter() - start
+    assert sorted(zip(summary["column"], summary["value"], strict=True)) == [
+        ("actor1", "x"), ("actor1", "y"), ("assoc_actor_1", "x")]
+    assert len(strict) == n // 2 + n // 2 and strict["message"].nunique() == 3
+    assert registry.suggested == ["x", "y"]  # hints per distinct name, not per record
+    assert elapsed < 60, elapsed
+
+
+_ACTOR_VALUES = {"actor1": ["K", "x", "y", "", None], "actor2": ["K", "y", None],
+                 "assoc_actor_1": ["K", "x; K", "x; y", "y; y", "K; ", "", None],
+                 "assoc_actor_2": ["x", "y; x", None]}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_unknown_actors_match_a_brute_force_reference(data):
+    n = data.draw(st.integers(0, 30))
+    columns = {c: data.draw(st.lists(_pick(v), min_size=n, max_size=n))
+               for c, v in _ACTOR_VALUES.items()}
+    frame = actor_events(n, **columns)
+    files = [f"f{data.draw(st.integers(0, 1))}" for _ in range(n)]
+    strict = data.draw(st.booleans())
+    summarise_from = data.draw(st.none() | st.integers(0, n))
+    skipped = {c: set(data.draw(st.lists(st.integers(0, max(n - 1, 0)), max_size=3)) if n else [])
+               for c in ("inter1", "inter2")}
+    already = pd.DataFrame([{"record": r, "column": c, "rule": "unknown_actor_type"}
+                            for c, records in skipped.items() for r in records],
+                           columns=["record", "column", "rule"])
+    registry = Registry({"K"})
+    out = unknown_actors(frame, registry, files, [i + 1 for i in range(n)], strict=strict,
+                         already=already, summarise_from=summarise_from)
+
+    per_record_to = n if summarise_from is None or strict else summarise_from
+    rows, summary, first_names = {}, defaultdict(int), []
+    for column in ACTOR_COLUMNS:
+        for r, value in enumerate(columns[column]):
+            if value is None:
+                continue
+            names = [x for x in value.split("; ") if x] if column.startswith("assoc") else [value]
+            unknown = [x for x in names if x not in registry.names]
+            if not unknown:
+                continue
+            if r >= per_record_to:
+                for name in unknown:
+                    summary[files[r], column, name] += 1
+            elif r not in skipped.get(column.replace("actor", "inter"), ()):
+                rows[r, column] = unknown
+                for name in unknown:
+                    if name not in first_names:
+                        first_names.append(name)
+    got_rows = out[out["record"] >= 0]
+    assert sorted(zip(got_rows["record"], got_rows["column"], strict=True)) == sorted(rows)
+    for record, column, message in zip(got_rows["record"], got_rows["column"],
+                                       got_rows["message"], strict=True):
+        plain = re.sub(r" \(did you mean [^)]*\?\)", "", message)
+        assert plain == (f"{column}: not in the actor registry: "
+                         f"{'; '.join(repr(x) for x in rows[record, column])}; use the "
+                         "registry's name or add the actor to reference/actors.csv")
+    assert set(got_rows["severity"]) <= {"error" if strict else "warning"}
+    got_summary = out[out["record"] < 0]
+    assert {(f, c, v): int(re.search(r"\((\d+) records\)", m).group(1))
+            for f, c, v, m in zip(got_summary["file"], got_summary["column"],
+                                  got_summary["value"], got_summary["message"], strict=True)
+            } == dict(summary)
+    assert registry.suggested == first_names[:3]

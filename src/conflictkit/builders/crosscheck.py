@@ -406,72 +406,100 @@ def unknown_actors(events: pd.DataFrame, actors: ActorRegistry, files: Sequence[
     (Parquet, releases): unless ``strict``, they get one warning per (file, column, actor)
     with its record count instead of one per record, so a 3M-row table with a few thousand
     unregistered names says so in a few thousand lines, not millions.
+
+    Everything is decided per distinct value (``pandas.factorize``) and broadcast to the records
+    through the codes: the registry lookup, the names a value holds and its message. Python
+    loops run over distinct values, never over records.
     """
     import pandas as pd
 
-    from conflictkit.schema.vocab import LIST_SEPARATOR
-
     severity = "error" if strict else "warning"
+    n = len(events)
     parts: list[pd.DataFrame | None] = []
-    skip: dict[str, set[int]] = {"actor1": set(), "actor2": set()}
+    skip = _skipped(already, n)
     hinted: dict[str, list[str]] = {}  # "did you mean" for the first SUGGESTIONS names only
-    if already is not None and not already.empty:
-        hit = already[already["rule"] == "unknown_actor_type"]
-        for column, records in hit.groupby("column")["record"]:
-            skip[column.replace("inter", "actor")] = set(records)
+    per_record_to = n if summarise_from is None or strict else summarise_from
     for column in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2"):
         values = events[column]
         codes, uniques = pd.factorize(values)  # -1 for blank; lookups per distinct value
         if len(uniques) == 0:
             continue
-        distinct_values = pd.Series(uniques, dtype="str")
-        if column.startswith("assoc"):
-            names = distinct_values.str.split(LIST_SEPARATOR, regex=False).explode()
-            names = names[names.notna() & (names != "")]
-        else:
-            names = distinct_values
-        distinct = pd.Series(pd.unique(names), dtype="str")
-        if distinct.empty:
+        bad_names = _unknown_names(column, uniques, actors)  # index: value code
+        if bad_names.empty:
             continue
-        unknown = set(distinct[~actors.known(distinct).to_numpy()])
-        if not unknown:
+        bad_value = np.zeros(len(uniques) + 1, dtype=bool)  # the last slot: code -1 (blank)
+        bad_value[bad_names.index.to_numpy()] = True
+        bad = bad_value[codes]
+        if per_record_to < n:
+            table = bad.copy()
+            table[:per_record_to] = False
+            parts.append(_summarise_unknown(column, codes, table, bad_names, files))
+            bad[per_record_to:] = False
+        if column in skip:
+            bad &= ~skip[column]
+        if not bad.any():
             continue
-        bad_names = names[names.isin(unknown)]
-        names_of: dict[int, list[str]] = {}  # distinct-value position -> its unknown names
-        for position, name in zip(bad_names.index.to_numpy(), bad_names.to_numpy(),
-                                  strict=True):
-            names_of.setdefault(int(position), []).append(name)
-        rows = np.flatnonzero(np.isin(codes, np.fromiter(names_of, dtype="int64")))
-        if summarise_from is not None and not strict:
-            table_rows = rows[rows >= summarise_from]
-            parts.append(_summarise_unknown(column, codes[table_rows], table_rows, names_of,
-                                            files))
-            rows = rows[rows < summarise_from]
-        records = [int(r) for r in rows if int(r) not in skip.get(column, ())]
-        if not records:
-            continue
-        mask = np.zeros(len(events), dtype=bool)
-        mask[np.asarray(records, dtype="int64")] = True
-        messages = [_unknown_actor_message(column, names_of[int(codes[r])], actors, hinted)
-                    for r in records]
-        parts.append(problem_rows(mask, column=column, rule="unknown_actor", values=values,
-                                  message=messages, event_ids=events["event_id_cnty"],
-                                  files=files, lines=lines, severity=severity))
+        record_codes = codes[bad]
+        reported = pd.unique(record_codes)  # in order of each value's first reported record
+        names_of: dict[int, list[str]] = {}
+        wanted = bad_names[bad_names.index.isin(reported)]
+        for code, name in zip(wanted.index.to_numpy(), wanted.to_numpy(), strict=True):
+            names_of.setdefault(int(code), []).append(name)
+        message_of = np.empty(len(uniques), dtype=object)
+        for code in reported:  # record order, so the first names a person reads get the hints
+            message_of[code] = _unknown_actor_message(column, names_of[int(code)], actors,
+                                                      hinted)
+        parts.append(problem_rows(bad, column=column, rule="unknown_actor", values=values,
+                                  message=message_of[record_codes],
+                                  event_ids=events["event_id_cnty"], files=files, lines=lines,
+                                  severity=severity))
     return concat_problems(parts)
 
 
-def _summarise_unknown(column: str, value_codes: np.ndarray, rows: np.ndarray,
-                       names_of: dict[int, list[str]], files: Sequence[str]
-                       ) -> pd.DataFrame | None:
+def _skipped(already: pd.DataFrame | None, n: int) -> dict[str, np.ndarray]:
+    """Per actor column, the records whose actor type could not be derived (already errors)."""
+    skip: dict[str, np.ndarray] = {}
+    if already is None or already.empty:
+        return skip
+    hit = already[already["rule"] == "unknown_actor_type"]
+    for column, records in hit.groupby("column")["record"]:
+        found = records.to_numpy(dtype="int64")
+        mask = skip.setdefault(str(column).replace("inter", "actor"), np.zeros(n, dtype=bool))
+        mask[found[(found >= 0) & (found < n)]] = True
+    return skip
+
+
+def _unknown_names(column: str, uniques: Any, actors: ActorRegistry) -> pd.Series:
+    """The names the registry does not know, indexed by the position of the distinct value
+    holding them (associated actors hold several, ``; ``-separated, in their order)."""
+    import pandas as pd
+
+    from conflictkit.schema.vocab import LIST_SEPARATOR
+
+    names = pd.Series(uniques, dtype="str")
+    if column.startswith("assoc"):
+        names = names.str.split(LIST_SEPARATOR, regex=False).explode()
+        names = names[names.notna() & (names != "")].astype("str")
+    if names.empty:
+        return names
+    name_codes, distinct = pd.factorize(names)
+    known = actors.known(pd.Series(distinct, dtype="str")).to_numpy()
+    return names[~known[name_codes]]
+
+
+def _summarise_unknown(column: str, codes: np.ndarray, rows: np.ndarray, bad_names: pd.Series,
+                       files: Sequence[str]) -> pd.DataFrame | None:
     """One warning per (file, unknown name) of a table column, with how many records use it."""
     import pandas as pd
 
-    if rows.size == 0:
+    at = np.flatnonzero(rows)
+    if at.size == 0:
         return None
-    frame = pd.DataFrame({"file": np.asarray(files, dtype=object)[rows], "value": value_codes})
+    frame = pd.DataFrame({"file": np.asarray(files, dtype=object)[at], "value": codes[at]})
     counts = frame.value_counts(sort=False).reset_index(name="n")
-    counts["name"] = [names_of[int(v)] for v in counts["value"]]
-    counts = counts.explode("name").groupby(["file", "name"], sort=True)["n"].sum()
+    pairs = pd.DataFrame({"value": bad_names.index.to_numpy(dtype="int64"),
+                          "name": bad_names.to_numpy()})
+    counts = counts.merge(pairs, on="value").groupby(["file", "name"], sort=True)["n"].sum()
     counts = counts.reset_index()
     return pd.DataFrame({
         "file": counts["file"].astype("str"), "line": 0, "record": -1, "event_id": "",
