@@ -21,6 +21,7 @@ BENCHMARKS: tuple[tuple[str, list[str], list[str]], ...] = (
     ("bench_release.py", [], ["--rows", "200000", "--changes", "2000", "--runs", "1"]),
     ("bench_import.py", [], ["--rows", "100000", "--repeat", "1"]),
     ("bench_load.py", [], ["--rows", "300000", "--runs", "1", "--csv-runs", "1"]),
+    ("bench_crosscheck.py", [], ["--rows", "100000", "--group", "20000"]),
     ("bench_extract.py", [], ["--passes", "1"]),
     ("extract_eval.py", [], []),
 )

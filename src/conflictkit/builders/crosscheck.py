@@ -1,25 +1,29 @@
 """Checks across records, beside the single-table rules of ``validate_events``.
 
 - ``duplicate_ids``: an ``event_id_cnty`` used by more than one record of the batch (across files
-  or within one), each occurrence naming the others' file:line;
+  or within one): an error on each copy, naming where the first few others are;
 - ``release_id_clashes``: contribution IDs deleted in a release (error), and one summary warning
   for IDs a release already publishes (edits). Only the release's ``event_id_cnty`` column (and
   its deletions) are read, through the layout's readers, and the big side is looked up in the
   small one (``pc.is_in(release_ids, value_set=contribution_ids)``), which is what keeps a
   3M-event release under a second;
 - ``likely_duplicates``: records with the same date, country, location, actors and sub-event type
-  (warnings: two clashes at one place on one day are one ACLED event unless they differ);
+  (one warning per group: two clashes at one place on one day are one ACLED event unless they
+  differ);
 - ``unknown_actors``: actor1/actor2 and associated actors that the registry does not know
   (warnings; errors with ``strict``). Actors whose type could not be derived are already errors
   from ``derive_columns`` and are not reported twice;
 - ``candidates``: records with ``status: candidate`` (unreviewed, e.g. extracted) as warnings.
 
-Each returns a problem frame (the Report's shape); nothing here prints.
+Each returns a problem frame (the Report's shape); nothing here prints. The checks across records
+work on codes of distinct keys (``pandas.factorize``), counts and one stable sort, so time and
+memory grow with the rows and the distinct keys, never with the square of a group.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,30 +48,155 @@ DUPLICATE_KEY: tuple[str, ...] = ("event_date", "country", "location", "actor1",
                                   "sub_event_type")
 
 
-def _where(files: np.ndarray, lines: np.ndarray, positions: np.ndarray) -> list[str]:
-    return [f"{files[p] or '<input>'}:{lines[p]}" if lines[p] else f"{files[p]} record {p}"
-            for p in positions]
+#: Other records a message names: enough to find the copies; the rest are counted, never listed,
+#: so a message stays one line however large its group.
+SHOWN = 5
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """Records that share a key, sorted by group and, within a group, by record.
+
+    Sizes and ranks per member instead of a list per group: both duplicate checks build their
+    messages from these arrays, in O(n) memory whatever the size of a group.
+    """
+
+    positions: np.ndarray  # record positions, grouped, in record order within a group
+    group: np.ndarray  # dense group id of each, ascending with the group's first record
+    rank: np.ndarray  # 0 for a group's first record, 1 for its second ...
+    sizes: np.ndarray  # records per group
+    starts: np.ndarray  # index into `positions` of each group's first record
+
+
+def _key_codes(frame: pd.DataFrame, columns: Sequence[str],
+               positions: np.ndarray | None = None) -> np.ndarray:
+    """One code per row (of ``positions``, or every row), equal exactly where every column is
+    equal (NA equal to NA): each column factorized, the codes combined pairwise and factorized
+    again, so a code stays below the row count (no overflow, ``bincount``-able) and nothing is
+    sorted or grouped."""
+    import pandas as pd
+
+    codes = np.zeros(len(frame) if positions is None else positions.size, dtype=np.int64)
+    for i, name in enumerate(columns):
+        values = frame[name] if positions is None else frame[name].iloc[positions]
+        column, uniques = pd.factorize(values)  # NA -> -1
+        if i == 0:
+            codes = column.astype(np.int64) + 1
+        else:
+            codes, _ = pd.factorize(codes * (len(uniques) + 1) + (column + 1))
+    return codes.astype(np.int64, copy=False)
+
+
+def _shared(codes: np.ndarray, positions: np.ndarray) -> _Groups:
+    """The groups of two or more records among ``positions`` (ascending) with equal ``codes``
+    (>= 0): a count per code, one stable sort, no per-group Python."""
+    import pandas as pd
+
+    keep = np.bincount(codes)[codes] >= 2
+    dense, _ = pd.factorize(codes[keep])  # ids in order of each group's first record
+    order = np.argsort(dense, kind="stable")
+    group = dense[order].astype(np.int64, copy=False)
+    sizes = np.bincount(group)
+    starts = np.cumsum(sizes) - sizes
+    return _Groups(positions[keep][order], group, np.arange(group.size) - starts[group], sizes,
+                   starts)
+
+
+def _locations(files: Sequence[str], lines: Sequence[int], positions: np.ndarray) -> pa.Array:
+    """``file:line`` of each record, or ``file record N`` for a table row (it has no line)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    file = pc.fill_null(pa.array(np.asarray(files, dtype=object)[positions], type=pa.string()),
+                        "")
+    file = pc.if_else(pc.equal(file, ""), "<input>", file)
+    line = np.asarray(lines, dtype="int64")[positions]
+    at_line = pc.binary_join_element_wise(file, pc.cast(pa.array(line), pa.string()), ":")
+    at_record = pc.binary_join_element_wise(file, pc.cast(pa.array(positions), pa.string()),
+                                            " record ")
+    return pc.if_else(pa.array(line != 0), at_line, at_record)
+
+
+def _head_locations(groups: _Groups, files: Sequence[str], lines: Sequence[int]
+                    ) -> tuple[pa.Array, np.ndarray]:
+    """Locations of each group's first ``SHOWN + 1`` records (the only ones a message names)
+    and, per member, the index of its location (-1 for the later members)."""
+    head = np.flatnonzero(groups.rank <= SHOWN)
+    index = np.full(groups.positions.size, -1, dtype=np.int64)
+    index[head] = np.arange(head.size)
+    return _locations(files, lines, groups.positions[head]), index
+
+
+def _named(locations: pa.Array, slots: list[np.ndarray]) -> pa.Array:
+    """The locations of each message's slots joined with ", " (a slot of -1 is left out)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    parts = [locations.take(pa.array(slot, mask=slot < 0)) for slot in slots]
+    return pc.binary_join_element_wise(*parts, ", ", null_handling="skip")
+
+
+def _counted(counts: np.ndarray, template: str, zero: str = "") -> pa.Array:
+    """``template`` formatted with each count (``zero`` for 0); formatted once per distinct
+    count, which are few (the sizes of groups)."""
+    import pyarrow as pa
+
+    distinct, inverse = np.unique(counts, return_inverse=True)
+    texts = [template.format(int(c)) if c else zero for c in distinct]
+    return pa.array(texts, type=pa.string()).take(pa.array(inverse.reshape(-1)))
+
+
+def _slot(groups: _Groups, index: np.ndarray, group: np.ndarray, rank: np.ndarray
+          ) -> np.ndarray:
+    """The location index of the member of ``rank`` in each ``group`` (-1 past its size)."""
+    inside = rank < groups.sizes[group]
+    at = np.minimum(groups.starts[group] + rank, groups.positions.size - 1)
+    return np.where(inside, index[at], -1)
 
 
 def duplicate_ids(events: pd.DataFrame, files: Sequence[str], lines: Sequence[int]
                   ) -> pd.DataFrame:
-    """Errors for IDs used by several records, naming where the other copies are."""
+    """An error on every record whose event_id_cnty another record also uses.
+
+    Every copy is an error (which one keeps the ID is the contributor's call), so every copy is
+    rejected and records = accepted + rejected holds. Each message names up to ``SHOWN`` of the
+    other copies and counts the rest. Messages are built once per group and variant, never per
+    pair: a group's first ``SHOWN + 1`` records each name the others among them, and every later
+    record shares the message of the group's record of rank ``SHOWN`` (the first ``SHOWN``
+    records, none of them itself). Time O(n log n), memory O(n), whatever the group sizes.
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     ids = events["event_id_cnty"]
-    dup = ids.notna() & ids.duplicated(keep=False)
-    if not dup.any():
+    codes, _ = pd.factorize(ids)  # exact text: SYR012 and SYR12 are different IDs
+    present = np.flatnonzero(codes >= 0)
+    if present.size < 2:
         return concat_problems([])
-    files_a, lines_a = np.asarray(files, dtype=object), np.asarray(lines, dtype="int64")
-    positions = np.flatnonzero(dup.to_numpy())
-    groups = ids.iloc[positions].groupby(ids.iloc[positions], sort=False).groups
-    messages = []
-    for p in positions:
-        others = [q for q in groups[ids.iat[p]] if q != p]
-        where = ", ".join(_where(files_a, lines_a, np.asarray(others[:5])))
-        more = f" and {len(others) - 5} more" if len(others) > 5 else ""
-        messages.append(f"event_id_cnty {ids.iat[p]} is also used at {where}{more}; "
-                        "every event needs its own ID")
-    return concat_problems([problem_rows(dup.to_numpy(), P.DUPLICATE_ID, column="event_id_cnty",
-                                         values=ids, message=messages,
+    groups = _shared(codes[present], present)
+    if groups.positions.size == 0:
+        return concat_problems([])
+    locations, index = _head_locations(groups, files, lines)
+    head = np.flatnonzero(groups.rank <= SHOWN)
+    group, rank = groups.group[head], groups.rank[head]
+    # the j-th other record of a head member: rank j, or j + 1 once past the member itself
+    slots = [_slot(groups, index, group, j + (j >= rank)) for j in range(SHOWN)]
+    others = groups.sizes[group] - 1
+    text = pc.binary_join_element_wise(
+        "event_id_cnty ", pa.array(ids.iloc[groups.positions[head]], type=pa.string()),
+        " is also used at ", _named(locations, slots),
+        _counted(others - np.minimum(others, SHOWN), " and {:,} more"),
+        "; every event needs its own ID", "")
+    messages = np.asarray(text.to_numpy(zero_copy_only=False), dtype=object)
+    later = index[np.minimum(groups.starts[groups.group] + SHOWN, groups.positions.size - 1)]
+    message_of = np.where(groups.rank <= SHOWN, index, later)
+    at_record = np.empty(len(events), dtype=np.int64)
+    at_record[groups.positions] = message_of
+    mask = np.zeros(len(events), dtype=bool)
+    mask[groups.positions] = True
+    return concat_problems([problem_rows(mask, P.DUPLICATE_ID, column="event_id_cnty",
+                                         values=ids, message=messages[at_record[mask]],
                                          event_ids=ids, files=files, lines=lines)])
 
 
@@ -171,35 +300,45 @@ def release_id_clashes(events: pd.DataFrame, release: ReleaseIds | Path, files: 
 
 def likely_duplicates(events: pd.DataFrame, files: Sequence[str], lines: Sequence[int]
                       ) -> pd.DataFrame:
-    """Warnings for records that share date, country, location, both actors and sub-event."""
+    """One warning per group of records that share date, country, location, both actors and
+    sub-event type: two clashes at one place on one day are one ACLED event unless they differ.
+
+    The row is the group's first record (its file, line and ID); the message says how many
+    records share the key and names up to ``SHOWN`` of the others, counting the rest. The other
+    members get no row of their own: real exports hold thousands of legitimately similar events,
+    and a row per member (or per pair) would bury the report and cost memory with the square of
+    a group. Warnings reject nothing, so the record counts are the same either way. Time
+    O(n log n) and memory O(n) in the rows, whatever the group sizes.
+    """
+    import pyarrow.compute as pc
+
     complete = events[["event_date", "country", "location", "actor1"]].notna().all(axis=1)
     # cheap first pass on two columns; the full key only for the rows that share them
-    near = (events.duplicated(["event_date", "location"], keep=False) & complete).to_numpy()
-    dup = np.zeros(len(events), dtype=bool)
-    if near.any():
-        subset = events.loc[near, list(DUPLICATE_KEY)].astype("str").fillna("\x00")
-        dup[np.flatnonzero(near)] = subset.duplicated(keep=False).to_numpy()
-    if not dup.any():
+    pairs = _key_codes(events, ("event_date", "location"))
+    near = np.flatnonzero(complete.to_numpy() & (np.bincount(pairs)[pairs] >= 2))
+    if near.size < 2:
         return concat_problems([])
-    key = events[list(DUPLICATE_KEY)].iloc[np.flatnonzero(dup)].astype("str").fillna("\x00")
-    key.index = np.flatnonzero(dup)
-    files_a, lines_a = np.asarray(files, dtype=object), np.asarray(lines, dtype="int64")
-    positions = np.flatnonzero(dup)
-    groups = key.groupby(list(DUPLICATE_KEY), sort=False).indices
-    first_of: dict[int, list[int]] = {}
-    for members in groups.values():
-        pos = positions[members]
-        for p in pos:
-            first_of[int(p)] = [int(q) for q in pos if q != p]
-    messages = [
-        "likely the same event as " + ", ".join(_where(files_a, lines_a,
-                                                       np.asarray(first_of[p][:5])))
-        + " (same date, country, location, actors and sub-event type); merge them or make "
-          "the difference clear" for p in positions
-    ]
-    return concat_problems([problem_rows(dup, P.LIKELY_DUPLICATE, column="", values=None,
-                                         message=messages, event_ids=events["event_id_cnty"],
-                                         files=files, lines=lines, severity="warning")])
+    groups = _shared(_key_codes(events, DUPLICATE_KEY, near), near)
+    if groups.positions.size == 0:
+        return concat_problems([])
+    locations, index = _head_locations(groups, files, lines)
+    every_group = np.arange(groups.sizes.size)
+    slots = [_slot(groups, index, every_group, np.full(every_group.size, j))
+             for j in range(1, SHOWN + 1)]
+    others = groups.sizes - 1
+    text = pc.binary_join_element_wise(
+        "likely the same event as ", _named(locations, slots),
+        _counted(others - np.minimum(others, SHOWN), " and {:,} more"),
+        _counted(groups.sizes, " ({:,} records with the same date, country, location, actors "
+                               "and sub-event type)"),
+        "; merge them or make the difference clear", "")
+    mask = np.zeros(len(events), dtype=bool)
+    mask[groups.positions[groups.starts]] = True  # ascending: group ids follow first records
+    return concat_problems([problem_rows(mask, P.LIKELY_DUPLICATE, column="", values=None,
+                                         message=np.asarray(text.to_numpy(zero_copy_only=False),
+                                                            dtype=object),
+                                         event_ids=events["event_id_cnty"], files=files,
+                                         lines=lines)])
 
 
 def unknown_actors(events: pd.DataFrame, actors: ActorRegistry, files: Sequence[str],
@@ -213,72 +352,100 @@ def unknown_actors(events: pd.DataFrame, actors: ActorRegistry, files: Sequence[
     (Parquet, releases): unless ``strict``, they get one warning per (file, column, actor)
     with its record count instead of one per record, so a 3M-row table with a few thousand
     unregistered names says so in a few thousand lines, not millions.
+
+    Everything is decided per distinct value (``pandas.factorize``) and broadcast to the records
+    through the codes: the registry lookup, the names a value holds and its message. Python
+    loops run over distinct values, never over records.
     """
     import pandas as pd
 
-    from conflictkit.schema.vocab import LIST_SEPARATOR
-
     severity = "error" if strict else "warning"
+    n = len(events)
     parts: list[pd.DataFrame | None] = []
-    skip: dict[str, set[int]] = {"actor1": set(), "actor2": set()}
+    skip = _skipped(already, n)
     hinted: dict[str, list[str]] = {}  # "did you mean" for the first SUGGESTIONS names only
-    if already is not None and not already.empty:
-        hit = already[already["rule"] == P.UNKNOWN_ACTOR_TYPE.code]
-        for column, records in hit.groupby("column")["record"]:
-            skip[column.replace("inter", "actor")] = set(records)
+    per_record_to = n if summarise_from is None or strict else summarise_from
     for column in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2"):
         values = events[column]
         codes, uniques = pd.factorize(values)  # -1 for blank; lookups per distinct value
         if len(uniques) == 0:
             continue
-        distinct_values = pd.Series(uniques, dtype="str")
-        if column.startswith("assoc"):
-            names = distinct_values.str.split(LIST_SEPARATOR, regex=False).explode()
-            names = names[names.notna() & (names != "")]
-        else:
-            names = distinct_values
-        distinct = pd.Series(pd.unique(names), dtype="str")
-        if distinct.empty:
+        bad_names = _unknown_names(column, uniques, actors)  # index: value code
+        if bad_names.empty:
             continue
-        unknown = set(distinct[~actors.known(distinct).to_numpy()])
-        if not unknown:
+        bad_value = np.zeros(len(uniques) + 1, dtype=bool)  # the last slot: code -1 (blank)
+        bad_value[bad_names.index.to_numpy()] = True
+        bad = bad_value[codes]
+        if per_record_to < n:
+            table = bad.copy()
+            table[:per_record_to] = False
+            parts.append(_summarise_unknown(column, codes, table, bad_names, files))
+            bad[per_record_to:] = False
+        if column in skip:
+            bad &= ~skip[column]
+        if not bad.any():
             continue
-        bad_names = names[names.isin(unknown)]
-        names_of: dict[int, list[str]] = {}  # distinct-value position -> its unknown names
-        for position, name in zip(bad_names.index.to_numpy(), bad_names.to_numpy(),
-                                  strict=True):
-            names_of.setdefault(int(position), []).append(name)
-        rows = np.flatnonzero(np.isin(codes, np.fromiter(names_of, dtype="int64")))
-        if summarise_from is not None and not strict:
-            table_rows = rows[rows >= summarise_from]
-            parts.append(_summarise_unknown(column, codes[table_rows], table_rows, names_of,
-                                            files))
-            rows = rows[rows < summarise_from]
-        records = [int(r) for r in rows if int(r) not in skip.get(column, ())]
-        if not records:
-            continue
-        mask = np.zeros(len(events), dtype=bool)
-        mask[np.asarray(records, dtype="int64")] = True
-        messages = [_unknown_actor_message(column, names_of[int(codes[r])], actors, hinted)
-                    for r in records]
-        parts.append(problem_rows(mask, P.UNKNOWN_ACTOR, column=column, values=values,
-                                  message=messages, event_ids=events["event_id_cnty"],
-                                  files=files, lines=lines, severity=severity))
+        record_codes = codes[bad]
+        reported = pd.unique(record_codes)  # in order of each value's first reported record
+        names_of: dict[int, list[str]] = {}
+        wanted = bad_names[bad_names.index.isin(reported)]
+        for code, name in zip(wanted.index.to_numpy(), wanted.to_numpy(), strict=True):
+            names_of.setdefault(int(code), []).append(name)
+        message_of = np.empty(len(uniques), dtype=object)
+        for code in reported:  # record order, so the first names a person reads get the hints
+            message_of[code] = _unknown_actor_message(column, names_of[int(code)], actors,
+                                                      hinted)
+        parts.append(problem_rows(bad, P.UNKNOWN_ACTOR, column=column, values=values,
+                                  message=message_of[record_codes],
+                                  event_ids=events["event_id_cnty"], files=files, lines=lines,
+                                  severity=severity))
     return concat_problems(parts)
 
 
-def _summarise_unknown(column: str, value_codes: np.ndarray, rows: np.ndarray,
-                       names_of: dict[int, list[str]], files: Sequence[str]
-                       ) -> pd.DataFrame | None:
+def _skipped(already: pd.DataFrame | None, n: int) -> dict[str, np.ndarray]:
+    """Per actor column, the records whose actor type could not be derived (already errors)."""
+    skip: dict[str, np.ndarray] = {}
+    if already is None or already.empty:
+        return skip
+    hit = already[already["rule"] == P.UNKNOWN_ACTOR_TYPE.code]
+    for column, records in hit.groupby("column")["record"]:
+        found = records.to_numpy(dtype="int64")
+        mask = skip.setdefault(str(column).replace("inter", "actor"), np.zeros(n, dtype=bool))
+        mask[found[(found >= 0) & (found < n)]] = True
+    return skip
+
+
+def _unknown_names(column: str, uniques: Any, actors: ActorRegistry) -> pd.Series:
+    """The names the registry does not know, indexed by the position of the distinct value
+    holding them (associated actors hold several, ``; ``-separated, in their order)."""
+    import pandas as pd
+
+    from conflictkit.schema.vocab import LIST_SEPARATOR
+
+    names = pd.Series(uniques, dtype="str")
+    if column.startswith("assoc"):
+        names = names.str.split(LIST_SEPARATOR, regex=False).explode()
+        names = names[names.notna() & (names != "")].astype("str")
+    if names.empty:
+        return names
+    name_codes, distinct = pd.factorize(names)
+    known = actors.known(pd.Series(distinct, dtype="str")).to_numpy()
+    return names[~known[name_codes]]
+
+
+def _summarise_unknown(column: str, codes: np.ndarray, rows: np.ndarray, bad_names: pd.Series,
+                       files: Sequence[str]) -> pd.DataFrame | None:
     """One warning per (file, unknown name) of a table column, with how many records use it."""
     import pandas as pd
 
-    if rows.size == 0:
+    at = np.flatnonzero(rows)
+    if at.size == 0:
         return None
-    frame = pd.DataFrame({"file": np.asarray(files, dtype=object)[rows], "value": value_codes})
+    frame = pd.DataFrame({"file": np.asarray(files, dtype=object)[at], "value": codes[at]})
     counts = frame.value_counts(sort=False).reset_index(name="n")
-    counts["name"] = [names_of[int(v)] for v in counts["value"]]
-    counts = counts.explode("name").groupby(["file", "name"], sort=True)["n"].sum()
+    pairs = pd.DataFrame({"value": bad_names.index.to_numpy(dtype="int64"),
+                          "name": bad_names.to_numpy()})
+    counts = counts.merge(pairs, on="value").groupby(["file", "name"], sort=True)["n"].sum()
     counts = counts.reset_index()
     return pd.DataFrame({
         "file": counts["file"].astype("str"), "line": 0, "record": -1, "event_id": "",
