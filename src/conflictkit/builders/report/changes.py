@@ -1,0 +1,138 @@
+"""What changed since the previous release, counted by country and event type.
+
+Which events were added, modified and deleted comes from the same column-wise comparison the
+build and `conflictkit diff` use (`compare.compare_tables`), so the report, the changelog and
+the diff always agree. Fatalities before and after are summed from each release's own table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from conflictkit.builders.release.compare import COMPARED_COLUMNS, ID, Comparison, compare_tables
+from conflictkit.builders.report.summary import column_or_blank, fatalities_of, text_of
+
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The change section of the report."""
+
+    previous_version: str
+    previous_events: int
+    events: int
+    added: int
+    modified: int
+    deleted: int
+    fatalities_before: int
+    fatalities_now: int
+    fatalities_added: int  # in added events
+    fatalities_deleted: int | None  # in deleted events (None: the previous table has no IDs)
+    by_country: pd.DataFrame
+    by_event_type: pd.DataFrame
+    fields: dict[str, int]
+
+    @property
+    def unchanged(self) -> int:
+        return self.events - self.added - self.modified
+
+    @property
+    def fatalities_delta(self) -> int:
+        return self.fatalities_now - self.fatalities_before
+
+
+def _count(values: pa.ChunkedArray | pa.Array, name: str, label: str) -> pd.DataFrame:
+    table = pa.table({name: values}).group_by(name, use_threads=False).aggregate(
+        [([], "count_all")])
+    return pd.DataFrame({name: table.column(name).to_pylist(),
+                         label: table.column("count_all").to_numpy().astype(np.int64)})
+
+
+def _sums(table: pa.Table, name: str, prefix: str) -> pd.DataFrame:
+    grouped = pa.table({name: text_of(column_or_blank(table, name)).fill_null("(blank)"),
+                        "f": fatalities_of(table)}).group_by(name, use_threads=False).aggregate(
+        [([], "count_all"), ("f", "sum")])
+    return pd.DataFrame({name: grouped.column(name).to_pylist(),
+                         f"events_{prefix}": grouped.column("count_all").to_numpy(),
+                         f"fatalities_{prefix}": grouped.column("f_sum").to_numpy()})
+
+
+def _by(name: str, events: pa.Table, previous: pa.Table, comparison: Comparison) -> pd.DataFrame:
+    """One row per value of `name` that gained, lost or changed events or fatalities."""
+    key = text_of(column_or_blank(events, name)).fill_null("(blank)").combine_chunks()
+    parts = [
+        _sums(previous, name, "before"),
+        _sums(events, name, "now"),
+        _count(key.take(pa.array(comparison.added, pa.int64())), name, "added"),
+        _count(key.take(pa.array(comparison.modified, pa.int64())), name, "modified"),
+        _count(text_of(column_or_blank(comparison.deleted, name)).fill_null("(blank)"), name, "deleted"),
+    ]
+    frame = parts[0]
+    for part in parts[1:]:
+        frame = frame.merge(part, on=name, how="outer")
+    counts = ["added", "modified", "deleted", "events_before", "events_now",
+              "fatalities_before", "fatalities_now"]
+    frame[counts] = frame[counts].fillna(0).astype(np.int64)
+    frame["fatalities_delta"] = frame["fatalities_now"] - frame["fatalities_before"]
+    frame["changed"] = frame["added"] + frame["modified"] + frame["deleted"]
+    frame = frame[(frame["changed"] > 0) | (frame["fatalities_delta"] != 0)]
+    frame = frame.sort_values(["changed", name], ascending=[False, True], kind="stable")
+    return frame[[name, "added", "modified", "deleted", "events_before", "events_now",
+                  "fatalities_before", "fatalities_now", "fatalities_delta"]] \
+        .reset_index(drop=True)
+
+
+def _deleted_fatalities(previous: pa.Table, comparison: Comparison) -> int | None:
+    if ID not in previous.column_names or "fatalities" not in previous.column_names:
+        return None
+    if comparison.deleted.num_rows == 0:
+        return 0
+    # look the deleted IDs (few) up among the previous IDs (many): the hash is built on the
+    # previous side once; index_in returns each deleted ID's row
+    rows = pc.index_in(comparison.deleted.column(ID).cast(pa.string()),
+                       value_set=previous.column(ID).cast(pa.string()).combine_chunks())
+    taken = fatalities_of(previous).combine_chunks().take(rows.drop_null())
+    return int(pc.sum(taken).as_py() or 0)
+
+
+def summarise_changes(events: pa.Table, previous: pa.Table, previous_version: str,
+                      comparison: Comparison | None = None) -> Changes:
+    """Changes from `previous` (that release's events) to `events`.
+
+    `comparison` must index the rows of `events` as given (`Comparison.new_rows` equal to its
+    row count); without it, both tables are compared here, which needs every ACLED column of
+    both. `previous` needs at least country, event_type and fatalities (and event_id_cnty for
+    the fatalities of deleted events).
+    """
+    if comparison is None:
+        missing = [c for c in COMPARED_COLUMNS
+                   if c not in previous.column_names or c not in events.column_names]
+        if missing:
+            raise ValueError("comparing releases needs every ACLED column; missing: "
+                             + ", ".join(missing))
+        comparison = compare_tables(events, previous, old_ids=previous.column(ID))
+    if comparison.new_rows != events.num_rows:
+        raise ValueError(f"the comparison covers {comparison.new_rows} events, "
+                         f"the events table has {events.num_rows}")
+    fatalities = fatalities_of(events)
+    added_fatalities = fatalities.combine_chunks().take(pa.array(comparison.added, pa.int64()))
+    return Changes(
+        previous_version=previous_version,
+        previous_events=previous.num_rows,
+        events=events.num_rows,
+        added=len(comparison.added),
+        modified=len(comparison.modified),
+        deleted=comparison.deleted.num_rows,
+        fatalities_before=int(pc.sum(fatalities_of(previous)).as_py() or 0),
+        fatalities_now=int(pc.sum(fatalities).as_py() or 0),
+        fatalities_added=int(pc.sum(added_fatalities).as_py() or 0),
+        fatalities_deleted=_deleted_fatalities(previous, comparison),
+        by_country=_by("country", events, previous, comparison),
+        by_event_type=_by("event_type", events, previous, comparison),
+        fields=comparison.field_change_counts(),
+    )
