@@ -614,6 +614,37 @@ def info_command(
             err(f"  {name:<{width}}  {count:>9}")
 
 
+# ---- the release report (issue 13): `report` ----------------------------------------------------
+
+
+@app.command("report")
+def report_command(
+    release: Annotated[Path, typer.Argument(help="A release directory.", show_default=False)],
+    out: Annotated[
+        Path, typer.Option("--output", "-o", help="The HTML file to write (replaced atomically)."),
+    ] = Path("report.html"),
+    previous: Annotated[
+        Path | None,
+        typer.Option("--previous", help="An earlier release of the same dataset: the page then "
+                     "shows what was added, modified and deleted since, by country and event "
+                     "type, with the fatalities delta."),
+    ] = None,
+    fmt: FormatOption = ReportFormat.text,
+    quiet: QuietOption = False,
+) -> None:
+    """Write one self-contained HTML page about a release: headline counts, events and
+    fatalities per month, a map, top countries, admin1 units and actors, disorder types and
+    source scales, data quality and changes. The page needs no network and no script."""
+    from conflictkit.builders.report import write_report
+
+    result = write_report(release, out, previous=previous)
+    if fmt == ReportFormat.json:
+        emit_json(result.to_dict())
+    elif not quiet:
+        err(f"wrote {result.path} ({result.bytes / 1024:,.0f} KiB): report of {release} "
+            f"({result.events} events)" + (f" compared with {previous}" if previous else ""))
+
+
 # ---- extraction (part E): `extract` ------------------------------------------------------------
 
 

@@ -18,7 +18,6 @@ from conflictkit.builders.release.compare import COMPARED_COLUMNS, ID, Compariso
 from conflictkit.builders.report.summary import column_or_blank, fatalities_of, text_of
 
 
-
 @dataclass(frozen=True)
 class Changes:
     """The change section of the report."""
@@ -70,7 +69,8 @@ def _by(name: str, events: pa.Table, previous: pa.Table, comparison: Comparison)
         _sums(events, name, "now"),
         _count(key.take(pa.array(comparison.added, pa.int64())), name, "added"),
         _count(key.take(pa.array(comparison.modified, pa.int64())), name, "modified"),
-        _count(text_of(column_or_blank(comparison.deleted, name)).fill_null("(blank)"), name, "deleted"),
+        _count(text_of(column_or_blank(comparison.deleted, name)).fill_null("(blank)"), name,
+               "deleted"),
     ]
     frame = parts[0]
     for part in parts[1:]:
@@ -100,6 +100,27 @@ def _deleted_fatalities(previous: pa.Table, comparison: Comparison) -> int | Non
     return int(pc.sum(taken).as_py() or 0)
 
 
+SAMPLE = 1000
+
+
+def _check_alignment(events: pa.Table, previous: pa.Table, comparison: Comparison) -> None:
+    """Fail on a comparison that indexes another row order than `events` (e.g. one already
+    `reordered` into release order): a sample of "added" rows must have IDs the previous
+    release lacks, a sample of "modified" rows IDs it has."""
+    ids = events.column(ID)
+    old_ids = previous.column(ID).cast(pa.string())
+    for rows, expected in ((comparison.added, False), (comparison.modified, True)):
+        if not len(rows):
+            continue
+        sample = ids.take(pa.array(rows[:: max(len(rows) // SAMPLE, 1)], pa.int64()))
+        sample = sample.cast(pa.string()).unique()
+        # the big side (previous IDs) is looked up in the small one (the sample)
+        found = pc.sum(pc.is_in(old_ids, value_set=sample)).as_py() or 0
+        if (found == len(sample)) != expected:
+            raise ValueError("the comparison does not index the rows of `events` as given "
+                             "(pass the comparison made with this table, before `reordered`)")
+
+
 def summarise_changes(events: pa.Table, previous: pa.Table, previous_version: str,
                       comparison: Comparison | None = None) -> Changes:
     """Changes from `previous` (that release's events) to `events`.
@@ -119,6 +140,8 @@ def summarise_changes(events: pa.Table, previous: pa.Table, previous_version: st
     if comparison.new_rows != events.num_rows:
         raise ValueError(f"the comparison covers {comparison.new_rows} events, "
                          f"the events table has {events.num_rows}")
+    if ID in previous.column_names:
+        _check_alignment(events, previous, comparison)
     fatalities = fatalities_of(events)
     added_fatalities = fatalities.combine_chunks().take(pa.array(comparison.added, pa.int64()))
     return Changes(

@@ -234,7 +234,7 @@ def _short(text: str, limit: int = 38) -> str:
 def bars(frame: pd.DataFrame, label: str, key: str, title: str,
          colours: dict[str, str] | None = None, width: float = WIDTH / 2) -> str:
     """One horizontal bar per row of `frame` (events), in its order, for half the page."""
-    labels = [_short(v, 30) for v in frame[label]]
+    labels = [_short(v, 34) for v in frame[label]]
     fig = figure(0.75 + 0.27 * max(len(labels), 1), width=width)
     ax = fig.subplots()
     fill = [colours.get(v, "#999999") for v in frame[label]] if colours else NEUTRAL

@@ -32,7 +32,7 @@ nav a { color: #fff; text-decoration: none; border-bottom: 1px solid #7f93a8; }
 h2 { font-size: 21px; margin: 40px 0 4px; padding-top: 8px; border-top: 2px solid var(--ink); }
 h3 { font-size: 16px; margin: 26px 0 6px; }
 p.note, .note { color: var(--muted); font-size: 13.5px; margin: 4px 0 10px; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr));
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(165px, 1fr));
   gap: 10px; margin: 22px 0 6px; }
 .card { background: var(--band); border-left: 4px solid var(--accent); padding: 10px 14px; }
 .card .value { font-size: 24px; font-weight: 650; font-variant-numeric: tabular-nums;

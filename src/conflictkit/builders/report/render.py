@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from conflictkit.builders.release.compare import Comparison
+    from conflictkit.builders.release.metadata import DatasetMetadata
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,19 @@ class ReportMeta:
     licenses: tuple[str, ...] = field(default_factory=tuple)
 
     @classmethod
+    def for_build(cls, metadata: DatasetMetadata, *, version: str, released_at: int,
+                  previous_version: str | None, candidates_left_out: int,
+                  changes: dict[str, int] | None = None) -> ReportMeta:
+        """What a release build knows, mapped as `from_datapackage` maps the datapackage.json
+        the build writes (so `conflictkit report` on the release says the same)."""
+        return cls(
+            name=metadata.name, title=metadata.title, version=version, released_at=released_at,
+            previous_version=previous_version, candidates_left_out=candidates_left_out,
+            recorded_changes=changes, citation=metadata.citation.replace("{version}", version),
+            licenses=tuple(_licence_name(lic) for lic in metadata.licenses),
+        )
+
+    @classmethod
     def from_datapackage(cls, document: dict[str, Any]) -> ReportMeta:
         """From a release's datapackage.json (missing keys stay unknown)."""
         extra = document.get("conflictkit") or {}
@@ -55,9 +69,13 @@ class ReportMeta:
             recorded_changes={k: int(v) for k, v in changes.items()
                               if isinstance(v, int)} if isinstance(changes, dict) else None,
             citation=str(document.get("citation") or ""),
-            licenses=tuple(str(lic.get("name") or lic.get("title") or "")
-                           for lic in document.get("licenses") or [] if isinstance(lic, dict)),
+            licenses=tuple(_licence_name(lic) for lic in document.get("licenses") or []
+                           if isinstance(lic, dict)),
         )
+
+
+def _licence_name(licence: dict[str, Any]) -> str:
+    return str(licence.get("name") or licence.get("title") or "")
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -321,6 +339,13 @@ def _quality(q: Quality, events: int) -> str:
     text += h.figure(charts.precision(q.geo_precision, q.time_precision),
                      "Share of events placed to a town (1), near one or a district (2) or a "
                      "larger region (3), and dated to the day (1), week (2) or month (3).")
+    geo = q.geo_precision.assign(share=[h.percent(n, events) for n in q.geo_precision["events"]])
+    time = q.time_precision.assign(
+        share=[h.percent(n, events) for n in q.time_precision["events"]])
+    columns = [("label", "code", "text"), ("events", "events", "number"),
+               ("share", "share", "number_text")]
+    text += '<div class="cols">' + h.table(geo, columns, caption="geo_precision") \
+        + h.table(time, columns, caption="time_precision") + "</div>\n"
     return text + "</section>\n"
 
 

@@ -8,6 +8,7 @@ an interrupt) leaves no file or the previous one, never half a page.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -143,6 +144,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     if path.is_dir():
         raise UsageError(f"{path} is a directory; give the report's file name (-o FILE.html)")
     parent = path.parent
+    if parent.exists() and not parent.is_dir():
+        raise ConflictkitError(f"cannot write the report to {path}: {parent} is not a "
+                               "directory; nothing was written")
     try:
         parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
@@ -159,10 +163,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.chmod(temp, 0o644 & ~umask)
         os.replace(temp, path)
     except BaseException as exc:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temp)
-        except OSError:
-            pass
         if isinstance(exc, OSError):
             raise ConflictkitError(f"cannot write the report to {path}: "
                                    f"{describe_os_error(exc)}; nothing was written") from exc
