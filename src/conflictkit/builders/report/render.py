@@ -405,12 +405,8 @@ def _changes(changes: Changes | None, meta: ReportMeta) -> str:
                     caption="By country" + (f" (the {len(shown)} with most changes of "
                                             f"{len(c.by_country):,})"
                                             if len(c.by_country) > len(shown) else ""))
-    if c.fields:
-        fields = pd.DataFrame({"column": list(c.fields), "events": list(c.fields.values())})
-        fields = fields.sort_values(["events", "column"], ascending=[False, True])
-        text += h.table(fields, [("column", "column", "text"), ("events", "events", "number")],
-                        caption="Columns changed in modified events")
-    return text + "</section>\n"
+    return text + h.note("Which columns changed in each modified event: "
+                         "<code>conflictkit diff OLD NEW</code>.") + "</section>\n"
 
 
 def _footer(meta: ReportMeta) -> str:

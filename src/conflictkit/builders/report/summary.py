@@ -87,13 +87,13 @@ def fatalities_of(table: pa.Table) -> pa.ChunkedArray:
 
 
 def text_of(array: pa.ChunkedArray) -> pa.ChunkedArray:
-    """A text column as plain strings with blanks as nulls (dictionary or large_string in)."""
+    """A text column as plain strings with empty values as nulls (dictionary or large_string
+    in). Values are not trimmed: a release's text never has outer spaces (validation)."""
     if pa.types.is_dictionary(array.type):
         array = array.cast(array.type.value_type)
     if not pa.types.is_string(array.type):
         array = array.cast(pa.string())
-    trimmed = pc.utf8_trim_whitespace(array)
-    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+    return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
 
 
 def ordered(frame: pd.DataFrame, by: str, names: list[str]) -> pd.DataFrame:

@@ -20,18 +20,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from conflictkit.builders.release.atomic import describe_os_error
-from conflictkit.builders.release.compare import COMPARED_COLUMNS, ID, compare_tables
+from conflictkit.builders.release.compare import ID
 from conflictkit.builders.release.layout import (
     DATAPACKAGE_JSON,
     DELETIONS_CSV,
     PROVENANCE_PARQUET,
     check_release_dir,
-    event_files,
     read_events,
 )
-from conflictkit.builders.release.previous import file_batches, read_ids
 from conflictkit.builders.release.versions import version_key
 from conflictkit.builders.release.write import read_deletions
+from conflictkit.builders.report.changes import comparison_from_timestamps
 from conflictkit.builders.report.render import ReportMeta, render_report
 from conflictkit.builders.report.summary import REPORT_COLUMNS
 from conflictkit.errors import ConflictkitError, UsageError
@@ -40,7 +39,7 @@ REPORT_HTML = "report.html"
 # written by the import side (another part of issue 13); read when present
 REPAIRS_PARQUET = "repairs.parquet"
 PROVENANCE_COLUMNS = ("review", "origin", "status")
-PREVIOUS_COLUMNS = [ID, "country", "event_type", "fatalities"]
+PREVIOUS_COLUMNS = [ID, "country", "event_type", "fatalities", "timestamp"]
 
 
 @dataclass(frozen=True)
@@ -119,8 +118,7 @@ def build_report(release_dir: str | Path, previous_dir: str | Path | None = None
         old_meta, old_document = read_meta(old_dir)
         _check_previous(release, meta, document, old_dir, old_meta, old_document)
         meta = replace(meta, previous_version=old_meta.version)
-    # the comparison needs every ACLED column; the page alone needs a few
-    events = read_events(release, None if old_dir else list(REPORT_COLUMNS))
+    events = read_events(release, [*REPORT_COLUMNS, "timestamp"])
     try:
         deletions = read_deletions(release / DELETIONS_CSV)
     except (OSError, pa.ArrowException) as exc:
@@ -129,11 +127,12 @@ def build_report(release_dir: str | Path, previous_dir: str | Path | None = None
     repairs = _read_parquet(release / REPAIRS_PARQUET)
     previous = comparison = None
     if old_dir is not None:
-        files = event_files(old_dir)
-        old_ids = read_ids(files, [ID]).column(ID)
-        comparison = compare_tables(events.select(list(COMPARED_COLUMNS)), file_batches(files),
-                                    old_ids=old_ids)
         previous = read_events(old_dir, PREVIOUS_COLUMNS)
+        try:
+            old_deletions = read_deletions(old_dir / DELETIONS_CSV)
+        except (OSError, pa.ArrowException) as exc:
+            raise ConflictkitError(f"{old_dir / DELETIONS_CSV}: cannot read it: {exc}") from exc
+        comparison = comparison_from_timestamps(events, previous, old_deletions)
     html = render_report(events, meta=meta, provenance=provenance, deletions=deletions,
                          repairs=repairs, previous=previous, comparison=comparison)
     return html, meta, events.num_rows
