@@ -11,8 +11,9 @@ events with pyarrow, measured side by side in the same run.
 The two releases come from `bench_release.prepare` (3M generated events, then 5k edited, 5k new
 and 1k deleted) plus one `build_release` of the current events; they are kept in the workdir
 between runs. Each measurement is a fresh child process (imports included in the time, as
-for a user running the command); runs alternate. Targets (issue 13): report < 30 s and the
-page < 5 MB.
+for a user running the command); runs alternate. Besides wall time each reports its CPU time
+(user + system, whole process), steadier on a shared machine. Targets (issue 13): report
+< 30 s and the page < 5 MB.
 
     .venv/bin/python benchmarks/bench_report.py                     # 3M events, 2 runs each
     .venv/bin/python benchmarks/bench_report.py --rows 200000 --runs 1
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -78,8 +80,9 @@ def child(kind: str, meta: dict, out: Path) -> None:
         written = write_report(meta["current"], out,
                                previous=meta["previous"] if kind == "report" else None)
         result["bytes"] = written.bytes
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps({"seconds": time.perf_counter() - started, "peak_mib": _peak_mib(),
-                      **result}))
+                      "cpu": usage.ru_utime + usage.ru_stime, **result}))
 
 
 def run_child(kind: str, meta_path: Path, out: Path) -> dict:
@@ -119,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         for kind in kinds:
             results[kind].append(run_child(kind, meta_path, out))
     floor = statistics.median(r["seconds"] for r in results["floor"])
-    print(f"{'step':<58}{'median s':>10}{'x floor':>9}{'peak MiB':>10}{'MiB out':>9}")
+    print(f"{'step':<58}{'median s':>10}{'x floor':>9}{'cpu s':>8}{'peak MiB':>10}"
+          f"{'MiB out':>9}")
     labels = {"floor": "floor: pyarrow read_table(events.parquet), 31 columns",
               "report": "conflictkit report RELEASE --previous OLD",
               "alone": "conflictkit report RELEASE (no --previous)"}
@@ -128,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         seconds = statistics.median(r["seconds"] for r in results[kind])
         peak = max(r["peak_mib"] for r in results[kind])
         size = max((r.get("bytes", 0) for r in results[kind]), default=0)
-        print(f"{labels[kind]:<58}{seconds:>10.2f}{seconds / floor:>9.1f}{peak:>10}"
+        cpu = statistics.median(r["cpu"] for r in results[kind])
+        print(f"{labels[kind]:<58}{seconds:>10.2f}{seconds / floor:>9.1f}{cpu:>8.1f}{peak:>10}"
               f"{size / 2**20 if size else 0:>9.2f}")
         if kind != "floor":
             ok = ok and seconds < TARGET_SECONDS and size < TARGET_BYTES

@@ -23,7 +23,12 @@ from conflictkit.builders.release.compare import (
     Comparison,
     compare_tables,
 )
-from conflictkit.builders.report.summary import column_or_blank, fatalities_of, text_of
+from conflictkit.builders.report.summary import (
+    blank_label,
+    column_or_blank,
+    fatalities_of,
+    text_of,
+)
 
 
 @dataclass(frozen=True)
@@ -55,29 +60,30 @@ class Changes:
 def _count(values: pa.ChunkedArray | pa.Array, name: str, label: str) -> pd.DataFrame:
     table = pa.table({name: values}).group_by(name, use_threads=False).aggregate(
         [([], "count_all")])
-    return pd.DataFrame({name: table.column(name).to_pylist(),
-                         label: table.column("count_all").to_numpy().astype(np.int64)})
+    frame = pd.DataFrame({name: table.column(name).to_pylist(),
+                          label: table.column("count_all").to_numpy().astype(np.int64)})
+    return blank_label(frame, name, [label])
 
 
 def _sums(table: pa.Table, name: str, prefix: str) -> pd.DataFrame:
-    grouped = pa.table({name: text_of(column_or_blank(table, name)).fill_null("(blank)"),
+    grouped = pa.table({name: text_of(column_or_blank(table, name)),
                         "f": fatalities_of(table)}).group_by(name, use_threads=False).aggregate(
         [([], "count_all"), ("f", "sum")])
-    return pd.DataFrame({name: grouped.column(name).to_pylist(),
-                         f"events_{prefix}": grouped.column("count_all").to_numpy(),
-                         f"fatalities_{prefix}": grouped.column("f_sum").to_numpy()})
+    frame = pd.DataFrame({name: grouped.column(name).to_pylist(),
+                          f"events_{prefix}": grouped.column("count_all").to_numpy(),
+                          f"fatalities_{prefix}": grouped.column("f_sum").to_numpy()})
+    return blank_label(frame, name, [f"events_{prefix}", f"fatalities_{prefix}"])
 
 
 def _by(name: str, events: pa.Table, previous: pa.Table, comparison: Comparison) -> pd.DataFrame:
     """One row per value of `name` that gained, lost or changed events or fatalities."""
-    key = text_of(column_or_blank(events, name)).fill_null("(blank)").combine_chunks()
+    key = text_of(column_or_blank(events, name)).combine_chunks()
     parts = [
         _sums(previous, name, "before"),
         _sums(events, name, "now"),
         _count(key.take(pa.array(comparison.added, pa.int64())), name, "added"),
         _count(key.take(pa.array(comparison.modified, pa.int64())), name, "modified"),
-        _count(text_of(column_or_blank(comparison.deleted, name)).fill_null("(blank)"), name,
-               "deleted"),
+        _count(text_of(column_or_blank(comparison.deleted, name)), name, "deleted"),
     ]
     frame = parts[0]
     for part in parts[1:]:
@@ -95,16 +101,18 @@ def _by(name: str, events: pa.Table, previous: pa.Table, comparison: Comparison)
 
 
 def _deleted_fatalities(previous: pa.Table, comparison: Comparison) -> int | None:
+    """Fatalities of the deleted events (None when the previous table has no IDs)."""
+    deleted = comparison.deleted
+    if deleted.num_rows == 0:
+        return 0
+    if "fatalities" in deleted.column_names:
+        return int(pc.sum(fatalities_of(deleted)).as_py() or 0)
     if ID not in previous.column_names or "fatalities" not in previous.column_names:
         return None
-    if comparison.deleted.num_rows == 0:
-        return 0
-    # look the deleted IDs (few) up among the previous IDs (many): the hash is built on the
-    # previous side once; index_in returns each deleted ID's row
-    rows = pc.index_in(comparison.deleted.column(ID).cast(pa.string()),
-                       value_set=previous.column(ID).cast(pa.string()).combine_chunks())
-    taken = fatalities_of(previous).combine_chunks().take(rows.drop_null())
-    return int(pc.sum(taken).as_py() or 0)
+    # the previous IDs (many) are looked up among the deleted ones (few)
+    gone = pc.is_in(previous.column(ID).cast(pa.string()),
+                    value_set=deleted.column(ID).cast(pa.string()).combine_chunks())
+    return int(pc.sum(fatalities_of(previous).filter(gone)).as_py() or 0)
 
 
 def comparison_from_timestamps(events: pa.Table, previous: pa.Table,
@@ -138,7 +146,7 @@ def comparison_from_timestamps(events: pa.Table, previous: pa.Table,
     present = old_position >= 0
     old_timestamp = np.zeros(events.num_rows, dtype=np.int64)
     old_timestamp[present] = old_stamps[old_position[present]]
-    keep = [c for c in DELETED_COLUMNS if c in previous.column_names]
+    keep = [c for c in (*DELETED_COLUMNS, "fatalities") if c in previous.column_names]
     return Comparison(
         new_rows=events.num_rows, old_rows=previous.num_rows, old_position=old_position,
         modified=np.flatnonzero(present & (stamps > latest)), changed_columns={},

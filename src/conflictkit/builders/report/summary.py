@@ -23,6 +23,7 @@ REPORT_COLUMNS: tuple[str, ...] = (
     "fatalities",
 )
 TOP = 15  # rows of each "top" table
+ID_COLUMN = "event_id_cnty"
 PRECISION_LABELS = {
     "geo_precision": {1: "1 the town", 2: "2 near a town / district", 3: "3 a larger region"},
     "time_precision": {1: "1 the day", 2: "2 the week", 3: "3 the month or less"},
@@ -87,13 +88,13 @@ def fatalities_of(table: pa.Table) -> pa.ChunkedArray:
 
 
 def text_of(array: pa.ChunkedArray) -> pa.ChunkedArray:
-    """A text column as plain strings with empty values as nulls (dictionary or large_string
-    in). Values are not trimmed: a release's text never has outer spaces (validation)."""
+    """A text column as plain strings (dictionary or large_string in). Empty values are left
+    as they are (no copy of millions of strings): `grouped` drops them with the nulls."""
     if pa.types.is_dictionary(array.type):
         array = array.cast(array.type.value_type)
     if not pa.types.is_string(array.type):
         array = array.cast(pa.string())
-    return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
+    return array
 
 
 def ordered(frame: pd.DataFrame, by: str, names: list[str]) -> pd.DataFrame:
@@ -104,7 +105,8 @@ def ordered(frame: pd.DataFrame, by: str, names: list[str]) -> pd.DataFrame:
 
 def grouped(keys: dict[str, pa.ChunkedArray | pa.Array], fatalities: pa.ChunkedArray | None,
             *, dropna: bool = True) -> pd.DataFrame:
-    """Events (and fatalities) per combination of key values, in a total order."""
+    """Events (and fatalities) per combination of key values, in a total order; with
+    `dropna`, combinations with a blank (null or empty) key are left out."""
     columns = dict(keys)
     if fatalities is not None:
         columns["_fatalities"] = fatalities
@@ -118,31 +120,29 @@ def grouped(keys: dict[str, pa.ChunkedArray | pa.Array], fatalities: pa.ChunkedA
     if fatalities is not None:
         frame["fatalities"] = result.column("_fatalities_sum").to_numpy().astype(np.int64)
     if dropna:
-        frame = frame.dropna(subset=list(keys))
+        blank = frame[list(keys)].isna() | frame[list(keys)].eq("")
+        frame = frame[~blank.any(axis=1)]
     return ordered(frame, "events", list(keys))
 
 
-def headline(table: pa.Table) -> Headline:
+def headline(table: pa.Table, fatalities: pa.ChunkedArray, countries: pd.DataFrame,
+             admin1: pd.DataFrame, actor_table: pd.DataFrame) -> Headline:
+    """The counts at the top; distinct counts come from the grouped tables (no new pass)."""
     dates = column_or_blank(table, "event_date")
     first, last = pc.min(dates).as_py(), pc.max(dates).as_py()
-    fatalities = fatalities_of(table)
-    admin = pa.table({"c": text_of(column_or_blank(table, "country")),
-                      "a": text_of(column_or_blank(table, "admin1"))}).drop_null()
-    actors = pa.chunked_array([*text_of(column_or_blank(table, "actor1")).chunks,
-                               *text_of(column_or_blank(table, "actor2")).chunks], pa.string())
     return Headline(
         events=table.num_rows,
         fatalities=int(pc.sum(fatalities).as_py() or 0),
-        countries=int(pc.count_distinct(text_of(column_or_blank(table, "country"))).as_py()),
-        admin1_units=admin.group_by(["c", "a"], use_threads=False).aggregate([]).num_rows,
-        actors=int(pc.count_distinct(actors).as_py()),
+        countries=len(countries),
+        admin1_units=len(admin1),
+        actors=len(actor_table),
         first_date=first.isoformat() if first else None,
         last_date=last.isoformat() if last else None,
         events_with_fatalities=int(pc.sum(pc.greater(fatalities, 0)).as_py() or 0),
     )
 
 
-def monthly(table: pa.Table) -> pd.DataFrame:
+def monthly(table: pa.Table, fatalities: pa.ChunkedArray) -> pd.DataFrame:
     """Events and fatalities per calendar month and event type, every month of the range
     present (zeros included) so charts show gaps as gaps."""
     dates = column_or_blank(table, "event_date")
@@ -163,7 +163,7 @@ def monthly(table: pa.Table) -> pd.DataFrame:
     span = last - first + 1
     labels = [*known, "(blank)"]
     key = (month - first) * len(labels) + codes[valid]
-    fatal = fatalities_of(table).to_numpy(zero_copy_only=False)[valid].astype(np.float64)
+    fatal = fatalities.to_numpy(zero_copy_only=False)[valid].astype(np.float64)
     counts = np.bincount(key, minlength=span * len(labels)).reshape(span, len(labels))
     sums = np.bincount(key, weights=fatal, minlength=span * len(labels)).reshape(span, len(labels))
     present = [i for i in range(len(labels)) if counts[:, i].any()]
@@ -173,9 +173,8 @@ def monthly(table: pa.Table) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[columns]
 
 
-def actors(table: pa.Table) -> pd.DataFrame:
+def actors(table: pa.Table, fatalities: pa.ChunkedArray) -> pd.DataFrame:
     """Events per actor, as actor1 or actor2 (an event counts once for each of its actors)."""
-    fatalities = fatalities_of(table)
     names = pa.chunked_array([*text_of(column_or_blank(table, "actor1")).chunks,
                               *text_of(column_or_blank(table, "actor2")).chunks], pa.string())
     both = pa.chunked_array([*fatalities.chunks, *fatalities.chunks], pa.int64())
@@ -194,10 +193,10 @@ def precision(table: pa.Table, column: str) -> pd.DataFrame:
     return frame[["precision", "label", "events"]].reset_index(drop=True)
 
 
-def _nonblank(table: pa.Table | None, name: str) -> pa.ChunkedArray | None:
-    if table is None or name not in table.column_names:
-        return None
-    return text_of(table.column(name))
+def blank_label(frame: pd.DataFrame, name: str, extra: list[str]) -> pd.DataFrame:
+    """Null and empty values of `name` as one "(blank)" row (`extra` columns summed)."""
+    frame = frame.assign(**{name: frame[name].replace("", None).fillna("(blank)")})
+    return frame.groupby(name, as_index=False)[extra].sum()
 
 
 def quality(table: pa.Table, provenance: pa.Table | None, repairs: pa.Table | None,
@@ -205,22 +204,22 @@ def quality(table: pa.Table, provenance: pa.Table | None, repairs: pa.Table | No
     """Repairs made on import, review flags, origins, candidates and precision."""
     repair_table = repaired = None
     if repairs is not None and {"column", "repair"} <= set(repairs.column_names):
-        ids = _nonblank(repairs, "event_id_cnty")
         repair_table = grouped({"column": text_of(repairs.column("column")),
                                 "repair": text_of(repairs.column("repair"))}, None, dropna=False)
         repair_table = repair_table.rename(columns={"events": "repairs"})
-        repaired = int(pc.count_distinct(ids).as_py()) if ids is not None else None
+        if ID_COLUMN in repairs.column_names:
+            ids = text_of(repairs.column(ID_COLUMN))
+            repaired = int(pc.count_distinct(pc.if_else(pc.equal(ids, ""), None, ids)).as_py())
     review = flagged = None
-    reasons = _nonblank(provenance, "review")
-    if reasons is not None:
-        flagged = len(reasons) - reasons.null_count
-        review = grouped({"review": reasons}, None) if flagged else \
-            pd.DataFrame({"review": [], "events": []})
-    side = {}
-    for name in ("origin", "status"):
-        values = _nonblank(provenance, name)
-        side[name] = None if values is None else \
-            grouped({name: pc.fill_null(values, "(blank)")}, None)
+    if provenance is not None and "review" in provenance.column_names:
+        reasons = text_of(provenance.column("review"))
+        flagged = int(pc.sum(pc.fill_null(pc.not_equal(reasons, ""), False)).as_py() or 0)
+        review = grouped({"review": reasons}, None)
+    side: dict[str, pd.DataFrame | None] = {"origin": None, "status": None}
+    for name in side:
+        if provenance is not None and name in provenance.column_names:
+            counts = grouped({name: text_of(provenance.column(name))}, None, dropna=False)
+            side[name] = ordered(blank_label(counts, name, ["events"]), "events", [name])
     return Quality(
         repairs=repair_table, repaired_events=repaired, review=review, flagged_events=flagged,
         origin=side["origin"], status=side["status"], candidates_left_out=candidates_left_out,
@@ -244,17 +243,22 @@ def summarise(table: pa.Table, *, provenance: pa.Table | None = None,
         deleted_now = 0
     lat = column_or_blank(table, "latitude").cast(pa.float64())
     lon = column_or_blank(table, "longitude").cast(pa.float64())
+    countries = grouped({"country": country}, fatalities)
+    admin1 = grouped({"country": country, "admin1": text_of(column_or_blank(table, "admin1"))},
+                     fatalities)
+    actor_table = actors(table, fatalities)
+    scales = grouped({"source_scale": text_of(column_or_blank(table, "source_scale"))}, None,
+                     dropna=False)
     return Summary(
-        headline=headline(table),
-        monthly=monthly(table),
-        countries=grouped({"country": country}, fatalities),
-        admin1=grouped({"country": country, "admin1": text_of(column_or_blank(table, "admin1"))},
-                       fatalities),
-        actors=actors(table),
+        headline=headline(table, fatalities, countries, admin1, actor_table),
+        monthly=monthly(table, fatalities),
+        countries=countries,
+        admin1=admin1,
+        actors=actor_table,
         disorder=grouped({"disorder_type": text_of(column_or_blank(table, "disorder_type"))},
                          fatalities),
-        source_scale=grouped({"source_scale": pc.fill_null(
-            text_of(column_or_blank(table, "source_scale")), "(blank)")}, None),
+        source_scale=ordered(blank_label(scales, "source_scale", ["events"]), "events",
+                             ["source_scale"]),
         quality=quality(table, provenance, repairs, candidates_left_out),
         deletions=0 if deletions is None else deletions.num_rows,
         deleted_now=deleted_now,
