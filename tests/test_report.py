@@ -25,7 +25,6 @@ from conflictkit.builders.release.compare import ID, compare_tables
 from conflictkit.builders.release.diff import diff_releases
 from conflictkit.builders.release.layout import read_events
 from conflictkit.builders.release.metadata import DatasetMetadata
-from conflictkit.builders.release.write import read_deletions
 from conflictkit.builders.report import render_report, write_report
 from conflictkit.builders.report import write as report_write
 from conflictkit.builders.report.changes import comparison_from_timestamps, summarise_changes
@@ -143,8 +142,7 @@ def test_timestamps_give_the_builds_comparison(releases: Path, tmp_path: Path) -
     for old, new in (("1.0.0", "1.1.0"), ("1.1.0", "1.2.0"), ("1.0.0", "1.2.0")):
         new_table, old_table = read_events(root / new), read_events(root / old)
         exact = compare_tables(new_table, old_table, old_ids=old_table.column(ID))
-        fast = comparison_from_timestamps(new_table, old_table,
-                                          read_deletions(root / old / "deletions.csv"))
+        fast = comparison_from_timestamps(new_table, old_table)
         assert np.array_equal(fast.old_position, exact.old_position), (old, new)
         assert np.array_equal(fast.modified, exact.modified), (old, new)
         assert sorted(fast.deleted.column(ID).to_pylist()) == \

@@ -115,17 +115,17 @@ def _deleted_fatalities(previous: pa.Table, comparison: Comparison) -> int | Non
     return int(pc.sum(fatalities_of(previous).filter(gone)).as_py() or 0)
 
 
-def comparison_from_timestamps(events: pa.Table, previous: pa.Table,
-                               previous_deletions: pa.Table | None = None) -> Comparison:
+def comparison_from_timestamps(events: pa.Table, previous: pa.Table) -> Comparison:
     """Added, modified and deleted events between two releases from IDs and timestamps.
 
     A build gives every added or changed event the release time, keeps the timestamp of every
     other, and refuses a release time that is not after every timestamp before it. So an event
     in both releases changed since `previous` exactly when its timestamp is later than the
-    latest timestamp `previous` holds (its events' and its deletions'). Against the release just
-    before, this is the build's comparison; against an older one, an event edited and then
-    edited back also counts as modified. Which columns changed is not known this way.
-    `events` needs event_id_cnty and timestamp; `previous` also country and event_type.
+    latest timestamp among `previous`'s events (an event with the previous release's time was
+    added or changed in it). Against the release just before, this is the build's comparison;
+    against an older one, an event edited and then edited back also counts as modified. Which
+    columns changed is not known this way. `events` needs event_id_cnty and timestamp;
+    `previous` also country, event_type and fatalities.
     """
     new_ids = events.column(ID).cast(pa.string()).combine_chunks()
     old_ids = previous.column(ID).cast(pa.string()).combine_chunks()
@@ -138,9 +138,6 @@ def comparison_from_timestamps(events: pa.Table, previous: pa.Table,
     old_stamps = pc.fill_null(previous.column("timestamp").cast(pa.int64()), 0) \
         .to_numpy(zero_copy_only=False)
     latest = int(old_stamps.max()) if len(old_stamps) else 0
-    if previous_deletions is not None and previous_deletions.num_rows:
-        deleted_at = previous_deletions.column("deleted_timestamp").cast(pa.int64())
-        latest = max(latest, int(pc.max(deleted_at).as_py() or 0))
     stamps = pc.fill_null(events.column("timestamp").cast(pa.int64()), 0) \
         .to_numpy(zero_copy_only=False)
     present = old_position >= 0
@@ -181,17 +178,20 @@ def summarise_changes(events: pa.Table, previous: pa.Table, previous_version: st
     """Changes from `previous` (that release's events) to `events`.
 
     `comparison` must index the rows of `events` as given (`Comparison.new_rows` equal to its
-    row count); without it, both tables are compared here, which needs every ACLED column of
-    both. `previous` needs at least country, event_type and fatalities (and event_id_cnty for
-    the fatalities of deleted events).
+    row count); without it, both tables are compared here: column by column when both have
+    every ACLED column, else by IDs and timestamps (`comparison_from_timestamps`). `previous`
+    needs at least country, event_type and fatalities (and event_id_cnty for the fatalities
+    of deleted events).
     """
     if comparison is None:
-        missing = [c for c in COMPARED_COLUMNS
-                   if c not in previous.column_names or c not in events.column_names]
-        if missing:
-            raise ValueError("comparing releases needs every ACLED column; missing: "
-                             + ", ".join(missing))
-        comparison = compare_tables(events, previous, old_ids=previous.column(ID))
+        columns = set(events.column_names) & set(previous.column_names)
+        if set(COMPARED_COLUMNS) <= columns:
+            comparison = compare_tables(events, previous, old_ids=previous.column(ID))
+        elif {ID, "timestamp"} <= columns:
+            comparison = comparison_from_timestamps(events, previous)
+        else:
+            raise ValueError("comparing releases needs event_id_cnty and timestamp (or every "
+                             "ACLED column) in both tables")
     if comparison.new_rows != events.num_rows:
         raise ValueError(f"the comparison covers {comparison.new_rows} events, "
                          f"the events table has {events.num_rows}")

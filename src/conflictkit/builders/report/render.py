@@ -100,8 +100,8 @@ def render_report(
     (event_id_cnty, column, repair, original). `previous`: the previous release's events (at
     least event_id_cnty, country, event_type, fatalities); with it the page shows what was
     added, modified and deleted. `comparison`: the build's comparison of the two, indexing the
-    rows of `events` as given; without it, it is computed from `previous` (which then needs
-    every ACLED column).
+    rows of `events` as given; without it, the two are compared here (see
+    `changes.summarise_changes`).
     """
     from conflictkit.builders.report import charts
 

@@ -128,11 +128,7 @@ def build_report(release_dir: str | Path, previous_dir: str | Path | None = None
     previous = comparison = None
     if old_dir is not None:
         previous = read_events(old_dir, PREVIOUS_COLUMNS)
-        try:
-            old_deletions = read_deletions(old_dir / DELETIONS_CSV)
-        except (OSError, pa.ArrowException) as exc:
-            raise ConflictkitError(f"{old_dir / DELETIONS_CSV}: cannot read it: {exc}") from exc
-        comparison = comparison_from_timestamps(events, previous, old_deletions)
+        comparison = comparison_from_timestamps(events, previous)
     html = render_report(events, meta=meta, provenance=provenance, deletions=deletions,
                          repairs=repairs, previous=previous, comparison=comparison)
     return html, meta, events.num_rows
