@@ -20,11 +20,12 @@ import pyarrow.parquet as pq
 import pytest
 from test_release_fixtures import make_events, make_side
 
-from conflictkit.builders.release.build import build_release
+from conflictkit.builders.release.build import build_release, working_table
 from conflictkit.builders.release.compare import ID, compare_tables
 from conflictkit.builders.release.diff import diff_releases
 from conflictkit.builders.release.layout import read_events
 from conflictkit.builders.release.metadata import DatasetMetadata
+from conflictkit.builders.release.write import read_deletions
 from conflictkit.builders.report import render_report, write_report
 from conflictkit.builders.report import write as report_write
 from conflictkit.builders.report.changes import comparison_from_timestamps, summarise_changes
@@ -223,6 +224,26 @@ def test_build_metadata_matches_what_the_release_records(releases: Path) -> None
                                  previous_version="1.0.0", candidates_left_out=2,
                                  changes=document["conflictkit"]["changes"])
     assert built == recorded
+
+
+def test_the_builds_inputs_give_the_page_the_command_writes(releases: Path,
+                                                            tmp_path: Path) -> None:
+    """What a build holds (its working table in input order, its own comparison, the
+    metadata it records) renders the same bytes as `conflictkit report NEW --previous OLD`."""
+    table = working_table(_second(make_events(60, seed=3)))  # as the fixture built 1.1.0
+    old = read_events(releases / "1.0.0")
+    comparison = compare_tables(table, old, old_ids=old.column(ID))
+    html = render_report(
+        table,
+        meta=ReportMeta.for_build(META, version="1.1.0", released_at=T2,
+                                  previous_version="1.0.0", candidates_left_out=2),
+        provenance=pq.read_table(releases / "1.1.0" / "provenance.parquet"),
+        deletions=read_deletions(releases / "1.1.0" / "deletions.csv"),
+        previous=old.select([ID, "country", "event_type", "fatalities"]),
+        comparison=comparison)
+    out = tmp_path / "report.html"
+    write_report(releases / "1.1.0", out, previous=releases / "1.0.0")
+    assert html == out.read_text(encoding="utf-8")
 
 
 def test_map_bins_stay_bounded_for_many_events() -> None:
