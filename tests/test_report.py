@@ -25,7 +25,7 @@ from conflictkit.builders.release.compare import ID, compare_tables
 from conflictkit.builders.release.diff import diff_releases
 from conflictkit.builders.release.layout import read_events
 from conflictkit.builders.release.metadata import DatasetMetadata
-from conflictkit.builders.release.write import read_deletions
+from conflictkit.builders.release.write import read_deletions, sort_order
 from conflictkit.builders.report import render_report, write_report
 from conflictkit.builders.report import write as report_write
 from conflictkit.builders.report.changes import comparison_from_timestamps, summarise_changes
@@ -152,11 +152,15 @@ def test_timestamps_give_the_builds_comparison(releases: Path, tmp_path: Path) -
 
 
 def test_a_comparison_in_another_row_order_is_refused(releases: Path) -> None:
-    new, old = read_events(releases / "1.1.0"), read_events(releases / "1.0.0")
-    comparison = compare_tables(new, old, old_ids=old.column(ID))
-    reversed_rows = new.take(pa.array(np.arange(new.num_rows)[::-1]))
+    """The likely slip in a build: its comparison put into release order, its table not."""
+    table = working_table(_second(make_events(60, seed=3)))  # input order
+    old = read_events(releases / "1.0.0")
+    comparison = compare_tables(table, old, old_ids=old.column(ID))
+    summarise_changes(table, old, "1.0.0", comparison)  # aligned: fine
+    order = sort_order(table, partitioned=False)
+    assert order is not None
     with pytest.raises(ValueError, match="does not index the rows"):
-        summarise_changes(reversed_rows, old, "1.0.0", comparison)
+        summarise_changes(table, old, "1.0.0", comparison.reordered(order))
 
 
 def test_the_page_shows_every_section(page: str) -> None:

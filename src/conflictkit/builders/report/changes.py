@@ -167,8 +167,8 @@ def _check_alignment(events: pa.Table, previous: pa.Table, comparison: Compariso
         sample = ids.take(pa.array(rows[:: max(len(rows) // SAMPLE, 1)], pa.int64()))
         sample = sample.cast(pa.string()).unique()
         # the big side (previous IDs) is looked up in the small one (the sample)
-        found = pc.sum(pc.is_in(old_ids, value_set=sample)).as_py() or 0
-        if (found == len(sample)) != expected:
+        found = pc.count_distinct(old_ids.filter(pc.is_in(old_ids, value_set=sample))).as_py()
+        if found != (len(sample) if expected else 0):
             raise ValueError("the comparison does not index the rows of `events` as given "
                              "(pass the comparison made with this table, before `reordered`)")
 
