@@ -324,7 +324,7 @@ def _quality(q: Quality, events: int) -> str:
     if q.candidates_left_out is None:
         text += h.none("None recorded.")
     elif q.candidates_left_out == 0:
-        text += h.none("None: every event was reviewed.")
+        text += h.none("None: no candidate event was left out.")
     else:
         text += h.note(f"{q.candidates_left_out:,} candidate events (for example extracted "
                        "from articles) await review and are not in this release.")
