@@ -44,6 +44,10 @@ rm "$OUT/dataset/events/"syria-damascus-*.yaml
 cat "$OUT/dataset/releases/1.1.0/deletions.csv"
 "$CK" info "$OUT/dataset/releases/1.1.0"
 
+step "6b. The release report: one self-contained HTML page (charts, map, changes since 1.0.0)"
+"$CK" report "$OUT/dataset/releases/1.1.0" --previous "$OUT/dataset/releases/1.0.0" \
+  -o "$OUT/report-1.1.0.html"
+
 step "7. Load it the way a researcher does"
 "$BIN/python" - "$OUT/dataset/releases/1.1.0" <<'PY'
 import sys

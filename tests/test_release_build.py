@@ -70,8 +70,8 @@ def test_first_release_files_and_contents(tmp_path: Path) -> None:
     assert result.path == release
     names = sorted(p.name for p in release.iterdir())
     assert names == sorted(["events.parquet", "events.csv", "deletions.csv",
-                            "provenance.parquet", "datapackage.json", "codebook.md",
-                            "CHANGELOG.md", "SHA256SUMS"])
+                            "provenance.parquet", "report.html", "datapackage.json",
+                            "codebook.md", "CHANGELOG.md", "SHA256SUMS"])
     assert result.changes.added == 40 and result.previous is None
 
     parquet = pq.ParquetFile(release / "events.parquet")
@@ -138,7 +138,7 @@ def test_sha256sums_is_checkable_by_sha256sum(tmp_path: Path) -> None:
     run = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=tmp_path / "1.0.0",
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert run.stdout.count(": OK") == 7
+    assert run.stdout.count(": OK") == 8
 
 
 def test_provenance_is_keyed_by_id_in_event_order(tmp_path: Path) -> None:

@@ -320,6 +320,32 @@ def info_command(
     emit_json(info) if fmt == Fmt.json else show(info_text(info))
 
 
+@app.command("report")
+def report_command(
+    release: Annotated[Path, _no_default("A release directory.")],
+    out: Annotated[Path, typer.Option(
+        "--output", "-o", help="The HTML file to write (replaced atomically).")] = Path(
+            "report.html"),
+    previous: Annotated[Path | None, typer.Option(
+        "--previous", help="An earlier release of the same dataset: the page then shows what "
+        "was added, modified and deleted since, by country and event type.")] = None,
+    fmt: FormatOption = Fmt.text,
+    quiet: QuietOption = False,
+) -> None:
+    """Write one self-contained HTML page about a release: headline counts, events and
+    fatalities per month, a map, top countries, admin1 units and actors, disorder types and
+    source scales, data quality and changes. The page needs no network and no script."""
+    from conflictkit.builders.report import write_report
+
+    result = write_report(release, out, previous=previous)
+    if fmt == Fmt.json:
+        emit_json(result.to_dict())
+    else:
+        status(f"wrote {result.path} ({result.bytes / 1024:,.0f} KiB): report of {release} "
+               f"({result.events} events)" + (f" compared with {previous}" if previous else ""),
+               quiet)
+
+
 class ExtractFmt(StrEnum):
     yaml = "yaml"
     json = "json"

@@ -130,6 +130,11 @@ PROVENANCE = ReleaseFile(
     "(contribution, import), the dataset file and line, the side fields (status, source_url, "
     "source_published, coder, comment, provenance), review, then the columns an imported "
     "export had beyond ACLED's, named source_...", per_event=True)
+REPORT = ReleaseFile(
+    "report", "report.html", "html", "Report",
+    "One self-contained page about the release: counts, events and fatalities per month, a "
+    "map, top countries, admin1 units and actors, data quality, and the changes since the "
+    "previous release. Opens offline; no script.")
 CHANGELOG = ReleaseFile(
     "changelog", "CHANGELOG.md", "markdown", "Changelog",
     "What this release added, changed and deleted, by country and event type.")
@@ -148,7 +153,8 @@ SHA256SUMS = ReleaseFile(
 #: Every file of a release, in the order they are described. Adding a release file is one
 #: entry here plus its writer in `conflictkit.builders.release.files`.
 RELEASE_FILES: tuple[ReleaseFile, ...] = (
-    EVENTS, EVENTS_CSV, DELETIONS, PROVENANCE, CHANGELOG, CODEBOOK, DATAPACKAGE, SHA256SUMS,
+    EVENTS, EVENTS_CSV, DELETIONS, PROVENANCE, REPORT, CHANGELOG, CODEBOOK, DATAPACKAGE,
+    SHA256SUMS,
 )
 RELEASE_FILES_BY_KEY: dict[str, ReleaseFile] = {f.key: f for f in RELEASE_FILES}
 

@@ -194,6 +194,30 @@ def _provenance_table(side: pd.DataFrame | None, ids: pa.ChunkedArray,
     return out
 
 
+def _report_html(table: pa.Table, side: pd.DataFrame | None, deletions: pa.Table,
+                 previous: PreviousRelease | None, comparison: Comparison,
+                 metadata: DatasetMetadata, version: str, now: int, previous_name: str | None,
+                 candidates_left_out: int) -> str:
+    """The release's report page, from the events as the build holds them (before they are
+    put in release order, which is the order `comparison` indexes)."""
+    from conflictkit.builders.report import ReportMeta, render_report
+    from conflictkit.builders.report.write import PREVIOUS_COLUMNS, PROVENANCE_COLUMNS
+    from conflictkit.layout.release import read_events
+
+    meta = ReportMeta.for_build(metadata, version=version, released_at=now,
+                                previous_version=previous_name,
+                                candidates_left_out=candidates_left_out,
+                                changes=counts_of(comparison).to_dict())
+    provenance = None
+    if side is not None:
+        present = [c for c in PROVENANCE_COLUMNS if c in side.columns]
+        provenance = pa.table({c: pa.array(side[c].astype("str"), from_pandas=True)
+                               .cast(pa.string()) for c in present}) if present else None
+    old = read_events(previous.path, PREVIOUS_COLUMNS) if previous is not None else None
+    return render_report(table, meta=meta, provenance=provenance, deletions=deletions,
+                         previous=old, comparison=comparison if previous is not None else None)
+
+
 def working_table(events: pd.DataFrame) -> pa.Table:
     """The events as Arrow for the build: the release schema's types, except that text
     columns stay the large_string arrays pandas already holds (no copy of 3M offsets per
@@ -413,6 +437,10 @@ def build_release(
             previous.deletions if previous else None,
             comparison.deleted.column(ID), now)
 
+        say("rendering the report")
+        report_html = _report_html(table, side, deletions, previous, comparison, metadata,
+                                   version, now, previous_name, candidates_left_out)
+
         _trim()
         say("sorting")
         # rows are never copied into release order as a whole: the writers gather sorted
@@ -430,7 +458,8 @@ def build_release(
             content = ReleaseContent(
                 stage=stage, version=version, previous=previous_name, released_at=now,
                 metadata=metadata, deletions=deletions, provenance=provenance, keys=keys,
-                comparison=comparison, candidates_left_out=candidates_left_out)
+                comparison=comparison, candidates_left_out=candidates_left_out,
+                report_html=report_html)
             digests = _write_all(content, pool, table, order, partitioned,
                                  fingerprint if mode != "none" else None, say)
             say("publishing")

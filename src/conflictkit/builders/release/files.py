@@ -26,6 +26,7 @@ from conflictkit.layout.release import (
     EVENTS_CSV,
     PROVENANCE,
     RELEASE_FILES,
+    REPORT,
     SHA256SUMS,
 )
 
@@ -50,6 +51,7 @@ class ReleaseContent:
     keys: pa.Table  # event_id_cnty, country, event_type of every event
     comparison: Comparison
     candidates_left_out: int
+    report_html: str  # rendered before the events were put in release order
 
 
 def _deletions(content: ReleaseContent) -> list[str]:
@@ -59,6 +61,10 @@ def _deletions(content: ReleaseContent) -> list[str]:
 def _provenance(content: ReleaseContent) -> list[str]:
     write.write_parquet(content.provenance, content.stage / PROVENANCE.path)
     return [PROVENANCE.path]
+
+
+def _report(content: ReleaseContent) -> list[str]:
+    return write.write_text(content.stage, REPORT.path, content.report_html)
 
 
 def _changelog(content: ReleaseContent) -> list[str]:
@@ -80,6 +86,7 @@ def _codebook(content: ReleaseContent) -> list[str]:
 WRITERS: dict[str, Callable[[ReleaseContent], list[str]]] = {
     DELETIONS.key: _deletions,
     PROVENANCE.key: _provenance,
+    REPORT.key: _report,
     CHANGELOG.key: _changelog,
     CODEBOOK.key: _codebook,
 }

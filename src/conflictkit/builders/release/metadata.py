@@ -122,13 +122,16 @@ def rules_fingerprint() -> str:
 
 
 def software_versions() -> dict[str, str]:
+    """The versions that shape a release's bytes: Parquet (pyarrow), frames (pandas), the
+    report's charts (matplotlib)."""
+    import matplotlib
     import pandas
     import pyarrow
 
     from conflictkit import __version__
 
     return {"conflictkit": __version__, "pandas": pandas.__version__,
-            "pyarrow": pyarrow.__version__}
+            "pyarrow": pyarrow.__version__, "matplotlib": matplotlib.__version__}
 
 
 _FRICTIONLESS_TYPES = {"string": "string", "large_string": "string", "int8": "integer",
