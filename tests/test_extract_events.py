@@ -156,7 +156,7 @@ def test_llm_extractor_uses_the_endpoint_answer(monkeypatch):
         seen.update(payload)
         return {"choices": [{"message": {"content": json.dumps(answer)}}]}
 
-    monkeypatch.setattr(llm.LLMExtractor, "_post", fake_post)
+    monkeypatch.setattr(llm.LLMExtractor, "_post_once", fake_post)
     extractor = llm.LLMExtractor("http://localhost:9/v1", "test-model")
     result = extract_file(SEED, extractor=extractor)
     assert seen["model"] == "test-model" and "[2]" in seen["messages"][0]["content"]
@@ -174,6 +174,6 @@ def test_llm_extractor_needs_configuration_and_reports_network_errors(monkeypatc
     monkeypatch.delenv("CONFLICTKIT_LLM_BASE_URL", raising=False)
     with pytest.raises(UsageError):
         llm.LLMExtractor.from_env()
-    extractor = llm.LLMExtractor("http://127.0.0.1:9/v1", "m", timeout=2)
+    extractor = llm.LLMExtractor("http://127.0.0.1:9/v1", "m", timeout=2, retries=0)
     with pytest.raises(ConflictkitError, match="unreachable|HTTP"):
         extract_file(SEED, extractor=extractor)

@@ -667,6 +667,7 @@ def extract_command(
     from datetime import date as _date
 
     from conflictkit.builders.extract import ArticleError, extract_text, read_bytes
+    from conflictkit.builders.extract.base import ExtractorError
     from conflictkit.builders.extract.output import dump, to_records
 
     when = None
@@ -691,8 +692,8 @@ def extract_command(
             label = "<stdin>" if name == "-" else name
             result = extract_text(read_bytes(data, label), published=when, source=source,
                                   url=url, name=label, extractor=chosen)
-        except ArticleError as exc:
-            err(f"error: {exc}")
+        except (ArticleError, ExtractorError) as exc:
+            err(f"error: {label}: {exc}" if isinstance(exc, ExtractorError) else f"error: {exc}")
             failed += 1
             continue
         found = to_records(result)
