@@ -24,7 +24,12 @@ from conflictkit.builders.extract.fatalities import (
     find_fatalities,
     split_over_days,
 )
-from conflictkit.builders.extract.places import Location, PlaceFinder, unknown_place, vague_place
+from conflictkit.builders.extract.places import (
+    Location,
+    PlaceFinder,
+    unknown_place,
+    vague_place,
+)
 from conflictkit.builders.extract.sentences import Sentence
 from conflictkit.builders.extract.text import Article
 from conflictkit.schema import vocab
@@ -48,6 +53,7 @@ _SEIZURE_OBJECT = re.compile(
     r"[A-Z][\w-]+)")
 ARMED = {1, 2, 3, 4, 8}
 BACKGROUND_AGE_DAYS = 14
+OWN_COUNTRY_EVIDENCE = 2.0  # a locative country name (3) or a big town after a cue (2)
 
 
 @dataclass
@@ -63,6 +69,7 @@ class _Sent:
     precision: int = 1
     date_mention: DateMention | None = None
     date_is_statement: bool = False
+    country: str | None = None
 
 
 @dataclass
@@ -73,6 +80,7 @@ class _Cluster:
     precision: int = 1
     date_from: _Sent | None = None
     place: str | None = None
+    country: str | None = None
 
 
 def _family(triggers: list[classify.Trigger]) -> str:
@@ -106,12 +114,17 @@ class RuleBasedExtractor:
             from conflictkit.reference.actors import ActorRegistry
 
             registry = ActorRegistry.default()
+        index = None
         if load_reference and gazetteer is None:
             from conflictkit.reference.gazetteer import Gazetteer
 
             gazetteer = Gazetteer.default()
+        if load_reference:
+            from conflictkit.builders.extract.placeindex import PlaceIndex
+
+            index = PlaceIndex.default()
         self.actors = ActorResolver(registry)
-        self.places = PlaceFinder(gazetteer)
+        self.places = PlaceFinder(gazetteer, index)
 
     # ---- the pipeline -----------------------------------------------------------------------
 
@@ -130,14 +143,18 @@ class RuleBasedExtractor:
             warnings.append("no event found: no sentence reports an act of political violence, "
                             "a demonstration or a strategic development")
             return Extraction(article, [], warnings, self.name)
+        self._lower = lower_words(article)
         country = self._country(article, analysed, events_sents)
         if country is None:
             warnings.append("no country could be told from the text: events are left without "
                             "a country for review")
+        for s in events_sents:
+            s.country = self._sentence_country(s) or country
         clusters = self._cluster(events_sents, article, country)
         events: list[CandidateEvent] = []
         for cluster in clusters:
-            events.extend(self._events_of(cluster, article, country, published, analysed))
+            events.extend(self._events_of(cluster, article, cluster.country or country,
+                                          published, analysed))
         return Extraction(article, events, warnings, self.name)
 
     def _analyse(self, sentence: Sentence, published: date) -> _Sent:
@@ -180,41 +197,43 @@ class RuleBasedExtractor:
 
     def _country(self, article: Article, analysed: list[_Sent],
                  events: list[_Sent]) -> str | None:
+        """The article's country: places and country names, event sentences counting double."""
         pieces: list[tuple[str, float]] = []
         event_ids = {id(s) for s in events}
         for s in analysed:
             pieces.append((s.sentence.text, 2.0 if id(s) in event_ids else 1.0))
         if article.title:
             pieces.append((article.title, 1.5))
-        scores = self.places.country_scores(pieces, article.dateline)
-        # towns and regions named in event sentences say where the events happened
-        texts = [s.sentence.text for s in events]
-        if article.title:
-            texts.append(article.title)
-        for country, score in self.places.place_votes(texts, article.dateline).items():
-            scores[country] = scores.get(country, 0.0) + 2 * score
+        scores = self.places.country_scores(pieces, article.dateline, self._lower)
         if not scores:
             return None
         return max(scores.items(), key=lambda kv: kv[1])[0]
+
+    def _sentence_country(self, s: _Sent) -> str | None:
+        """A country the sentence itself places its event in ("in Iraq", "in east Athens")."""
+        scores = self.places.country_scores([(s.sentence.text, 1.0)], None, self._lower)
+        strong = {c: v for c, v in scores.items() if v >= OWN_COUNTRY_EVIDENCE}
+        if not strong:
+            return None
+        return max(strong.items(), key=lambda kv: kv[1])[0]
 
     def _place_key(self, s: _Sent, country: str | None) -> str | None:
         if country is None:
             return None
         exclude = [(m.start, m.end) for m in s.mentions]
-        found = self.places.places_in(s.sentence.text, country, exclude)
-        for match, _score, _near in found:
-            if match.kind == "place":
-                return match.target.name
+        for match in self.places.find(s.sentence.text, country, exclude, self._lower):
+            if match.kind == "town" and match.cue:
+                return match.towns[0].name if match.towns else match.text
         return None
 
     def _cluster(self, sents: list[_Sent], article: Article,
                  country: str | None) -> list[_Cluster]:
         clusters: list[_Cluster] = []
         for s in sents:
-            place = self._place_key(s, country)
+            place = self._place_key(s, s.country)
             home = None
             for cluster in clusters:
-                if cluster.family != s.family:
+                if cluster.family != s.family or cluster.country != s.country:
                     continue
                 same_day = not s.days or not cluster.days or set(s.days) & set(cluster.days) \
                     or (s.date_is_statement and cluster.date_from is not None)
@@ -223,7 +242,7 @@ class RuleBasedExtractor:
                     home = cluster
                     break
             if home is None:
-                home = _Cluster(s.family)
+                home = _Cluster(s.family, country=s.country)
                 clusters.append(home)
             home.sents.append(s)
             if s.days and (not home.days or (home.date_from is not None
@@ -250,6 +269,7 @@ class RuleBasedExtractor:
         merged: list[_Cluster] = []
         for cluster in clusters:
             target = next((d for d in dated if d is not cluster and d.family == cluster.family
+                           and d.country == cluster.country
                            and not cluster.days and (cluster.place is None or d.place is None
                                                      or d.place == cluster.place)), None)
             if target is not None:
@@ -609,38 +629,41 @@ class RuleBasedExtractor:
 
     def _location(self, cluster: _Cluster, article: Article, country: str | None,
                   analysed: list[_Sent], review: list[str]) -> Location:
+        """The event's place: a town of its own sentences (after a place cue first, the first
+        named first), the dateline's town, a named place the gazetteer lacks, or a region."""
         if country is None:
             return Location(None, review="location: no country identified")
         admin_hint = None
         candidates = []
         for s in cluster.sents:
             exclude = [(m.start, m.end) for m in s.mentions]
-            for match, score, near in self.places.places_in(s.sentence.text, country, exclude):
-                candidates.append((score, s, match, near))
+            for match in self.places.find(s.sentence.text, country, exclude, self._lower):
+                candidates.append((match, s))
                 if match.kind == "admin1" and admin_hint is None:
-                    admin_hint = str(match.target)
-        towns = [c for c in candidates if c[2].kind != "admin1"]
-        pick = max(towns, key=lambda c: c[0]) if towns else None
+                    admin_hint = match.admin1
+        towns = [c for c in candidates if c[0].kind == "town" and c[0].towns]
+        pick = max(towns, key=lambda c: c[0].score) if towns else None
         if pick is None and article.dateline and admin_hint is None:
-            for match in self.places.matches(article.dateline, country):
-                loc = self.places.location_of(match, country, False, admin_hint)
-                loc.span = (0, len(article.dateline))
-                loc.confidence = 0.6
-                return loc
+            for match in self.places.find(article.dateline, country, [], self._lower):
+                if match.kind == "town" and match.towns:
+                    loc = self.places.location_of(match, country, admin_hint)
+                    loc.span = (0, len(article.dateline))
+                    loc.confidence = 0.6
+                    return loc
         if pick is None:
             for s in cluster.sents:
                 named = unknown_place(s.sentence.text)
                 if named:
                     start, end, name = named
-                    review.append(f"location {name!r} is not in the gazetteer: add its "
-                                  "coordinates (or a reference/places.csv entry)")
+                    review.append(f"location {name!r} is not in the gazetteer: kept as written; "
+                                  "add its coordinates (or a reference/places.csv entry)")
                     return Location(country, admin_hint, None, name, None, None, 1,
                                     (start, end), s.sentence, 0.4)
         if pick is None and candidates:
-            pick = max(candidates, key=lambda c: c[0])
+            pick = max(candidates, key=lambda c: c[0].score)
         if pick is not None:
-            score, s, match, near = pick
-            loc = self.places.location_of(match, country, near, admin_hint)
+            match, s = pick
+            loc = self.places.location_of(match, country, admin_hint)
             loc.sentence = s.sentence
             return loc
         hint = next((v for s in cluster.sents if (v := vague_place(s.sentence.text))), None)
@@ -648,6 +671,13 @@ class RuleBasedExtractor:
         if hint:
             message += f" (it says: {hint!r})"
         return Location(country, geo_precision=3, review=message + "; geo_precision 3")
+
+
+def lower_words(article: Article) -> frozenset[str]:
+    """Words the article writes in lower case: a capitalised one of them is a word, not a
+    place ("Police said" when the text also says "police")."""
+    return frozenset(w for s in article.sentences for w in re.findall(r"\b[a-z][a-z'-]+",
+                                                                         s.text))
 
 
 def _whole(s: _Sent) -> ActorMention:
