@@ -15,9 +15,9 @@ when the gold names one, else admin1, else (a country-level row) the event type.
 case-, accent- and punctuation-insensitively, and a place also matches when one name is the
 other's leading words ("New York" / "New York City") or the same name spelt a little
 differently ("Misrata" / "Misratah", "Basra" / "Al-Basrah"). Pairs are formed greedily by the
-number of agreeing fields. Precision = matched predictions / predictions; recall = matched required gold
-rows / required gold rows (a row marked optional costs no recall when missed and is no false
-positive when found). Every event from an article without gold rows is a false positive.
+number of agreeing fields. Precision = matched predictions / predictions; recall = matched
+required gold rows / required gold rows (a row marked optional costs no recall when missed and is
+no false positive when found). Every event from an article without gold rows is a false positive.
 
 Per-field accuracy is measured over a looser pairing, on country and date (+-1 day) only, so
 that a wrong place shows as a wrong location instead of vanishing into a missed event:
