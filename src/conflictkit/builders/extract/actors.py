@@ -123,7 +123,9 @@ def _patterns() -> dict[str, Any]:
              for kind, pattern in data["state_heads"].items()}
     generic = [(re.compile(item["pattern"], re.I), item) for item in data["generic"]]
     described = [(re.compile(item["pattern"]), item) for item in data.get("described", [])]
+    acts = re.compile(rf"\b(?P<dem>{dem})(?:\s+|-)(?:-?led\s+)?(?P<act>{data['state_acts']})\b")
     return {"demonyms": demonyms, "heads": heads, "generic": generic, "described": described,
+            "acts": acts,
             "not_actors": re.compile(data["not_actors"], re.I)}
 
 
@@ -167,6 +169,12 @@ def find_actor_mentions(sentence: str) -> list[ActorMention]:
             home = p["demonyms"].get(match["dem"]) if match["dem"] else None
             candidates.append((1, ActorMention(match.start(), match.end(), match.group(0),
                                                "state", kind, home)))
+    for match in p["acts"].finditer(sentence):
+        # "Ruritanian shelling", "U.S. airstrikes": the demonym names who acted; the mention
+        # ends before the act so the act's trigger stays whole
+        home = p["demonyms"].get(match["dem"])
+        candidates.append((1, ActorMention(match.start("dem"), match.end("dem"),
+                                           match["dem"], "state", "Military", home)))
     for regex, item in p["generic"]:
         for match in regex.finditer(sentence):
             candidates.append((2, ActorMention(
@@ -190,6 +198,7 @@ class ActorResolver:
         self._inter_of: dict[str, Any] = dict(getattr(registry, "_inter", {}) or {})
         self._cache: dict[tuple[str, str, str | None, int | None], ResolvedActor | None] = {}
         self._inter_cache: dict[tuple[str, str | None], int | None] = {}
+        self._article: frozenset[str] | None = None
 
     def state_forces(self, country: str, year: int | None, kind: str) -> str:
         key = (f"state:{kind}", country, None, year)
@@ -198,8 +207,21 @@ class ActorResolver:
                 name = self.registry.state_forces(country, year, kind)
             else:
                 name = f"{kind} Forces of {country}"
+            if country in self._with_article() and name.endswith(f" of {country}"):
+                name = name[: -len(country)] + "the " + country  # ACLED: "of the United States"
             self._cache[key] = ResolvedActor(name, None)
         return self._cache[key].name  # type: ignore[union-attr]
+
+    def _with_article(self) -> frozenset[str]:
+        """Countries whose state-force names take "the" in the registry ("of the Philippines")."""
+        if self._article is None:
+            found = set()
+            for name in self._names:
+                match = re.match(r"^(?:Military|Police) Forces of the ([^()]+?)(?: \(|$)", name)
+                if match:
+                    found.add(match.group(1).strip())
+            self._article = frozenset(found)
+        return self._article
 
     def resolve(self, mention: ActorMention, country: str | None,
                 year: int | None) -> ResolvedActor | None:

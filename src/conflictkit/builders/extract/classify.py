@@ -7,7 +7,8 @@ Peaceful protest, upgraded by intervention, lethal force or rioting). `precedenc
 sub-event types for ACLED's rule that one interaction between the same actors at the same place
 and day is one event coded at the higher type.
 
-Public API: `find_triggers(sentence) -> list[Trigger]`, `sentence_flags(sentence) -> Flags`,
+Public API: `find_triggers(sentence) -> list[Trigger]`, `framed(text_before) -> bool`,
+`sentence_flags(sentence) -> Flags`,
 `rank(sub_event_type) -> int` (lower is higher precedence), `protest_upgrades(text) -> set`.
 """
 
@@ -53,6 +54,7 @@ def _tables() -> dict[str, Any]:
         "not_event": {k: re.compile(v, re.I) for k, v in data["not_an_event"].items()},
         "demo_context": re.compile(data["demonstration_context"], re.I),
         "claims": {k: re.compile(v, re.I) for k, v in data["claims"].items()},
+        "frames": [re.compile(v, re.I) for v in data["frames"].values()],
     }
 
 
@@ -69,6 +71,14 @@ def find_triggers(sentence: str) -> list[Trigger]:
             kept.append(trig)
     kept.sort(key=lambda t: t.start)
     return kept
+
+
+def framed(before: str) -> bool:
+    """Whether the text before a trigger puts it inside a frame that reports no event of its
+    own: a charge or verdict ("cleared her of killing"), an inquiry ("an investigation into
+    the killing"), a call, threat, plan or denial ("an end to sexual violence")."""
+    window = before[-120:]
+    return any(regex.search(window) for regex in _tables()["frames"])
 
 
 def sentence_flags(sentence: str) -> Flags:

@@ -7,7 +7,8 @@ is one night (one event, dated Wednesday); "on Wednesday and Thursday" or "from 
 Wednesday" is fighting over several days (one event per day).
 
 Public API: `parse_date(text) -> date | None` for header and date lines;
-`find_dates(sentence, published) -> list[DateMention]` for the dates a sentence mentions.
+`find_dates(sentence, published) -> list[DateMention]` for the dates a sentence mentions;
+`attached_to_act(sentence, mention, act_start) -> bool` ("Friday's attack").
 """
 
 from __future__ import annotations
@@ -98,6 +99,9 @@ def _tables() -> dict[str, re.Pattern[str] | list[tuple[re.Pattern[str], dict]]]
         "statement": re.compile(data["statement_verbs"], re.I),
         "late": re.compile(data["late_words"], re.I),
         "early": re.compile(data["early_words"], re.I),
+        "holidays": [(re.compile(r"\b(?:the day (?P<rel>before|after)\s+)?"
+                                 + re.escape(name).replace("\\ ", r"\s+") + r"\b", re.I),
+                      tuple(md)) for name, md in (data.get("holidays") or {}).items()],
     }
 
 
@@ -245,6 +249,14 @@ def _atoms(sentence: str, published: date) -> list[_Atom]:
                 else:
                     day, precision = _month_mid(published, shift), 3
                 add(_Atom(match.start(), match.end(), day, (day,), precision))
+    for pattern, (month, day_of_month) in tables["holidays"]:  # type: ignore[misc]
+        for match in pattern.finditer(sentence):
+            holiday = _latest_not_after(month, day_of_month, published)
+            if holiday is None:
+                continue
+            shift = {"before": -1, "after": 1}.get((match["rel"] or "").lower(), 0)
+            day = holiday + timedelta(days=shift)
+            add(_Atom(match.start(), match.end(), day, (day,), 1, future=day > published))
     for match in tables["ago"].finditer(sentence):  # type: ignore[union-attr]
         n_text = match["n"].lower()
         n = int(n_text) if n_text.isdigit() else NUMBER_WORDS.get(n_text, 1)
@@ -274,6 +286,15 @@ def _atoms(sentence: str, published: date) -> list[_Atom]:
             add(_Atom(match.start(), match.end(), None, (), 3, future=True))
     atoms.sort(key=lambda a: a.start)
     return atoms
+
+
+def attached_to_act(sentence: str, mention: DateMention, act_start: int) -> bool:
+    """Whether a date names the day of the act right after it: "Friday's attack", "the
+    January 17 airstrike", "the 3 May bombing" (the act's own day, whatever else is dated)."""
+    if act_start < mention.end:
+        return False
+    between = sentence[mention.end:act_start]
+    return bool(re.fullmatch(r"(?:['’]s)?\s+(?:[\w-]+\s+){0,2}", between))
 
 
 def find_dates(sentence: str, published: date) -> list[DateMention]:

@@ -370,3 +370,20 @@ def vague_place(sentence: str) -> str | None:
     """A distance-and-direction description ("8 kilometers east of the Euphrates River")."""
     match = _VAGUE_PLACE.search(sentence)
     return match.group(0) if match else None
+
+
+_TOWN_BEFORE_REGION = re.compile(
+    r"\b(?:in|at|near|of)\s+(?P<town>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s*(?:,\s*|\s+in\s+)"
+    r"(?:(?:the\s+)?(?:north|south|east|west|central|northern|southern|eastern|western|"
+    r"north-?eastern|north-?western|south-?eastern|south-?western)\s+)?$")
+
+
+def town_before_region(sentence: str, region: PlaceMatch) -> tuple[int, int, str] | None:
+    """A town named just before its region, which the gazetteer does not know: "a school in
+    Dorvik in northern Zamfara state", "the attack at Dorvik, Zamfara" -> Dorvik."""
+    if region.kind != "admin1":
+        return None
+    match = _TOWN_BEFORE_REGION.search(sentence[:region.start])
+    if not match or match["town"] in _stop_words():
+        return None
+    return match.start("town"), match.end("town"), match["town"]

@@ -17,7 +17,7 @@ from typing import Any
 from conflictkit.builders.extract import classify, sources
 from conflictkit.builders.extract.actors import ActorMention, ActorResolver, find_actor_mentions
 from conflictkit.builders.extract.base import CandidateEvent, Evidence, Extraction
-from conflictkit.builders.extract.dates import DateMention, find_dates
+from conflictkit.builders.extract.dates import DateMention, attached_to_act, find_dates
 from conflictkit.builders.extract.fatalities import (
     Toll,
     event_fatalities,
@@ -27,6 +27,7 @@ from conflictkit.builders.extract.fatalities import (
 from conflictkit.builders.extract.places import (
     Location,
     PlaceFinder,
+    town_before_region,
     unknown_place,
     vague_place,
 )
@@ -54,6 +55,7 @@ _SEIZURE_OBJECT = re.compile(
 ARMED = {1, 2, 3, 4, 8}
 BACKGROUND_AGE_DAYS = 14
 OWN_COUNTRY_EVIDENCE = 2.0  # a locative country name (3) or a big town after a cue (2)
+OTHER_COUNTRY_SHARE = 0.25  # of the article's top country score, for a sentence's own country
 
 
 @dataclass
@@ -99,8 +101,23 @@ def _usable_triggers(sentence: str, triggers: list[classify.Trigger]) -> list[cl
         if trig.kind == "seizure" and "control" not in trig.text.lower() \
                 and not _SEIZURE_OBJECT.match(sentence[trig.end:trig.end + 50]):
             continue
+        if classify.framed(sentence[:trig.start]):
+            continue  # "cleared of killing", "an inquiry into the killing": no event of its own
         out.append(trig)
     return out
+
+
+def is_question(sentence: str) -> bool:
+    """A question reports nothing ("How will I forgive those who killed my sons?")."""
+    return sentence.rstrip(" \"'”’)").endswith("?")
+
+
+def is_quoted(sentence: str) -> bool:
+    """Direct speech: the sentence opens with a quotation mark or is a quote with its speaker
+    after it ('"...," he added.'). Speech reports an event only when it dates it itself."""
+    text = sentence.strip()
+    return text[:1] in "\"“‘'" or bool(re.search(r"[,.!?][\"”’']\s+(?:\w+\s+){0,4}(?:said|"
+                                                   r"added|says|told|asked)\b", text))
 
 
 class RuleBasedExtractor:
@@ -144,7 +161,7 @@ class RuleBasedExtractor:
                             "a demonstration or a strategic development")
             return Extraction(article, [], warnings, self.name)
         self._lower = lower_words(article)
-        country = self._country(article, analysed, events_sents)
+        country, self._scores = self._country(article, analysed, events_sents)
         if country is None:
             warnings.append("no country could be told from the text: events are left without "
                             "a country for review")
@@ -171,6 +188,9 @@ class RuleBasedExtractor:
                 analysed.family = DEMO
             usable = [d for d in analysed.dates if d.usable]
             own = [d for d in usable if not d.statement] or usable
+            attached = [d for d in usable if any(attached_to_act(text, d, t.start)
+                                                 for t in triggers)]
+            own = attached or own
             if own:
                 analysed.date_mention = own[0]
                 analysed.days, analysed.precision = own[0].days, own[0].precision
@@ -180,6 +200,13 @@ class RuleBasedExtractor:
     def _is_event(self, s: _Sent, published: date) -> bool:
         if not s.triggers:
             return False
+        text = s.sentence.text
+        if is_question(text):
+            return False
+        if is_quoted(text) and not (s.days and s.precision == 1 and not s.date_is_statement):
+            return False
+        if s.date_mention is not None and s.precision >= 2 and not self._in_lead(s):
+            return False  # "last month they bombed ...": background, unless it is the news
         strong = any(t.strength >= 2 for t in s.triggers)
         has_date = bool(s.days)
         has_toll = any(t.count > 0 for t in s.tolls)
@@ -195,9 +222,15 @@ class RuleBasedExtractor:
             return False  # an older event recalled as background
         return strong or has_toll or has_date
 
+    @staticmethod
+    def _in_lead(s: _Sent) -> bool:
+        """Whether a sentence opens the report (first paragraph or first two sentences)."""
+        return s.sentence.paragraph == 0 or s.sentence.index < 2
+
     def _country(self, article: Article, analysed: list[_Sent],
-                 events: list[_Sent]) -> str | None:
-        """The article's country: places and country names, event sentences counting double."""
+                 events: list[_Sent]) -> tuple[str | None, dict[str, float]]:
+        """The article's country (and every country's score): places and country names, event
+        sentences counting double."""
         pieces: list[tuple[str, float]] = []
         event_ids = {id(s) for s in events}
         for s in analysed:
@@ -206,13 +239,17 @@ class RuleBasedExtractor:
             pieces.append((article.title, 1.5))
         scores = self.places.country_scores(pieces, article.dateline, self._lower)
         if not scores:
-            return None
-        return max(scores.items(), key=lambda kv: kv[1])[0]
+            return None, scores
+        return max(scores.items(), key=lambda kv: kv[1])[0], scores
 
     def _sentence_country(self, s: _Sent) -> str | None:
-        """A country the sentence itself places its event in ("in Iraq", "in east Athens")."""
+        """A country the sentence itself places its event in ("in Iraq", "in east Athens"), when
+        the article as a whole is partly about it too (a round-up of several countries' news;
+        not "the Hamas leader in Doha" in a report from Gaza)."""
         scores = self.places.country_scores([(s.sentence.text, 1.0)], None, self._lower)
-        strong = {c: v for c, v in scores.items() if v >= OWN_COUNTRY_EVIDENCE}
+        top = max(self._scores.values(), default=0.0)
+        strong = {c: v for c, v in scores.items() if v >= OWN_COUNTRY_EVIDENCE
+                  and self._scores.get(c, 0.0) >= OTHER_COUNTRY_SHARE * top}
         if not strong:
             return None
         return max(strong.items(), key=lambda kv: kv[1])[0]
@@ -530,11 +567,15 @@ class RuleBasedExtractor:
                     a2 = (police, self.actors.inter(police, country), cluster.sents[0],
                           _whole(cluster.sents[0]), 0.4)
                     review.append("actor2: the police are assumed to have intervened")
+            if sub_event == "Excessive force against protesters" and a1 and a2:
+                a1, a2 = a2, a1  # ACLED: the force that fired is actor1, the protesters actor2
         elif sub_event == "Mob violence":
             name = f"Rioters ({country})" if country else None
             if name:
                 a1 = (name, 5, cluster.sents[0], _whole(cluster.sents[0]), 0.6)
             a2 = top(patients, {name or ""})
+            if a2 is None and name and any(r[0] == name and r[1] == "patient" for r in roles):
+                a2 = a1  # rioters against rioters ("clashes between rival fans")
         else:
             a1 = top(agents, set(), lambda v: not v[3].victim)
             a2 = top(patients, {a1[0]} if a1 else set())
@@ -588,6 +629,8 @@ class RuleBasedExtractor:
                                                       for t in s.triggers)), None)
         if mob is not None:
             return "Mob violence", mob
+        if rioters_only(roles):
+            return "Mob violence", cluster.sents[0]  # a fight between crowds, no armed actor
         strongest = max(t.strength for s in cluster.sents for t in s.triggers)
         concrete: list[tuple[str, _Sent]] = []
         open_kinds: list[tuple[str, _Sent]] = []
@@ -651,6 +694,14 @@ class RuleBasedExtractor:
                     loc.confidence = 0.6
                     return loc
         if pick is None:
+            for match, s in candidates:
+                named = town_before_region(s.sentence.text, match)
+                if named:
+                    start, end, name = named
+                    review.append(f"location {name!r} is not in the gazetteer: kept as written; "
+                                  "add its coordinates (or a reference/places.csv entry)")
+                    return Location(country, match.admin1, None, name, None, None, 1,
+                                    (start, end), s.sentence, 0.4)
             for s in cluster.sents:
                 named = unknown_place(s.sentence.text)
                 if named:
@@ -671,6 +722,13 @@ class RuleBasedExtractor:
         if hint:
             message += f" (it says: {hint!r})"
         return Location(country, geo_precision=3, review=message + "; geo_precision 3")
+
+
+def rioters_only(roles: list) -> bool:
+    """Whether every actor of a violent event is a crowd (Rioters): mob violence, not a battle
+    ("fans of two clubs clashed", "a mob beat a man")."""
+    named = [r for r in roles if not r[3].weak]
+    return bool(named) and all(r[5] == 5 for r in named)
 
 
 def lower_words(article: Article) -> frozenset[str]:
