@@ -52,6 +52,8 @@ _SEIZURE_OBJECT = re.compile(
     r"^\s+(?:full\s+)?(?:control|the\s+(?:\w+\s+)?(?:town|city|village|base|district|area|"
     r"territory|capital|airport|province|region|border|outpost|positions?|barracks)|(?:the\s+)?"
     r"[A-Z][\w-]+)")
+_CLAUSE_BREAK = re.compile(r"[;:]|\s(?:but|while|whereas|meanwhile)\s|,\s+(?:and\s+)?(?:on|late|"
+                           r"early)\s", re.I)
 ARMED = {1, 2, 3, 4, 8}
 BACKGROUND_AGE_DAYS = 14
 OWN_COUNTRY_EVIDENCE = 2.0  # a locative country name (3) or a big town after a cue (2)
@@ -97,11 +99,15 @@ def _family(triggers: list[classify.Trigger]) -> str:
 
 def _usable_triggers(sentence: str, triggers: list[classify.Trigger]) -> list[classify.Trigger]:
     out = []
+    frame_end: int | None = None
     for trig in triggers:
         if trig.kind == "seizure" and "control" not in trig.text.lower() \
                 and not _SEIZURE_OBJECT.match(sentence[trig.end:trig.end + 50]):
             continue
+        if frame_end is not None and not _CLAUSE_BREAK.search(sentence[frame_end:trig.start]):
+            continue  # the frame still governs: "cleared him of killing nine in a massacre"
         if classify.framed(sentence[:trig.start]):
+            frame_end = trig.end
             continue  # "cleared of killing", "an inquiry into the killing": no event of its own
         out.append(trig)
     return out
@@ -573,9 +579,11 @@ class RuleBasedExtractor:
             name = f"Rioters ({country})" if country else None
             if name:
                 a1 = (name, 5, cluster.sents[0], _whole(cluster.sents[0]), 0.6)
-            a2 = top(patients, {name or ""})
-            if a2 is None and name and any(r[0] == name and r[1] == "patient" for r in roles):
+            a2 = top(patients, {name or ""}, lambda v: not v[3].weak)
+            if a2 is None and rioters_only(roles):
                 a2 = a1  # rioters against rioters ("clashes between rival fans")
+            elif a2 is None:
+                a2 = top(patients, {name or ""})
         else:
             a1 = top(agents, set(), lambda v: not v[3].victim)
             a2 = top(patients, {a1[0]} if a1 else set())

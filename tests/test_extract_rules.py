@@ -1,0 +1,148 @@
+"""Event rules of the rule-based extractor, each on invented sentences of the shape it handles."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from conflictkit.builders.extract import extract_text
+from conflictkit.builders.extract.classify import framed
+from conflictkit.builders.extract.dates import attached_to_act, find_dates
+from conflictkit.builders.extract.rules import is_question, is_quoted
+
+
+def _events(text: str, published: date):
+    return [e.fields for e in extract_text(text, published=published).events]
+
+
+# ---- frames, questions, speech -------------------------------------------------------------
+
+@pytest.mark.parametrize("before", [
+    "A tribunal on Tuesday acquitted the former mayor Ilan Dorsk of ",
+    "Prosecutors accused the two brothers of ",
+    "The council opened an inquiry into last month's ",
+    "The envoy called on the government to investigate the ",
+    "Their statement demanded an end to sexual ",
+    "The men were alleged to be involved in a 2004 ",
+    "Rallies were held on the anniversary of the ",
+    "The group denied ",
+])
+def test_a_framed_act_is_not_an_event_of_its_own(before):
+    assert framed(before)
+
+
+@pytest.mark.parametrize("before", [
+    "Police opened an investigation after gunmen ",
+    "Suspected militants ",
+    "Residents said the ",
+    "",
+])
+def test_an_act_outside_a_frame_stands(before):
+    assert not framed(before)
+
+
+def test_verdicts_and_inquiries_about_killings_give_no_event():
+    text = ("A court in the capital cleared the retired colonel of killing nine villagers in "
+            "a 2001 massacre. The judges said the evidence was weak.")
+    assert _events(text + " Dorvia's army said on Monday it would appeal.",
+                   date(2022, 4, 6)) == []
+
+
+def test_questions_and_undated_speech_report_nothing():
+    assert is_question("How can we forgive the men who killed our sons?")
+    assert not is_question("Gunmen killed six people on Monday.")
+    assert is_quoted('"They burned everything we had," she said.')
+    assert is_quoted('"We will fight until the end", the commander told reporters.')
+    assert not is_quoted("Police said gunmen killed six people.")
+    text = ('"Those who attacked us will be punished," the governor of Kano said. '
+            '"How many more must be killed?" he asked.')
+    assert _events(text, date(2022, 5, 1)) == []
+
+
+# ---- dates --------------------------------------------------------------------------------
+
+def test_holidays_resolve_to_their_day():
+    [mention] = find_dates("The day before Christmas a convoy was ambushed.", date(2020, 1, 3))
+    assert mention.days == (date(2019, 12, 24),) and mention.precision == 1
+    [mention] = find_dates("Rockets hit the city on Christmas Day.", date(2021, 12, 27))
+    assert mention.days == (date(2021, 12, 25),)
+
+
+def test_a_date_attached_to_the_act_dates_it():
+    sentence = "On Tuesday officials raised the toll from Saturday's bombing to 40."
+    mentions = find_dates(sentence, date(2022, 9, 7))
+    act = sentence.index("bombing")
+    attached = [m for m in mentions if attached_to_act(sentence, m, act)]
+    assert [m.text.rstrip("'s") for m in attached] == ["Saturday"]
+    assert not attached_to_act(sentence, mentions[0], act)
+
+
+def test_the_day_of_the_act_wins_over_the_day_of_the_update():
+    [event] = _events("On Tuesday officials in Maiduguri raised the toll from Saturday's bombing "
+                      "of a market to 40 people killed.", date(2022, 9, 7))
+    assert event["event_date"] == date(2022, 9, 3)
+
+
+def test_a_month_dated_act_deep_in_the_text_is_background():
+    text = ("Troops clashed with rebels in Goma on Monday, leaving four dead.\n\n"
+            "The army said the rebels had withdrawn.\n\n"
+            "Last month rebels killed 30 villagers in an attack near Beni.")
+    events = _events(text, date(2022, 6, 8))
+    assert [(e["event_date"], e["location"]) for e in events] == [(date(2022, 6, 6), "Goma")]
+
+
+def test_a_month_dated_act_that_is_the_news_is_kept():
+    [event] = _events("Gunmen killed a community leader earlier this month in Toribio, in "
+                      "Cauca province, the ombudsman said on Monday.", date(2022, 3, 28))
+    assert event["time_precision"] == 3 and event["location"] == "Toribio"
+
+
+# ---- actors and types ------------------------------------------------------------------------
+
+def test_a_demonym_before_an_act_names_the_state_that_acted():
+    [event] = _events("Ugandan shelling hit a market in Beni on Sunday, killing five civilians.",
+                      date(2022, 6, 8))
+    assert event["actor1"].startswith("Military Forces of Uganda")
+    assert event["sub_event_type"] == "Shelling/artillery/missile attack"
+    assert event["actor2"] == "Civilians (Democratic Republic of Congo)"
+
+
+def test_protest_met_with_live_fire_is_excessive_force_with_the_force_first():
+    [event] = _events("Soldiers opened fire on demonstrators in Bamako on Friday, killing three "
+                      "of them.", date(2022, 7, 10))
+    assert event["sub_event_type"] == "Excessive force against protesters"
+    assert event["actor1"].startswith("Military Forces of Mali")
+    assert event["actor2"] == "Protesters (Mali)"
+
+
+def test_deaths_in_unrest_without_force_named_are_not_excessive_force():
+    [event] = _events("Rioters looted shops and threw stones at police in Lusaka on Monday. "
+                      "Two people died in the unrest.", date(2022, 8, 16))
+    assert event["sub_event_type"] == "Violent demonstration"
+    assert event["actor1"] == "Rioters (Zambia)"
+
+
+def test_riot_police_do_not_make_a_riot():
+    [event] = _events("Thousands protested peacefully in Yerevan on Saturday while riot police "
+                      "watched.", date(2022, 5, 2))
+    assert event["sub_event_type"] == "Peaceful protest"
+
+
+def test_a_crowd_storming_a_building_is_a_violent_demonstration():
+    [event] = _events("Protesters stormed the regional parliament building in Nukus on Friday.",
+                      date(2022, 7, 3))
+    assert event["event_type"] == "Riots" and event["sub_event_type"] == "Violent demonstration"
+
+
+def test_rival_crowds_fighting_is_mob_violence():
+    [event] = _events("A man was killed when fans of Dynamo and Spartak clashed in Kazan on "
+                      "Sunday.", date(2022, 4, 12))
+    assert event["sub_event_type"] == "Mob violence"
+    assert event["actor1"] == event["actor2"] == "Rioters (Russia)"
+
+
+def test_state_forces_take_the_article_as_the_registry_spells_them():
+    [event] = _events("British troops clashed with insurgents in Lashkar Gah on Monday.",
+                      date(2010, 6, 9))
+    assert event["actor1"].startswith("Military Forces of the United Kingdom")
