@@ -146,3 +146,50 @@ def test_state_forces_take_the_article_as_the_registry_spells_them():
     [event] = _events("British troops clashed with insurgents in Lashkar Gah on Monday.",
                       date(2010, 6, 9))
     assert event["actor1"].startswith("Military Forces of the United Kingdom")
+
+
+# ---- numbers ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, count", [
+    ("A 25 year old man was killed in the clashes.", 1),
+    ("A 19-year-old student was shot dead by police.", 1),
+    ("The 2008 attacks killed 166 people.", 166),
+    ("On January 17 soldiers killed 4 herders.", 4),
+    ("At least 2010 people were killed over the decade.", 2010),
+])
+def test_ages_years_and_days_are_not_tolls(sentence, count):
+    from conflictkit.builders.extract.fatalities import event_fatalities, find_fatalities
+
+    best = event_fatalities(find_fatalities(sentence))
+    assert best is not None and best.count == count
+
+
+def test_not_a_count_names_the_kinds():
+    from conflictkit.builders.extract.fatalities import not_a_count
+
+    for sentence, number in [("a 25-year-old man", "25"), ("aged 40, he", "40"),
+                             ("the 1998 bombing", "1998"), ("on 3 May", "3"),
+                             ("May 3's attack", "3")]:
+        start = sentence.index(number)
+        assert not_a_count(sentence, start, start + len(number)), sentence
+    assert not not_a_count("killing 25 people", 8, 10)
+
+
+# ---- background -----------------------------------------------------------------------------
+
+def test_a_name_is_not_an_act():
+    from conflictkit.builders.extract.rules import in_a_name
+
+    sentence = "Organisers cancelled the Desert Rally on Friday."
+    assert in_a_name(sentence, sentence.index("Rally"))
+    assert not in_a_name("Rally organisers met.", 0)
+    assert _events("Organisers cancelled the Desert Rally in Dakar yesterday over threats.",
+                   date(2022, 1, 5)) == []
+
+
+def test_running_totals_and_past_waves_of_violence_are_not_events():
+    text = ("Rebels and soldiers clashed in Goma on Monday, leaving four dead.\n\n"
+            "More than 300 people have been killed in the province since the rebels returned.\n\n"
+            "Thousands were killed in the violence that erupted after the vote.")
+    events = _events(text, date(2022, 6, 8))
+    assert [(e["location"], e["fatalities"]) for e in events] == [("Goma", 4)]

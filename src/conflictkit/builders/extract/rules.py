@@ -52,10 +52,12 @@ _SEIZURE_OBJECT = re.compile(
     r"^\s+(?:full\s+)?(?:control|the\s+(?:\w+\s+)?(?:town|city|village|base|district|area|"
     r"territory|capital|airport|province|region|border|outpost|positions?|barracks)|(?:the\s+)?"
     r"[A-Z][\w-]+)")
+_RUNNING_TOTAL = re.compile(r"\b(?:have|has)\s+(?:\w+\s+)?(?:been\s+)?(?:killed|died|claimed)\b",
+                            re.I)
 _CLAUSE_BREAK = re.compile(r"[;:]|\s(?:but|while|whereas|meanwhile)\s|,\s+(?:and\s+)?(?:on|late|"
                            r"early)\s", re.I)
 ARMED = {1, 2, 3, 4, 8}
-BACKGROUND_AGE_DAYS = 14
+BACKGROUND_AGE_DAYS = 45  # an act dated further back is recalled, not reported
 OWN_COUNTRY_EVIDENCE = 2.0  # a locative country name (3) or a big town after a cue (2)
 OTHER_COUNTRY_SHARE = 0.25  # of the article's top country score, for a sentence's own country
 
@@ -109,8 +111,16 @@ def _usable_triggers(sentence: str, triggers: list[classify.Trigger]) -> list[cl
         if classify.framed(sentence[:trig.start]):
             frame_end = trig.end
             continue  # "cleared of killing", "an inquiry into the killing": no event of its own
+        if trig.strength < 2 and in_a_name(sentence, trig.start):
+            continue  # "the Dakar Rally", "the Tet Offensive": a name, not an act
         out.append(trig)
     return out
+
+
+def in_a_name(sentence: str, start: int) -> bool:
+    """Whether a word written with a capital inside a sentence is part of a name."""
+    return start > 0 and sentence[start].isupper() and not re.search(r"[.!?:\"“]\s*$",
+                                                                     sentence[:start])
 
 
 def is_question(sentence: str) -> bool:
@@ -213,6 +223,8 @@ class RuleBasedExtractor:
             return False
         if s.date_mention is not None and s.precision >= 2 and not self._in_lead(s):
             return False  # "last month they bombed ...": background, unless it is the news
+        if not s.days and not self._in_lead(s) and _RUNNING_TOTAL.search(text):
+            return False  # "almost 50 people have been killed": a running total, not an act
         strong = any(t.strength >= 2 for t in s.triggers)
         has_date = bool(s.days)
         has_toll = any(t.count > 0 for t in s.tolls)
@@ -230,8 +242,8 @@ class RuleBasedExtractor:
 
     @staticmethod
     def _in_lead(s: _Sent) -> bool:
-        """Whether a sentence opens the report (first paragraph or first two sentences)."""
-        return s.sentence.paragraph == 0 or s.sentence.index < 2
+        """Whether a sentence is in the report's lead (its first paragraph)."""
+        return s.sentence.paragraph == 0
 
     def _country(self, article: Article, analysed: list[_Sent],
                  events: list[_Sent]) -> tuple[str | None, dict[str, float]]:
