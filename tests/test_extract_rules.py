@@ -193,3 +193,53 @@ def test_running_totals_and_past_waves_of_violence_are_not_events():
             "Thousands were killed in the violence that erupted after the vote.")
     events = _events(text, date(2022, 6, 8))
     assert [(e["location"], e["fatalities"]) for e in events] == [("Goma", 4)]
+
+
+# ---- splitting and places -------------------------------------------------------------------
+
+def test_one_event_per_listed_place_with_the_toll_split():
+    events = _events("A series of bombings in Kirkuk and Tikrit killed 30 people on Tuesday.",
+                     date(2022, 5, 12))
+    assert sorted((e["location"], e["fatalities"]) for e in events) == [
+        ("Kirkuk", 15), ("Tikrit", 15)]
+    assert {e["sub_event_type"] for e in events} == {"Remote explosive/landmine/IED"}
+
+
+def test_one_event_per_place_with_the_tolls_given_place_by_place():
+    events = _events("Rebels attacked three villages on Sunday: four people were killed in "
+                     "Butembo, two in Beni and one in Lubero.", date(2022, 5, 10))
+    assert sorted((e["location"], e["fatalities"]) for e in events) == [
+        ("Beni", 2), ("Butembo", 4), ("Lubero", 1)]
+
+
+def test_crowds_counted_city_by_city_are_one_protest_per_city():
+    text = ("Tens of thousands of people marched against the pension reform on Saturday.\n\n"
+            "Organisers counted 40,000 in Lyon, 25,000 in Marseille and 12,000 in Lille at "
+            "the protest.")
+    events = _events(text, date(2023, 2, 13))
+    assert sorted(e["location"] for e in events) == ["Lille", "Lyon", "Marseille"]
+    assert {e["sub_event_type"] for e in events} == {"Peaceful protest"}
+
+
+def test_a_settlement_named_before_its_town_is_the_place():
+    result = extract_text("A man was killed when fans clashed in the suburb of Dorvika, in "
+                          "east Athens, on Sunday.", published=date(2022, 4, 12))
+    [event] = result.events
+    assert event.fields["location"] == "Dorvika" and event.fields["admin1"] == "Attica"
+
+
+def test_the_dateline_is_the_place_only_when_the_text_names_none():
+    text = ("KANO, Nigeria (Reuters) - Gunmen seized the village of Zorbatu on Monday after "
+            "heavy fighting with soldiers, officials said.")
+    [event] = _events(text, date(2022, 6, 14))
+    assert event["location"] == "Zorbatu"
+    text = "KANO, Nigeria (Reuters) - Police fired tear gas at protesters on Monday."
+    [event] = _events(text, date(2022, 6, 14))
+    assert event["location"] == "Kano"
+
+
+def test_the_side_named_first_in_a_clash_is_actor1():
+    [event] = _events("Soldiers and Al Shabaab fighters clashed in Baidoa on Monday.",
+                      date(2022, 6, 14))
+    assert event["actor1"].startswith("Military Forces of Somalia")
+    assert event["actor2"] == "Al Shabaab"

@@ -22,6 +22,7 @@ from conflictkit.builders.extract.fatalities import (
     Toll,
     event_fatalities,
     find_fatalities,
+    parse_number,
     split_over_days,
 )
 from conflictkit.builders.extract.places import (
@@ -54,6 +55,12 @@ _SEIZURE_OBJECT = re.compile(
     r"[A-Z][\w-]+)")
 _RUNNING_TOTAL = re.compile(r"\b(?:have|has)\s+(?:\w+\s+)?(?:been\s+)?(?:killed|died|claimed)\b",
                             re.I)
+_LIST_JOIN = re.compile(r"^\s*(?:[A-Z]\.(?:[A-Z]\.)+)?\s*(?:,|;)?\s*(?:and\s+|or\s+|as well as\s+)?"
+                        r"(?:(?:\d[\d,.]*|\w+)\s+(?:(?:people|killed|dead|died)\s+)?)?"
+                        r"(?:(?:in|at)\s+)?$")
+_BARE_COUNT_BEFORE_PLACE = re.compile(
+    r"(?:,|\band)\s+(?P<n>\d[\d,]*|[a-z]+(?:-[a-z]+)?)\s+(?:in|at)\s+$")
+_TOLL_BEFORE_PLACE = re.compile(r"^[\s\w]{0,30}?\b(?:in|at)\s+$")
 _CLAUSE_BREAK = re.compile(r"[;:]|\s(?:but|while|whereas|meanwhile)\s|,\s+(?:and\s+)?(?:on|late|"
                            r"early)\s", re.I)
 ARMED = {1, 2, 3, 4, 8}
@@ -129,11 +136,14 @@ def is_question(sentence: str) -> bool:
 
 
 def is_quoted(sentence: str) -> bool:
-    """Direct speech: the sentence opens with a quotation mark or is a quote with its speaker
-    after it ('"...," he added.'). Speech reports an event only when it dates it itself."""
+    """Direct speech: the sentence opens with a quotation mark, closes a quotation opened in an
+    earlier sentence, or is a quote with its speaker after it ('"...," he added.'). Speech
+    reports an event only when it dates it itself."""
     text = sentence.strip()
-    return text[:1] in "\"“‘'" or bool(re.search(r"[,.!?][\"”’']\s+(?:\w+\s+){0,4}(?:said|"
-                                                   r"added|says|told|asked)\b", text))
+    closing = text.endswith(("\"", "”")) and not re.search(r"[\"“]\S", text[:-1])
+    speaker = re.search(r"[,.!?][\"”’']\s+(?:\w+\s+){0,4}(?:said|added|says|told|asked)\b",
+                        text)
+    return closing or text[:1] in "\"“‘'" or bool(speaker)
 
 
 class RuleBasedExtractor:
@@ -436,20 +446,59 @@ class RuleBasedExtractor:
                 review.append(f"{column}: the registry does not know the actor type of "
                               f"{fields[column.replace('inter', 'actor')]!r}")
         note_sentence = (type_src or first).sentence
-        shares = split_over_days(fatalities, len(days))
         out = []
-        for day, share in zip(days, shares, strict=True):
-            one = dict(fields)
-            one["event_date"] = day
-            one["year"] = day.year
-            one["fatalities"] = share
-            one["notes"] = sources.notes(day, note_sentence.text, share,
-                                         len(days) > 1, precision)
-            out.append(CandidateEvent(one, dict(provenance), list(review)))
-        if len(days) > 1:
-            for event in out:
-                event.review.append(f"fatalities: {fatalities} over {len(days)} days split "
-                                    "evenly, the remainder on the first day")
+        for where, total, place_review in self._per_place(cluster, country, fatalities, fields,
+                                                          provenance, analysed):
+            shares = split_over_days(total, len(days))
+            for day, share in zip(days, shares, strict=True):
+                one = dict(where)
+                one["event_date"] = day
+                one["year"] = day.year
+                one["fatalities"] = share
+                one["notes"] = sources.notes(day, note_sentence.text, share,
+                                             len(days) > 1, precision)
+                notes = list(review) + place_review
+                if len(days) > 1:
+                    notes.append(f"fatalities: {total} over {len(days)} days split evenly, "
+                                 "the remainder on the first day")
+                out.append(CandidateEvent(one, dict(provenance), notes))
+        return out
+
+    def _per_place(self, cluster: _Cluster, country: str | None, fatalities: int,
+                   fields: dict[str, Any], provenance: dict[str, Evidence],
+                   analysed: list[_Sent]) -> list[tuple[dict[str, Any], int, list[str]]]:
+        """(fields, toll, review) per place: one event per town an event sentence lists, each
+        with the toll the text gives it ("four killed in A, two in B") or an even share."""
+        listed = self._listed_places(cluster, country, analysed)
+        if not listed:
+            return [(fields, fatalities, [])]
+        own: list[int | None] = []
+        for match, s in listed:
+            text = s.sentence.text
+            toll = next((t for t in s.tolls if t.end <= match.start and _TOLL_BEFORE_PLACE.match(
+                text[t.end:match.start])), None)
+            bare = _BARE_COUNT_BEFORE_PLACE.search(text[:match.start])
+            if toll is not None:
+                own.append(toll.count)
+            elif own and own[0] is not None and bare:  # "four killed in A, two in B"
+                own.append(parse_number(bare["n"]))
+            else:
+                own.append(None)
+        if all(v is not None for v in own):
+            tolls = [int(v) for v in own]  # type: ignore[arg-type]
+            note = "fatalities: as the text gives them place by place"
+        else:
+            tolls = split_over_days(fatalities, len(listed))
+            note = f"fatalities: {fatalities} split evenly over {len(listed)} places"
+        out = []
+        for (match, s), toll in zip(listed, tolls, strict=True):
+            loc = self.places.location_of(match, country or "", None)
+            where = dict(fields, admin1=loc.admin1, admin2=loc.admin2, location=loc.location,
+                         latitude=loc.latitude, longitude=loc.longitude,
+                         geo_precision=loc.geo_precision)
+            provenance["location"] = _evidence(s.sentence, match.start, match.end, 0.7)
+            out.append((where, toll, [f"location: one of {len(listed)} places the sentence "
+                                      f"lists; {note}"]))
         return out
 
     def _trigger_span(self, s: _Sent, sub_event: str) -> tuple[int, int]:
@@ -604,6 +653,9 @@ class RuleBasedExtractor:
                 if rival is not None and (a2 is None or a2[3].kind == "generic"
                                           or a2[1] not in ARMED):
                     a2 = rival
+            if a1 is not None and a2 is not None and sub_event == "Armed clash" \
+                    and reciprocal_pair(a1, a2, agents):
+                a1, a2 = a2, a1  # "the army and the rebels clashed": the first named is actor1
             if a1 is None and a2 is not None and a2[1] in ARMED and sub_event == "Armed clash":
                 others = top(patients, {a2[0]})
                 if others is not None:
@@ -655,9 +707,11 @@ class RuleBasedExtractor:
         concrete: list[tuple[str, _Sent]] = []
         open_kinds: list[tuple[str, _Sent]] = []
         for s in cluster.sents:
+            killing = any(t.kind == "violence" and t.strength >= 2 for t in s.triggers)
             for t in s.triggers:
-                if t.strength < strongest:
-                    continue
+                explosive = t.kind in vocab.SUB_EVENT_TYPES["Explosions/Remote violence"]
+                if t.strength < strongest and not (killing and explosive):
+                    continue  # "bombings ... killed 30": the bombing is the act, death its toll
                 if t.kind in classify.OPEN_KINDS:
                     open_kinds.append((t.kind, s))
                 elif t.kind not in _DEMO_KINDS and t.kind != "Mob violence":
@@ -692,8 +746,10 @@ class RuleBasedExtractor:
 
     def _location(self, cluster: _Cluster, article: Article, country: str | None,
                   analysed: list[_Sent], review: list[str]) -> Location:
-        """The event's place: a town of its own sentences (after a place cue first, the first
-        named first), the dateline's town, a named place the gazetteer lacks, or a region."""
+        """The event's place, most specific first: a town of its own sentences (after a place
+        cue first), unless a settlement the gazetteer lacks is named before it ("the suburb of
+        Dorvik, in east Athens"); a named settlement the gazetteer lacks; the dateline's town
+        (where the report was filed, so only when the text names no place); a region."""
         if country is None:
             return Location(None, review="location: no country identified")
         admin_hint = None
@@ -706,34 +762,35 @@ class RuleBasedExtractor:
                     admin_hint = match.admin1
         towns = [c for c in candidates if c[0].kind == "town" and c[0].towns]
         pick = max(towns, key=lambda c: c[0].score) if towns else None
-        if pick is None and article.dateline and admin_hint is None:
+        if pick is not None:
+            match, s = pick
+            named = unknown_place(s.sentence.text)
+            if named and named[1] <= match.start and not self.places.find(
+                    named[2], country, [], self._lower):
+                town = self.places.location_of(match, country, admin_hint)
+                return self._unknown(country, town.admin1, named, s, review)
+            loc = self.places.location_of(match, country, admin_hint)
+            loc.sentence = s.sentence
+            return loc
+        for match, s in candidates:
+            named = town_before_region(s.sentence.text, match)
+            if named:
+                return self._unknown(country, match.admin1, named, s, review)
+        for s in cluster.sents:
+            named = unknown_place(s.sentence.text)
+            if named:
+                return self._unknown(country, admin_hint, named, s, review)
+        if article.dateline and admin_hint is None:
             for match in self.places.find(article.dateline, country, [], self._lower):
                 if match.kind == "town" and match.towns:
                     loc = self.places.location_of(match, country, admin_hint)
                     loc.span = (0, len(article.dateline))
                     loc.confidence = 0.6
+                    loc.review = "location: the dateline's town (where the report was filed); " \
+                                 "the text names no place of the event"
                     return loc
-        if pick is None:
-            for match, s in candidates:
-                named = town_before_region(s.sentence.text, match)
-                if named:
-                    start, end, name = named
-                    review.append(f"location {name!r} is not in the gazetteer: kept as written; "
-                                  "add its coordinates (or a reference/places.csv entry)")
-                    return Location(country, match.admin1, None, name, None, None, 1,
-                                    (start, end), s.sentence, 0.4)
-            for s in cluster.sents:
-                named = unknown_place(s.sentence.text)
-                if named:
-                    start, end, name = named
-                    review.append(f"location {name!r} is not in the gazetteer: kept as written; "
-                                  "add its coordinates (or a reference/places.csv entry)")
-                    return Location(country, admin_hint, None, name, None, None, 1,
-                                    (start, end), s.sentence, 0.4)
-        if pick is None and candidates:
-            pick = max(candidates, key=lambda c: c[0].score)
-        if pick is not None:
-            match, s = pick
+        if candidates:
+            match, s = max(candidates, key=lambda c: c[0].score)
             loc = self.places.location_of(match, country, admin_hint)
             loc.sentence = s.sentence
             return loc
@@ -742,6 +799,53 @@ class RuleBasedExtractor:
         if hint:
             message += f" (it says: {hint!r})"
         return Location(country, geo_precision=3, review=message + "; geo_precision 3")
+
+    @staticmethod
+    def _unknown(country: str, admin1: str | None, named: tuple[int, int, str], s: _Sent,
+                 review: list[str]) -> Location:
+        """A place the gazetteer lacks, kept as written (no coordinates) and flagged."""
+        start, end, name = named
+        review.append(f"location {name!r} is not in the gazetteer: kept as written; add its "
+                      "coordinates (or a reference/places.csv entry)")
+        return Location(country, admin1, None, name, None, None, 1, (start, end), s.sentence,
+                        0.4)
+
+    def _listed_places(self, cluster: _Cluster, country: str | None,
+                       analysed: list[_Sent] | None = None) -> list[tuple[Any, _Sent]]:
+        """Towns an event sentence (or a sentence about the same kind of act in its paragraph
+        or the next) lists as the places of the act ("in Aleppo and Homs", "750 in Dorvik,
+        450 in Vesna and 250 in Kroll"): one event per town."""
+        if country is None:
+            return []
+        best: list[tuple[Any, _Sent]] = []
+        paragraphs = {s.sentence.paragraph for s in cluster.sents}
+        nearby = [a for a in analysed if a.triggers and a.family == cluster.family
+                  and a not in cluster.sents and a.sentence.paragraph - 1 in paragraphs
+                  | {p + 1 for p in paragraphs} | paragraphs] if analysed else []
+        for s in [*cluster.sents, *nearby]:
+            text = s.sentence.text
+            exclude = [(m.start, m.end) for m in s.mentions]
+            towns = [m for m in self.places.find(text, country, exclude, self._lower)
+                     if m.kind == "town" and m.towns]
+            run: list[Any] = []
+            for match in towns:
+                if run and not _LIST_JOIN.match(text[run[-1].end:match.start]):
+                    if len(run) > len(best):
+                        best = [(m, s) for m in run]
+                    run = []
+                if not run and not match.cue:
+                    continue
+                run.append(match)
+            if len(run) > len(best):
+                best = [(m, s) for m in run]
+        names = {m.towns[0].name for m, _ in best}
+        return best if len(names) >= 2 and len(names) == len(best) else []
+
+def reciprocal_pair(a1: tuple, a2: tuple, agents: dict[str, list]) -> bool:
+    """Whether two sides both act in one sentence of a clash and the text names actor2 first
+    ("Soldiers and rebels clashed": the weights favour the nearer word, ACLED the first)."""
+    same = a1[2] is a2[2] and a1[0] in agents and a2[0] in agents
+    return same and a2[3].start < a1[3].start
 
 
 def rioters_only(roles: list) -> bool:
