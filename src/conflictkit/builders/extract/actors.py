@@ -177,7 +177,9 @@ def find_actor_mentions(sentence: str) -> list[ActorMention]:
                                            match["dem"], "state", "Military", home)))
     for regex, item in p["generic"]:
         for match in regex.finditer(sentence):
-            candidates.append((2, ActorMention(
+            # a description of victims beats the registry's alias of the same words
+            # ("civilians"), so the mention keeps its victim flag
+            candidates.append((-1 if item.get("victim") else 2, ActorMention(
                 match.start(), match.end(), match.group(0), "generic", item["actor"],
                 victim=bool(item.get("victim")), weak=bool(item.get("weak")))))
     candidates.sort(key=lambda c: (-(c[1].end - c[1].start), c[0], c[1].start))

@@ -38,6 +38,7 @@ class Flags:
     hypothetical: bool
     negated: bool
     background: bool
+    habitual: bool = False  # "who frequently plant bombs": what an actor does, not an event
 
 
 @cache
@@ -85,7 +86,8 @@ def sentence_flags(sentence: str) -> Flags:
     tables = _tables()["not_event"]
     return Flags(bool(tables["hypothetical"].search(sentence)),
                  bool(tables["negated"].search(sentence)),
-                 bool(tables["background"].search(sentence)))
+                 bool(tables["background"].search(sentence)),
+                 bool(tables["habitual"].search(sentence)))
 
 
 def rank(sub_event_type: str) -> int:

@@ -315,7 +315,8 @@ def find_dates(sentence: str, published: date) -> list[DateMention]:
             overnight = gap == 1 and (
                 (atom.late and (nxt.early or not nxt.late)) or bool(_NIGHT_OF.search(before))
             ) and bool(_JOIN_AND.match(between))
-            ranged = _BEFORE_RANGE.search(before) or _JOIN_SPAN.match(between)
+            ranged = _JOIN_SPAN.match(between) or (
+                _BEFORE_RANGE.search(before) and _JOIN_AND.match(between))
             if overnight:
                 end, i = nxt.end, i + 1
             elif (_JOIN_AND.match(between) or ranged) and 0 < gap <= MAX_SPAN_DAYS:

@@ -243,6 +243,8 @@ class RuleBasedExtractor:
             return False
         if s.flags.background and not has_date:
             return False
+        if s.flags.habitual and not has_date:
+            return False
         if s.flags.hypothetical and not (has_toll or has_date):
             return False
         if has_date and not s.date_is_statement and \
