@@ -288,13 +288,19 @@ def _atoms(sentence: str, published: date) -> list[_Atom]:
     return atoms
 
 
-def attached_to_act(sentence: str, mention: DateMention, act_start: int) -> bool:
-    """Whether a date names the day of the act right after it: "Friday's attack", "the
-    January 17 airstrike", "the 3 May bombing" (the act's own day, whatever else is dated)."""
-    if act_start < mention.end:
-        return False
-    between = sentence[mention.end:act_start]
-    return bool(re.fullmatch(r"(?:['’]s)?\s+(?:[\w-]+\s+){0,2}", between))
+def attached_to_act(sentence: str, mention: DateMention, act_start: int,
+                    act_end: int | None = None) -> bool:
+    """Whether a date names the day of the act it touches: right before it ("Friday's attack",
+    "the January 17 airstrike") or right after it ("arrested on Thursday", "killed late on
+    Monday"): the act's own day, whatever else the sentence dates."""
+    if act_start >= mention.end:
+        between = sentence[mention.end:act_start]
+        return bool(re.fullmatch(r"(?:['’]s)?\s+(?:(?:night|morning|evening|afternoon|"
+                                 r"early|late|deadly|fatal)(?:['’]s)?\s+){0,2}", between))
+    if act_end is not None and mention.start >= act_end:
+        between = sentence[act_end:mention.start]
+        return bool(re.fullmatch(r"\s+(?:[\w-]+\s+){0,2}", between))
+    return False
 
 
 def find_dates(sentence: str, published: date) -> list[DateMention]:

@@ -214,8 +214,8 @@ class RuleBasedExtractor:
                 analysed.family = DEMO
             usable = [d for d in analysed.dates if d.usable]
             own = [d for d in usable if not d.statement] or usable
-            attached = [d for d in usable if any(attached_to_act(text, d, t.start)
-                                                 for t in triggers)]
+            attached = [d for d in usable if any(attached_to_act(text, d, t.start, t.end)
+                                                 for t in triggers if t.strength >= 2)]
             own = attached or own
             if own:
                 analysed.date_mention = own[0]
