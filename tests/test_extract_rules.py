@@ -243,3 +243,45 @@ def test_the_side_named_first_in_a_clash_is_actor1():
                       date(2022, 6, 14))
     assert event["actor1"].startswith("Military Forces of Somalia")
     assert event["actor2"] == "Al Shabaab"
+
+
+# ---- stories, plans, unplaced acts, parties -------------------------------------------------
+
+def test_a_planned_or_cancelled_act_is_not_an_event():
+    from conflictkit.builders.extract.classify import framed_after
+
+    assert framed_after(" had been planned for weeks")
+    assert framed_after(" was cancelled on Friday")
+    assert not framed_after(" turned violent on Friday")
+    assert _events("Organisers said the march had been called off on Friday.",
+                   date(2022, 3, 7)) == []
+
+
+def test_meanwhile_starts_another_story():
+    text = ("Rebels and soldiers clashed in Misratah on Wednesday, leaving two dead.\n\n"
+            "Meanwhile, warplanes struck targets across the country on Wednesday.")
+    events = _events(text, date(2011, 4, 21))
+    assert [(e["location"], e["sub_event_type"]) for e in events] == [
+        ("Misratah", "Armed clash")]
+
+
+def test_an_act_placed_only_everywhere_is_not_coded():
+    result = extract_text("Police arrested hundreds of protesters across the country on Sunday.",
+                          published=date(2022, 3, 8))
+    assert result.events == []
+    assert any("places only everywhere" in w for w in result.warnings)
+
+
+def test_the_one_town_of_the_lead_places_an_unplaced_event():
+    text = ("A court in Ankara sentenced the writer on Tuesday.\n\n"
+            "Supporters protested outside the courthouse on Monday.")
+    [event] = _events(text, date(2022, 3, 9))
+    assert event["location"] == "Ankara" and event["sub_event_type"] == "Peaceful protest"
+
+
+def test_an_agreement_names_its_parties_in_order_and_no_perpetrator():
+    [event] = _events("The government and the ELN signed a ceasefire agreement in Bogota on "
+                      "Friday.", date(2023, 6, 11))
+    assert event["sub_event_type"] == "Agreement"
+    assert event["actor1"].startswith("Government of Colombia")
+    assert "Unidentified" not in (event["actor2"] or "")

@@ -56,6 +56,9 @@ def _tables() -> dict[str, Any]:
         "demo_context": re.compile(data["demonstration_context"], re.I),
         "claims": {k: re.compile(v, re.I) for k, v in data["claims"].items()},
         "frames": [re.compile(v, re.I) for v in data["frames"].values()],
+        "frames_after": re.compile(data["frames_after"], re.I),
+        "unplaced": re.compile(data["unplaced"], re.I),
+        "new_topic": re.compile(data["new_topic"], re.I),
     }
 
 
@@ -80,6 +83,21 @@ def framed(before: str) -> bool:
     the killing"), a call, threat, plan or denial ("an end to sexual violence")."""
     window = before[-120:]
     return any(regex.search(window) for regex in _tables()["frames"])
+
+
+def framed_after(after: str) -> bool:
+    """Whether the words after a trigger make it a plan, not an act ("had been planned")."""
+    return bool(_tables()["frames_after"].match(after))
+
+
+def unplaced(sentence: str) -> bool:
+    """Whether a sentence places its act only everywhere ("across the country")."""
+    return bool(_tables()["unplaced"].search(sentence))
+
+
+def new_topic(sentence: str) -> bool:
+    """Whether a sentence starts another story ("Meanwhile, ...", "Elsewhere, ...")."""
+    return bool(_tables()["new_topic"].match(sentence.strip()))
 
 
 def sentence_flags(sentence: str) -> Flags:

@@ -94,6 +94,7 @@ class _Cluster:
     date_from: _Sent | None = None
     place: str | None = None
     country: str | None = None
+    separate: bool = False  # another story ("Meanwhile, ..."): never merged with the others
 
 
 def _family(triggers: list[classify.Trigger]) -> str:
@@ -115,6 +116,8 @@ def _usable_triggers(sentence: str, triggers: list[classify.Trigger]) -> list[cl
             continue
         if frame_end is not None and not _CLAUSE_BREAK.search(sentence[frame_end:trig.start]):
             continue  # the frame still governs: "cleared him of killing nine in a massacre"
+        if classify.framed_after(sentence[trig.end:trig.end + 60]):
+            continue  # "the rally had been planned": no act yet
         if classify.framed(sentence[:trig.start]):
             frame_end = trig.end
             continue  # "cleared of killing", "an inquiry into the killing": no event of its own
@@ -194,6 +197,14 @@ class RuleBasedExtractor:
         for s in events_sents:
             s.country = self._sentence_country(s) or country
         clusters = self._cluster(events_sents, article, country)
+        placed = []
+        for cluster in clusters:
+            if self._unplaced(cluster):
+                warnings.append("not coded: an act the article places only everywhere ("
+                                f"{cluster.sents[0].sentence.text[:80]!r}...)")
+                continue
+            placed.append(cluster)
+        clusters = placed
         events: list[CandidateEvent] = []
         for cluster in clusters:
             events.extend(self._events_of(cluster, article, cluster.country or country,
@@ -215,7 +226,7 @@ class RuleBasedExtractor:
             usable = [d for d in analysed.dates if d.usable]
             own = [d for d in usable if not d.statement] or usable
             attached = [d for d in usable if any(attached_to_act(text, d, t.start, t.end)
-                                                 for t in triggers if t.strength >= 2)]
+                                                 for t in triggers)]
             own = attached or own
             if own:
                 analysed.date_mention = own[0]
@@ -299,8 +310,9 @@ class RuleBasedExtractor:
         for s in sents:
             place = self._place_key(s, s.country)
             home = None
+            separate = classify.new_topic(s.sentence.text)
             for cluster in clusters:
-                if cluster.family != s.family or cluster.country != s.country:
+                if separate or cluster.family != s.family or cluster.country != s.country:
                     continue
                 same_day = not s.days or not cluster.days or set(s.days) & set(cluster.days) \
                     or (s.date_is_statement and cluster.date_from is not None)
@@ -309,7 +321,7 @@ class RuleBasedExtractor:
                     home = cluster
                     break
             if home is None:
-                home = _Cluster(s.family, country=s.country)
+                home = _Cluster(s.family, country=s.country, separate=separate)
                 clusters.append(home)
             home.sents.append(s)
             if s.days and (not home.days or (home.date_from is not None
@@ -336,7 +348,7 @@ class RuleBasedExtractor:
         merged: list[_Cluster] = []
         for cluster in clusters:
             target = next((d for d in dated if d is not cluster and d.family == cluster.family
-                           and d.country == cluster.country
+                           and d.country == cluster.country and not cluster.separate
                            and not cluster.days and (cluster.place is None or d.place is None
                                                      or d.place == cluster.place)), None)
             if target is not None:
@@ -662,7 +674,9 @@ class RuleBasedExtractor:
                 others = top(patients, {a2[0]})
                 if others is not None:
                     a1, a2 = a2, others
-            if a1 is None and country and sub_event not in ("Arrests",):
+            if sub_event in _PARTY_EVENTS:
+                a1, a2 = parties(roles) or (a1, a2)
+            if a1 is None and country and sub_event not in ("Arrests", *_PARTY_EVENTS):
                 name = f"Unidentified Armed Group ({country})"
                 a1 = (name, 3, cluster.sents[0], _whole(cluster.sents[0]), 0.3)
                 review.append("actor1: no perpetrator named; coded as an unidentified armed "
@@ -782,6 +796,13 @@ class RuleBasedExtractor:
             named = unknown_place(s.sentence.text)
             if named:
                 return self._unknown(country, admin_hint, named, s, review)
+        lead = self._lead_town(article, country) if admin_hint is None else None
+        if lead is not None:
+            loc = self.places.location_of(lead, country, None)
+            loc.span, loc.confidence = None, 0.5
+            loc.review = (f"location: {lead.towns[0].name}, the one town the report's lead "
+                          "names; the event's own sentences name none")
+            return loc
         if article.dateline and admin_hint is None:
             for match in self.places.find(article.dateline, country, [], self._lower):
                 if match.kind == "town" and match.towns:
@@ -801,6 +822,27 @@ class RuleBasedExtractor:
         if hint:
             message += f" (it says: {hint!r})"
         return Location(country, geo_precision=3, review=message + "; geo_precision 3")
+
+    def _unplaced(self, cluster: _Cluster) -> bool:
+        """An act the text places only "across the country" or "in several cities", naming
+        no place of its own: not one event ACLED could code."""
+        if cluster.place is not None or not all(classify.unplaced(s.sentence.text)
+                                                for s in cluster.sents):
+            return False
+        country = cluster.country
+        return not any(self.places.find(s.sentence.text, country, [], self._lower)
+                       for s in cluster.sents) if country else True
+
+    def _lead_town(self, article: Article, country: str) -> Any:
+        """The one town the title and the lead name after a place cue, if only one."""
+        texts = [article.title or ""]
+        texts += [s.text for s in article.sentences if s.paragraph == 0]
+        found = {}
+        for text in texts:
+            for match in self.places.find(text, country, [], self._lower):
+                if match.kind == "town" and match.towns and match.cue:
+                    found.setdefault(match.towns[0].name, match)
+        return next(iter(found.values())) if len(found) == 1 else None
 
     @staticmethod
     def _unknown(country: str, admin1: str | None, named: tuple[int, int, str], s: _Sent,
@@ -842,6 +884,24 @@ class RuleBasedExtractor:
                 best = [(m, s) for m in run]
         names = {m.towns[0].name for m, _ in best}
         return best if len(names) >= 2 and len(names) == len(best) else []
+
+_PARTY_EVENTS = ("Agreement", "Non-violent transfer of territory", "Change to group/activity",
+                 "Headquarters or base established", "Other")
+
+
+def parties(roles: list) -> tuple[tuple, tuple | None] | None:
+    """The parties of a strategic development, in the order the text names them ("the
+    government and the rebels signed a truce"): no perpetrator and no victim here."""
+    seen: dict[str, tuple] = {}
+    for name, _role, s, m, weight, inter in sorted(roles, key=lambda r: (r[2].sentence.index,
+                                                                        r[3].start)):
+        if name not in seen and not m.weak and not m.victim:
+            seen[name] = (name, inter, s, m, min(0.9, 0.4 + weight / 2))
+    found = list(seen.values())
+    if not found:
+        return None
+    return found[0], (found[1] if len(found) > 1 else None)
+
 
 def reciprocal_pair(a1: tuple, a2: tuple, agents: dict[str, list]) -> bool:
     """Whether two sides both act in one sentence of a clash and the text names actor2 first
