@@ -285,3 +285,12 @@ def test_an_agreement_names_its_parties_in_order_and_no_perpetrator():
     assert event["sub_event_type"] == "Agreement"
     assert event["actor1"].startswith("Government of Colombia")
     assert "Unidentified" not in (event["actor2"] or "")
+
+
+def test_unknown_keys_of_a_header_block_are_not_body_text():
+    from conflictkit.builders.extract.text import read_article
+
+    article = read_article("title: Clash in Dorvik\ndate: 2022-03-02\nlicense: CC BY 2.5\n"
+                           "tags: conflict\n---\nSoldiers clashed with rebels on Tuesday.\n")
+    assert article.title == "Clash in Dorvik" and article.published == date(2022, 3, 2)
+    assert [s.text for s in article.sentences] == ["Soldiers clashed with rebels on Tuesday."]

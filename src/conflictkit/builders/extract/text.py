@@ -245,9 +245,10 @@ def read_article(raw: str, *, published: date | None = None, source: str | None 
     while i < len(lines):
         match = _HEADER_LINE.match(lines[i][1])
         key = HEADER_KEYS.get(match.group(1).strip().lower()) if match else None
-        if not match or not key:
+        if not match or (not key and not header):
             break
-        header.setdefault(key, match.group(2))
+        if key:  # other keys of a header block (license:, tags:) are read past, not kept
+            header.setdefault(key, match.group(2))
         i += 1
     if header and i < len(lines) and lines[i][1].strip() == "---":
         i += 1
