@@ -294,3 +294,29 @@ def test_unknown_keys_of_a_header_block_are_not_body_text():
                            "tags: conflict\n---\nSoldiers clashed with rebels on Tuesday.\n")
     assert article.title == "Clash in Dorvik" and article.published == date(2022, 3, 2)
     assert [s.text for s in article.sentences] == ["Soldiers clashed with rebels on Tuesday."]
+
+
+def test_deaths_without_a_figure():
+    from conflictkit.builders.extract.fatalities import event_fatalities, find_fatalities
+
+    for sentence, count in [("The editor was shot dead outside his home.", 1),
+                            ("A Dutch family on holiday was murdered near the coast.", 2),
+                            ("Two soldiers had died in the ambush.", 2),
+                            ("It reported the killing of one journalist in the north.", 1)]:
+        best = event_fatalities(find_fatalities(sentence))
+        assert best is not None and best.count == count, sentence
+    assert event_fatalities(find_fatalities("No one was killed in the blast.")).count == 0
+
+
+def test_civilians_are_coded_by_their_nationality():
+    [event] = _events("Gunmen shot dead two Italian tourists near Agadez on Sunday.",
+                      date(2022, 3, 8))
+    assert event["country"] == "Niger" and event["actor2"] == "Civilians (Italy)"
+    assert event["fatalities"] == 2
+
+
+def test_a_group_believed_responsible_is_the_perpetrator():
+    text = ("Gunmen killed four soldiers at a checkpoint near Kidal on Sunday.\n\n"
+            "Al Shabaab is believed to be responsible, officials said.")
+    [event] = _events(text, date(2022, 3, 8))
+    assert event["actor1"] == "Al Shabaab"

@@ -154,6 +154,16 @@ def _alias_mentions(sentence: str) -> list[ActorMention]:
     return found
 
 
+def nationality_before(sentence: str, start: int, patterns: dict[str, Any]) -> str | None:
+    """The country of a demonym just before a description of people ("two British tourists",
+    "a French family"): civilians are coded by their nationality (ACLED's Civilians (France))."""
+    match = re.search(r"\b([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)\s+(?:[a-z][\w-]*\s+){0,2}$",
+                      sentence[max(0, start - 50):start])
+    if not match:
+        return None
+    return patterns["demonyms"].get(match.group(1))
+
+
 def find_actor_mentions(sentence: str) -> list[ActorMention]:
     """Actor phrases in a sentence, longest first where they overlap, in text order."""
     p = _patterns()
@@ -179,9 +189,11 @@ def find_actor_mentions(sentence: str) -> list[ActorMention]:
         for match in regex.finditer(sentence):
             # a description of victims beats the registry's alias of the same words
             # ("civilians"), so the mention keeps its victim flag
+            home = nationality_before(sentence, match.start(), p) if item.get("victim") \
+                else None
             candidates.append((-1 if item.get("victim") else 2, ActorMention(
                 match.start(), match.end(), match.group(0), "generic", item["actor"],
-                victim=bool(item.get("victim")), weak=bool(item.get("weak")))))
+                home=home, victim=bool(item.get("victim")), weak=bool(item.get("weak")))))
     candidates.sort(key=lambda c: (-(c[1].end - c[1].start), c[0], c[1].start))
     chosen: list[ActorMention] = []
     for _, mention in candidates:
@@ -234,9 +246,10 @@ class ActorResolver:
                 return None
             name = self.state_forces(home, year, mention.template or "Military")
         elif mention.kind == "generic":
-            if country is None:
+            where = mention.home or country  # "a French family" in Mauritania: Civilians (France)
+            if where is None:
                 return None
-            name = (mention.template or "").replace("{country}", country)
+            name = (mention.template or "").replace("{country}", where)
         else:
             query = mention.query or mention.text
             key = (fold(query), "alias", country, year)

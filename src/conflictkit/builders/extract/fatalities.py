@@ -111,6 +111,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
                            rf"(?:{victims}|forces)\b", re.I),
         "not_deaths": re.compile(t["not_deaths"], re.I),
         "none": re.compile(t["none"], re.I),
+        "single": re.compile(t["single"], re.I),
+        "family": re.compile(t["family"], re.I),
         "subset": re.compile(t["subset"] + r"[^.;]{0,40}$", re.I),
     }
 
@@ -164,8 +166,22 @@ def find_fatalities(sentence: str) -> list[Toll]:
                               update=kind == "toll" and bool(
                                   re.search(r"rose|risen|rises|climbed|jumped|increased", span,
                                             re.I))))
+    if not [t for t in found if t.count]:
+        found += _implicit_tolls(sentence, p)
     found.sort(key=lambda t: t.start)
     return found
+
+
+def _implicit_tolls(sentence: str, p: dict[str, re.Pattern[str]]) -> list[Toll]:
+    """Deaths the sentence states without a figure: a family (2), one person (1)."""
+    match = p["family"].search(sentence)
+    if match:
+        return [Toll(int(_tables()["family_count"]), match.start(), match.end(), match.group(0),
+                     vague=True)]
+    match = p["single"].search(sentence)
+    if match and not p["not_deaths"].search(match.group(0)):
+        return [Toll(1, match.start(), match.end(), match.group(0), vague=True)]
+    return []
 
 
 _MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"

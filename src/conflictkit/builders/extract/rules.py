@@ -42,7 +42,8 @@ STRATEGIC = "strategic"
 _DEMO_KINDS = {"protest", "Violent demonstration"}
 _STRATEGIC_KINDS = set(vocab.SUB_EVENT_TYPES["Strategic developments"])
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|be|got|is|are)\s+(?:\w+ly\s+)?$", re.I)
-_BY = re.compile(r"\b(?:by|blamed on|claimed by|carried out by|from)\s+(?:the\s+)?$", re.I)
+_BY = re.compile(r"\b(?:by|blamed on|claimed by|carried out by|from)\s+(?:the\s+|an?\s+)?$",
+                 re.I)
 _TARGET_PREP = re.compile(
     r"\b(?:against|on|targeting|targeted|at|fighting|attacking|with|hitting|struck|hit|"
     r"killing|killed|kill|on)\s+(?:the\s+|a\s+|an\s+)?(?:\w+\s+){0,2}$", re.I)
@@ -553,7 +554,7 @@ class RuleBasedExtractor:
         out = []
         for s in analysed:
             text = s.sentence.text
-            if not re.search(r"claim|blame|accuse", text, re.I):
+            if not re.search(r"claim|blame|accuse|believed|thought|suspected|said to", text, re.I):
                 continue
             for m in find_actor_mentions(text):
                 if m.kind == "generic":
