@@ -320,3 +320,15 @@ def test_a_group_believed_responsible_is_the_perpetrator():
             "Al Shabaab is believed to be responsible, officials said.")
     [event] = _events(text, date(2022, 3, 8))
     assert event["actor1"] == "Al Shabaab"
+
+
+def test_a_role_names_the_actor_of_its_country_and_period():
+    from conflictkit.builders.extract.actors import role_actor
+
+    assert role_actor("AU peacekeepers", "Somalia", 2012).startswith("AMISOM")
+    assert role_actor("AU peacekeepers", "Somalia", 2023).startswith("ATMIS")
+    assert role_actor("AU peacekeepers", "Sudan", 2012) is None
+    assert role_actor("al-Qaeda", "Mali", 2013).startswith("AQIM")
+    [event] = _events("Al-Qaeda gunmen killed three soldiers near Gao on Monday.",
+                      date(2013, 3, 6))
+    assert event["actor1"].startswith("AQIM")

@@ -55,7 +55,8 @@ class ActorMention:
     end: int
     text: str
     kind: str  # "alias": look the text up in the registry; "state": a country's forces;
-    #            "generic": a template such as "Civilians ({country})"
+    #            "generic": a template such as "Civilians ({country})"; "role": a description
+    #            that names an actor only in some countries and years (`roles` in the table)
     template: str | None = None  # generic: the name template; state: "Military"/"Police"
     home: str | None = None  # state: the country the demonym names (None: the event country)
     victim: bool = False  # a description of people who suffer rather than act
@@ -123,9 +124,10 @@ def _patterns() -> dict[str, Any]:
              for kind, pattern in data["state_heads"].items()}
     generic = [(re.compile(item["pattern"], re.I), item) for item in data["generic"]]
     described = [(re.compile(item["pattern"]), item) for item in data.get("described", [])]
+    roles = [(re.compile(item["pattern"], re.I), item) for item in data.get("roles", [])]
     acts = re.compile(rf"\b(?P<dem>{dem})(?:\s+|-)(?:-?led\s+)?(?P<act>{data['state_acts']})\b")
     return {"demonyms": demonyms, "heads": heads, "generic": generic, "described": described,
-            "acts": acts,
+            "acts": acts, "roles": roles,
             "not_actors": re.compile(data["not_actors"], re.I)}
 
 
@@ -164,12 +166,27 @@ def nationality_before(sentence: str, start: int, patterns: dict[str, Any]) -> s
     return patterns["demonyms"].get(match.group(1))
 
 
-def find_actor_mentions(sentence: str) -> list[ActorMention]:
+def role_actor(text: str, country: str | None, year: int | None) -> str | None:
+    """The registry actor a role description names in this country and year, if one does."""
+    for regex, item in _patterns()["roles"]:
+        if not regex.search(text) or country not in item.get("countries", [country]):
+            continue
+        if year is not None and not item.get("from", year) <= year <= item.get("to", year):
+            continue
+        return str(item["actor"])
+    return None
+
+
+def find_actor_mentions(sentence: str, roles: bool = True) -> list[ActorMention]:
     """Actor phrases in a sentence, longest first where they overlap, in text order."""
     p = _patterns()
     candidates: list[tuple[int, ActorMention]] = []  # (priority, mention): lower wins ties
     for mention in _alias_mentions(sentence):
         candidates.append((0, mention))
+    for regex, _item in p["roles"] if roles else ():
+        for match in regex.finditer(sentence):
+            candidates.append((-2, ActorMention(match.start(), match.end(), match.group(0),
+                                                "role")))
     for regex, item in p["described"]:
         for match in regex.finditer(sentence):
             candidates.append((0, ActorMention(match.start(), match.end(), match.group(0),
@@ -240,6 +257,13 @@ class ActorResolver:
     def resolve(self, mention: ActorMention, country: str | None,
                 year: int | None) -> ResolvedActor | None:
         """The registry's name and inter code for a mention in an event in `country`."""
+        if mention.kind == "role":
+            name = role_actor(mention.text, country, year)
+            if name is None:  # not this country or period: read the words as usual
+                fallback = [m for m in find_actor_mentions(mention.text, roles=False)
+                            if m.kind != "role"]
+                return self.resolve(fallback[0], country, year) if fallback else None
+            return ResolvedActor(name, self.inter(name, country))
         if mention.kind == "state":
             home = mention.home or country
             if home is None:
