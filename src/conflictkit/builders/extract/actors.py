@@ -217,7 +217,26 @@ def find_actor_mentions(sentence: str, roles: bool = True) -> list[ActorMention]
         if all(mention.end <= m.start or mention.start >= m.end for m in chosen):
             chosen.append(mention)
     chosen.sort(key=lambda m: m.start)
-    return chosen
+    return _named_with_description(sentence, chosen, p)
+
+
+def _named_with_description(sentence: str, mentions: list[ActorMention],
+                            p: dict[str, Any]) -> list[ActorMention]:
+    """A named actor right before a description of fighters is one actor: "Al Shabaab
+    gunmen", "Boko Haram fighters" are the group, not unidentified gunmen."""
+    out: list[ActorMention] = []
+    for mention in mentions:
+        last = out[-1] if out else None
+        if last is not None and last.kind in ("alias", "role") \
+                and sentence[last.end:mention.start] == " " \
+                and any(regex.fullmatch(mention.text) and not item.get("victim")
+                        for regex, item in p["generic"]) \
+                and not any(regex.fullmatch(last.text) for regex, _ in p["generic"]):
+            out[-1] = ActorMention(last.start, mention.end, sentence[last.start:mention.end],
+                                   last.kind, query=last.query or last.text)
+            continue
+        out.append(mention)
+    return out
 
 
 class ActorResolver:
