@@ -332,3 +332,21 @@ def test_a_role_names_the_actor_of_its_country_and_period():
     [event] = _events("Al-Qaeda gunmen killed three soldiers near Gao on Monday.",
                       date(2013, 3, 6))
     assert event["actor1"].startswith("AQIM")
+
+
+def test_days_counted_from_the_event_told_before():
+    from conflictkit.builders.extract.dates import find_relative_days
+
+    assert [r.offset for r in find_relative_days("Two days after the raid, rebels struck")] == [2]
+    assert [r.offset for r in find_relative_days("The next day police arrested him.")] == [1]
+    text = ("Gunmen attacked a market in Maiduguri on March 3, killing 12 traders.\n\n"
+            "Two days later, soldiers clashed with the gunmen near Maiduguri.")
+    days = sorted(e["event_date"] for e in _events(text, date(2022, 3, 9)))
+    assert days == [date(2022, 3, 3), date(2022, 3, 5)]
+
+
+def test_the_site_named_elsewhere_places_the_event():
+    text = ("An airstrike hit a camp for displaced people on Tuesday, killing 20 of them.\n\n"
+            "The camp near Dikwa shelters thousands of families.")
+    [event] = _events(text, date(2022, 3, 10))
+    assert event["location"] == "Dikwa" and event["admin1"] == "Borno"

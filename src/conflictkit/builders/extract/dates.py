@@ -8,7 +8,8 @@ Wednesday" is fighting over several days (one event per day).
 
 Public API: `parse_date(text) -> date | None` for header and date lines;
 `find_dates(sentence, published) -> list[DateMention]` for the dates a sentence mentions;
-`attached_to_act(sentence, mention, act_start) -> bool` ("Friday's attack").
+`attached_to_act(sentence, mention, act_start) -> bool` ("Friday's attack");
+`find_relative_days(sentence) -> list[RelativeDay]` ("two days after the attack").
 """
 
 from __future__ import annotations
@@ -95,6 +96,7 @@ def _tables() -> dict[str, re.Pattern[str] | list[tuple[re.Pattern[str], dict]]]
     return {
         "relative": rel,
         "ago": re.compile(data["ago"], re.I),
+        "after_event": re.compile(data["after_event"], re.I),
         "future": re.compile(data["future"], re.I),
         "statement": re.compile(data["statement_verbs"], re.I),
         "late": re.compile(data["late_words"], re.I),
@@ -301,6 +303,30 @@ def attached_to_act(sentence: str, mention: DateMention, act_start: int,
         between = sentence[act_end:mention.start]
         return bool(re.fullmatch(r"\s+(?:[\w-]+\s+){0,2}", between))
     return False
+
+
+@dataclass(frozen=True)
+class RelativeDay:
+    """A day counted from the event told before it ("two days after the attack": +2)."""
+
+    start: int
+    end: int
+    text: str
+    offset: int
+
+
+def find_relative_days(sentence: str) -> list[RelativeDay]:
+    """Days a sentence counts from another event ("two days after", "the next day")."""
+    out = []
+    for match in _tables()["after_event"].finditer(sentence):  # type: ignore[union-attr]
+        if match["next"]:
+            offset = -1 if match["next"].lower() == "previous" else 1
+        else:
+            word = match["n"].lower()
+            count = int(word) if word.isdigit() else NUMBER_WORDS.get(word, 1)
+            offset = count if match["dir"].lower() in ("after", "later") else -count
+        out.append(RelativeDay(match.start(), match.end(), match.group(0), offset))
+    return out
 
 
 def find_dates(sentence: str, published: date) -> list[DateMention]:

@@ -17,7 +17,12 @@ from typing import Any
 from conflictkit.builders.extract import classify, sources
 from conflictkit.builders.extract.actors import ActorMention, ActorResolver, find_actor_mentions
 from conflictkit.builders.extract.base import CandidateEvent, Evidence, Extraction
-from conflictkit.builders.extract.dates import DateMention, attached_to_act, find_dates
+from conflictkit.builders.extract.dates import (
+    DateMention,
+    attached_to_act,
+    find_dates,
+    find_relative_days,
+)
 from conflictkit.builders.extract.fatalities import (
     Toll,
     event_fatalities,
@@ -62,6 +67,10 @@ _LIST_JOIN = re.compile(r"^\s*(?:[A-Z]\.(?:[A-Z]\.)+)?\s*(?:,|;)?\s*(?:and\s+|or
 _BARE_COUNT_BEFORE_PLACE = re.compile(
     r"(?:,|\band)\s+(?P<n>\d[\d,]*|[a-z]+(?:-[a-z]+)?)\s+(?:in|at)\s+$")
 _TOLL_BEFORE_PLACE = re.compile(r"^[\s\w]{0,30}?\b(?:in|at)\s+$")
+_SITES = (r"(camp|village|market|school|mosque|church|hospital|stadium|prison|base|checkpoint|"
+          r"university|courthouse|square|airport|compound|barracks|station|town)")
+_SITE_NAMED = re.compile(rf"\b(?:the|a|an)\s+(?:[\w-]+\s+){{0,2}}?{_SITES}s?\b", re.I)
+_SITE = re.compile(rf"\b{_SITES}s?\s+(?:in|at|of|near|outside)\s+(?:the\s+)?$", re.I)
 _CLAUSE_BREAK = re.compile(r"[;:]|\s(?:but|while|whereas|meanwhile)\s|,\s+(?:and\s+)?(?:on|late|"
                            r"early)\s", re.I)
 ARMED = {1, 2, 3, 4, 8}
@@ -128,6 +137,24 @@ def _usable_triggers(sentence: str, triggers: list[classify.Trigger]) -> list[cl
     return out
 
 
+def count_days_from_events(analysed: list[_Sent], published: date) -> None:
+    """Date a sentence that counts days from the event told before it ("two days after the
+    airstrike, militants attacked the camp"): the last day-precise act before it, plus the
+    offset (never after publication)."""
+    anchor: date | None = None
+    for s in analysed:
+        if s.triggers and not s.days:
+            relative = find_relative_days(s.sentence.text)
+            if relative and anchor is not None:
+                day = anchor + timedelta(days=relative[0].offset)
+                if day <= published:
+                    s.days, s.precision = (day,), 1
+                    s.date_mention = DateMention(relative[0].start, relative[0].end,
+                                                 relative[0].text, (day,), 1)
+        if s.triggers and s.days and s.precision == 1 and not s.date_is_statement:
+            anchor = s.days[0]
+
+
 def in_a_name(sentence: str, start: int) -> bool:
     """Whether a word written with a capital inside a sentence is part of a name."""
     return start > 0 and sentence[start].isupper() and not re.search(r"[.!?:\"“]\s*$",
@@ -185,6 +212,7 @@ class RuleBasedExtractor:
         if any("English" in w for w in article.warnings):
             return Extraction(article, [], warnings, self.name)
         analysed = [self._analyse(s, published) for s in article.sentences]
+        count_days_from_events(analysed, published)
         events_sents = [a for a in analysed if self._is_event(a, published)]
         if not events_sents:
             warnings.append("no event found: no sentence reports an act of political violence, "
@@ -797,6 +825,16 @@ class RuleBasedExtractor:
             named = unknown_place(s.sentence.text)
             if named:
                 return self._unknown(country, admin_hint, named, s, review)
+        anchored = self._anchored_town(cluster, analysed, country)
+        if anchored is not None:
+            match, s = anchored
+            loc = self.places.location_of(match, country, admin_hint)
+            loc.sentence = s.sentence
+            loc.confidence = 0.6
+            loc.review = (f"location: {loc.location}, where another sentence puts the "
+                          f"{_SITE.search(s.sentence.text[:match.start]).group(1)} the event "
+                          "hit")  # type: ignore[union-attr]
+            return loc
         lead = self._lead_town(article, country) if admin_hint is None else None
         if lead is not None:
             loc = self.places.location_of(lead, country, None)
@@ -833,6 +871,23 @@ class RuleBasedExtractor:
         country = cluster.country
         return not any(self.places.find(s.sentence.text, country, [], self._lower)
                        for s in cluster.sents) if country else True
+
+    def _anchored_town(self, cluster: _Cluster, analysed: list[_Sent],
+                       country: str) -> tuple[Any, _Sent] | None:
+        """The town another sentence gives the site the event hit: "an airstrike on a camp"
+        ... "the camp in Dorvik" -> Dorvik."""
+        sites = {m.group(1).lower() for s in cluster.sents
+                 for m in _SITE_NAMED.finditer(s.sentence.text)}
+        if not sites:
+            return None
+        for s in analysed:
+            text = s.sentence.text
+            for match in self.places.find(text, country, [], self._lower):
+                site = _SITE.search(text[max(0, match.start - 40):match.start])
+                if match.kind == "town" and match.towns and site \
+                        and site.group(1).lower() in sites:
+                    return match, s
+        return None
 
     def _lead_town(self, article: Article, country: str) -> Any:
         """The one town the title and the lead name after a place cue, if only one."""
