@@ -257,7 +257,7 @@ def test_a_planned_or_cancelled_act_is_not_an_event():
                    date(2022, 3, 7)) == []
 
 
-def test_meanwhile_starts_another_story():
+def test_an_act_told_only_everywhere_does_not_join_a_placed_event():
     text = ("Rebels and soldiers clashed in Misratah on Wednesday, leaving two dead.\n\n"
             "Meanwhile, warplanes struck targets across the country on Wednesday.")
     events = _events(text, date(2011, 4, 21))
@@ -350,3 +350,27 @@ def test_the_site_named_elsewhere_places_the_event():
             "The camp near Dikwa shelters thousands of families.")
     [event] = _events(text, date(2022, 3, 10))
     assert event["location"] == "Dikwa" and event["admin1"] == "Borno"
+
+
+def test_words_inside_a_quotation_are_not_acts():
+    from conflictkit.builders.extract.rules import inside_quotes
+
+    sentence = 'He tweeted: "Peaceful protests are a hallmark of our democracy."'
+    assert inside_quotes(sentence, sentence.index("protests"))
+    assert not inside_quotes("Protesters marched on Monday.", 0)
+    text = ("Thousands marched in Lyon on Saturday.\n\n"
+            'The next day the minister wrote, "Peaceful protests are welcome."')
+    assert len(_events(text, date(2023, 2, 14))) == 1
+
+
+def test_a_country_that_acts_names_its_military():
+    [event] = _events("Officials said Russia launched missiles at Kharkiv on Tuesday, killing "
+                      "three civilians.", date(2023, 2, 15))
+    assert event["actor1"].startswith("Military Forces of Russia")
+    assert event["country"] == "Ukraine" and event["location"] == "Kharkiv"
+
+
+def test_an_attempt_to_blow_up_is_disrupted_weapons_use():
+    [event] = _events("A passenger tried to blow up a plane over Lagos on Friday but was "
+                      "overpowered.", date(2023, 2, 15))
+    assert event["sub_event_type"] == "Disrupted weapons use"

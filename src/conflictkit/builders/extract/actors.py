@@ -125,9 +125,11 @@ def _patterns() -> dict[str, Any]:
     generic = [(re.compile(item["pattern"], re.I), item) for item in data["generic"]]
     described = [(re.compile(item["pattern"]), item) for item in data.get("described", [])]
     roles = [(re.compile(item["pattern"], re.I), item) for item in data.get("roles", [])]
+    names = alternation(sorted(set(demonyms.values())))
+    country_acts = re.compile(rf"\b(?:the\s+)?(?P<c>{names})\s+{data['country_act_verbs']}\b")
     acts = re.compile(rf"\b(?P<dem>{dem})(?:\s+|-)(?:-?led\s+)?(?P<act>{data['state_acts']})\b")
     return {"demonyms": demonyms, "heads": heads, "generic": generic, "described": described,
-            "acts": acts, "roles": roles,
+            "acts": acts, "roles": roles, "country_acts": country_acts,
             "not_actors": re.compile(data["not_actors"], re.I)}
 
 
@@ -196,6 +198,9 @@ def find_actor_mentions(sentence: str, roles: bool = True) -> list[ActorMention]
             home = p["demonyms"].get(match["dem"]) if match["dem"] else None
             candidates.append((1, ActorMention(match.start(), match.end(), match.group(0),
                                                "state", kind, home)))
+    for match in p["country_acts"].finditer(sentence):
+        candidates.append((1, ActorMention(match.start("c"), match.end("c"), match["c"], "state",
+                                           "Military", match["c"])))
     for match in p["acts"].finditer(sentence):
         # "Ruritanian shelling", "U.S. airstrikes": the demonym names who acted; the mention
         # ends before the act so the act's trigger stays whole

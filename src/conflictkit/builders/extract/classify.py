@@ -58,7 +58,6 @@ def _tables() -> dict[str, Any]:
         "frames": [re.compile(v, re.I) for v in data["frames"].values()],
         "frames_after": re.compile(data["frames_after"], re.I),
         "unplaced": re.compile(data["unplaced"], re.I),
-        "new_topic": re.compile(data["new_topic"], re.I),
     }
 
 
@@ -93,11 +92,6 @@ def framed_after(after: str) -> bool:
 def unplaced(sentence: str) -> bool:
     """Whether a sentence places its act only everywhere ("across the country")."""
     return bool(_tables()["unplaced"].search(sentence))
-
-
-def new_topic(sentence: str) -> bool:
-    """Whether a sentence starts another story ("Meanwhile, ...", "Elsewhere, ...")."""
-    return bool(_tables()["new_topic"].match(sentence.strip()))
 
 
 def sentence_flags(sentence: str) -> Flags:

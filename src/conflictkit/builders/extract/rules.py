@@ -104,7 +104,7 @@ class _Cluster:
     date_from: _Sent | None = None
     place: str | None = None
     country: str | None = None
-    separate: bool = False  # another story ("Meanwhile, ..."): never merged with the others
+    separate: bool = False  # an act told only "across the country": never merged
 
 
 def _family(triggers: list[classify.Trigger]) -> str:
@@ -133,6 +133,8 @@ def _usable_triggers(sentence: str, triggers: list[classify.Trigger]) -> list[cl
             continue  # "cleared of killing", "an inquiry into the killing": no event of its own
         if trig.strength < 2 and in_a_name(sentence, trig.start):
             continue  # "the Dakar Rally", "the Tet Offensive": a name, not an act
+        if trig.strength < 2 and inside_quotes(sentence, trig.start):
+            continue  # a word inside a quotation ('"Peaceful protests are a hallmark"')
         out.append(trig)
     return out
 
@@ -143,7 +145,8 @@ def count_days_from_events(analysed: list[_Sent], published: date) -> None:
     offset (never after publication)."""
     anchor: date | None = None
     for s in analysed:
-        if s.triggers and not s.days:
+        strong = any(t.strength >= 2 for t in s.triggers)
+        if strong and not s.days and not is_quoted(s.sentence.text):
             relative = find_relative_days(s.sentence.text)
             if relative and anchor is not None:
                 day = anchor + timedelta(days=relative[0].offset)
@@ -153,6 +156,21 @@ def count_days_from_events(analysed: list[_Sent], published: date) -> None:
                                                  relative[0].text, (day,), 1)
         if s.triggers and s.days and s.precision == 1 and not s.date_is_statement:
             anchor = s.days[0]
+
+
+def _without(text: str, triggers: list[classify.Trigger]) -> str:
+    """The text with the given trigger words blanked (a framed "protest" is no unrest)."""
+    for trig in triggers:
+        text = text[:trig.start] + " " * (trig.end - trig.start) + text[trig.end:]
+    return text
+
+
+def inside_quotes(sentence: str, start: int) -> bool:
+    """Whether a position falls inside a quotation opened in the same sentence."""
+    before = sentence[:start]
+    opened = before.count("“") - before.count("”")
+    straight = before.count('"')
+    return opened > 0 or straight % 2 == 1
 
 
 def in_a_name(sentence: str, start: int) -> bool:
@@ -242,14 +260,16 @@ class RuleBasedExtractor:
 
     def _analyse(self, sentence: Sentence, published: date) -> _Sent:
         text = sentence.text
-        triggers = _usable_triggers(text, classify.find_triggers(text))
+        found = classify.find_triggers(text)
+        triggers = _usable_triggers(text, found)
         analysed = _Sent(sentence, triggers, find_dates(text, published) if triggers else [],
                          find_fatalities(text) if triggers else [],
                          find_actor_mentions(text) if triggers else [],
                          classify.sentence_flags(text))
         if triggers:
             analysed.family = _family(triggers)
-            if analysed.family == VIOLENT and classify.demonstration_context(text) \
+            if analysed.family == VIOLENT and classify.demonstration_context(
+                    _without(text, [t for t in found if t not in triggers])) \
                     and not any(t.kind == "Mob violence" for t in triggers):
                 analysed.family = DEMO
             usable = [d for d in analysed.dates if d.usable]
@@ -339,7 +359,8 @@ class RuleBasedExtractor:
         for s in sents:
             place = self._place_key(s, s.country)
             home = None
-            separate = classify.new_topic(s.sentence.text)
+            # an act told only "across the country" is about elsewhere, not this cluster's place
+            separate = classify.unplaced(s.sentence.text) and place is None
             for cluster in clusters:
                 if separate or cluster.family != s.family or cluster.country != s.country:
                     continue
