@@ -374,3 +374,11 @@ def test_an_attempt_to_blow_up_is_disrupted_weapons_use():
     [event] = _events("A passenger tried to blow up a plane over Lagos on Friday but was "
                       "overpowered.", date(2023, 2, 15))
     assert event["sub_event_type"] == "Disrupted weapons use"
+
+
+def test_an_unnamed_target_takes_the_default_of_its_sub_event():
+    [event] = _events("Police arrested a suspect in Patna on Monday.", date(2023, 2, 14))
+    assert event["sub_event_type"] == "Arrests"
+    assert event["actor2"] == "Civilians (India)"
+    [event] = _events("A bomb exploded outside a temple in Gaya on Sunday.", date(2023, 2, 14))
+    assert event["actor2"] == "Civilians (India)"

@@ -739,6 +739,11 @@ class RuleBasedExtractor:
                     and (a2 is None or a2[1] != vocab.CIVILIANS_CODE) and country:
                 name = f"Civilians ({country})"
                 a2 = (name, vocab.CIVILIANS_CODE, (a2 or a1)[2], (a2 or a1)[3], 0.5)
+            default = DEFAULT_ACTOR2.get(sub_event)
+            if a2 is None and a1 is not None and default and country:
+                name = default.format(country=country)
+                a2 = (name, self.actors.inter(name, country), a1[2], _whole(a1[2]), 0.3)
+                review.append(f"actor2: the text names no target; {name} assumed")
         assoc1: list[str] = []
         assoc2: list[str] = []
         return a1, a2, assoc1, assoc2
@@ -962,6 +967,16 @@ class RuleBasedExtractor:
         names = {m.towns[0].name for m, _ in best}
         return best if len(names) >= 2 and len(names) == len(best) else []
 
+# Who is on the receiving end when the text does not say: people arrested are civilians unless
+# named as a group; a bomb set off in a public place targets civilians; a foiled device was
+# an armed group's.
+DEFAULT_ACTOR2 = {
+    "Arrests": "Civilians ({country})",
+    "Remote explosive/landmine/IED": "Civilians ({country})",
+    "Suicide bomb": "Civilians ({country})",
+    "Grenade": "Civilians ({country})",
+    "Disrupted weapons use": "Unidentified Armed Group ({country})",
+}
 _PARTY_EVENTS = ("Agreement", "Non-violent transfer of territory", "Change to group/activity",
                  "Headquarters or base established", "Other")
 
