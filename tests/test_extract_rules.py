@@ -382,3 +382,11 @@ def test_an_unnamed_target_takes_the_default_of_its_sub_event():
     assert event["actor2"] == "Civilians (India)"
     [event] = _events("A bomb exploded outside a temple in Gaya on Sunday.", date(2023, 2, 14))
     assert event["actor2"] == "Civilians (India)"
+
+
+def test_a_claim_of_something_else_is_no_claim_of_the_attack():
+    from conflictkit.builders.extract.classify import claim_patterns
+
+    after = claim_patterns()["after"]
+    assert after.match(" claimed it on a website")
+    assert not after.match(" claims it is in a final push")
