@@ -18,7 +18,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +41,7 @@ _GENERIC_INTER = {
 }
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Matching key of a token or phrase: accents stripped, casefolded."""
     decomposed = unicodedata.normalize("NFKD", text)

@@ -28,7 +28,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,7 @@ class Town:
     population: int
 
 
+@lru_cache(maxsize=200_000)
 def name_key(text: str) -> str:
     """Matching key of a place name: accents, case, apostrophes and dashes folded away."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -214,6 +215,7 @@ class PlaceIndex:
         self._by_country: dict[str, dict[str, list[int]]] = {}
         self._big: dict[str, list[int]] | None = None
         self._all: dict[str, str | None] | None = None
+        self._towns: dict[int, Town] = {}
 
     @classmethod
     @cache
@@ -221,10 +223,15 @@ class PlaceIndex:
         return cls(_load_table())
 
     def town(self, row: int) -> Town:
-        rec = self.table.iloc[row]
-        return Town(ascii_name(rec["name"]), rec["country"], _text(rec["admin1"]),
-                    _text(rec["admin2"]), float(rec["latitude"]), float(rec["longitude"]),
-                    int(rec["population"]))
+        town = self._towns.get(row)
+        if town is None:
+            t = self.table
+            town = self._towns[row] = Town(
+                ascii_name(t["name"].iat[row]), t["country"].iat[row],
+                _text(t["admin1"].iat[row]), _text(t["admin2"].iat[row]),
+                float(t["latitude"].iat[row]), float(t["longitude"].iat[row]),
+                int(t["population"].iat[row]))
+        return town
 
     def _keys(self, rows: Any) -> dict[str, list[int]]:
         """Name key -> rows (biggest town first) for the given rows, alternates included."""

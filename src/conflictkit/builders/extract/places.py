@@ -157,6 +157,11 @@ def country_mentions(text: str) -> list[tuple[int, int, str, bool]]:
     return out
 
 
+def _saint(key: str) -> str:
+    """ "st petersburg" -> "saint petersburg", as `name_key` spells it."""
+    return "saint " + key[3:] if key.startswith("st ") else key
+
+
 def _proper_name_tokens(text: str) -> list[tuple[int, int]]:
     """Word spans, a possessive "'s" left out ("Basra's" -> "Basra")."""
     spans = []
@@ -191,6 +196,12 @@ class PlaceFinder:
         self.index = index
         self._admin1: dict[str, dict[str, str]] = {}
         self._owners: dict[str, set[str]] | None = None
+        self._head_cache: dict[int, frozenset[str]] = {}
+        self._head_owners: list[dict[str, Any]] = []
+        self._candidate_cache: dict[tuple, list[tuple[int, int]]] = {}
+        self._mention_cache: dict[str, list[tuple[int, int, str, bool]]] = {}
+        self._score_cache: dict[tuple[str, int], dict[str, float]] = {}
+        self._centroids: dict[tuple[str, str], tuple[float | None, float | None]] = {}
 
     # ---- country ----------------------------------------------------------------------------
 
@@ -199,15 +210,26 @@ class PlaceFinder:
         """Weighted votes for countries from (text, weight) pieces and the dateline."""
         scores: dict[str, float] = {}
         for text, weight in texts:
-            for start, _end, country, demonym in country_mentions(text):
-                value = 0.25 if demonym else (3.0 if _LOCATIVE.search(text[:start]) else 1.0)
+            for country, value in self._text_scores(text, words_in_lower).items():
                 scores[country] = scores.get(country, 0.0) + value * weight
-            for country, value in self.town_votes(text, words_in_lower).items():
-                scores[country] = scores.get(country, 0.0) + 2.0 * value * weight
         if dateline and self.index is not None:
             for row in self.index.big_towns().get(name_key(dateline), [])[:1]:
                 country = self.index.country_of(row)
                 scores[country] = scores.get(country, 0.0) + 4.0
+        return scores
+
+    def _text_scores(self, text: str, words_in_lower: frozenset[str]) -> dict[str, float]:
+        """One text's votes (memoised for the article: a sentence is scored more than once)."""
+        memo = (text, id(words_in_lower))
+        scores = self._score_cache.get(memo)
+        if scores is None:
+            scores = {}
+            for start, _end, country, demonym in self.country_mentions(text):
+                value = 0.25 if demonym else (3.0 if _LOCATIVE.search(text[:start]) else 1.0)
+                scores[country] = scores.get(country, 0.0) + value
+            for country, value in self.town_votes(text, words_in_lower).items():
+                scores[country] = scores.get(country, 0.0) + 2.0 * value
+            self._score_cache[memo] = scores
         return scores
 
     def town_votes(self, text: str, words_in_lower: frozenset[str]) -> dict[str, float]:
@@ -249,29 +271,67 @@ class PlaceFinder:
                         self._owners.setdefault(name_key(spelling), set()).add(country)
         return self._owners
 
-    def _candidates(self, text: str, names: dict[str, Any],
+    def new_article(self) -> None:
+        """Forget what was read in the previous article (the memos are per article)."""
+        self._candidate_cache.clear()
+        self._mention_cache.clear()
+        self._score_cache.clear()
+
+    def country_mentions(self, text: str) -> list[tuple[int, int, str, bool]]:
+        """`country_mentions(text)`, memoised for the article."""
+        found = self._mention_cache.get(text)
+        if found is None:
+            found = self._mention_cache[text] = country_mentions(text)
+        return found
+
+    def _heads(self, names: dict[str, Any]) -> frozenset[str]:
+        """First words of the keys of a name table (kept per table: the tables live long)."""
+        heads = self._head_cache.get(id(names))
+        if heads is None:
+            heads = frozenset(key.split(" ", 1)[0] for key in names)
+            self._head_cache[id(names)] = heads
+            self._head_owners.append(names)  # keep the table alive while its id is cached
+        return heads
+
+    def _candidates(self, text: str, names: dict[str, Any] | tuple[dict[str, Any], ...],
                     words_in_lower: frozenset[str]) -> list[tuple[int, int]]:
-        """Longest spans of capitalised words whose key is in `names`, standing alone."""
+        """Longest spans of capitalised words whose key is in `names` (one table or several),
+        standing alone; memoised per text, since one sentence is read several times."""
+        tables = names if isinstance(names, tuple) else (names,)
+        memo = (text, tuple(id(t) for t in tables), id(words_in_lower))
+        found = self._candidate_cache.get(memo)
+        if found is None:
+            found = self._scan(text, tables, words_in_lower)
+            self._candidate_cache[memo] = found
+        return found
+
+    def _scan(self, text: str, tables: tuple[dict[str, Any], ...],
+              words_in_lower: frozenset[str]) -> list[tuple[int, int]]:
         tokens = _proper_name_tokens(text)
+        keys = [name_key(text[a:b]) for a, b in tokens]
+        joins = [bool(_JOIN.match(text[tokens[k][1]:tokens[k + 1][0]]))
+                 for k in range(len(tokens) - 1)]
+        heads = [self._heads(t) for t in tables]
         out: list[tuple[int, int]] = []
         i = 0
         while i < len(tokens):
             start = tokens[i][0]
             first = text[start:tokens[i][1]]
-            if not (first[:1].isupper() or _PARTICLE.match(first)):
+            if not (first[:1].isupper() or _PARTICLE.match(first)) or not any(
+                    keys[i].split(" ", 1)[0] in h or _saint(keys[i]) for h in heads):
                 i += 1
                 continue
             hit = None
-            for j in range(min(len(tokens), i + MAX_NAME_TOKENS) - 1, i - 1, -1):
-                if j > i and not all(_JOIN.match(text[tokens[k][1]:tokens[k + 1][0]])
-                                     for k in range(i, j)):
-                    continue
-                end = tokens[j][1]
-                if name_key(text[start:end]) not in names:
+            last = min(len(tokens), i + MAX_NAME_TOKENS) - 1
+            while last > i and not all(joins[i:last]):
+                last -= 1
+            for j in range(last, i - 1, -1):
+                key = _saint(" ".join(keys[i:j + 1]))
+                if not any(key in t for t in tables):
                     continue
                 if j == i and (first in _stop_words() or first.lower() in words_in_lower):
                     continue
-                hit = (j, end)
+                hit = (j, tokens[j][1])
                 break
             if hit is None or joined_to_a_name(text, start, hit[1]):
                 i = i + 1 if hit is None else hit[0] + 1
@@ -305,8 +365,8 @@ class PlaceFinder:
             return []
         towns = self.index.country_index(country)
         admins = self._admin1_index(country)
-        names = {**dict.fromkeys(admins), **towns}
-        taken = [*exclude, *((s, e) for s, e, _, _ in country_mentions(sentence))]
+        names = (towns, admins)
+        taken = [*exclude, *((s, e) for s, e, _, _ in self.country_mentions(sentence))]
         out = []
         for start, end in self._candidates(sentence, names, words_in_lower):
             if any(not (end <= s or start >= e) for s, e in taken):
@@ -345,12 +405,15 @@ class PlaceFinder:
                             town.longitude, 2 if match.near else 1, (match.start, match.end),
                             confidence=0.8 if review is None else 0.6, review=review)
         admin1 = match.admin1 or match.text
-        lat = lon = None
-        if self.gazetteer is not None:
-            try:
-                lat, lon = self.gazetteer.admin1_centroid(country, admin1)
-            except Exception:  # noqa: BLE001 - a missing centroid leaves coordinates blank
-                lat = lon = None
+        if (country, admin1) not in self._centroids:
+            lat = lon = None
+            if self.gazetteer is not None:
+                try:
+                    lat, lon = self.gazetteer.admin1_centroid(country, admin1)
+                except Exception:  # noqa: BLE001 - a missing centroid leaves coordinates blank
+                    lat = lon = None
+            self._centroids[(country, admin1)] = (lat, lon)
+        lat, lon = self._centroids[(country, admin1)]
         return Location(country, admin1, None, None, lat, lon, 3, (match.start, match.end),
                         confidence=0.5,
                         review=f"only the region {admin1!r} is named: placed at its centre "

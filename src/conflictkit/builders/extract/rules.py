@@ -237,6 +237,7 @@ class RuleBasedExtractor:
                             "a demonstration or a strategic development")
             return Extraction(article, [], warnings, self.name)
         self._lower = lower_words(article)
+        self.places.new_article()
         country, self._scores = self._country(article, analysed, events_sents)
         if country is None:
             warnings.append("no country could be told from the text: events are left without "
