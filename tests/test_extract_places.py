@@ -102,3 +102,38 @@ def test_place_index_loads_once():
     assert extractor.places.index is not None
     towns = extractor.places.index.towns("Libya", "Misrata")
     assert towns and towns[0].admin1
+
+
+def test_the_town_table_is_cached_once_and_rebuilt_when_unwritable(tmp_path, monkeypatch):
+    import pandas as pd
+
+    from conflictkit.builders.extract import placeindex
+
+    calls = []
+    towns = pd.DataFrame({"name": ["Dorvik"], "country": ["Nigeria"], "admin1": ["Kano"],
+                          "admin2": [None], "latitude": [12.0], "longitude": [8.5],
+                          "population": [5000], "alternates": [""], "keys": ["dorvik"],
+                          "key": ["dorvik"]})
+    admins = pd.DataFrame({"country": ["Nigeria"], "admin1": ["Kano"],
+                           "admin1_geonames": ["Kano"]})
+
+    def build():
+        calls.append(1)
+        return towns
+
+    monkeypatch.setattr(placeindex, "_build", build)
+    monkeypatch.setattr(placeindex, "_admin_spellings", lambda: admins)
+    monkeypatch.setenv("CONFLICTKIT_CACHE_DIR", str(tmp_path / "cache"))
+    first, _ = placeindex._load_tables()
+    again, spellings = placeindex._load_tables()
+    assert len(calls) == 1 and list(again["name"]) == ["Dorvik"]
+    assert list(spellings["admin1"]) == ["Kano"]
+    assert len(list((tmp_path / "cache").glob("*.parquet"))) == 2
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    monkeypatch.setenv("CONFLICTKIT_CACHE_DIR", str(blocked / "cache"))
+    table, _ = placeindex._load_tables()  # cannot write: built and kept in memory
+    assert len(calls) == 2 and list(table["name"]) == ["Dorvik"]
+    index = placeindex.PlaceIndex(table, admins)
+    assert index.towns("Nigeria", "dorvik")[0].admin1 == "Kano"
+    assert index.admin1_centre("Nigeria", "Kano") == (12.0, 8.5)

@@ -11,12 +11,14 @@ article is about. This index joins the two offline sources:
 - admin1 (and admin2) names in ACLED spelling from the project gazetteer, joined on country, name
   and coordinates; each (country, admin1 code) takes the admin1 most of its joined towns carry.
 
-The joined table is written once to a Parquet file in the user cache directory
+The joined table (and the admin1 spellings, so that reading needs no gazetteer) is written once
+to Parquet files in the user cache directory
 (`CONFLICTKIT_CACHE_DIR`, else `$XDG_CACHE_HOME/conflictkit`, else `~/.cache/conflictkit`), keyed
 by the package versions and the admin spelling table, and read back in a fraction of a second;
 when the directory is not writable the table is simply rebuilt in memory. Nothing is downloaded.
 
 Public API: `PlaceIndex.default()`; `.towns(country, name) -> list[Town]` (biggest first);
+`.admins` (country, admin1, admin1_geonames); `.admin1_centre(country, admin1)`;
 `.country_index(country) -> dict[key, list[int]]`; `.big_towns() -> dict[key, list[int]]`
 (places of 15,000 people or more in any country); `name_key(text)`.
 """
@@ -185,31 +187,44 @@ def _admin1_names() -> dict[str, str]:
     return {str(k): str(v) for k, v in (table("places").get("admin1_codes") or {}).items()}
 
 
-def _load_table() -> Any:
+def _admin_spellings() -> Any:
+    """(country, admin1 in ACLED spelling, admin1 as GeoNames spells it) from the gazetteer."""
+    from conflictkit.reference.gazetteer import Gazetteer
+
+    places = Gazetteer.default().places
+    return places[["country", "admin1", "admin1_geonames"]].dropna().drop_duplicates() \
+        .reset_index(drop=True).astype("str")
+
+
+def _load_tables() -> tuple[Any, Any]:
+    """The town table and the admin1 spellings: from the cache, else built and cached."""
     import pandas as pd
 
-    path = cache_dir() / f"towns-{_cache_key()}.parquet"
-    if path.is_file():
+    key = _cache_key()
+    paths = (cache_dir() / f"towns-{key}.parquet", cache_dir() / f"admin1-{key}.parquet")
+    if all(p.is_file() for p in paths):
         try:
-            return pd.read_parquet(path)
+            return pd.read_parquet(paths[0]), pd.read_parquet(paths[1])
         except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, never trusted
             pass
-    frame = _build()
+    tables = (_build(), _admin_spellings())
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        frame.to_parquet(partial, index=False)
-        partial.replace(path)
+        paths[0].parent.mkdir(parents=True, exist_ok=True)
+        for frame, path in zip(tables, paths, strict=True):
+            partial = path.with_suffix(f".{os.getpid()}.tmp")
+            frame.to_parquet(partial, index=False)
+            partial.replace(path)
     except OSError:
-        pass  # read-only home: keep the table in memory only
-    return frame
+        pass  # read-only home: keep the tables in memory only
+    return tables
 
 
 class PlaceIndex:
     """Name lookups over the joined town table (see the module docstring)."""
 
-    def __init__(self, table: Any) -> None:
+    def __init__(self, table: Any, admins: Any = None) -> None:
         self.table = table.reset_index(drop=True)
+        self.admins = admins  # country, admin1 (ACLED), admin1_geonames; None: none known
         self._names = self.table["name"].tolist()
         self._country = self.table["country"].tolist()
         self._by_country: dict[str, dict[str, list[int]]] = {}
@@ -220,7 +235,14 @@ class PlaceIndex:
     @classmethod
     @cache
     def default(cls) -> PlaceIndex:
-        return cls(_load_table())
+        return cls(*_load_tables())
+
+    def admin1_centre(self, country: str, admin1: str) -> tuple[float, float] | None:
+        """Mean coordinates of the admin1's towns (geo_precision 3 events sit there)."""
+        rows = self.table[(self.table["country"] == country) & (self.table["admin1"] == admin1)]
+        if rows.empty:
+            return None
+        return round(float(rows["latitude"].mean()), 5), round(float(rows["longitude"].mean()), 5)
 
     def town(self, row: int) -> Town:
         town = self._towns.get(row)

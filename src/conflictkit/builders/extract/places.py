@@ -263,10 +263,10 @@ class PlaceFinder:
         """Name key of every admin1 (both spellings) -> the countries that have one so named."""
         if self._owners is None:
             self._owners = {}
-            if self.gazetteer is not None:
-                frame = self.gazetteer.places[["admin1", "admin1_geonames", "country"]]
-                for acled, raw, country in frame.dropna().drop_duplicates().itertuples(
-                        index=False):
+            frame = self._spellings()
+            if frame is not None:
+                for acled, raw, country in frame[["admin1", "admin1_geonames", "country"]] \
+                        .itertuples(index=False):
                     for spelling in (acled, raw):
                         self._owners.setdefault(name_key(spelling), set()).add(country)
         return self._owners
@@ -283,6 +283,15 @@ class PlaceFinder:
         if found is None:
             found = self._mention_cache[text] = country_mentions(text)
         return found
+
+    def _spellings(self) -> Any:
+        """Admin1 spellings: the index's copy, else the gazetteer's (None: no admin1 known)."""
+        if self.index is not None and self.index.admins is not None:
+            return self.index.admins
+        if self.gazetteer is not None:
+            return self.gazetteer.places[["country", "admin1", "admin1_geonames"]].dropna() \
+                .drop_duplicates()
+        return None
 
     def _heads(self, names: dict[str, Any]) -> frozenset[str]:
         """First words of the keys of a name table (kept per table: the tables live long)."""
@@ -346,10 +355,10 @@ class PlaceFinder:
         """Name key -> ACLED admin1 for the country's admin1 names (both spellings)."""
         if country not in self._admin1:
             index: dict[str, str] = {}
-            if self.gazetteer is not None:
-                places = self.gazetteer.places
-                pairs = places.loc[places["country"] == country, ["admin1", "admin1_geonames"]]
-                for acled, raw in pairs.dropna().drop_duplicates().itertuples(index=False):
+            frame = self._spellings()
+            if frame is not None:
+                pairs = frame.loc[frame["country"] == country, ["admin1", "admin1_geonames"]]
+                for acled, raw in pairs.itertuples(index=False):
                     for spelling in (acled, raw):
                         index.setdefault(name_key(spelling), acled)
             for alias, acled in (table("places").get("admin1_aliases") or {}).get(
@@ -406,13 +415,13 @@ class PlaceFinder:
                             confidence=0.8 if review is None else 0.6, review=review)
         admin1 = match.admin1 or match.text
         if (country, admin1) not in self._centroids:
-            lat = lon = None
-            if self.gazetteer is not None:
+            centre = self.index.admin1_centre(country, admin1) if self.index else None
+            if centre is None and self.gazetteer is not None:
                 try:
-                    lat, lon = self.gazetteer.admin1_centroid(country, admin1)
+                    centre = self.gazetteer.admin1_centroid(country, admin1)
                 except Exception:  # noqa: BLE001 - a missing centroid leaves coordinates blank
-                    lat = lon = None
-            self._centroids[(country, admin1)] = (lat, lon)
+                    centre = None
+            self._centroids[(country, admin1)] = centre or (None, None)
         lat, lon = self._centroids[(country, admin1)]
         return Location(country, admin1, None, None, lat, lon, 3, (match.start, match.end),
                         confidence=0.5,

@@ -206,11 +206,7 @@ class RuleBasedExtractor:
             from conflictkit.reference.actors import ActorRegistry
 
             registry = ActorRegistry.default()
-        index = None
-        if load_reference and gazetteer is None:
-            from conflictkit.reference.gazetteer import Gazetteer
-
-            gazetteer = Gazetteer.default()
+        index = None  # the gazetteer itself is read only to build the town index's cache
         if load_reference:
             from conflictkit.builders.extract.placeindex import PlaceIndex
 
