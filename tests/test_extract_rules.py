@@ -390,3 +390,20 @@ def test_a_claim_of_something_else_is_no_claim_of_the_attack():
     after = claim_patterns()["after"]
     assert after.match(" claimed it on a website")
     assert not after.match(" claims it is in a final push")
+
+
+def test_a_rally_needs_politics_to_be_a_protest():
+    from conflictkit.builders.extract.classify import find_triggers
+
+    assert not find_triggers("The off-road rally was due to start on Saturday in Lisbon.")
+    assert [t.kind for t in find_triggers("Thousands joined a rally against the new law.")] == [
+        "protest"]
+
+
+def test_more_shapes_of_fighting_and_fire():
+    from conflictkit.builders.extract.classify import find_triggers
+
+    kinds = {t.kind for t in find_triggers("At least 8 rockets were fired overnight.")}
+    assert kinds == {"Shelling/artillery/missile attack"}
+    kinds = {t.kind for t in find_triggers("Troops put up a brief fight at the bridge.")}
+    assert kinds == {"Armed clash"}

@@ -47,7 +47,9 @@ def _tables() -> dict[str, Any]:
     triggers = []
     for item in data["triggers"]:
         flags = 0 if item.get("case") else re.I
-        triggers.append((re.compile(item["pattern"], flags), item["kind"], int(item["strength"])))
+        context = re.compile(item["context"], re.I) if item.get("context") else None
+        triggers.append((re.compile(item["pattern"], flags), item["kind"], int(item["strength"]),
+                         context))
     return {
         "triggers": triggers,
         "rank": {name: i for i, name in enumerate(data["precedence"])},
@@ -64,7 +66,9 @@ def _tables() -> dict[str, Any]:
 def find_triggers(sentence: str) -> list[Trigger]:
     """Trigger phrases in a sentence; where two overlap the stronger, then longer, is kept."""
     found: list[Trigger] = []
-    for regex, kind, strength in _tables()["triggers"]:
+    for regex, kind, strength, context in _tables()["triggers"]:
+        if context is not None and not context.search(sentence):
+            continue  # "an off-road rally": the word needs its context to be this act
         for match in regex.finditer(sentence):
             found.append(Trigger(kind, match.start(), match.end(), match.group(0), strength))
     found.sort(key=lambda t: (-t.strength, -(t.end - t.start), t.start))
