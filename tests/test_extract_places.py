@@ -137,3 +137,21 @@ def test_the_town_table_is_cached_once_and_rebuilt_when_unwritable(tmp_path, mon
     index = placeindex.PlaceIndex(table, admins)
     assert index.towns("Nigeria", "dorvik")[0].admin1 == "Kano"
     assert index.admin1_centre("Nigeria", "Kano") == (12.0, 8.5)
+
+
+def test_a_town_after_a_named_site_or_an_abbreviation_is_read():
+    extractor = default_extractor()
+    found = extractor.places.find("Crowds gathered in Tahrir Square, Cairo on Friday.", "Egypt",
+                                  [])
+    assert [(m.text, m.cue) for m in found] == [("Cairo", True)]
+    found = extractor.places.find("Thousands rallied in St. Petersburg on Sunday.", "Russia", [])
+    assert [m.towns[0].name for m in found] == ["Saint Petersburg"]
+
+
+def test_protests_told_in_other_towns_are_that_days_protests_there():
+    text = ("Thousands of people protested in Lyon on Saturday against the pension reform.\n\n"
+            "Smaller rallies against the reform also took place in other cities, including "
+            "Lille and Nantes.")
+    events = _events(text, date(2023, 2, 13))
+    assert sorted(e["location"] for e in events) == ["Lille", "Lyon", "Nantes"]
+    assert {e["event_date"] for e in events} == {date(2023, 2, 11)}

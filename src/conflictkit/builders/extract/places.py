@@ -42,7 +42,10 @@ _LOCATIVE = re.compile(
     r"north-?eastern|north-?western|south-?eastern|south-?western|at|near|outside|around)\s+"
     r"(?:the\s+)?$", re.I)
 _PLACE_CUE = re.compile(
-    r"\b(?:in|at|on|near|outside|around|from|of|into|toward|towards|between|and|across|"
+    r"\bin\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,3}?(?:[A-Z][\w'’-]*|Square|Street|Road|Avenue|"
+    r"Market|Camp|Stadium|Mosque|Church)\s*,\s*$"  # "in Bolotnaya Square, Moscow"
+    r"|\b(?:in|at|on|near|outside|around|from|of|into|toward|towards|between|and|across|"
+    r"including|such as|"
     r"through|inside|hit|struck|attacked|bombed|shelled|captured|seized|took|entered|besieged|"
     r"stormed|raided)\s+(?:the\s+)?(?:(?:north|south|east|west|central|northern|southern|"
     r"eastern|western|north-?east(?:ern)?|north-?west(?:ern)?|south-?east(?:ern)?|"
@@ -63,6 +66,7 @@ _SPEAKER_AFTER = re.compile(
 _FORCES_AFTER = re.compile(r"^\s*(?:'s|’s)?\s*(?:forces|army|police|troops)\b", re.I)
 _PARTICLE = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az)-", re.I)
 _JOIN = re.compile(r"^[ \-‐–]{1,2}$")
+_ABBREVIATED = frozenset({"st", "ste", "mt", "ft", "pt"})  # "St. Petersburg" is one name
 _ABBREVIATION_AFTER = re.compile(r"^\s*[A-Z]\.(?:[A-Z]\.)+")  # "Washington D.C."
 _VAGUE_PLACE = re.compile(
     r"\b\d+(?:\.\d+)?\s*(?:km|kilomet(?:er|re)s?|miles)(?:\s*\([^)]*\))?\s+(?:\w+\s+){0,2}?"
@@ -319,6 +323,7 @@ class PlaceFinder:
         tokens = _proper_name_tokens(text)
         keys = [name_key(text[a:b]) for a, b in tokens]
         joins = [bool(_JOIN.match(text[tokens[k][1]:tokens[k + 1][0]]))
+                 or (keys[k] in _ABBREVIATED and text[tokens[k][1]:tokens[k + 1][0]] == ". ")
                  for k in range(len(tokens) - 1)]
         heads = [self._heads(t) for t in tables]
         out: list[tuple[int, int]] = []

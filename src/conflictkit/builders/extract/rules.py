@@ -71,6 +71,7 @@ _SITES = (r"(camp|village|market|school|mosque|church|hospital|stadium|prison|ba
           r"university|courthouse|square|airport|compound|barracks|station|town)")
 _SITE_NAMED = re.compile(rf"\b(?:the|a|an)\s+(?:[\w-]+\s+){{0,2}}?{_SITES}s?\b", re.I)
 _SITE = re.compile(rf"\b{_SITES}s?\s+(?:in|at|of|near|outside)\s+(?:the\s+)?$", re.I)
+_PERSON_OF = re.compile(r"\b(?:[A-Z][\w'’-]+\s+)+(?:of|from)\s+$")  # "Bob Bland of Dorvik"
 _CLAUSE_BREAK = re.compile(r"[;:]|\s(?:but|while|whereas|meanwhile)\s|,\s+(?:and\s+)?(?:on|late|"
                            r"early)\s", re.I)
 ARMED = {1, 2, 3, 4, 8}
@@ -390,14 +391,16 @@ class RuleBasedExtractor:
                     continue
                 kept.append(cluster)
             clusters = kept
-        # undated clusters of the same family as a dated one describe it
+        # undated clusters of the same family as a dated one describe it (protests told
+        # without a day in other towns are that day's protests there, split by place later)
         dated = [c for c in clusters if c.days]
         merged: list[_Cluster] = []
         for cluster in clusters:
             target = next((d for d in dated if d is not cluster and d.family == cluster.family
                            and d.country == cluster.country and not cluster.separate
                            and not cluster.days and (cluster.place is None or d.place is None
-                                                     or d.place == cluster.place)), None)
+                                                     or d.place == cluster.place
+                                                     or cluster.family == DEMO)), None)
             if target is not None:
                 target.sents.extend(cluster.sents)
                 target.sents.sort(key=lambda s: s.sentence.index)
@@ -962,7 +965,27 @@ class RuleBasedExtractor:
             if len(run) > len(best):
                 best = [(m, s) for m in run]
         names = {m.towns[0].name for m, _ in best}
-        return best if len(names) >= 2 and len(names) == len(best) else []
+        listed = best if len(names) >= 2 and len(names) == len(best) else []
+        if cluster.family == DEMO:
+            towns = self._other_protest_towns(cluster, country, nearby)
+            if len(towns) > len(listed):
+                return towns
+        return listed
+
+    def _other_protest_towns(self, cluster: _Cluster, country: str,
+                             nearby: list[_Sent]) -> list[tuple[Any, _Sent]]:
+        """The towns the protest's sentences, and undated sentences about protests beside them,
+        name after a place cue ("thousands marched in Dorvik ... rallies were also held in
+        Vesna"): one event per town, same day."""
+        found: dict[str, tuple[Any, _Sent]] = {}
+        for s in [*cluster.sents, *(a for a in nearby if not a.days)]:
+            exclude = [(m.start, m.end) for m in s.mentions]
+            text = s.sentence.text
+            for match in self.places.find(text, country, exclude, self._lower):
+                if match.kind == "town" and match.towns and match.cue \
+                        and not _PERSON_OF.search(text[max(0, match.start - 40):match.start]):
+                    found.setdefault(match.towns[0].name, (match, s))
+        return list(found.values()) if len(found) >= 2 else []
 
 # Who is on the receiving end when the text does not say: people arrested are civilians unless
 # named as a group; a bomb set off in a public place targets civilians; a foiled device was
