@@ -177,3 +177,26 @@ def test_llm_extractor_needs_configuration_and_reports_network_errors(monkeypatc
     extractor = llm.LLMExtractor("http://127.0.0.1:9/v1", "m", timeout=2, retries=0)
     with pytest.raises(ConflictkitError, match="unreachable|HTTP"):
         extract_file(SEED, extractor=extractor)
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen kill 12 in Kano market attack",  # a headline only
+    "<html><head><script>var x = '<p>killed 5</p>';</script></head><body><div><p>Soldiers "
+    "clashed with rebels in Goma on Monday.<p>Read more: other news</div></body></html>",
+    "12 34 56 2023-01-01 99",
+    "\u200b\u202e\ufeff" * 50,
+    "title: only a header\ndate: 2023-01-02\n---\n",
+    ("Police said gunmen killed 3 people in Kano on Monday. " * 600),  # a long, repetitive page
+])
+def test_odd_input_never_breaks_the_extractor(text):
+    result = extract_text(text, published=date(2023, 1, 3))
+    assert isinstance(result.events, list)
+    assert result.events or result.warnings
+    to_records(result)
+
+
+def test_five_megabytes_of_text_are_refused_with_a_clear_message():
+    from conflictkit.builders.extract import ArticleError
+
+    with pytest.raises(ArticleError, match="not one news article"):
+        extract_text("word " * 1_000_000, published=date(2023, 1, 3))

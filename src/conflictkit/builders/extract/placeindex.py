@@ -259,7 +259,7 @@ class PlaceIndex:
         """Name key -> rows (biggest town first) for the given rows, alternates included."""
         index: dict[str, list[int]] = {}
         sub = self.table.loc[rows].sort_values("population", ascending=False, kind="stable")
-        for row, keys in zip(sub.index, sub["keys"], strict=True):
+        for row, keys in zip(sub.index.tolist(), sub["keys"].tolist(), strict=True):
             for key in keys.split("|"):
                 index.setdefault(key, []).append(row)
         return index
@@ -269,8 +269,9 @@ class PlaceIndex:
         if self._all is None:
             pairs = self.table[["key", "country"]].drop_duplicates()
             shared = pairs["key"].duplicated(keep=False).to_numpy()
-            self._all = dict(zip(pairs["key"], pairs["country"].where(~shared, None),
-                                 strict=True))
+            countries = [None if both else c
+                         for c, both in zip(pairs["country"].tolist(), shared, strict=True)]
+            self._all = dict(zip(pairs["key"].tolist(), countries, strict=True))
         return self._all
 
     def country_index(self, country: str) -> dict[str, list[int]]:
@@ -289,8 +290,9 @@ class PlaceIndex:
             big = self.table[self.table["population"] >= BIG_TOWN].sort_values(
                 "population", ascending=False, kind="stable")
             index: dict[str, list[int]] = {}
-            for row, key, keys, people in zip(big.index, big["key"], big["keys"],
-                                              big["population"], strict=True):
+            for row, key, keys, people in zip(big.index.tolist(), big["key"].tolist(),
+                                              big["keys"].tolist(), big["population"].tolist(),
+                                              strict=True):
                 for spelling in keys.split("|") if people >= CITY else (key,):
                     index.setdefault(spelling, []).append(row)
             self._big = index

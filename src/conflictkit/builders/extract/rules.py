@@ -945,9 +945,10 @@ class RuleBasedExtractor:
             return []
         best: list[tuple[Any, _Sent]] = []
         paragraphs = {s.sentence.paragraph for s in cluster.sents}
-        nearby = [a for a in analysed if a.triggers and a.family == cluster.family
-                  and a not in cluster.sents and a.sentence.paragraph - 1 in paragraphs
-                  | {p + 1 for p in paragraphs} | paragraphs] if analysed else []
+        around = paragraphs | {p + 1 for p in paragraphs} | {p - 1 for p in paragraphs}
+        members = {id(s) for s in cluster.sents}
+        nearby = [a for a in analysed or () if a.triggers and a.family == cluster.family
+                  and id(a) not in members and a.sentence.paragraph in around]
         for s in [*cluster.sents, *nearby]:
             text = s.sentence.text
             exclude = [(m.start, m.end) for m in s.mentions]
