@@ -407,3 +407,14 @@ def test_more_shapes_of_fighting_and_fire():
     assert kinds == {"Shelling/artillery/missile attack"}
     kinds = {t.kind for t in find_triggers("Troops put up a brief fight at the bridge.")}
     assert kinds == {"Armed clash"}
+
+
+def test_an_undated_act_at_another_place_within_the_story_takes_its_day():
+    text = ("Rebels clashed with soldiers in Tripoli on Sunday.\n\n"
+            "Government forces put up a brief fight at the village of Zorvan, leaving behind a "
+            "burned-out tank.")
+    result = extract_text(text, published=date(2011, 8, 22))
+    found = sorted((e.fields["location"], e.fields["event_date"]) for e in result.events)
+    assert found == [("Tripoli", date(2011, 8, 21)), ("Zorvan", date(2011, 8, 21))]
+    zorvan = next(e for e in result.events if e.fields["location"] == "Zorvan")
+    assert any("the day of the act told just before" in note for note in zorvan.review)

@@ -77,6 +77,7 @@ _CLAUSE_BREAK = re.compile(r"[;:]|\s(?:but|while|whereas|meanwhile)\s|,\s+(?:and
 ARMED = {1, 2, 3, 4, 8}
 BACKGROUND_AGE_DAYS = 45  # an act dated further back is recalled, not reported
 OWN_COUNTRY_EVIDENCE = 2.0  # a locative country name (3) or a big town after a cue (2)
+STORY_SENTENCES = 6  # an undated act this close after a dated one is told as part of its day
 OTHER_COUNTRY_SHARE = 0.25  # of the article's top country score, for a sentence's own country
 
 
@@ -106,6 +107,7 @@ class _Cluster:
     place: str | None = None
     country: str | None = None
     separate: bool = False  # an act told only "across the country": never merged
+    inherited: bool = False  # dated by the story it is told in, not by its own sentence
 
 
 def _family(triggers: list[classify.Trigger]) -> str:
@@ -349,7 +351,8 @@ class RuleBasedExtractor:
         for match in self.places.find(s.sentence.text, country, exclude, self._lower):
             if match.kind == "town" and match.cue:
                 return match.towns[0].name if match.towns else match.text
-        return None
+        named = unknown_place(s.sentence.text)  # "the village of X": a place all the same
+        return named[2] if named else None
 
     def _cluster(self, sents: list[_Sent], article: Article,
                  country: str | None) -> list[_Cluster]:
@@ -405,6 +408,14 @@ class RuleBasedExtractor:
                 target.sents.extend(cluster.sents)
                 target.sents.sort(key=lambda s: s.sentence.index)
                 continue
+            story = next((d for d in dated if d.family == cluster.family
+                          and d.country == cluster.country and not cluster.days
+                          and not cluster.separate and cluster.place is not None
+                          and d.sents[0].sentence.index < cluster.sents[0].sentence.index
+                          <= d.sents[-1].sentence.index + STORY_SENTENCES), None)
+            if story is not None:  # the same day's act at another place, told within the story
+                cluster.days, cluster.precision = story.days, story.precision
+                cluster.date_from, cluster.inherited = story.date_from, True
             merged.append(cluster)
         return merged
 
@@ -416,6 +427,9 @@ class RuleBasedExtractor:
         provenance: dict[str, Evidence] = {}
         first = cluster.sents[0]
         days, precision = cluster.days, cluster.precision
+        if cluster.inherited:
+            review.append("event_date: the sentence gives no day; the day of the act told "
+                          "just before it is used")
         if not days:
             days, precision = (published,), 2
             review.append("event_date: the article gives no date for the event; the "
