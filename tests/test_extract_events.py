@@ -156,7 +156,7 @@ def test_llm_extractor_uses_the_endpoint_answer(monkeypatch):
         seen.update(payload)
         return {"choices": [{"message": {"content": json.dumps(answer)}}]}
 
-    monkeypatch.setattr(llm.LLMExtractor, "_post", fake_post)
+    monkeypatch.setattr(llm.LLMExtractor, "_post_once", fake_post)
     extractor = llm.LLMExtractor("http://localhost:9/v1", "test-model")
     result = extract_file(SEED, extractor=extractor)
     assert seen["model"] == "test-model" and "[2]" in seen["messages"][0]["content"]
@@ -174,6 +174,29 @@ def test_llm_extractor_needs_configuration_and_reports_network_errors(monkeypatc
     monkeypatch.delenv("CONFLICTKIT_LLM_BASE_URL", raising=False)
     with pytest.raises(UsageError):
         llm.LLMExtractor.from_env()
-    extractor = llm.LLMExtractor("http://127.0.0.1:9/v1", "m", timeout=2)
+    extractor = llm.LLMExtractor("http://127.0.0.1:9/v1", "m", timeout=2, retries=0)
     with pytest.raises(ConflictkitError, match="unreachable|HTTP"):
         extract_file(SEED, extractor=extractor)
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen kill 12 in Kano market attack",  # a headline only
+    "<html><head><script>var x = '<p>killed 5</p>';</script></head><body><div><p>Soldiers "
+    "clashed with rebels in Goma on Monday.<p>Read more: other news</div></body></html>",
+    "12 34 56 2023-01-01 99",
+    "\u200b\u202e\ufeff" * 50,
+    "title: only a header\ndate: 2023-01-02\n---\n",
+    ("Police said gunmen killed 3 people in Kano on Monday. " * 600),  # a long, repetitive page
+])
+def test_odd_input_never_breaks_the_extractor(text):
+    result = extract_text(text, published=date(2023, 1, 3))
+    assert isinstance(result.events, list)
+    assert result.events or result.warnings
+    to_records(result)
+
+
+def test_five_megabytes_of_text_are_refused_with_a_clear_message():
+    from conflictkit.builders.extract import ArticleError
+
+    with pytest.raises(ArticleError, match="not one news article"):
+        extract_text("word " * 1_000_000, published=date(2023, 1, 3))

@@ -18,7 +18,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +41,7 @@ _GENERIC_INTER = {
 }
 
 
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Matching key of a token or phrase: accents stripped, casefolded."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -55,7 +56,8 @@ class ActorMention:
     end: int
     text: str
     kind: str  # "alias": look the text up in the registry; "state": a country's forces;
-    #            "generic": a template such as "Civilians ({country})"
+    #            "generic": a template such as "Civilians ({country})"; "role": a description
+    #            that names an actor only in some countries and years (`roles` in the table)
     template: str | None = None  # generic: the name template; state: "Military"/"Police"
     home: str | None = None  # state: the country the demonym names (None: the event country)
     victim: bool = False  # a description of people who suffer rather than act
@@ -123,7 +125,12 @@ def _patterns() -> dict[str, Any]:
              for kind, pattern in data["state_heads"].items()}
     generic = [(re.compile(item["pattern"], re.I), item) for item in data["generic"]]
     described = [(re.compile(item["pattern"]), item) for item in data.get("described", [])]
+    roles = [(re.compile(item["pattern"], re.I), item) for item in data.get("roles", [])]
+    names = alternation(sorted(set(demonyms.values())))
+    country_acts = re.compile(rf"\b(?:the\s+)?(?P<c>{names})\s+{data['country_act_verbs']}\b")
+    acts = re.compile(rf"\b(?P<dem>{dem})(?:\s+|-)(?:-?led\s+)?(?P<act>{data['state_acts']})\b")
     return {"demonyms": demonyms, "heads": heads, "generic": generic, "described": described,
+            "acts": acts, "roles": roles, "country_acts": country_acts,
             "not_actors": re.compile(data["not_actors"], re.I)}
 
 
@@ -152,12 +159,37 @@ def _alias_mentions(sentence: str) -> list[ActorMention]:
     return found
 
 
-def find_actor_mentions(sentence: str) -> list[ActorMention]:
+def nationality_before(sentence: str, start: int, patterns: dict[str, Any]) -> str | None:
+    """The country of a demonym just before a description of people ("two British tourists",
+    "a French family"): civilians are coded by their nationality (ACLED's Civilians (France))."""
+    match = re.search(r"\b([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)\s+(?:[a-z][\w-]*\s+){0,2}$",
+                      sentence[max(0, start - 50):start])
+    if not match:
+        return None
+    return patterns["demonyms"].get(match.group(1))
+
+
+def role_actor(text: str, country: str | None, year: int | None) -> str | None:
+    """The registry actor a role description names in this country and year, if one does."""
+    for regex, item in _patterns()["roles"]:
+        if not regex.search(text) or country not in item.get("countries", [country]):
+            continue
+        if year is not None and not item.get("from", year) <= year <= item.get("to", year):
+            continue
+        return str(item["actor"])
+    return None
+
+
+def find_actor_mentions(sentence: str, roles: bool = True) -> list[ActorMention]:
     """Actor phrases in a sentence, longest first where they overlap, in text order."""
     p = _patterns()
     candidates: list[tuple[int, ActorMention]] = []  # (priority, mention): lower wins ties
     for mention in _alias_mentions(sentence):
         candidates.append((0, mention))
+    for regex, _item in p["roles"] if roles else ():
+        for match in regex.finditer(sentence):
+            candidates.append((-2, ActorMention(match.start(), match.end(), match.group(0),
+                                                "role")))
     for regex, item in p["described"]:
         for match in regex.finditer(sentence):
             candidates.append((0, ActorMention(match.start(), match.end(), match.group(0),
@@ -167,18 +199,50 @@ def find_actor_mentions(sentence: str) -> list[ActorMention]:
             home = p["demonyms"].get(match["dem"]) if match["dem"] else None
             candidates.append((1, ActorMention(match.start(), match.end(), match.group(0),
                                                "state", kind, home)))
+    for match in p["country_acts"].finditer(sentence):
+        candidates.append((1, ActorMention(match.start("c"), match.end("c"), match["c"], "state",
+                                           "Military", match["c"])))
+    for match in p["acts"].finditer(sentence):
+        # "Ruritanian shelling", "U.S. airstrikes": the demonym names who acted; the mention
+        # ends before the act so the act's trigger stays whole
+        home = p["demonyms"].get(match["dem"])
+        candidates.append((1, ActorMention(match.start("dem"), match.end("dem"),
+                                           match["dem"], "state", "Military", home)))
     for regex, item in p["generic"]:
         for match in regex.finditer(sentence):
-            candidates.append((2, ActorMention(
+            # a description of victims beats the registry's alias of the same words
+            # ("civilians"), so the mention keeps its victim flag
+            home = nationality_before(sentence, match.start(), p) if item.get("victim") \
+                else None
+            candidates.append((-1 if item.get("victim") else 2, ActorMention(
                 match.start(), match.end(), match.group(0), "generic", item["actor"],
-                victim=bool(item.get("victim")), weak=bool(item.get("weak")))))
+                home=home, victim=bool(item.get("victim")), weak=bool(item.get("weak")))))
     candidates.sort(key=lambda c: (-(c[1].end - c[1].start), c[0], c[1].start))
     chosen: list[ActorMention] = []
     for _, mention in candidates:
         if all(mention.end <= m.start or mention.start >= m.end for m in chosen):
             chosen.append(mention)
     chosen.sort(key=lambda m: m.start)
-    return chosen
+    return _named_with_description(sentence, chosen, p)
+
+
+def _named_with_description(sentence: str, mentions: list[ActorMention],
+                            p: dict[str, Any]) -> list[ActorMention]:
+    """A named actor right before a description of fighters is one actor: "Al Shabaab
+    gunmen", "Boko Haram fighters" are the group, not unidentified gunmen."""
+    out: list[ActorMention] = []
+    for mention in mentions:
+        last = out[-1] if out else None
+        if last is not None and last.kind in ("alias", "role") \
+                and sentence[last.end:mention.start] == " " \
+                and any(regex.fullmatch(mention.text) and not item.get("victim")
+                        for regex, item in p["generic"]) \
+                and not any(regex.fullmatch(last.text) for regex, _ in p["generic"]):
+            out[-1] = ActorMention(last.start, mention.end, sentence[last.start:mention.end],
+                                   last.kind, query=last.query or last.text)
+            continue
+        out.append(mention)
+    return out
 
 
 class ActorResolver:
@@ -190,6 +254,7 @@ class ActorResolver:
         self._inter_of: dict[str, Any] = dict(getattr(registry, "_inter", {}) or {})
         self._cache: dict[tuple[str, str, str | None, int | None], ResolvedActor | None] = {}
         self._inter_cache: dict[tuple[str, str | None], int | None] = {}
+        self._article: frozenset[str] | None = None
 
     def state_forces(self, country: str, year: int | None, kind: str) -> str:
         key = (f"state:{kind}", country, None, year)
@@ -198,21 +263,42 @@ class ActorResolver:
                 name = self.registry.state_forces(country, year, kind)
             else:
                 name = f"{kind} Forces of {country}"
+            if country in self._with_article() and name.endswith(f" of {country}"):
+                name = name[: -len(country)] + "the " + country  # ACLED: "of the United States"
             self._cache[key] = ResolvedActor(name, None)
         return self._cache[key].name  # type: ignore[union-attr]
+
+    def _with_article(self) -> frozenset[str]:
+        """Countries whose state-force names take "the" in the registry ("of the Philippines")."""
+        if self._article is None:
+            found = set()
+            for name in self._names:
+                match = re.match(r"^(?:Military|Police) Forces of the ([^()]+?)(?: \(|$)", name)
+                if match:
+                    found.add(match.group(1).strip())
+            self._article = frozenset(found)
+        return self._article
 
     def resolve(self, mention: ActorMention, country: str | None,
                 year: int | None) -> ResolvedActor | None:
         """The registry's name and inter code for a mention in an event in `country`."""
+        if mention.kind == "role":
+            name = role_actor(mention.text, country, year)
+            if name is None:  # not this country or period: read the words as usual
+                fallback = [m for m in find_actor_mentions(mention.text, roles=False)
+                            if m.kind != "role"]
+                return self.resolve(fallback[0], country, year) if fallback else None
+            return ResolvedActor(name, self.inter(name, country))
         if mention.kind == "state":
             home = mention.home or country
             if home is None:
                 return None
             name = self.state_forces(home, year, mention.template or "Military")
         elif mention.kind == "generic":
-            if country is None:
+            where = mention.home or country  # "a French family" in Mauritania: Civilians (France)
+            if where is None:
                 return None
-            name = (mention.template or "").replace("{country}", country)
+            name = (mention.template or "").replace("{country}", where)
         else:
             query = mention.query or mention.text
             key = (fold(query), "alias", country, year)

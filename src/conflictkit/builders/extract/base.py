@@ -12,6 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from conflictkit.builders.extract.text import Article
+from conflictkit.errors import ConflictkitError
+
+
+class ExtractorError(ConflictkitError):
+    """An extractor could not work on an article (an LLM endpoint that fails, for one)."""
 
 
 @dataclass

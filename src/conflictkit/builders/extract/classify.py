@@ -7,7 +7,8 @@ Peaceful protest, upgraded by intervention, lethal force or rioting). `precedenc
 sub-event types for ACLED's rule that one interaction between the same actors at the same place
 and day is one event coded at the higher type.
 
-Public API: `find_triggers(sentence) -> list[Trigger]`, `sentence_flags(sentence) -> Flags`,
+Public API: `find_triggers(sentence) -> list[Trigger]`, `framed(text_before) -> bool`,
+`sentence_flags(sentence) -> Flags`,
 `rank(sub_event_type) -> int` (lower is higher precedence), `protest_upgrades(text) -> set`.
 """
 
@@ -37,6 +38,7 @@ class Flags:
     hypothetical: bool
     negated: bool
     background: bool
+    habitual: bool = False  # "who frequently plant bombs": what an actor does, not an event
 
 
 @cache
@@ -45,7 +47,9 @@ def _tables() -> dict[str, Any]:
     triggers = []
     for item in data["triggers"]:
         flags = 0 if item.get("case") else re.I
-        triggers.append((re.compile(item["pattern"], flags), item["kind"], int(item["strength"])))
+        context = re.compile(item["context"], re.I) if item.get("context") else None
+        triggers.append((re.compile(item["pattern"], flags), item["kind"], int(item["strength"]),
+                         context))
     return {
         "triggers": triggers,
         "rank": {name: i for i, name in enumerate(data["precedence"])},
@@ -53,13 +57,18 @@ def _tables() -> dict[str, Any]:
         "not_event": {k: re.compile(v, re.I) for k, v in data["not_an_event"].items()},
         "demo_context": re.compile(data["demonstration_context"], re.I),
         "claims": {k: re.compile(v, re.I) for k, v in data["claims"].items()},
+        "frames": [re.compile(v, re.I) for v in data["frames"].values()],
+        "frames_after": re.compile(data["frames_after"], re.I),
+        "unplaced": re.compile(data["unplaced"], re.I),
     }
 
 
 def find_triggers(sentence: str) -> list[Trigger]:
     """Trigger phrases in a sentence; where two overlap the stronger, then longer, is kept."""
     found: list[Trigger] = []
-    for regex, kind, strength in _tables()["triggers"]:
+    for regex, kind, strength, context in _tables()["triggers"]:
+        if context is not None and not context.search(sentence):
+            continue  # "an off-road rally": the word needs its context to be this act
         for match in regex.finditer(sentence):
             found.append(Trigger(kind, match.start(), match.end(), match.group(0), strength))
     found.sort(key=lambda t: (-t.strength, -(t.end - t.start), t.start))
@@ -71,11 +80,30 @@ def find_triggers(sentence: str) -> list[Trigger]:
     return kept
 
 
+def framed(before: str) -> bool:
+    """Whether the text before a trigger puts it inside a frame that reports no event of its
+    own: a charge or verdict ("cleared her of killing"), an inquiry ("an investigation into
+    the killing"), a call, threat, plan or denial ("an end to sexual violence")."""
+    window = before[-120:]
+    return any(regex.search(window) for regex in _tables()["frames"])
+
+
+def framed_after(after: str) -> bool:
+    """Whether the words after a trigger make it a plan, not an act ("had been planned")."""
+    return bool(_tables()["frames_after"].match(after))
+
+
+def unplaced(sentence: str) -> bool:
+    """Whether a sentence places its act only everywhere ("across the country")."""
+    return bool(_tables()["unplaced"].search(sentence))
+
+
 def sentence_flags(sentence: str) -> Flags:
     tables = _tables()["not_event"]
     return Flags(bool(tables["hypothetical"].search(sentence)),
                  bool(tables["negated"].search(sentence)),
-                 bool(tables["background"].search(sentence)))
+                 bool(tables["background"].search(sentence)),
+                 bool(tables["habitual"].search(sentence)))
 
 
 def rank(sub_event_type: str) -> int:

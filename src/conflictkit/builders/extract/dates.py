@@ -7,7 +7,9 @@ is one night (one event, dated Wednesday); "on Wednesday and Thursday" or "from 
 Wednesday" is fighting over several days (one event per day).
 
 Public API: `parse_date(text) -> date | None` for header and date lines;
-`find_dates(sentence, published) -> list[DateMention]` for the dates a sentence mentions.
+`find_dates(sentence, published) -> list[DateMention]` for the dates a sentence mentions;
+`attached_to_act(sentence, mention, act_start) -> bool` ("Friday's attack");
+`find_relative_days(sentence) -> list[RelativeDay]` ("two days after the attack").
 """
 
 from __future__ import annotations
@@ -94,10 +96,14 @@ def _tables() -> dict[str, re.Pattern[str] | list[tuple[re.Pattern[str], dict]]]
     return {
         "relative": rel,
         "ago": re.compile(data["ago"], re.I),
+        "after_event": re.compile(data["after_event"], re.I),
         "future": re.compile(data["future"], re.I),
         "statement": re.compile(data["statement_verbs"], re.I),
         "late": re.compile(data["late_words"], re.I),
         "early": re.compile(data["early_words"], re.I),
+        "holidays": [(re.compile(r"\b(?:the day (?P<rel>before|after)\s+)?"
+                                 + re.escape(name).replace("\\ ", r"\s+") + r"\b", re.I),
+                      tuple(md)) for name, md in (data.get("holidays") or {}).items()],
     }
 
 
@@ -245,6 +251,14 @@ def _atoms(sentence: str, published: date) -> list[_Atom]:
                 else:
                     day, precision = _month_mid(published, shift), 3
                 add(_Atom(match.start(), match.end(), day, (day,), precision))
+    for pattern, (month, day_of_month) in tables["holidays"]:  # type: ignore[misc]
+        for match in pattern.finditer(sentence):
+            holiday = _latest_not_after(month, day_of_month, published)
+            if holiday is None:
+                continue
+            shift = {"before": -1, "after": 1}.get((match["rel"] or "").lower(), 0)
+            day = holiday + timedelta(days=shift)
+            add(_Atom(match.start(), match.end(), day, (day,), 1, future=day > published))
     for match in tables["ago"].finditer(sentence):  # type: ignore[union-attr]
         n_text = match["n"].lower()
         n = int(n_text) if n_text.isdigit() else NUMBER_WORDS.get(n_text, 1)
@@ -276,6 +290,45 @@ def _atoms(sentence: str, published: date) -> list[_Atom]:
     return atoms
 
 
+def attached_to_act(sentence: str, mention: DateMention, act_start: int,
+                    act_end: int | None = None) -> bool:
+    """Whether a date names the day of the act it touches: right before it ("Friday's attack",
+    "the January 17 airstrike") or right after it ("arrested on Thursday", "killed late on
+    Monday"): the act's own day, whatever else the sentence dates."""
+    if act_start >= mention.end:
+        between = sentence[mention.end:act_start]
+        return bool(re.fullmatch(r"(?:['’]s)?\s+(?:(?:night|morning|evening|afternoon|"
+                                 r"early|late|deadly|fatal)(?:['’]s)?\s+){0,2}", between))
+    if act_end is not None and mention.start >= act_end:
+        between = sentence[act_end:mention.start]
+        return bool(re.fullmatch(r"\s+(?:[\w-]+\s+){0,2}", between))
+    return False
+
+
+@dataclass(frozen=True)
+class RelativeDay:
+    """A day counted from the event told before it ("two days after the attack": +2)."""
+
+    start: int
+    end: int
+    text: str
+    offset: int
+
+
+def find_relative_days(sentence: str) -> list[RelativeDay]:
+    """Days a sentence counts from another event ("two days after", "the next day")."""
+    out = []
+    for match in _tables()["after_event"].finditer(sentence):  # type: ignore[union-attr]
+        if match["next"]:
+            offset = -1 if match["next"].lower() == "previous" else 1
+        else:
+            word = match["n"].lower()
+            count = int(word) if word.isdigit() else NUMBER_WORDS.get(word, 1)
+            offset = count if match["dir"].lower() in ("after", "later") else -count
+        out.append(RelativeDay(match.start(), match.end(), match.group(0), offset))
+    return out
+
+
 def find_dates(sentence: str, published: date) -> list[DateMention]:
     """The dates a sentence mentions, resolved against the publication date, in text order."""
     tables = _tables()
@@ -294,7 +347,8 @@ def find_dates(sentence: str, published: date) -> list[DateMention]:
             overnight = gap == 1 and (
                 (atom.late and (nxt.early or not nxt.late)) or bool(_NIGHT_OF.search(before))
             ) and bool(_JOIN_AND.match(between))
-            ranged = _BEFORE_RANGE.search(before) or _JOIN_SPAN.match(between)
+            ranged = _JOIN_SPAN.match(between) or (
+                _BEFORE_RANGE.search(before) and _JOIN_AND.match(between))
             if overnight:
                 end, i = nxt.end, i + 1
             elif (_JOIN_AND.match(between) or ranged) and 0 < gap <= MAX_SPAN_DAYS:

@@ -9,7 +9,8 @@ Across the sentences of one event the lowest credible figure wins (`event_fatali
 total over several days is split evenly with the remainder on the first day (`split_over_days`).
 
 Public API: `find_fatalities(sentence) -> list[Toll]`, `event_fatalities(tolls) -> Toll | None`,
-`split_over_days(total, days) -> list[int]`.
+`split_over_days(total, days) -> list[int]`, `not_a_count(sentence, start, end) -> bool` (an age,
+a year or a day of the month is not a toll).
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     num = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{vague}|{word_number}|{single})"
     qual = t["qualifiers"]
     victims = t["victims"]
-    adjectives = r"(?:[A-Za-z][\w'’-]*\s+){0,3}?"
+    adjectives = r"(?:(?:[A-Za-z][\w'’-]*|\d+[- ](?:years?|months?)[- ]old)\s+){0,3}?"
     figure = rf"(?P<q>{qual}\s+)?(?P<n>{num})(?:\s+of)?"
     figure_dead = rf"(?:{qual}\s+)?(?P<n2>{num})(?:\s+of)?"
     victim_list = (rf"{figure}\s+{adjectives}(?:{victims}|forces)\b"
@@ -110,6 +111,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
                            rf"(?:{victims}|forces)\b", re.I),
         "not_deaths": re.compile(t["not_deaths"], re.I),
         "none": re.compile(t["none"], re.I),
+        "single": re.compile(t["single"], re.I),
+        "family": re.compile(t["family"], re.I),
         "subset": re.compile(t["subset"] + r"[^.;]{0,40}$", re.I),
     }
 
@@ -154,14 +157,61 @@ def find_fatalities(sentence: str) -> list[Toll]:
                 vague = bool(match["n"]) and not match["n"][0].isdigit()
             if count is None:
                 continue
+            number_span = _number_span(match)
+            if number_span and not_a_count(sentence, *number_span):
+                continue
             before = sentence[:match.start()]
             found.append(Toll(count, match.start(), match.end(), span, vague,
                               subset=bool(p["subset"].search(before[-45:])),
                               update=kind == "toll" and bool(
                                   re.search(r"rose|risen|rises|climbed|jumped|increased", span,
                                             re.I))))
+    if not [t for t in found if t.count]:
+        found += _implicit_tolls(sentence, p)
     found.sort(key=lambda t: t.start)
     return found
+
+
+def _implicit_tolls(sentence: str, p: dict[str, re.Pattern[str]]) -> list[Toll]:
+    """Deaths the sentence states without a figure: a family (2), one person (1)."""
+    match = p["family"].search(sentence)
+    if match:
+        return [Toll(int(_tables()["family_count"]), match.start(), match.end(), match.group(0),
+                     vague=True)]
+    match = p["single"].search(sentence)
+    if match and not p["not_deaths"].search(match.group(0)):
+        return [Toll(1, match.start(), match.end(), match.group(0), vague=True)]
+    return []
+
+
+_MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+           r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
+_AGE_AFTER = re.compile(r"^[- ](?:years?|yrs?)[- ]old\b|^[- ]year\b|^[- ]month[- ]old\b", re.I)
+_AGE_BEFORE = re.compile(r"\b(?:aged|age)\s*$", re.I)
+_DATE_BEFORE = re.compile(_MONTHS + r"\s*$")
+_DATE_AFTER = re.compile(r"^(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTHS + r"\b|^['’]s\b")
+
+
+def _number_span(match: re.Match[str]) -> tuple[int, int] | None:
+    for group in ("d", "n", "n2"):
+        if match.groupdict().get(group):
+            return match.start(group), match.end(group)
+    return None
+
+
+def not_a_count(sentence: str, start: int, end: int) -> bool:
+    """Whether the number at start:end is an age ("a 25-year-old man", "aged 40"), a year
+    ("the 2008 attack") or a day of a date ("January 17's airstrike", "on 3 May"), not a toll."""
+    text = sentence[start:end]
+    after, before = sentence[end:end + 20], sentence[max(0, start - 12):start]
+    if _AGE_AFTER.match(after) or _AGE_BEFORE.search(before):
+        return True
+    if text.isdigit() and len(text) == 4 and 1900 <= int(text) <= 2100:
+        victims = re.compile(rf"^\s+(?:[a-z][\w-]*\s+){{0,2}}?(?:{_tables()['victims']}|"
+                             r"dead|were|have|had|died)\b")
+        return not victims.match(after + sentence[end + 20:end + 60])  # "in 2008 attacks"
+    return text.isdigit() and int(text) <= 31 and bool(
+        _DATE_BEFORE.search(before) or _DATE_AFTER.match(after))
 
 
 def event_fatalities(tolls: list[Toll]) -> Toll | None:

@@ -17,14 +17,26 @@ from typing import Any
 from conflictkit.builders.extract import classify, sources
 from conflictkit.builders.extract.actors import ActorMention, ActorResolver, find_actor_mentions
 from conflictkit.builders.extract.base import CandidateEvent, Evidence, Extraction
-from conflictkit.builders.extract.dates import DateMention, find_dates
+from conflictkit.builders.extract.dates import (
+    DateMention,
+    attached_to_act,
+    find_dates,
+    find_relative_days,
+)
 from conflictkit.builders.extract.fatalities import (
     Toll,
     event_fatalities,
     find_fatalities,
+    parse_number,
     split_over_days,
 )
-from conflictkit.builders.extract.places import Location, PlaceFinder, unknown_place, vague_place
+from conflictkit.builders.extract.places import (
+    Location,
+    PlaceFinder,
+    town_before_region,
+    unknown_place,
+    vague_place,
+)
 from conflictkit.builders.extract.sentences import Sentence
 from conflictkit.builders.extract.text import Article
 from conflictkit.schema import vocab
@@ -35,7 +47,8 @@ STRATEGIC = "strategic"
 _DEMO_KINDS = {"protest", "Violent demonstration"}
 _STRATEGIC_KINDS = set(vocab.SUB_EVENT_TYPES["Strategic developments"])
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|be|got|is|are)\s+(?:\w+ly\s+)?$", re.I)
-_BY = re.compile(r"\b(?:by|blamed on|claimed by|carried out by|from)\s+(?:the\s+)?$", re.I)
+_BY = re.compile(r"\b(?:by|blamed on|claimed by|carried out by|from)\s+(?:the\s+|an?\s+)?$",
+                 re.I)
 _TARGET_PREP = re.compile(
     r"\b(?:against|on|targeting|targeted|at|fighting|attacking|with|hitting|struck|hit|"
     r"killing|killed|kill|on)\s+(?:the\s+|a\s+|an\s+)?(?:\w+\s+){0,2}$", re.I)
@@ -46,8 +59,26 @@ _SEIZURE_OBJECT = re.compile(
     r"^\s+(?:full\s+)?(?:control|the\s+(?:\w+\s+)?(?:town|city|village|base|district|area|"
     r"territory|capital|airport|province|region|border|outpost|positions?|barracks)|(?:the\s+)?"
     r"[A-Z][\w-]+)")
+_RUNNING_TOTAL = re.compile(r"\b(?:have|has)\s+(?:\w+\s+)?(?:been\s+)?(?:killed|died|claimed)\b",
+                            re.I)
+_LIST_JOIN = re.compile(r"^\s*(?:[A-Z]\.(?:[A-Z]\.)+)?\s*(?:,|;)?\s*(?:and\s+|or\s+|as well as\s+)?"
+                        r"(?:(?:\d[\d,.]*|\w+)\s+(?:(?:people|killed|dead|died)\s+)?)?"
+                        r"(?:(?:in|at)\s+)?$")
+_BARE_COUNT_BEFORE_PLACE = re.compile(
+    r"(?:,|\band)\s+(?P<n>\d[\d,]*|[a-z]+(?:-[a-z]+)?)\s+(?:in|at)\s+$")
+_TOLL_BEFORE_PLACE = re.compile(r"^[\s\w]{0,30}?\b(?:in|at)\s+$")
+_SITES = (r"(camp|village|market|school|mosque|church|hospital|stadium|prison|base|checkpoint|"
+          r"university|courthouse|square|airport|compound|barracks|station|town)")
+_SITE_NAMED = re.compile(rf"\b(?:the|a|an)\s+(?:[\w-]+\s+){{0,2}}?{_SITES}s?\b", re.I)
+_SITE = re.compile(rf"\b{_SITES}s?\s+(?:in|at|of|near|outside)\s+(?:the\s+)?$", re.I)
+_PERSON_OF = re.compile(r"\b(?:[A-Z][\w'’-]+\s+)+(?:of|from)\s+$")  # "Bob Bland of Dorvik"
+_CLAUSE_BREAK = re.compile(r"[;:]|\s(?:but|while|whereas|meanwhile)\s|,\s+(?:and\s+)?(?:on|late|"
+                           r"early)\s", re.I)
 ARMED = {1, 2, 3, 4, 8}
-BACKGROUND_AGE_DAYS = 14
+BACKGROUND_AGE_DAYS = 45  # an act dated further back is recalled, not reported
+OWN_COUNTRY_EVIDENCE = 2.0  # a locative country name (3) or a big town after a cue (2)
+STORY_SENTENCES = 6  # an undated act this close after a dated one is told as part of its day
+OTHER_COUNTRY_SHARE = 0.25  # of the article's top country score, for a sentence's own country
 
 
 @dataclass
@@ -63,6 +94,7 @@ class _Sent:
     precision: int = 1
     date_mention: DateMention | None = None
     date_is_statement: bool = False
+    country: str | None = None
 
 
 @dataclass
@@ -73,6 +105,9 @@ class _Cluster:
     precision: int = 1
     date_from: _Sent | None = None
     place: str | None = None
+    country: str | None = None
+    separate: bool = False  # an act told only "across the country": never merged
+    inherited: bool = False  # dated by the story it is told in, not by its own sentence
 
 
 def _family(triggers: list[classify.Trigger]) -> str:
@@ -87,12 +122,80 @@ def _family(triggers: list[classify.Trigger]) -> str:
 
 def _usable_triggers(sentence: str, triggers: list[classify.Trigger]) -> list[classify.Trigger]:
     out = []
+    frame_end: int | None = None
     for trig in triggers:
         if trig.kind == "seizure" and "control" not in trig.text.lower() \
                 and not _SEIZURE_OBJECT.match(sentence[trig.end:trig.end + 50]):
             continue
+        if frame_end is not None and not _CLAUSE_BREAK.search(sentence[frame_end:trig.start]):
+            continue  # the frame still governs: "cleared him of killing nine in a massacre"
+        if classify.framed_after(sentence[trig.end:trig.end + 60]):
+            continue  # "the rally had been planned": no act yet
+        if classify.framed(sentence[:trig.start]):
+            frame_end = trig.end
+            continue  # "cleared of killing", "an inquiry into the killing": no event of its own
+        if trig.strength < 2 and in_a_name(sentence, trig.start):
+            continue  # "the Dakar Rally", "the Tet Offensive": a name, not an act
+        if trig.strength < 2 and inside_quotes(sentence, trig.start):
+            continue  # a word inside a quotation ('"Peaceful protests are a hallmark"')
         out.append(trig)
     return out
+
+
+def count_days_from_events(analysed: list[_Sent], published: date) -> None:
+    """Date a sentence that counts days from the event told before it ("two days after the
+    airstrike, militants attacked the camp"): the last day-precise act before it, plus the
+    offset (never after publication)."""
+    anchor: date | None = None
+    for s in analysed:
+        strong = any(t.strength >= 2 for t in s.triggers)
+        if strong and not s.days and not is_quoted(s.sentence.text):
+            relative = find_relative_days(s.sentence.text)
+            if relative and anchor is not None:
+                day = anchor + timedelta(days=relative[0].offset)
+                if day <= published:
+                    s.days, s.precision = (day,), 1
+                    s.date_mention = DateMention(relative[0].start, relative[0].end,
+                                                 relative[0].text, (day,), 1)
+        if s.triggers and s.days and s.precision == 1 and not s.date_is_statement:
+            anchor = s.days[0]
+
+
+def _without(text: str, triggers: list[classify.Trigger]) -> str:
+    """The text with the given trigger words blanked (a framed "protest" is no unrest)."""
+    for trig in triggers:
+        text = text[:trig.start] + " " * (trig.end - trig.start) + text[trig.end:]
+    return text
+
+
+def inside_quotes(sentence: str, start: int) -> bool:
+    """Whether a position falls inside a quotation opened in the same sentence."""
+    before = sentence[:start]
+    opened = before.count("“") - before.count("”")
+    straight = before.count('"')
+    return opened > 0 or straight % 2 == 1
+
+
+def in_a_name(sentence: str, start: int) -> bool:
+    """Whether a word written with a capital inside a sentence is part of a name."""
+    return start > 0 and sentence[start].isupper() and not re.search(r"[.!?:\"“]\s*$",
+                                                                     sentence[:start])
+
+
+def is_question(sentence: str) -> bool:
+    """A question reports nothing ("How will I forgive those who killed my sons?")."""
+    return sentence.rstrip(" \"'”’)").endswith("?")
+
+
+def is_quoted(sentence: str) -> bool:
+    """Direct speech: the sentence opens with a quotation mark, closes a quotation opened in an
+    earlier sentence, or is a quote with its speaker after it ('"...," he added.'). Speech
+    reports an event only when it dates it itself."""
+    text = sentence.strip()
+    closing = text.endswith(("\"", "”")) and not re.search(r"[\"“]\S", text[:-1])
+    speaker = re.search(r"[,.!?][\"”’']\s+(?:\w+\s+){0,4}(?:said|added|says|told|asked)\b",
+                        text)
+    return closing or text[:1] in "\"“‘'" or bool(speaker)
 
 
 class RuleBasedExtractor:
@@ -106,12 +209,13 @@ class RuleBasedExtractor:
             from conflictkit.reference.actors import ActorRegistry
 
             registry = ActorRegistry.default()
-        if load_reference and gazetteer is None:
-            from conflictkit.reference.gazetteer import Gazetteer
+        index = None  # the gazetteer itself is read only to build the town index's cache
+        if load_reference:
+            from conflictkit.builders.extract.placeindex import PlaceIndex
 
-            gazetteer = Gazetteer.default()
+            index = PlaceIndex.default()
         self.actors = ActorResolver(registry)
-        self.places = PlaceFinder(gazetteer)
+        self.places = PlaceFinder(gazetteer, index)
 
     # ---- the pipeline -----------------------------------------------------------------------
 
@@ -125,35 +229,54 @@ class RuleBasedExtractor:
         if any("English" in w for w in article.warnings):
             return Extraction(article, [], warnings, self.name)
         analysed = [self._analyse(s, published) for s in article.sentences]
+        count_days_from_events(analysed, published)
         events_sents = [a for a in analysed if self._is_event(a, published)]
         if not events_sents:
             warnings.append("no event found: no sentence reports an act of political violence, "
                             "a demonstration or a strategic development")
             return Extraction(article, [], warnings, self.name)
-        country = self._country(article, analysed, events_sents)
+        self._lower = lower_words(article)
+        self.places.new_article()
+        country, self._scores = self._country(article, analysed, events_sents)
         if country is None:
             warnings.append("no country could be told from the text: events are left without "
                             "a country for review")
+        for s in events_sents:
+            s.country = self._sentence_country(s) or country
         clusters = self._cluster(events_sents, article, country)
+        placed = []
+        for cluster in clusters:
+            if self._unplaced(cluster):
+                warnings.append("not coded: an act the article places only everywhere ("
+                                f"{cluster.sents[0].sentence.text[:80]!r}...)")
+                continue
+            placed.append(cluster)
+        clusters = placed
         events: list[CandidateEvent] = []
         for cluster in clusters:
-            events.extend(self._events_of(cluster, article, country, published, analysed))
+            events.extend(self._events_of(cluster, article, cluster.country or country,
+                                          published, analysed))
         return Extraction(article, events, warnings, self.name)
 
     def _analyse(self, sentence: Sentence, published: date) -> _Sent:
         text = sentence.text
-        triggers = _usable_triggers(text, classify.find_triggers(text))
+        found = classify.find_triggers(text)
+        triggers = _usable_triggers(text, found)
         analysed = _Sent(sentence, triggers, find_dates(text, published) if triggers else [],
                          find_fatalities(text) if triggers else [],
                          find_actor_mentions(text) if triggers else [],
                          classify.sentence_flags(text))
         if triggers:
             analysed.family = _family(triggers)
-            if analysed.family == VIOLENT and classify.demonstration_context(text) \
+            if analysed.family == VIOLENT and classify.demonstration_context(
+                    _without(text, [t for t in found if t not in triggers])) \
                     and not any(t.kind == "Mob violence" for t in triggers):
                 analysed.family = DEMO
             usable = [d for d in analysed.dates if d.usable]
             own = [d for d in usable if not d.statement] or usable
+            attached = [d for d in usable if any(attached_to_act(text, d, t.start, t.end)
+                                                 for t in triggers)]
+            own = attached or own
             if own:
                 analysed.date_mention = own[0]
                 analysed.days, analysed.precision = own[0].days, own[0].precision
@@ -163,6 +286,15 @@ class RuleBasedExtractor:
     def _is_event(self, s: _Sent, published: date) -> bool:
         if not s.triggers:
             return False
+        text = s.sentence.text
+        if is_question(text):
+            return False
+        if is_quoted(text) and not (s.days and s.precision == 1 and not s.date_is_statement):
+            return False
+        if s.date_mention is not None and s.precision >= 2 and not self._in_lead(s):
+            return False  # "last month they bombed ...": background, unless it is the news
+        if not s.days and not self._in_lead(s) and _RUNNING_TOTAL.search(text):
+            return False  # "almost 50 people have been killed": a running total, not an act
         strong = any(t.strength >= 2 for t in s.triggers)
         has_date = bool(s.days)
         has_toll = any(t.count > 0 for t in s.tolls)
@@ -171,6 +303,8 @@ class RuleBasedExtractor:
             return False
         if s.flags.background and not has_date:
             return False
+        if s.flags.habitual and not has_date:
+            return False
         if s.flags.hypothetical and not (has_toll or has_date):
             return False
         if has_date and not s.date_is_statement and \
@@ -178,43 +312,58 @@ class RuleBasedExtractor:
             return False  # an older event recalled as background
         return strong or has_toll or has_date
 
+    @staticmethod
+    def _in_lead(s: _Sent) -> bool:
+        """Whether a sentence is in the report's lead (its first paragraph)."""
+        return s.sentence.paragraph == 0
+
     def _country(self, article: Article, analysed: list[_Sent],
-                 events: list[_Sent]) -> str | None:
+                 events: list[_Sent]) -> tuple[str | None, dict[str, float]]:
+        """The article's country (and every country's score): places and country names, event
+        sentences counting double."""
         pieces: list[tuple[str, float]] = []
         event_ids = {id(s) for s in events}
         for s in analysed:
             pieces.append((s.sentence.text, 2.0 if id(s) in event_ids else 1.0))
         if article.title:
             pieces.append((article.title, 1.5))
-        scores = self.places.country_scores(pieces, article.dateline)
-        # towns and regions named in event sentences say where the events happened
-        texts = [s.sentence.text for s in events]
-        if article.title:
-            texts.append(article.title)
-        for country, score in self.places.place_votes(texts, article.dateline).items():
-            scores[country] = scores.get(country, 0.0) + 2 * score
+        scores = self.places.country_scores(pieces, article.dateline, self._lower)
         if not scores:
+            return None, scores
+        return max(scores.items(), key=lambda kv: kv[1])[0], scores
+
+    def _sentence_country(self, s: _Sent) -> str | None:
+        """A country the sentence itself places its event in ("in Iraq", "in east Athens"), when
+        the article as a whole is partly about it too (a round-up of several countries' news;
+        not "the Hamas leader in Doha" in a report from Gaza)."""
+        scores = self.places.country_scores([(s.sentence.text, 1.0)], None, self._lower)
+        top = max(self._scores.values(), default=0.0)
+        strong = {c: v for c, v in scores.items() if v >= OWN_COUNTRY_EVIDENCE
+                  and self._scores.get(c, 0.0) >= OTHER_COUNTRY_SHARE * top}
+        if not strong:
             return None
-        return max(scores.items(), key=lambda kv: kv[1])[0]
+        return max(strong.items(), key=lambda kv: kv[1])[0]
 
     def _place_key(self, s: _Sent, country: str | None) -> str | None:
         if country is None:
             return None
         exclude = [(m.start, m.end) for m in s.mentions]
-        found = self.places.places_in(s.sentence.text, country, exclude)
-        for match, _score, _near in found:
-            if match.kind == "place":
-                return match.target.name
-        return None
+        for match in self.places.find(s.sentence.text, country, exclude, self._lower):
+            if match.kind == "town" and match.cue:
+                return match.towns[0].name if match.towns else match.text
+        named = unknown_place(s.sentence.text)  # "the village of X": a place all the same
+        return named[2] if named else None
 
     def _cluster(self, sents: list[_Sent], article: Article,
                  country: str | None) -> list[_Cluster]:
         clusters: list[_Cluster] = []
         for s in sents:
-            place = self._place_key(s, country)
+            place = self._place_key(s, s.country)
             home = None
+            # an act told only "across the country" is about elsewhere, not this cluster's place
+            separate = classify.unplaced(s.sentence.text) and place is None
             for cluster in clusters:
-                if cluster.family != s.family:
+                if separate or cluster.family != s.family or cluster.country != s.country:
                     continue
                 same_day = not s.days or not cluster.days or set(s.days) & set(cluster.days) \
                     or (s.date_is_statement and cluster.date_from is not None)
@@ -223,7 +372,7 @@ class RuleBasedExtractor:
                     home = cluster
                     break
             if home is None:
-                home = _Cluster(s.family)
+                home = _Cluster(s.family, country=s.country, separate=separate)
                 clusters.append(home)
             home.sents.append(s)
             if s.days and (not home.days or (home.date_from is not None
@@ -245,17 +394,28 @@ class RuleBasedExtractor:
                     continue
                 kept.append(cluster)
             clusters = kept
-        # undated clusters of the same family as a dated one describe it
+        # undated clusters of the same family as a dated one describe it (protests told
+        # without a day in other towns are that day's protests there, split by place later)
         dated = [c for c in clusters if c.days]
         merged: list[_Cluster] = []
         for cluster in clusters:
             target = next((d for d in dated if d is not cluster and d.family == cluster.family
+                           and d.country == cluster.country and not cluster.separate
                            and not cluster.days and (cluster.place is None or d.place is None
-                                                     or d.place == cluster.place)), None)
+                                                     or d.place == cluster.place
+                                                     or cluster.family == DEMO)), None)
             if target is not None:
                 target.sents.extend(cluster.sents)
                 target.sents.sort(key=lambda s: s.sentence.index)
                 continue
+            story = next((d for d in dated if d.family == cluster.family
+                          and d.country == cluster.country and not cluster.days
+                          and not cluster.separate and cluster.place is not None
+                          and d.sents[0].sentence.index < cluster.sents[0].sentence.index
+                          <= d.sents[-1].sentence.index + STORY_SENTENCES), None)
+            if story is not None:  # the same day's act at another place, told within the story
+                cluster.days, cluster.precision = story.days, story.precision
+                cluster.date_from, cluster.inherited = story.date_from, True
             merged.append(cluster)
         return merged
 
@@ -267,6 +427,9 @@ class RuleBasedExtractor:
         provenance: dict[str, Evidence] = {}
         first = cluster.sents[0]
         days, precision = cluster.days, cluster.precision
+        if cluster.inherited:
+            review.append("event_date: the sentence gives no day; the day of the act told "
+                          "just before it is used")
         if not days:
             days, precision = (published,), 2
             review.append("event_date: the article gives no date for the event; the "
@@ -361,20 +524,59 @@ class RuleBasedExtractor:
                 review.append(f"{column}: the registry does not know the actor type of "
                               f"{fields[column.replace('inter', 'actor')]!r}")
         note_sentence = (type_src or first).sentence
-        shares = split_over_days(fatalities, len(days))
         out = []
-        for day, share in zip(days, shares, strict=True):
-            one = dict(fields)
-            one["event_date"] = day
-            one["year"] = day.year
-            one["fatalities"] = share
-            one["notes"] = sources.notes(day, note_sentence.text, share,
-                                         len(days) > 1, precision)
-            out.append(CandidateEvent(one, dict(provenance), list(review)))
-        if len(days) > 1:
-            for event in out:
-                event.review.append(f"fatalities: {fatalities} over {len(days)} days split "
-                                    "evenly, the remainder on the first day")
+        for where, total, place_review in self._per_place(cluster, country, fatalities, fields,
+                                                          provenance, analysed):
+            shares = split_over_days(total, len(days))
+            for day, share in zip(days, shares, strict=True):
+                one = dict(where)
+                one["event_date"] = day
+                one["year"] = day.year
+                one["fatalities"] = share
+                one["notes"] = sources.notes(day, note_sentence.text, share,
+                                             len(days) > 1, precision)
+                notes = list(review) + place_review
+                if len(days) > 1:
+                    notes.append(f"fatalities: {total} over {len(days)} days split evenly, "
+                                 "the remainder on the first day")
+                out.append(CandidateEvent(one, dict(provenance), notes))
+        return out
+
+    def _per_place(self, cluster: _Cluster, country: str | None, fatalities: int,
+                   fields: dict[str, Any], provenance: dict[str, Evidence],
+                   analysed: list[_Sent]) -> list[tuple[dict[str, Any], int, list[str]]]:
+        """(fields, toll, review) per place: one event per town an event sentence lists, each
+        with the toll the text gives it ("four killed in A, two in B") or an even share."""
+        listed = self._listed_places(cluster, country, analysed)
+        if not listed:
+            return [(fields, fatalities, [])]
+        own: list[int | None] = []
+        for match, s in listed:
+            text = s.sentence.text
+            toll = next((t for t in s.tolls if t.end <= match.start and _TOLL_BEFORE_PLACE.match(
+                text[t.end:match.start])), None)
+            bare = _BARE_COUNT_BEFORE_PLACE.search(text[:match.start])
+            if toll is not None:
+                own.append(toll.count)
+            elif own and own[0] is not None and bare:  # "four killed in A, two in B"
+                own.append(parse_number(bare["n"]))
+            else:
+                own.append(None)
+        if all(v is not None for v in own):
+            tolls = [int(v) for v in own]  # type: ignore[arg-type]
+            note = "fatalities: as the text gives them place by place"
+        else:
+            tolls = split_over_days(fatalities, len(listed))
+            note = f"fatalities: {fatalities} split evenly over {len(listed)} places"
+        out = []
+        for (match, s), toll in zip(listed, tolls, strict=True):
+            loc = self.places.location_of(match, country or "", None)
+            where = dict(fields, admin1=loc.admin1, admin2=loc.admin2, location=loc.location,
+                         latitude=loc.latitude, longitude=loc.longitude,
+                         geo_precision=loc.geo_precision)
+            provenance["location"] = _evidence(s.sentence, match.start, match.end, 0.7)
+            out.append((where, toll, [f"location: one of {len(listed)} places the sentence "
+                                      f"lists; {note}"]))
         return out
 
     def _trigger_span(self, s: _Sent, sub_event: str) -> tuple[int, int]:
@@ -415,7 +617,7 @@ class RuleBasedExtractor:
         out = []
         for s in analysed:
             text = s.sentence.text
-            if not re.search(r"claim|blame|accuse", text, re.I):
+            if not re.search(r"claim|blame|accuse|believed|thought|suspected|said to", text, re.I):
                 continue
             for m in find_actor_mentions(text):
                 if m.kind == "generic":
@@ -510,11 +712,17 @@ class RuleBasedExtractor:
                     a2 = (police, self.actors.inter(police, country), cluster.sents[0],
                           _whole(cluster.sents[0]), 0.4)
                     review.append("actor2: the police are assumed to have intervened")
+            if sub_event == "Excessive force against protesters" and a1 and a2:
+                a1, a2 = a2, a1  # ACLED: the force that fired is actor1, the protesters actor2
         elif sub_event == "Mob violence":
             name = f"Rioters ({country})" if country else None
             if name:
                 a1 = (name, 5, cluster.sents[0], _whole(cluster.sents[0]), 0.6)
-            a2 = top(patients, {name or ""})
+            a2 = top(patients, {name or ""}, lambda v: not v[3].weak)
+            if a2 is None and rioters_only(roles):
+                a2 = a1  # rioters against rioters ("clashes between rival fans")
+            elif a2 is None:
+                a2 = top(patients, {name or ""})
         else:
             a1 = top(agents, set(), lambda v: not v[3].victim)
             a2 = top(patients, {a1[0]} if a1 else set())
@@ -523,11 +731,16 @@ class RuleBasedExtractor:
                 if rival is not None and (a2 is None or a2[3].kind == "generic"
                                           or a2[1] not in ARMED):
                     a2 = rival
+            if a1 is not None and a2 is not None and sub_event == "Armed clash" \
+                    and reciprocal_pair(a1, a2, agents):
+                a1, a2 = a2, a1  # "the army and the rebels clashed": the first named is actor1
             if a1 is None and a2 is not None and a2[1] in ARMED and sub_event == "Armed clash":
                 others = top(patients, {a2[0]})
                 if others is not None:
                     a1, a2 = a2, others
-            if a1 is None and country and sub_event not in ("Arrests",):
+            if sub_event in _PARTY_EVENTS:
+                a1, a2 = parties(roles) or (a1, a2)
+            if a1 is None and country and sub_event not in ("Arrests", *_PARTY_EVENTS):
                 name = f"Unidentified Armed Group ({country})"
                 a1 = (name, 3, cluster.sents[0], _whole(cluster.sents[0]), 0.3)
                 review.append("actor1: no perpetrator named; coded as an unidentified armed "
@@ -540,6 +753,11 @@ class RuleBasedExtractor:
                     and (a2 is None or a2[1] != vocab.CIVILIANS_CODE) and country:
                 name = f"Civilians ({country})"
                 a2 = (name, vocab.CIVILIANS_CODE, (a2 or a1)[2], (a2 or a1)[3], 0.5)
+            default = DEFAULT_ACTOR2.get(sub_event)
+            if a2 is None and a1 is not None and default and country:
+                name = default.format(country=country)
+                a2 = (name, self.actors.inter(name, country), a1[2], _whole(a1[2]), 0.3)
+                review.append(f"actor2: the text names no target; {name} assumed")
         assoc1: list[str] = []
         assoc2: list[str] = []
         return a1, a2, assoc1, assoc2
@@ -568,13 +786,17 @@ class RuleBasedExtractor:
                                                       for t in s.triggers)), None)
         if mob is not None:
             return "Mob violence", mob
+        if rioters_only(roles):
+            return "Mob violence", cluster.sents[0]  # a fight between crowds, no armed actor
         strongest = max(t.strength for s in cluster.sents for t in s.triggers)
         concrete: list[tuple[str, _Sent]] = []
         open_kinds: list[tuple[str, _Sent]] = []
         for s in cluster.sents:
+            killing = any(t.kind == "violence" and t.strength >= 2 for t in s.triggers)
             for t in s.triggers:
-                if t.strength < strongest:
-                    continue
+                explosive = t.kind in vocab.SUB_EVENT_TYPES["Explosions/Remote violence"]
+                if t.strength < strongest and not (killing and explosive):
+                    continue  # "bombings ... killed 30": the bombing is the act, death its toll
                 if t.kind in classify.OPEN_KINDS:
                     open_kinds.append((t.kind, s))
                 elif t.kind not in _DEMO_KINDS and t.kind != "Mob violence":
@@ -609,38 +831,69 @@ class RuleBasedExtractor:
 
     def _location(self, cluster: _Cluster, article: Article, country: str | None,
                   analysed: list[_Sent], review: list[str]) -> Location:
+        """The event's place, most specific first: a town of its own sentences (after a place
+        cue first), unless a settlement the gazetteer lacks is named before it ("the suburb of
+        Dorvik, in east Athens"); a named settlement the gazetteer lacks; the dateline's town
+        (where the report was filed, so only when the text names no place); a region."""
         if country is None:
             return Location(None, review="location: no country identified")
         admin_hint = None
         candidates = []
         for s in cluster.sents:
             exclude = [(m.start, m.end) for m in s.mentions]
-            for match, score, near in self.places.places_in(s.sentence.text, country, exclude):
-                candidates.append((score, s, match, near))
+            for match in self.places.find(s.sentence.text, country, exclude, self._lower):
+                candidates.append((match, s))
                 if match.kind == "admin1" and admin_hint is None:
-                    admin_hint = str(match.target)
-        towns = [c for c in candidates if c[2].kind != "admin1"]
-        pick = max(towns, key=lambda c: c[0]) if towns else None
-        if pick is None and article.dateline and admin_hint is None:
-            for match in self.places.matches(article.dateline, country):
-                loc = self.places.location_of(match, country, False, admin_hint)
-                loc.span = (0, len(article.dateline))
-                loc.confidence = 0.6
-                return loc
-        if pick is None:
-            for s in cluster.sents:
-                named = unknown_place(s.sentence.text)
-                if named:
-                    start, end, name = named
-                    review.append(f"location {name!r} is not in the gazetteer: add its "
-                                  "coordinates (or a reference/places.csv entry)")
-                    return Location(country, admin_hint, None, name, None, None, 1,
-                                    (start, end), s.sentence, 0.4)
-        if pick is None and candidates:
-            pick = max(candidates, key=lambda c: c[0])
+                    admin_hint = match.admin1
+        towns = [c for c in candidates if c[0].kind == "town" and c[0].towns]
+        pick = max(towns, key=lambda c: c[0].score) if towns else None
         if pick is not None:
-            score, s, match, near = pick
-            loc = self.places.location_of(match, country, near, admin_hint)
+            match, s = pick
+            named = unknown_place(s.sentence.text)
+            if named and named[1] <= match.start and not self.places.find(
+                    named[2], country, [], self._lower):
+                town = self.places.location_of(match, country, admin_hint)
+                return self._unknown(country, town.admin1, named, s, review)
+            loc = self.places.location_of(match, country, admin_hint)
+            loc.sentence = s.sentence
+            return loc
+        for match, s in candidates:
+            named = town_before_region(s.sentence.text, match)
+            if named:
+                return self._unknown(country, match.admin1, named, s, review)
+        for s in cluster.sents:
+            named = unknown_place(s.sentence.text)
+            if named:
+                return self._unknown(country, admin_hint, named, s, review)
+        anchored = self._anchored_town(cluster, analysed, country)
+        if anchored is not None:
+            match, s = anchored
+            loc = self.places.location_of(match, country, admin_hint)
+            loc.sentence = s.sentence
+            loc.confidence = 0.6
+            loc.review = (f"location: {loc.location}, where another sentence puts the "
+                          f"{_SITE.search(s.sentence.text[:match.start]).group(1)} the event "
+                          "hit")  # type: ignore[union-attr]
+            return loc
+        lead = self._lead_town(article, country) if admin_hint is None else None
+        if lead is not None:
+            loc = self.places.location_of(lead, country, None)
+            loc.span, loc.confidence = None, 0.5
+            loc.review = (f"location: {lead.towns[0].name}, the one town the report's lead "
+                          "names; the event's own sentences name none")
+            return loc
+        if article.dateline and admin_hint is None:
+            for match in self.places.find(article.dateline, country, [], self._lower):
+                if match.kind == "town" and match.towns:
+                    loc = self.places.location_of(match, country, admin_hint)
+                    loc.span = (0, len(article.dateline))
+                    loc.confidence = 0.6
+                    loc.review = "location: the dateline's town (where the report was filed); " \
+                                 "the text names no place of the event"
+                    return loc
+        if candidates:
+            match, s = max(candidates, key=lambda c: c[0].score)
+            loc = self.places.location_of(match, country, admin_hint)
             loc.sentence = s.sentence
             return loc
         hint = next((v for s in cluster.sents if (v := vague_place(s.sentence.text))), None)
@@ -648,6 +901,154 @@ class RuleBasedExtractor:
         if hint:
             message += f" (it says: {hint!r})"
         return Location(country, geo_precision=3, review=message + "; geo_precision 3")
+
+    def _unplaced(self, cluster: _Cluster) -> bool:
+        """An act the text places only "across the country" or "in several cities", naming
+        no place of its own: not one event ACLED could code."""
+        if cluster.place is not None or not all(classify.unplaced(s.sentence.text)
+                                                for s in cluster.sents):
+            return False
+        country = cluster.country
+        return not any(self.places.find(s.sentence.text, country, [], self._lower)
+                       for s in cluster.sents) if country else True
+
+    def _anchored_town(self, cluster: _Cluster, analysed: list[_Sent],
+                       country: str) -> tuple[Any, _Sent] | None:
+        """The town another sentence gives the site the event hit: "an airstrike on a camp"
+        ... "the camp in Dorvik" -> Dorvik."""
+        sites = {m.group(1).lower() for s in cluster.sents
+                 for m in _SITE_NAMED.finditer(s.sentence.text)}
+        if not sites:
+            return None
+        for s in analysed:
+            text = s.sentence.text
+            for match in self.places.find(text, country, [], self._lower):
+                site = _SITE.search(text[max(0, match.start - 40):match.start])
+                if match.kind == "town" and match.towns and site \
+                        and site.group(1).lower() in sites:
+                    return match, s
+        return None
+
+    def _lead_town(self, article: Article, country: str) -> Any:
+        """The one town the title and the lead name after a place cue, if only one."""
+        texts = [article.title or ""]
+        texts += [s.text for s in article.sentences if s.paragraph == 0]
+        found = {}
+        for text in texts:
+            for match in self.places.find(text, country, [], self._lower):
+                if match.kind == "town" and match.towns and match.cue:
+                    found.setdefault(match.towns[0].name, match)
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    @staticmethod
+    def _unknown(country: str, admin1: str | None, named: tuple[int, int, str], s: _Sent,
+                 review: list[str]) -> Location:
+        """A place the gazetteer lacks, kept as written (no coordinates) and flagged."""
+        start, end, name = named
+        review.append(f"location {name!r} is not in the gazetteer: kept as written; add its "
+                      "coordinates (or a reference/places.csv entry)")
+        return Location(country, admin1, None, name, None, None, 1, (start, end), s.sentence,
+                        0.4)
+
+    def _listed_places(self, cluster: _Cluster, country: str | None,
+                       analysed: list[_Sent] | None = None) -> list[tuple[Any, _Sent]]:
+        """Towns an event sentence (or a sentence about the same kind of act in its paragraph
+        or the next) lists as the places of the act ("in Aleppo and Homs", "750 in Dorvik,
+        450 in Vesna and 250 in Kroll"): one event per town."""
+        if country is None:
+            return []
+        best: list[tuple[Any, _Sent]] = []
+        paragraphs = {s.sentence.paragraph for s in cluster.sents}
+        around = paragraphs | {p + 1 for p in paragraphs} | {p - 1 for p in paragraphs}
+        members = {id(s) for s in cluster.sents}
+        nearby = [a for a in analysed or () if a.triggers and a.family == cluster.family
+                  and id(a) not in members and a.sentence.paragraph in around]
+        for s in [*cluster.sents, *nearby]:
+            text = s.sentence.text
+            exclude = [(m.start, m.end) for m in s.mentions]
+            towns = [m for m in self.places.find(text, country, exclude, self._lower)
+                     if m.kind == "town" and m.towns]
+            run: list[Any] = []
+            for match in towns:
+                if run and not _LIST_JOIN.match(text[run[-1].end:match.start]):
+                    if len(run) > len(best):
+                        best = [(m, s) for m in run]
+                    run = []
+                if not run and not match.cue:
+                    continue
+                run.append(match)
+            if len(run) > len(best):
+                best = [(m, s) for m in run]
+        names = {m.towns[0].name for m, _ in best}
+        listed = best if len(names) >= 2 and len(names) == len(best) else []
+        if cluster.family == DEMO:
+            towns = self._other_protest_towns(cluster, country, nearby)
+            if len(towns) > len(listed):
+                return towns
+        return listed
+
+    def _other_protest_towns(self, cluster: _Cluster, country: str,
+                             nearby: list[_Sent]) -> list[tuple[Any, _Sent]]:
+        """The towns the protest's sentences, and undated sentences about protests beside them,
+        name after a place cue ("thousands marched in Dorvik ... rallies were also held in
+        Vesna"): one event per town, same day."""
+        found: dict[str, tuple[Any, _Sent]] = {}
+        for s in [*cluster.sents, *(a for a in nearby if not a.days)]:
+            exclude = [(m.start, m.end) for m in s.mentions]
+            text = s.sentence.text
+            for match in self.places.find(text, country, exclude, self._lower):
+                if match.kind == "town" and match.towns and match.cue \
+                        and not _PERSON_OF.search(text[max(0, match.start - 40):match.start]):
+                    found.setdefault(match.towns[0].name, (match, s))
+        return list(found.values()) if len(found) >= 2 else []
+
+# Who is on the receiving end when the text does not say: people arrested are civilians unless
+# named as a group; a bomb set off in a public place targets civilians; a foiled device was
+# an armed group's.
+DEFAULT_ACTOR2 = {
+    "Arrests": "Civilians ({country})",
+    "Remote explosive/landmine/IED": "Civilians ({country})",
+    "Suicide bomb": "Civilians ({country})",
+    "Grenade": "Civilians ({country})",
+    "Disrupted weapons use": "Unidentified Armed Group ({country})",
+}
+_PARTY_EVENTS = ("Agreement", "Non-violent transfer of territory", "Change to group/activity",
+                 "Headquarters or base established", "Other")
+
+
+def parties(roles: list) -> tuple[tuple, tuple | None] | None:
+    """The parties of a strategic development, in the order the text names them ("the
+    government and the rebels signed a truce"): no perpetrator and no victim here."""
+    seen: dict[str, tuple] = {}
+    for name, _role, s, m, weight, inter in sorted(roles, key=lambda r: (r[2].sentence.index,
+                                                                        r[3].start)):
+        if name not in seen and not m.weak and not m.victim:
+            seen[name] = (name, inter, s, m, min(0.9, 0.4 + weight / 2))
+    found = list(seen.values())
+    if not found:
+        return None
+    return found[0], (found[1] if len(found) > 1 else None)
+
+
+def reciprocal_pair(a1: tuple, a2: tuple, agents: dict[str, list]) -> bool:
+    """Whether two sides both act in one sentence of a clash and the text names actor2 first
+    ("Soldiers and rebels clashed": the weights favour the nearer word, ACLED the first)."""
+    same = a1[2] is a2[2] and a1[0] in agents and a2[0] in agents
+    return same and a2[3].start < a1[3].start
+
+
+def rioters_only(roles: list) -> bool:
+    """Whether every actor of a violent event is a crowd (Rioters): mob violence, not a battle
+    ("fans of two clubs clashed", "a mob beat a man")."""
+    named = [r for r in roles if not r[3].weak]
+    return bool(named) and all(r[5] == 5 for r in named)
+
+
+def lower_words(article: Article) -> frozenset[str]:
+    """Words the article writes in lower case: a capitalised one of them is a word, not a
+    place ("Police said" when the text also says "police")."""
+    return frozenset(w for s in article.sentences for w in re.findall(r"\b[a-z][a-z'-]+",
+                                                                         s.text))
 
 
 def _whole(s: _Sent) -> ActorMention:

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from conflictkit.builders.extract import ArticleError, Extractor, extract_text, read_bytes
+from conflictkit.builders.extract.base import ExtractorError
 from conflictkit.builders.extract.output import to_records
 
 
@@ -32,7 +33,8 @@ class ExtractRun:
 def extract_articles(articles: Iterable[tuple[str, bytes]], *, published: date | None = None,
                      source: str | None = None, url: str | None = None,
                      extractor: Extractor | None = None) -> ExtractRun:
-    """Candidates of each (label, bytes) article; unreadable articles are reported, not raised."""
+    """Candidates of each (label, bytes) article; an article that cannot be read, or that the
+    extractor fails on, is reported and the others go on."""
     run = ExtractRun()
     for label, data in articles:
         try:
@@ -40,6 +42,9 @@ def extract_articles(articles: Iterable[tuple[str, bytes]], *, published: date |
                                   url=url, name=label, extractor=extractor)
         except ArticleError as exc:
             run.errors.append(str(exc))
+            continue
+        except ExtractorError as exc:  # e.g. the model endpoint failed for this article
+            run.errors.append(f"{label}: {exc}")
             continue
         found = to_records(result)
         run.records.extend(found)

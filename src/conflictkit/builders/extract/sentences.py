@@ -35,7 +35,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     """Whether the period at `dot` closes an abbreviation or an initial, not a sentence."""
     if text[dot] != ".":
         return False
-    match = re.search(r"([A-Za-z][A-Za-z.]*)$", text[:dot])
+    match = re.search(r"([A-Za-z][A-Za-z.]*)$", text[max(0, dot - 40):dot])  # not the whole text
     if not match:
         return False
     word = match.group(1)

@@ -38,6 +38,7 @@ _HTML_HINT = re.compile(r"<(?:!doctype|html|head|body|p|div|article|span|br|a|se
                         re.I)
 _ENGLISH = words("the of and to in a was were is are said on by for with at has had from "
                      "that it as an their they he she after who been")
+_DATE_LINE = re.compile(r"^(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?[\w ,./:-]+$")
 _BULLET = re.compile(r"^(?:[-•*·–]|\d{1,2}[.)])\s+")
 
 
@@ -244,9 +245,10 @@ def read_article(raw: str, *, published: date | None = None, source: str | None 
     while i < len(lines):
         match = _HEADER_LINE.match(lines[i][1])
         key = HEADER_KEYS.get(match.group(1).strip().lower()) if match else None
-        if not match or not key:
+        if not match or (not key and not header):
             break
-        header.setdefault(key, match.group(2))
+        if key:  # other keys of a header block (license:, tags:) are read past, not kept
+            header.setdefault(key, match.group(2))
         i += 1
     if header and i < len(lines) and lines[i][1].strip() == "---":
         i += 1
@@ -284,9 +286,9 @@ def read_article(raw: str, *, published: date | None = None, source: str | None 
                                     if a not in article.agencies)
             kept.append((pos, ""))
             continue
-        if article.published is None and published is None and parse_date(stripped) \
-                and len(stripped) < 60:
-            article.published = parse_date(stripped)
+        if len(stripped) < 60 and _DATE_LINE.match(stripped) and parse_date(stripped):
+            if article.published is None and published is None:  # a date line, not body text
+                article.published = parse_date(stripped)
             kept.append((pos, ""))
             continue
         kept.append((pos, line))

@@ -1,0 +1,157 @@
+"""Places and countries in extraction: each rule on invented sentences of the shape it handles."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from conflictkit.builders.extract import default_extractor, extract_text
+from conflictkit.builders.extract.placeindex import close_alternates, name_key
+from conflictkit.builders.extract.places import joined_to_a_name
+
+
+def _events(text: str, published: date = date(2023, 3, 4)):
+    return [e.fields for e in extract_text(text, published=published).events]
+
+
+def test_name_key_folds_spelling():
+    assert name_key("Toribío") == name_key("toribio")
+    assert name_key("St. Petersburg") == name_key("Saint Petersburg")
+    assert name_key("Al-Maya") == name_key("al maya")
+
+
+def test_close_alternates_are_spellings_not_translations():
+    alts = close_alternates("Basrah", ["Basra", "Bassorah", "Bàsora", "البصرة", "Bonn", "Basrah"])
+    assert "Basra" in alts and "Bassorah" in alts
+    assert "Bonn" not in alts and "Basrah" not in alts and "البصرة" not in alts
+    assert "Gaza City" in close_alternates("Gaza", ["Gaza City", "Ghazzah"])
+
+
+@pytest.mark.parametrize("text, span, joined", [
+    ("The statement came from President Kabul Ahmadi on Monday.", "Kabul", True),
+    ("Rebel commander Omar Hasan said they withdrew.", "Hasan", True),
+    ("Troops entered Kabul on Monday.", "Kabul", False),
+    ("In Kabul, police said the blast hit a market.", "Kabul", False),
+    ("Thousands marched in Washington D.C. on Saturday.", "Washington", False),
+    ("Doctors at the Kamal Adwan Hospital said ten died.", "Adwan", True),
+])
+def test_a_place_stands_alone_not_inside_a_longer_name(text, span, joined):
+    start = text.index(span)
+    assert joined_to_a_name(text, start, start + len(span)) is joined
+
+
+def test_the_biggest_town_of_a_name_is_meant():
+    [event] = _events("Thousands of protesters marched in Washington on Saturday against the "
+                      "new law.", date(2023, 3, 6))
+    assert event["country"] == "United States"
+    assert event["location"] == "Washington" and event["admin1"] == "District of Columbia"
+
+
+def test_an_english_spelling_finds_the_town():
+    [event] = _events("Militiamen clashed with soldiers in Basra on Friday, leaving six dead.")
+    assert event["country"] == "Iraq" and event["location"] in ("Basrah", "Basra")
+    assert event["geo_precision"] == 1
+
+
+def test_a_demonym_names_the_actor_not_the_country():
+    [event] = _events("American warplanes bombed positions in Mosul on Thursday, killing 12 "
+                      "fighters.")
+    assert event["country"] == "Iraq"
+    assert event["actor1"].startswith("Military Forces of the United States")
+
+
+def test_the_office_that_spoke_is_not_the_place():
+    [event] = _events("Gunmen killed four farmers in the village of Tashan Iche on Tuesday, "
+                      "officials in Abuja said.", date(2023, 3, 9))
+    assert event["country"] == "Nigeria"  # the capital that spoke still tells the country
+    assert event["location"] == "Tashan Iche"
+
+
+def test_a_place_the_gazetteer_lacks_is_kept_as_written_and_flagged():
+    result = extract_text("Gunmen attacked the village of Zorbatu in Borno State on Monday, "
+                          "killing seven herders.", published=date(2023, 3, 8))
+    [event] = result.events
+    assert event.fields["location"] == "Zorbatu" and event.fields["admin1"] == "Borno"
+    assert any("not in the gazetteer" in note for note in event.review)
+
+
+def test_a_region_named_as_a_region_is_admin1():
+    [event] = _events("Bandits killed nine villagers in Katsina State on Sunday.",
+                      date(2023, 3, 7))
+    assert (event["admin1"], event["location"], event["geo_precision"]) == ("Katsina", None, 3)
+
+
+def test_each_event_takes_the_country_its_own_sentence_names():
+    text = ("Round-up of the day.\n\n"
+            "A bomb exploded at a market in Kandahar on Friday, killing five people.\n\n"
+            "Separately, police fired tear gas at protesters in Nairobi on Friday.")
+    found = {(e["country"], e["location"]) for e in _events(text, date(2023, 3, 4))}
+    assert found == {("Afghanistan", "Kandahar"), ("Kenya", "Nairobi")}
+
+
+def test_a_capitalised_common_word_is_not_a_foreign_town():
+    text = ("Police said the attack happened at night. The police said gunmen killed three "
+            "traders in Kano on Monday.")
+    [event] = _events(text, date(2023, 3, 8))
+    assert event["country"] == "Nigeria" and event["location"] == "Kano"
+
+
+def test_place_index_loads_once():
+    extractor = default_extractor()
+    assert extractor.places.index is not None
+    towns = extractor.places.index.towns("Libya", "Misrata")
+    assert towns and towns[0].admin1
+
+
+def test_the_town_table_is_cached_once_and_rebuilt_when_unwritable(tmp_path, monkeypatch):
+    import pandas as pd
+
+    from conflictkit.builders.extract import placeindex
+
+    calls = []
+    towns = pd.DataFrame({"name": ["Dorvik"], "country": ["Nigeria"], "admin1": ["Kano"],
+                          "admin2": [None], "latitude": [12.0], "longitude": [8.5],
+                          "population": [5000], "alternates": [""], "keys": ["dorvik"],
+                          "key": ["dorvik"]})
+    admins = pd.DataFrame({"country": ["Nigeria"], "admin1": ["Kano"],
+                           "admin1_geonames": ["Kano"]})
+
+    def build():
+        calls.append(1)
+        return towns
+
+    monkeypatch.setattr(placeindex, "_build", build)
+    monkeypatch.setattr(placeindex, "_admin_spellings", lambda: admins)
+    monkeypatch.setenv("CONFLICTKIT_CACHE_DIR", str(tmp_path / "cache"))
+    first, _ = placeindex._load_tables()
+    again, spellings = placeindex._load_tables()
+    assert len(calls) == 1 and list(again["name"]) == ["Dorvik"]
+    assert list(spellings["admin1"]) == ["Kano"]
+    assert len(list((tmp_path / "cache").glob("*.parquet"))) == 2
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    monkeypatch.setenv("CONFLICTKIT_CACHE_DIR", str(blocked / "cache"))
+    table, _ = placeindex._load_tables()  # cannot write: built and kept in memory
+    assert len(calls) == 2 and list(table["name"]) == ["Dorvik"]
+    index = placeindex.PlaceIndex(table, admins)
+    assert index.towns("Nigeria", "dorvik")[0].admin1 == "Kano"
+    assert index.admin1_centre("Nigeria", "Kano") == (12.0, 8.5)
+
+
+def test_a_town_after_a_named_site_or_an_abbreviation_is_read():
+    extractor = default_extractor()
+    found = extractor.places.find("Crowds gathered in Tahrir Square, Cairo on Friday.", "Egypt",
+                                  [])
+    assert [(m.text, m.cue) for m in found] == [("Cairo", True)]
+    found = extractor.places.find("Thousands rallied in St. Petersburg on Sunday.", "Russia", [])
+    assert [m.towns[0].name for m in found] == ["Saint Petersburg"]
+
+
+def test_protests_told_in_other_towns_are_that_days_protests_there():
+    text = ("Thousands of people protested in Lyon on Saturday against the pension reform.\n\n"
+            "Smaller rallies against the reform also took place in other cities, including "
+            "Lille and Nantes.")
+    events = _events(text, date(2023, 2, 13))
+    assert sorted(e["location"] for e in events) == ["Lille", "Lyon", "Nantes"]
+    assert {e["event_date"] for e in events} == {date(2023, 2, 11)}
