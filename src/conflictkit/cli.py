@@ -1,92 +1,50 @@
-"""The conflictkit command line: parse options, call one library function, show what it
-returns, exit. The only module that prints or exits.
-
-Conventions every command keeps:
-- heavy libraries are imported inside command bodies, so ``--help`` answers at once;
-- exit 0 success, 1 bad data, 2 bad usage; never a traceback (`main` turns errors into a
-  message, as JSON with ``--format json``);
-- a command's report goes to stdout (text, or one JSON document with ``--format json``);
-  progress and status lines go to stderr, ``-q`` silences them; colour only on a terminal and
-  never with NO_COLOR set.
+"""The conflictkit commands: each parses its options, calls one library function, shows what
+it returns and exits. Streams, colour, exit codes and error messages are `console`'s (together
+the only code that prints or exits). Heavy libraries are imported inside command bodies, so
+``--help`` answers at once.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import sys
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
 from conflictkit import __version__
 from conflictkit.builders.importers.registry import FORMATS
-from conflictkit.errors import ConflictkitError, UsageError
+from conflictkit.console import (
+    append_step_summary,
+    colour,
+    done,
+    emit_json,
+    progress,
+    run,
+    show,
+    status,
+    write_output,
+)
+from conflictkit.errors import UsageError
 
+# plain help (no boxes, no "<bool>" beside flags): it reads the same in a pipe and a terminal
 app = typer.Typer(name="conflictkit", no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Build, validate, publish and load conflict-event datasets in the ACLED "
-                       "format.")
+                  rich_markup_mode=None, help="Build, validate, publish and load conflict-event "
+                  "datasets in the ACLED format.")
 ids_app = typer.Typer(help="Event IDs (event_id_cnty): assign them to new events.",
-                      no_args_is_help=True)
+                      no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(ids_app, name="ids")
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-
-
-class Fmt(StrEnum):
-    text = "text"
-    json = "json"
-
-
-class ValidateFmt(StrEnum):
-    text = "text"
-    json = "json"
-    github = "github"
-
-
-ImportFormat = StrEnum("ImportFormat", {f.name: f.name for f in FORMATS})  # type: ignore[misc]
+Fmt = Literal["text", "json"]
+ImportFormat = Literal[tuple(f.name for f in FORMATS)]  # type: ignore[valid-type]
 FormatOption = Annotated[Fmt, typer.Option(
     "--format", "-f", help="text, or json: one document on stdout")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or status lines.")]
 
 
-def _no_default(help_text: str) -> Any:
-    return typer.Argument(help=help_text, show_default=False)
-
-
-def _colour() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
-
-
-def show(text: str) -> None:
-    """A command's report: stdout."""
-    typer.echo(text, nl=False, color=_colour())
-
-
-def status(text: str, quiet: bool = False) -> None:
-    """A status line: stderr, unless quiet."""
-    if not quiet:
-        typer.echo(text, err=True)
-
-
-def emit_json(document: Any) -> None:
-    typer.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
-
-
-def done(ok: bool) -> None:
-    raise typer.Exit(EXIT_OK if ok else EXIT_INVALID)
-
-
-def progress(fmt: str, quiet: bool) -> Any:
-    """Step messages with elapsed seconds on stderr, for a terminal only, and not quiet."""
-    if quiet or fmt != "text" or not sys.stderr.isatty():
-        return None
-    import time
-
-    start = time.monotonic()
-    return lambda step: typer.echo(f"[{time.monotonic() - start:6.1f}s] {step}", err=True)
+def _arg(metavar: str, help_text: str) -> Any:
+    """A required argument named as the help shows it."""
+    return typer.Argument(help=help_text, show_default=False, metavar=metavar)
 
 
 def _version(value: bool) -> None:
@@ -104,15 +62,15 @@ def _root(version: Annotated[bool, typer.Option(
 
 @app.command("validate")
 def validate_command(
-    paths: Annotated[list[Path], _no_default(
-        "Contribution files or folders (YAML/CSV/JSON), Parquet tables, release directories, "
-        "or a dataset repository.")],
+    paths: Annotated[list[Path], _arg(
+        "PATH", "Contribution files or folders (YAML/CSV/JSON), Parquet tables, release "
+        "directories, or a dataset repository.")],
     release: Annotated[Path | None, typer.Option(
         "--release", help="A release (directory, its releases/ folder, or its events.parquet): "
         "a deleted ID must not come back (error); a published ID is an edit (warning).")] = None,
-    fmt: Annotated[ValidateFmt, typer.Option(
+    fmt: Annotated[Literal["text", "json", "github"], typer.Option(
         "--format", "-f", help="text, json (one document) or github (workflow annotations and "
-        "$GITHUB_STEP_SUMMARY)")] = ValidateFmt.text,
+        "$GITHUB_STEP_SUMMARY)")] = "text",
     strict: Annotated[bool, typer.Option(
         "--strict", help="Unknown actors are errors, not warnings (also [validate] strict = "
         "true in the dataset's conflictkit.toml).")] = False,
@@ -132,29 +90,27 @@ def validate_command(
     if release is not None and not release.exists():
         raise UsageError(f"--release {release}: no such file or directory")
     status(f"validating {', '.join(str(p) for p in paths)}",
-           quiet or fmt != ValidateFmt.text or not sys.stderr.isatty())
+           quiet or fmt != "text" or not sys.stderr.isatty())
     report = check_paths(paths, release=release, strict=strict, max_file_mb=max_file_mb).report
-    if fmt == ValidateFmt.json:
+    if fmt == "json":
         emit_json(report.to_dict())
-    elif fmt == ValidateFmt.github:
+    elif fmt == "github":
         show(render.github(report))
-        if os.environ.get("GITHUB_STEP_SUMMARY"):
-            with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as handle:
-                handle.write(render.step_summary(report))
+        append_step_summary(render.step_summary(report))
     else:
-        show(render.text(report, color=_colour()))
+        show(render.text(report, color=colour()))
     done(report.ok)
 
 
 @ids_app.command("assign")
 def ids_assign_command(
-    dataset: Annotated[Path, _no_default("The dataset repository (the folder with events/).")],
+    dataset: Annotated[Path, _arg("DATASET", "The dataset repository (its folder).")],
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Show the IDs that would be assigned; write nothing.")] = False,
     release: Annotated[Path | None, typer.Option(
         "--release", help="Release whose IDs (and deleted IDs) must not be reused; default: "
         "the dataset's latest.")] = None,
-    fmt: FormatOption = Fmt.text,
+    fmt: FormatOption = "text",
     quiet: QuietOption = False,
 ) -> None:
     """Give every event without event_id_cnty the next free number for its country's prefix.
@@ -167,19 +123,19 @@ def ids_assign_command(
     from conflictkit.builders.ids import assign_ids
 
     result = assign_ids(dataset, release=release, dry_run=dry_run)
-    emit_json(result.to_dict()) if fmt == Fmt.json else show(result.text(quiet=quiet))
+    emit_json(result.to_dict()) if fmt == "json" else show(result.text(quiet=quiet))
     done(result.report.ok)
 
 
 @app.command("init")
 def init_command(
-    directory: Annotated[Path, _no_default("Folder for the dataset repository (new or empty).")],
+    directory: Annotated[Path, _arg("DIRECTORY", "Folder for the dataset (new or empty).")],
     name: Annotated[str | None, typer.Option(
         "--name", help="Machine name of the dataset (lower case, digits, . _ -); default: from "
         "the folder name.")] = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Allow a non-empty folder; existing files are kept.")] = False,
-    fmt: FormatOption = Fmt.text,
+    fmt: FormatOption = "text",
     quiet: QuietOption = False,
 ) -> None:
     """Scaffold a dataset repository: conflictkit.toml, events/ (with an example), reference/,
@@ -188,7 +144,7 @@ def init_command(
     from conflictkit.builders.scaffold import init_dataset
 
     result = init_dataset(directory, name=name, force=force)
-    if fmt == Fmt.json:
+    if fmt == "json":
         emit_json(result.to_dict())
     elif not quiet:
         show(result.text())
@@ -196,16 +152,16 @@ def init_command(
 
 @app.command("import")
 def import_command(
-    source: Annotated[ImportFormat, _no_default("What the file is: " + "; ".join(
+    source: Annotated[ImportFormat, _arg("FORMAT", "What the file is: " + "; ".join(
         f"{f.name}: {f.label}" for f in FORMATS) + ".")],
-    file: Annotated[Path, _no_default("The export: CSV/TSV (any encoding) or XLSX.")],
+    file: Annotated[Path, _arg("FILE", "The export: CSV/TSV (any encoding) or XLSX.")],
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="Write accepted events to OUT (Parquet, ACLED columns) and their "
         "provenance beside it; without it, only report.")] = None,
     today: Annotated[str | None, typer.Option(
         "--today", help="Dates after this day (YYYY-MM-DD) are in the future; default: today "
         "(UTC).")] = None,
-    fmt: FormatOption = Fmt.text,
+    fmt: FormatOption = "text",
     quiet: QuietOption = False,
 ) -> None:
     """Convert an existing export (ACLED of any era, UCDP GED) into canonical events.
@@ -218,28 +174,21 @@ def import_command(
 
     if not file.exists():
         raise UsageError(f"{file}: no such file")
-    result, written = import_file(source.value, file, out=out, today=today,
+    result, written = import_file(source, file, out=out, today=today,
                                   progress=progress(fmt, quiet))
-    if fmt == Fmt.json:
+    if fmt == "json":
         emit_json({**result.to_dict(), "written": [str(p) for p in written]})
     else:
-        show(result.text(str(file), color=_colour()))
+        show(result.text(str(file), color=colour()))
         if written:
             status(f"wrote {len(result.events)} events to {written[0]} and provenance to "
                    f"{written[1]}", quiet)
     done(result.report.ok)
 
 
-class Partition(StrEnum):
-    auto = "auto"
-    year = "year"
-    none = "none"
-
-
 @app.command("release")
 def release_command(
-    dataset: Annotated[Path, _no_default("The dataset repository (events/, imports/, "
-                                         "conflictkit.toml).")],
+    dataset: Annotated[Path, _arg("DATASET", "The dataset repository (its folder).")],
     version: Annotated[str, typer.Option(
         "--version", "-V", show_default=False, help="Release version: a semantic version "
         "(1.2.0) or a date (2024-05-01); must sort after the existing ones.")],
@@ -249,10 +198,10 @@ def release_command(
     timestamp: Annotated[str | None, typer.Option(
         "--timestamp", help="Release time (Unix seconds or ISO 8601) given to new and modified "
         "events; default $SOURCE_DATE_EPOCH, else now.")] = None,
-    partition: Annotated[Partition | None, typer.Option(
+    partition: Annotated[Literal["auto", "year", "none"] | None, typer.Option(
         "--partition", help="events.parquet (none), events/year=YYYY/ (year), or year above 2M "
         "events (auto). Default: conflictkit.toml, else auto.")] = None,
-    fmt: FormatOption = Fmt.text,
+    fmt: FormatOption = "text",
     quiet: QuietOption = False,
 ) -> None:
     """Build an immutable release DATASET/releases/VERSION/ from every reviewed event.
@@ -267,20 +216,20 @@ def release_command(
 
     try:
         result = release_dataset(dataset, version=version, out=out, timestamp=timestamp,
-                                 partition=partition.value if partition else None,
+                                 partition=partition,
                                  progress=progress(fmt, quiet))
     except ReleaseRefused as exc:
         title = f"release {version} refused: invalid events"
-        emit_json(exc.report.to_dict()) if fmt == Fmt.json else show(
-            render.text(exc.report, title=title, color=_colour()))
+        emit_json(exc.report.to_dict()) if fmt == "json" else show(
+            render.text(exc.report, title=title, color=colour()))
         done(False)
-    emit_json(result.to_dict()) if fmt == Fmt.json else show(result.text())
+    emit_json(result.to_dict()) if fmt == "json" else show(result.text())
 
 
 @app.command("verify")
 def verify_command(
-    release: Annotated[Path, _no_default("A release directory.")],
-    fmt: FormatOption = Fmt.text,
+    release: Annotated[Path, _arg("RELEASE", "A release directory.")],
+    fmt: FormatOption = "text",
     quiet: QuietOption = False,
 ) -> None:
     """Recompute a release's checksums, row counts and schemas; exit 1 naming any file that
@@ -288,48 +237,48 @@ def verify_command(
     from conflictkit.builders.release.verify import verify_release
 
     result = verify_release(release)
-    emit_json(result.to_dict()) if fmt == Fmt.json else show(result.text(quiet=quiet))
+    emit_json(result.to_dict()) if fmt == "json" else show(result.text(quiet=quiet))
     done(result.ok)
 
 
 @app.command("diff")
 def diff_command(
-    old: Annotated[Path, _no_default("The older release directory.")],
-    new: Annotated[Path, _no_default("The newer release directory.")],
+    old: Annotated[Path, _arg("OLD", "The older release directory.")],
+    new: Annotated[Path, _arg("NEW", "The newer release directory.")],
     limit: Annotated[int, typer.Option(
         "--limit", min=0, help="Text: list at most this many events per section.")] = 200,
-    fmt: FormatOption = Fmt.text,
+    fmt: FormatOption = "text",
 ) -> None:
     """Events added, deleted and modified between two releases, with each modification's
     changed fields (old -> new)."""
     from conflictkit.builders.release.diff import diff_releases
 
     result = diff_releases(old, new)
-    emit_json(result.to_dict()) if fmt == Fmt.json else show(result.text(limit))
+    emit_json(result.to_dict()) if fmt == "json" else show(result.text(limit))
 
 
 @app.command("info")
 def info_command(
-    release: Annotated[Path, _no_default("A release directory.")],
-    fmt: FormatOption = Fmt.text,
+    release: Annotated[Path, _arg("RELEASE", "A release directory.")],
+    fmt: FormatOption = "text",
 ) -> None:
     """Summarise a release: events by country, year and event type."""
     from conflictkit.builders.release.info import info_text, release_info
 
     info = release_info(release)
-    emit_json(info) if fmt == Fmt.json else show(info_text(info))
+    emit_json(info) if fmt == "json" else show(info_text(info))
 
 
 @app.command("report")
 def report_command(
-    release: Annotated[Path, _no_default("A release directory.")],
+    release: Annotated[Path, _arg("RELEASE", "A release directory.")],
     out: Annotated[Path, typer.Option(
         "--output", "-o", help="The HTML file to write (replaced atomically).")] = Path(
             "report.html"),
     previous: Annotated[Path | None, typer.Option(
         "--previous", help="An earlier release of the same dataset: the page then shows what "
         "was added, modified and deleted since, by country and event type.")] = None,
-    fmt: FormatOption = Fmt.text,
+    fmt: FormatOption = "text",
     quiet: QuietOption = False,
 ) -> None:
     """Write one self-contained HTML page about a release: headline counts, events and
@@ -338,7 +287,7 @@ def report_command(
     from conflictkit.builders.report import write_report
 
     result = write_report(release, out, previous=previous)
-    if fmt == Fmt.json:
+    if fmt == "json":
         emit_json(result.to_dict())
     else:
         status(f"wrote {result.path} ({result.bytes / 1024:,.0f} KiB): report of {release} "
@@ -346,34 +295,24 @@ def report_command(
                quiet)
 
 
-class ExtractFmt(StrEnum):
-    yaml = "yaml"
-    json = "json"
-
-
-class Extractor(StrEnum):
-    rules = "rules"
-    llm = "llm"
-
-
 @app.command("extract")
 def extract_command(
-    articles: Annotated[list[str], _no_default(
-        "Article files (plain text or HTML); '-' reads stdin. A header block (title:, date:, "
-        "url:, outlet:) may precede the text.")],
+    articles: Annotated[list[str], _arg(
+        "ARTICLE", "Article files (plain text or HTML); '-' reads stdin. A header block "
+        "(title:, date:, url:, outlet:) may precede the text.")],
     published: Annotated[str | None, typer.Option(
         "--published", help="Publication date (YYYY-MM-DD); relative dates resolve against "
         "it. Default: the article's header.")] = None,
     source: Annotated[str | None, typer.Option(
         "--source", help="The outlet, e.g. 'Deutsche Welle'.")] = None,
     url: Annotated[str | None, typer.Option("--url", help="The article's URL.")] = None,
-    fmt: Annotated[ExtractFmt, typer.Option(
-        "--format", "-f", help="yaml or json contribution records")] = ExtractFmt.yaml,
+    fmt: Annotated[Literal["yaml", "json"], typer.Option(
+        "--format", "-f", help="yaml or json contribution records")] = "yaml",
     out: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write the records to this file instead of stdout.")] = None,
-    extractor: Annotated[Extractor, typer.Option(
+    extractor: Annotated[Literal["rules", "llm"], typer.Option(
         "--extractor", help="rules (offline, default) or llm (an OpenAI-compatible endpoint: "
-        "CONFLICTKIT_LLM_BASE_URL, _MODEL, _API_KEY)")] = Extractor.rules,
+        "CONFLICTKIT_LLM_BASE_URL, _MODEL, _API_KEY)")] = "rules",
     quiet: QuietOption = False,
 ) -> None:
     """Propose candidate ACLED events from news articles, each field traced to its sentence.
@@ -382,120 +321,46 @@ def extract_command(
     Exit 0 when every article was read (even with no event in it), 1 when one could not be
     read, 2 on a usage error.
     """
-    from datetime import date
-
     from conflictkit.builders.extract.output import dump
-    from conflictkit.builders.extract.run import extract_articles
+    from conflictkit.builders.extract.run import extract_paths
 
-    try:
-        when = date.fromisoformat(published) if published is not None else None
-    except ValueError:
-        raise UsageError(f"--published {published!r}: expected YYYY-MM-DD") from None
-    missing = [name for name in articles if name != "-" and not Path(name).is_file()]
-    if missing:
-        raise UsageError(f"{missing[0]}: no such file")
-    chosen = None
-    if extractor == Extractor.llm:
-        from conflictkit.builders.extract.llm import LLMExtractor
-
-        chosen = LLMExtractor.from_env()
-    inputs = ((("<stdin>", sys.stdin.buffer.read()) if name == "-"
-               else (name, Path(name).read_bytes())) for name in articles)
-    run = extract_articles(inputs, published=when, source=source, url=url, extractor=chosen)
+    run = extract_paths(articles, published=published, source=source, url=url,
+                        extractor=extractor, stdin=sys.stdin.buffer)
     typer.echo(run.text(quiet=quiet), nl=False, err=True)
-    text = dump(run.records, fmt.value)
+    text = dump(run.records, fmt)
     if out is None:
         typer.echo(text, nl=False)
     else:
-        try:
-            out.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise ConflictkitError(f"cannot write {out}: {exc.strerror or exc}") from None
+        write_output(text, out)
         status(f"wrote {len(run.records)} records to {out}", quiet)
     done(not run.errors)
 
 
-class CodebookFmt(StrEnum):
-    markdown = "markdown"
-    datapackage = "datapackage"
-    jsonschema = "jsonschema"
-    problems = "problems"
-    problems_json = "problems-json"
-
-
 @app.command("codebook")
 def codebook_command(
-    fmt: Annotated[CodebookFmt, typer.Option(
+    fmt: Annotated[Literal["markdown", "datapackage", "jsonschema", "problems",
+                           "problems-json"], typer.Option(
         "--format", "-f", help="markdown (the codebook), datapackage (Frictionless v2 package "
         "of the events table), jsonschema (a contribution record), problems or problems-json "
-        "(every problem code a report can carry)")] = CodebookFmt.markdown,
+        "(every problem code a report can carry)")] = "markdown",
     out: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write to this file instead of stdout.")] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Print the documentation generated from the schema and the problem catalogue."""
-    from conflictkit.problems import docs
-    from conflictkit.schema import codebook
+    from conflictkit.schema.codebook import document
 
-    documents = {CodebookFmt.datapackage: codebook.datapackage,
-                 CodebookFmt.jsonschema: codebook.contribution_json_schema,
-                 CodebookFmt.problems_json: docs.catalogue_json}
-    if fmt in documents:
-        text = json.dumps(documents[fmt](), ensure_ascii=False, indent=2) + "\n"
-    else:
-        text = (docs.catalogue_markdown() if fmt == CodebookFmt.problems
-                else codebook.codebook_markdown())
+    text = document(fmt)
     if out is None:
         typer.echo(text, nl=False)
         return
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"{out}: cannot write ({exc.strerror or exc})") from None
-    status(f"wrote {fmt.value} to {out}", quiet)
-
-
-def _wants_json(argv: list[str]) -> bool:
-    """Whether the command line asked for --format json (errors are then JSON too)."""
-    pairs = zip(argv, [*argv[1:], ""], strict=True)
-    return "--format=json" in argv or any(a in ("--format", "-f") and b == "json"
-                                         for a, b in pairs)
-
-
-def _fail(message: str, code: int) -> None:
-    if _wants_json(sys.argv[1:]):
-        emit_json({"ok": False, "error": {"exit": code, "message": message}})
-    else:
-        typer.echo(f"error: {message}", err=True)
-    sys.exit(code)
+    write_output(text, out, usage=True)
+    status(f"wrote {fmt} to {out}", quiet)
 
 
 def main() -> None:
-    """Console entry point: run the app, turning known errors into messages and exit codes."""
-    try:
-        # with standalone_mode=False click returns (not raises) a command's typer.Exit code
-        code = app(standalone_mode=False)
-        sys.exit(code if isinstance(code, int) else EXIT_OK)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except UsageError as exc:
-        _fail(str(exc), EXIT_USAGE)
-    except ConflictkitError as exc:
-        _fail(str(exc), EXIT_INVALID)
-    except KeyboardInterrupt:
-        _fail("interrupted", 130)
-    except typer.Abort:
-        _fail("aborted", EXIT_INVALID)
-    except typer.exceptions.TyperException as exc:  # click's usage errors: exit 2
-        if _wants_json(sys.argv[1:]):
-            _fail(exc.format_message(), getattr(exc, "exit_code", EXIT_USAGE))
-        exc.show()  # type: ignore[attr-defined]
-        sys.exit(getattr(exc, "exit_code", EXIT_USAGE))
-    except Exception as exc:  # noqa: BLE001 - the promise is "never a traceback"
-        if os.environ.get("CONFLICTKIT_DEBUG"):
-            raise
-        _fail(f"unexpected {type(exc).__name__}: {exc} (set CONFLICTKIT_DEBUG=1 for details, "
-              "and please report it)", EXIT_INVALID)
+    """Console entry point."""
+    run(app)
 
 
 if __name__ == "__main__":

@@ -354,3 +354,21 @@ def contribution_json_schema() -> dict[str, Any]:
         "required": [c for c in REQUIRED_COLUMNS if c != "event_id_cnty"],
         "additionalProperties": False,
     }
+
+
+def document(fmt: str) -> str:
+    """What ``conflictkit codebook --format FMT`` prints: the codebook (markdown), the data
+    package of the events table (datapackage), the JSON Schema of a contribution record
+    (jsonschema), or the problem catalogue (problems, problems-json)."""
+    import json
+
+    from conflictkit.problems import docs
+
+    documents = {"datapackage": datapackage, "jsonschema": contribution_json_schema,
+                 "problems-json": docs.catalogue_json}
+    if fmt in documents:
+        return json.dumps(documents[fmt](), ensure_ascii=False, indent=2) + "\n"
+    texts = {"markdown": codebook_markdown, "problems": docs.catalogue_markdown}
+    if fmt not in texts:
+        raise ValueError(f"unknown codebook format {fmt!r}")
+    return texts[fmt]()

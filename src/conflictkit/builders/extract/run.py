@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from conflictkit.builders.extract import ArticleError, Extractor, extract_text, read_bytes
 from conflictkit.builders.extract.base import ExtractorError
 from conflictkit.builders.extract.output import to_records
+from conflictkit.errors import UsageError
 
 
 @dataclass
@@ -52,3 +54,28 @@ def extract_articles(articles: Iterable[tuple[str, bytes]], *, published: date |
         run.messages.append(f"{label}: {len(found)} candidate event"
                             f"{'s' if len(found) != 1 else ''}")
     return run
+
+
+def extract_paths(names: list[str], *, published: str | None = None, source: str | None = None,
+                  url: str | None = None, extractor: str = "rules",
+                  stdin: BinaryIO | None = None) -> ExtractRun:
+    """`conflictkit extract`: article files (``-`` for ``stdin``) through the extractor named
+    ("rules", or "llm" configured by CONFLICTKIT_LLM_* variables). A bad date, a missing file
+    or an unknown extractor is a usage error before any article is read."""
+    try:
+        when = date.fromisoformat(published) if published is not None else None
+    except ValueError:
+        raise UsageError(f"--published {published!r}: expected YYYY-MM-DD") from None
+    missing = [name for name in names if name != "-" and not Path(name).is_file()]
+    if missing:
+        raise UsageError(f"{missing[0]}: no such file")
+    chosen: Extractor | None = None
+    if extractor == "llm":
+        from conflictkit.builders.extract.llm import LLMExtractor
+
+        chosen = LLMExtractor.from_env()
+    elif extractor != "rules":
+        raise UsageError(f"unknown extractor {extractor!r}: rules or llm")
+    inputs = ((("<stdin>", stdin.read() if stdin is not None else b"") if name == "-"
+               else (name, Path(name).read_bytes())) for name in names)
+    return extract_articles(inputs, published=when, source=source, url=url, extractor=chosen)

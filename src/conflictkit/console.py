@@ -1,0 +1,120 @@
+"""The terminal side of the command line: which stream gets what, colour, exit codes, and
+errors as messages (as JSON when the command line asked for JSON). `conflictkit.cli` declares
+the commands and calls these; together they are the only code that prints or exits.
+
+- a command's report goes to stdout (text, or one JSON document), so pipes and redirection
+  work; status and progress lines go to stderr and ``-q`` silences them;
+- colour only on a terminal, never with NO_COLOR set (https://no-color.org);
+- exit 0 success, 1 bad data, 2 bad usage, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from conflictkit.errors import ConflictkitError, UsageError
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def colour() -> bool:
+    """Whether stdout may carry colour: a terminal, and NO_COLOR unset."""
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def show(text: str) -> None:
+    """A command's report: stdout."""
+    typer.echo(text, nl=False, color=colour())
+
+
+def status(text: str, quiet: bool = False) -> None:
+    """A status line: stderr, unless quiet."""
+    if not quiet:
+        typer.echo(text, err=True)
+
+
+def emit_json(document: Any) -> None:
+    """One JSON document on stdout."""
+    typer.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+
+
+def done(ok: bool) -> None:
+    """Exit 0 when the data was fine, 1 when it was not."""
+    raise typer.Exit(EXIT_OK if ok else EXIT_INVALID)
+
+
+def progress(fmt: str, quiet: bool) -> Callable[[str], None] | None:
+    """Step messages with elapsed seconds on stderr, for a terminal only, and not quiet."""
+    if quiet or fmt != "text" or not sys.stderr.isatty():
+        return None
+    start = time.monotonic()
+    return lambda step: typer.echo(f"[{time.monotonic() - start:6.1f}s] {step}", err=True)
+
+
+def write_output(text: str, out: Path, *, usage: bool = False) -> None:
+    """`text` into the file a user named; a failure names the file (exit 2 when the path is
+    the user's mistake, else 1)."""
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        error = UsageError if usage else ConflictkitError
+        raise error(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
+def append_step_summary(markdown: str) -> None:
+    """Add to the GitHub Actions step summary, when the run has one."""
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if path:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(markdown)
+
+
+def _wants_json(argv: list[str]) -> bool:
+    """Whether the command line asked for --format json (errors are then JSON too)."""
+    pairs = zip(argv, [*argv[1:], ""], strict=True)
+    return "--format=json" in argv or any(a in ("--format", "-f") and b == "json"
+                                         for a, b in pairs)
+
+
+def _fail(message: str, code: int) -> None:
+    if _wants_json(sys.argv[1:]):
+        emit_json({"ok": False, "error": {"exit": code, "message": message}})
+    else:
+        typer.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def run(app: typer.Typer) -> None:
+    """Run the app, turning every error into a message and an exit code."""
+    try:
+        # with standalone_mode=False click returns (not raises) a command's typer.Exit code
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except UsageError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    except ConflictkitError as exc:
+        _fail(str(exc), EXIT_INVALID)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except typer.Abort:
+        _fail("aborted", EXIT_INVALID)
+    except typer.exceptions.TyperException as exc:  # click's usage errors: exit 2
+        if _wants_json(sys.argv[1:]):
+            _fail(exc.format_message(), getattr(exc, "exit_code", EXIT_USAGE))
+        exc.show()  # type: ignore[attr-defined]
+        sys.exit(getattr(exc, "exit_code", EXIT_USAGE))
+    except Exception as exc:  # noqa: BLE001 - the promise is "never a traceback"
+        if os.environ.get("CONFLICTKIT_DEBUG"):
+            raise
+        _fail(f"unexpected {type(exc).__name__}: {exc} (set CONFLICTKIT_DEBUG=1 for details, "
+              "and please report it)", EXIT_INVALID)
