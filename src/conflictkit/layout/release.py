@@ -55,6 +55,9 @@ PARTITION_MODES = ("auto", "year", "none")
 SIDE_COLUMNS: tuple[str, ...] = ("origin", "file", "line", *SIDE_FIELDS, "review")
 PROVENANCE_COLUMNS: tuple[str, ...] = (ID, *SIDE_COLUMNS)
 IMPORTED_COLUMN_PREFIX = "source_"
+#: the provenance column naming an imported event's origin (its import era), which decides
+#: what the event may leave blank (`conflictkit.schema.origins`)
+ORIGIN_COLUMN = IMPORTED_COLUMN_PREFIX + "era"
 
 _MEDIATYPES = {"parquet": "application/vnd.apache.parquet", "csv": "text/csv",
                "markdown": "text/markdown", "json": "application/json",

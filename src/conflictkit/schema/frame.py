@@ -14,7 +14,7 @@ costs more than the comparison it serves.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -82,10 +82,12 @@ def domain(name: str) -> tuple[Any, ...]:
 class Frame:
     """A read-only view over a canonical frame that computes column features once."""
 
-    def __init__(self, df: pd.DataFrame, *, today: np.datetime64) -> None:
+    def __init__(self, df: pd.DataFrame, *, today: np.datetime64,
+                 origins: Sequence[object] | np.ndarray | None = None) -> None:
         self.df = df
         self.n = len(df)
         self.today = today
+        self.origins = origins
         self._cache: dict[tuple[str, str], Any] = {}
         self._locks: dict[tuple[str, str], threading.Lock] = {}
         self._guard = threading.Lock()
@@ -112,6 +114,13 @@ class Frame:
     def chunks(self, name: str) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """(data bytes, offsets, validity) per Arrow chunk of a text column, read once."""
         return self._cached("chunks", name, lambda: list(_chunks(self.arrow(name))))
+
+    def blank_allowed(self, name: str) -> np.ndarray:
+        """True where the row's origin never recorded column `name` (it may stay blank)."""
+        from conflictkit.schema.origins import blank_allowed
+
+        return self._cached("blank_allowed", name,
+                            lambda: blank_allowed(name, self.origins, self.n))
 
     def null(self, name: str) -> np.ndarray:
         """True where the value is missing (for text, also where it is the empty string)."""

@@ -59,10 +59,15 @@ def pandera_schema(
     return pa.DataFrameSchema(columns, ordered=False, strict=False, name="acled_events")
 
 
-def check_frame(df: pd.DataFrame, rules: Sequence[Rule] = RULES) -> pd.DataFrame:
-    """The frame pandera validates: the ACLED columns plus every rule's key column."""
+def check_frame(df: pd.DataFrame, rules: Sequence[Rule] = RULES,
+                origins: Sequence[object] | np.ndarray | None = None) -> pd.DataFrame:
+    """The frame pandera validates: the ACLED columns plus every rule's key column (rules
+    that depend on an event's origin read it from the frame's attrs)."""
     import pandas as pd
 
+    if origins is not None:
+        df = df.copy(deep=False)
+        df.attrs["origins"] = np.asarray(origins, dtype=object)
     keys = {rule.key: rule.pandera_key(df) for rule in rules}
     return pd.concat([df, pd.DataFrame(keys, index=df.index)], axis=1)
 
@@ -74,6 +79,7 @@ def validate_with_pandera(
     lines: Sequence[int] | np.ndarray | None = None,
     today: date | datetime | str | np.datetime64 | None = None,
     rules: Sequence[Rule] = RULES,
+    origins: Sequence[object] | np.ndarray | str | None = None,
 ) -> Report:
     """Validate with the generated pandera schema; same Report shape as `validate_events`."""
     import pandera.errors
@@ -81,10 +87,12 @@ def validate_with_pandera(
     from conflictkit.schema.validate import canonical, today_of
 
     frame, type_problems = canonical(df)
+    if isinstance(origins, str):
+        origins = np.full(len(frame), origins, dtype=object)
     schema = pandera_schema(today=today_of(today), rules=rules)
     parts: list[pd.DataFrame | None] = [type_problems]
     try:
-        schema.validate(check_frame(frame, rules), lazy=True)
+        schema.validate(check_frame(frame, rules, origins), lazy=True)
     except pandera.errors.SchemaErrors as exc:
         parts += _problems_of(exc.failure_cases, frame, files, lines)
     n_files = len(set(np.asarray(files, dtype=object).tolist())) if files is not None else 0

@@ -86,14 +86,20 @@ class Rule:
 
 @dataclass(frozen=True)
 class Required(Rule):
+    """Blank is a failure, except for events whose origin never recorded the column
+    (`origins.blank_allowed`)."""
+
     def failing(self, frame: Frame) -> np.ndarray:
-        return frame.null(self.column)
+        return frame.null(self.column) & ~frame.blank_allowed(self.column)
 
     def pandera_key(self, df: pd.DataFrame) -> pd.Series:
+        from conflictkit.schema.origins import blank_allowed
+
         values = df[self.column]
         blank = values.isna()
         if COLUMNS_BY_NAME[self.column].kind == "string":
             blank |= values.fillna("x") == ""
+        blank &= ~blank_allowed(self.column, df.attrs.get("origins"), len(df))
         return (~blank).astype(bool)
 
     def pandera_check(self, today: np.datetime64) -> Any:

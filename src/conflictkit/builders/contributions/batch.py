@@ -42,7 +42,12 @@ from conflictkit.layout.dataset import (
     open_dataset,
     visible_files,
 )
-from conflictkit.layout.release import SIDE_COLUMNS, is_release, release_events_path
+from conflictkit.layout.release import (
+    ORIGIN_COLUMN,
+    SIDE_COLUMNS,
+    is_release,
+    release_events_path,
+)
 from conflictkit.problems import catalogue as P
 from conflictkit.problems.rows import problem_row
 
@@ -242,7 +247,8 @@ def _check(parts: list[FileRecords], table_reads: list[TableRead], *, actors: Ac
     side = side[list(SIDE_COLUMNS) + sorted(set(side.columns) - set(SIDE_COLUMNS))]
     files, lines = side["file"].to_numpy(), side["line"].to_numpy()
     early_problems = concat_problems(early)
-    checked = validate_events(events, files=files, lines=lines, today=today)
+    origins = side[ORIGIN_COLUMN].to_numpy(dtype=object) if ORIGIN_COLUMN in side else None
+    checked = validate_events(events, files=files, lines=lines, today=today, origins=origins)
     cross = all_crosschecks(events, side, actors=actors, release=release, strict=strict,
                             already=early_problems,
                             tables_from=len(assembled.raw) if table_reads else None)

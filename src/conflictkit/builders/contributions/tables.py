@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING
 
 from conflictkit.builders.contributions.fields import suggest_key
 from conflictkit.layout.dataset import sidecar_path
-from conflictkit.layout.release import ID, IMPORTED_COLUMN_PREFIX, SIDE_COLUMNS
+from conflictkit.layout.release import (
+    EVENTS,
+    EVENTS_DIR,
+    ID,
+    IMPORTED_COLUMN_PREFIX,
+    SIDE_COLUMNS,
+    is_release,
+    read_provenance,
+)
 from conflictkit.problems import catalogue as P
 from conflictkit.problems.rows import problem_row
 from conflictkit.schema.columns import COLUMN_NAMES
@@ -78,7 +86,11 @@ def read_events_table(path: Path, display: str) -> TableRead:
                 events[name] = coerced[name]
         events = events[list(COLUMN_NAMES)]
         problems.append(type_problems)
-    side, sidecar_problems = _import_side(path, display, events[ID])
+    release = _release_of(path)
+    if release is not None:
+        side, sidecar_problems = _release_side(release, display, events[ID]), None
+    else:
+        side, sidecar_problems = _import_side(path, display, events[ID])
     problems.append(sidecar_problems)
     problems = [p for p in problems if p is not None and not p.empty]
     merged = pd.concat(problems, ignore_index=True) if problems else problems_frame([])
@@ -95,6 +107,32 @@ def _side(display: str, n: int, origin: str) -> pd.DataFrame:
                          "line": pd.Series(0, index=index, dtype="int64")})
     for name in SIDE_COLUMNS[3:]:
         side[name] = pd.Series(None, index=index, dtype="str")
+    return side
+
+
+def _release_of(path: Path) -> Path | None:
+    """The release directory a table belongs to (its events.parquet or events/), if any."""
+    parent = path.parent
+    return parent if path.name in (EVENTS.path, EVENTS_DIR) and is_release(parent) else None
+
+
+def _release_side(release: Path, display: str, ids: pd.Series) -> pd.DataFrame:
+    """A release's events keep the side the build published: its provenance table, matched by
+    event_id_cnty (so an imported event's origin still decides what it may leave blank)."""
+    import pandas as pd
+
+    side = _side(display, len(ids), "table")
+    provenance = read_provenance(release)
+    if provenance is None or ID not in provenance.column_names:
+        return side
+    table = provenance.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow")
+                                 if str(t) in ("string", "large_string") else None)
+    table = table.drop_duplicates(ID).set_index(ID)
+    matched = table.reindex(ids.astype("str").to_numpy())
+    for name in matched.columns:
+        if name in ("file", "line"):
+            continue  # the side names the release's own file; the dataset file stays in it
+        side[name] = matched[name].astype("str").to_numpy()
     return side
 
 

@@ -39,6 +39,7 @@ from conflictkit.errors import InputFileError
 from conflictkit.problems import catalogue as P
 from conflictkit.problems.rows import problem_row
 from conflictkit.schema.columns import COLUMNS_BY_NAME, REQUIRED_COLUMNS, TEXT_COLUMNS
+from conflictkit.schema.origins import ORIGINS, UNRECORDED
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -153,8 +154,8 @@ def import_acled_table(table: RawTable, header_map: HeaderMap, *,
                    if not (c == "sub_event_type" and legacy.mapped.any()))
     problems.append([problem_row(
         P.MISSING_COLUMN, file=file, column=column, era=era.label, columns=column,
-        consequence="left blank in every event (it cannot be derived); fill it before a "
-                    "release") for column in absent if column in REQUIRED_COLUMNS])
+        consequence=UNRECORDED) for column in absent
+        if column in REQUIRED_COLUMNS and column in ORIGINS[era.name].unrecorded])
     side_frame = pd.DataFrame(side, index=frame.index, copy=False)
     return finish(raw_frame, side_frame, file=file, lines=lines,
                   unreadable=table.records - len(frame), problems=problems,

@@ -138,7 +138,9 @@ def finish(
     events, derive_problems = derive_columns(events, files=files, lines=lines)
     if writer is not None:  # the output is written on another core while the rules run
         writer.begin(events)
-    checked = validate_events(events, files=files, lines=lines, today=today)
+    # a column the export's era never recorded may stay blank (schema.origins)
+    checked = validate_events(events, files=files, lines=lines, today=today,
+                              origins=(meta or {}).get("era"))
 
     parts = _problem_frames(problems, problems_frame)
     parts += [type_problems, derive_problems, checked.problems]

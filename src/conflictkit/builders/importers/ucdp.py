@@ -58,6 +58,7 @@ from conflictkit.errors import InputFileError
 from conflictkit.problems import catalogue as P
 from conflictkit.problems.rows import problem_row
 from conflictkit.schema import vocab
+from conflictkit.schema.origins import ORIGINS, UNRECORDED
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -223,9 +224,8 @@ def _import(table: RawTable, names: list[str], *, today: dt.date | None,
         "fatalities": col("best"),
     }, index=ged.index)
     problems.append([problem_row(
-        P.MISSING_COLUMN, file=file, column="source_scale", era="UCDP GED",
-        columns="source_scale", consequence="left blank in every event; fill it before a "
-        "release")])
+        P.MISSING_COLUMN, file=file, column=column, era="UCDP GED", columns=column,
+        consequence=UNRECORDED) for column in ORIGINS["ucdp-ged"].unrecorded])
 
     side = ged.rename(columns={"id": "ged_id"})
     side.insert(0, "source_era", "ucdp-ged")

@@ -261,6 +261,15 @@ def _files_lines(side: pd.DataFrame | None) -> tuple[np.ndarray | None, np.ndarr
     return files, lines
 
 
+def _origins(side: pd.DataFrame | None) -> np.ndarray | None:
+    """Each event's origin (its import era) from the side frame, for `validate_events`."""
+    from conflictkit.layout.release import ORIGIN_COLUMN
+
+    if side is None or ORIGIN_COLUMN not in side:
+        return None
+    return side[ORIGIN_COLUMN].to_numpy(dtype=object)
+
+
 VALIDATION_SLICE = 500_000
 
 
@@ -279,10 +288,11 @@ def validate_for_release(events: pd.DataFrame, side: pd.DataFrame | None,
     from conflictkit.schema.validate import validate_events
 
     files, lines = _files_lines(side)
+    origins = _origins(side)
     if rows is None and len(events) <= VALIDATION_SLICE:
-        return validate_events(events, files=files, lines=lines)
+        return validate_events(events, files=files, lines=lines, origins=origins)
     if rows is not None:
-        return _validate_rows(events, files, lines, rows, table)
+        return _validate_rows(events, files, lines, origins, rows, table)
     cross = _cross_row_rules()
     parts = []
     for first in range(0, len(events), VALIDATION_SLICE):
@@ -290,7 +300,8 @@ def validate_for_release(events: pd.DataFrame, side: pd.DataFrame | None,
         checked = validate_events(
             events.iloc[first:last].reset_index(drop=True),
             files=None if files is None else files[first:last],
-            lines=None if lines is None else lines[first:last])
+            lines=None if lines is None else lines[first:last],
+            origins=None if origins is None else origins[first:last])
         problems = checked.problems[~checked.problems["rule"].isin(cross)].copy()
         problems.loc[problems["record"] >= 0, "record"] += first
         parts.append(problems)
@@ -298,7 +309,7 @@ def validate_for_release(events: pd.DataFrame, side: pd.DataFrame | None,
         [pa.array(events[ID].astype("str"), from_pandas=True)])
     repeated = repeated_id_rows(ids)
     if len(repeated):
-        checked = _validate_rows(events, files, lines, repeated, table)
+        checked = _validate_rows(events, files, lines, origins, repeated, table)
         parts.append(checked.problems[checked.problems["rule"].isin(cross)])
     report = Report(records=len(events))
     for problems in parts:
@@ -314,7 +325,8 @@ def _cross_row_rules() -> set[str]:
 
 
 def _validate_rows(events: pd.DataFrame, files: np.ndarray | None, lines: np.ndarray | None,
-                   rows: np.ndarray, table: pa.Table | None) -> Report:
+                   origins: np.ndarray | None, rows: np.ndarray, table: pa.Table | None
+                   ) -> Report:
     from conflictkit.schema.arrow import from_arrow_table
     from conflictkit.schema.validate import validate_events
 
@@ -323,7 +335,8 @@ def _validate_rows(events: pd.DataFrame, files: np.ndarray | None, lines: np.nda
     else:
         subset = events.iloc[rows].reset_index(drop=True)
     checked = validate_events(subset, files=None if files is None else files[rows],
-                              lines=None if lines is None else lines[rows])
+                              lines=None if lines is None else lines[rows],
+                              origins=None if origins is None else origins[rows])
     problems = checked.problems.copy()
     keyed = problems["record"] >= 0
     problems.loc[keyed, "record"] = rows[problems.loc[keyed, "record"].to_numpy()]
