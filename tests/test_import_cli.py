@@ -29,7 +29,12 @@ def test_writes_events_and_provenance(tmp_path):
     assert events.num_rows == 5
     side = pq.read_table(tmp_path / "syria.provenance.parquet").to_pandas()
     assert side["event_id_cnty"].tolist()[0] == "SYR31599"
+    assert side["review"].isna().all()
+    repairs = pq.read_table(tmp_path / "syria.repairs.parquet").to_pandas()
+    assert list(repairs.columns) == ["event_id_cnty", "column", "repair", "original"]
+    assert set(repairs["repair"]) == {"crowd_size"}
     assert "5 records: 5 valid, 0 rejected" in run.stderr
+    assert "repairs in 2 events: crowd_size 2" in run.stderr
     assert run.stdout == ""
 
 
@@ -38,11 +43,13 @@ def test_json_report_and_exit_1_when_rows_are_rejected():
                "2025-01-01")
     assert run.returncode == 1
     document = json.loads(run.stdout)
-    assert document["summary"]["records"] == 7
+    assert document["summary"]["records"] == 8
     assert document["summary"]["rejected"] == 1
     assert document["import"]["era"] == "acled-legacy"
+    assert document["import"]["repairs"] == {"legacy_event_type": 7, "legacy_event_id": 1}
+    assert document["import"]["events_to_review"] == 1
     rejected = [p for p in document["problems"] if p["severity"] == "error"]
-    assert rejected[0]["line"] == 6 and rejected[0]["event_id"] == "KEN1203"
+    assert rejected[0]["line"] == 9 and rejected[0]["event_id"] == "KEN1206"
 
 
 def test_ucdp_import_runs():
@@ -78,11 +85,15 @@ def test_rejected_rows_are_left_out_of_the_file_written_during_validation(tmp_pa
     assert run.returncode == 1
     events = pq.read_table(out).to_pandas()
     side = pq.read_table(tmp_path / "legacy.provenance.parquet").to_pandas()
-    assert len(events) == len(side) == 6
-    assert "KEN1203" not in set(events["event_id_cnty"])
+    assert len(events) == len(side) == 7
+    assert "KEN1206" not in set(events["event_id_cnty"])
     assert events["event_id_cnty"].tolist() == side["event_id_cnty"].tolist()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["legacy.parquet",
-                                                         "legacy.provenance.parquet"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "legacy.parquet", "legacy.provenance.parquet", "legacy.repairs.parquet"]
+    repairs = pq.read_table(tmp_path / "legacy.repairs.parquet").to_pandas()
+    assert set(repairs["event_id_cnty"]) <= set(events["event_id_cnty"])
+    assert "repairs in 7 events: legacy_event_type 7, legacy_event_id 1" in run.stderr
+    assert "1 events kept for review" in run.stderr
 
 
 def test_ucdp_output_is_written_too(tmp_path):

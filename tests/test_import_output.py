@@ -9,7 +9,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from conflictkit.builders.importers.acled import read_acled
-from conflictkit.builders.importers.output import ImportWriter, provenance_path, write_import
+from conflictkit.builders.importers.output import (
+    ImportWriter,
+    provenance_path,
+    repairs_path,
+    sidecar_path,
+    write_import,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 
@@ -21,7 +27,7 @@ def test_early_write_equals_a_write_after_the_checks(tmp_path, fixture):
         writer.commit(early)
     late = read_acled(FIXTURES / fixture)
     write_import(late, tmp_path / "late.parquet")
-    for name in ("{}.parquet", "{}.provenance.parquet"):
+    for name in ("{}.parquet", "{}.provenance.parquet", "{}.repairs.parquet"):
         a = pq.read_table(tmp_path / name.format("early")).to_pandas()
         b = pq.read_table(tmp_path / name.format("late")).to_pandas()
         pd.testing.assert_frame_equal(a, b)
@@ -36,6 +42,9 @@ def test_an_import_that_fails_after_begin_leaves_no_temporary_file(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_provenance_path_sits_beside_the_events():
+def test_sidecars_sit_beside_the_events():
     assert provenance_path(Path("d/x.parquet")) == Path("d/x.provenance.parquet")
     assert provenance_path(Path("d/x")) == Path("d/x.provenance.parquet")
+    assert repairs_path(Path("d/x.parquet")) == Path("d/x.repairs.parquet")
+    with pytest.raises(ValueError, match="unknown sidecar"):
+        sidecar_path(Path("d/x.parquet"), "notes")

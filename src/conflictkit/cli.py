@@ -384,8 +384,9 @@ def import_command(
     ],
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Write accepted events to OUT (Parquet, ACLED columns) "
-                     "and provenance to OUT.provenance.parquet; without it only report."),
+        typer.Option("--out", "-o", help="Write accepted events to OUT (Parquet, ACLED columns), "
+                     "provenance to OUT.provenance.parquet and every repair with its original "
+                     "value to OUT.repairs.parquet; without it only report."),
     ] = None,
     today: Annotated[
         str | None,
@@ -429,10 +430,22 @@ def import_command(
                     ", ".join(f"{k} ({v})" for k, v in meta.get("date_formats", {}).items())]
         title = f"{file}: " + "; ".join(d for d in detected if d)
         render_report(result.report, "text", title=title)
+        err(_repairs_line(result.meta))
         if written:
-            err(f"wrote {len(result.events)} events to {written[0]} "
-                f"and provenance to {written[1]}")
+            err(f"wrote {len(result.events)} events to {written[0]}, provenance to "
+                f"{written[1]} and repairs to {written[2]}")
     raise typer.Exit(EXIT_OK if result.report.ok else EXIT_INVALID)
+
+
+def _repairs_line(meta: dict[str, Any]) -> str:
+    """The import's repairs by kind, and the events kept for review, in one line."""
+    counts = meta.get("repairs") or {}
+    review = meta.get("events_to_review", 0)
+    tail = f"; {review:,} events kept for review (provenance column 'review')" if review else ""
+    if not counts:
+        return f"repairs: none{tail}"
+    kinds = ", ".join(f"{code} {count:,}" for code, count in counts.items())
+    return f"repairs in {meta.get('events_repaired', 0):,} events: {kinds}{tail}"
 
 
 # ---- releases (part C): `release`, `verify`, `diff`, `info` --------------------------------------
