@@ -112,3 +112,39 @@ def test_failed_write_leaves_no_files_and_no_traceback(tmp_path):
     assert "Traceback" not in run.stderr and "unexpected" not in run.stderr
     assert f"cannot write {blocker / 'x.parquet'}" in run.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["not-a-dir"]
+
+
+def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, int]]:
+    """name -> (file, exit code): broken files exit 1, readable ones import."""
+    text = (FIXTURES / "acled_current.csv").read_text(encoding="utf-8")
+    header, *rows = text.splitlines()
+    legacy = (FIXTURES / "acled_legacy.csv").read_text(encoding="utf-8").splitlines()
+    files = {
+        "every_row_broken": ("\n".join([header] + [",".join(r.split(",")[:5]) for r in rows]),
+                             "utf-8", 1),
+        "two_eras": ("\n".join([header, *rows, *legacy]), "utf-8", 1),
+        "utf16_bom": (text, "utf-16", 0),
+        "utf16le_no_bom": (text, "utf-16-le", 0),
+        "giant_field": ("\n".join([header, rows[0].replace(
+            "US-led coalition", "US-led " + "very " * 1_300_000 + "coalition"), *rows[1:]]),
+            "utf-8", 0),
+    }
+    out = {}
+    for name, (content, encoding, code) in files.items():
+        path = tmp_path / f"{name}.csv"
+        path.write_bytes((content + "\n").encode(encoding))
+        out[name] = (path, code)
+    return out
+
+
+def test_bad_input_gives_a_message_an_exit_code_and_counts_that_add_up(tmp_path):
+    for name, (path, code) in _bad_inputs(tmp_path).items():
+        run = _run("acled", str(path), "--format", "json", "--today", "2025-01-01")
+        assert run.returncode == code, (name, run.stderr)
+        assert "Traceback" not in run.stderr
+        summary = json.loads(run.stdout)["summary"]
+        assert summary["accepted"] + summary["rejected"] == summary["records"], name
+        if code:
+            assert summary["rejected"] and json.loads(run.stdout)["problems"], name
+        else:
+            assert summary["accepted"] == 5, name

@@ -193,9 +193,15 @@ def _country_message(name: str, names: tuple[str, ...]) -> str:
 def _fill_civilian_targeting(out: pd.DataFrame) -> None:
     from conflictkit.schema.rules import TARGETED_ACTOR_TYPES
 
-    targeted = (out["inter1"].isin(TARGETED_ACTOR_TYPES).fillna(False)
-                | out["inter2"].isin(TARGETED_ACTOR_TYPES).fillna(False))
-    need = out["civilian_targeting"].isna() & targeted & out["disorder_type"].isin(_PV)
+    need = (out["civilian_targeting"].isna() & out["disorder_type"].isin(_PV)).to_numpy(
+        dtype=bool, na_value=False)
+    if not need.any():
+        return
+    targeted = np.zeros(len(out), dtype=bool)
+    for side in ("inter1", "inter2"):
+        for label in TARGETED_ACTOR_TYPES:
+            targeted |= (out[side] == label).to_numpy(dtype=bool, na_value=False)
+    need = need & targeted
     if need.any():
         out["civilian_targeting"] = out["civilian_targeting"].mask(need,
                                                                     vocab.CIVILIAN_TARGETING)

@@ -240,7 +240,7 @@ AMBIGUOUS_DATE = _declare(
 TIME_OF_DAY = _declare(
     "time_of_day", "Dates with a time of day", stage="import", scope="file",
     severity="warning",
-    template="{count} dates carry a time of day other than midnight (the first: {value}): each "
+    template="{count} dates carry a time of day other than midnight (the first: {first}): each "
     "keeps the day as written; if the times come from a time-zone conversion, days may be off "
     "by one",
     description="A date column holds times other than midnight. The day is kept as written and "

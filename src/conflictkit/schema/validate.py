@@ -66,14 +66,18 @@ def validate_events(
     lines: Sequence[int] | np.ndarray | None = None,
     today: date | datetime | str | np.datetime64 | None = None,
     rules: Sequence[Rule] = RULES,
+    frame: Frame | None = None,
 ) -> Report:
     """Check every rule over the whole frame; the report counts every record.
 
     `files`/`lines` (aligned with rows) are copied into the problem rows so a person can find
-    the record; `today` fixes the "not in the future" limit (default: today, UTC).
+    the record; `today` fixes the "not in the future" limit (default: today, UTC). `frame`: a
+    `Frame` the caller already built over `df` (a canonical frame), whose computed column
+    features are reused (an importer reads the same codes to derive columns again).
     """
     frame_df, type_problems = canonical(df)
-    frame = Frame(frame_df, today=today_of(today))
+    if frame is None or frame.df is not frame_df:
+        frame = Frame(frame_df, today=today_of(today))
     event_ids = frame_df["event_id_cnty"]
 
     def run(rule: Rule) -> pd.DataFrame | None:

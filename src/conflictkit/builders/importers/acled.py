@@ -143,7 +143,8 @@ def import_acled_table(table: RawTable, header_map: HeaderMap, *,
 
     if table.meta.get("encoding") == "utf-8 (invalid bytes replaced)":
         reviews.append(_replacement_char_review(raw_frame))
-    meta.update(repair_text(raw_frame, log))
+    screens: dict[str, Any] = {}
+    meta.update(repair_text(raw_frame, log, screens))
     event_ids = raw_frame.get("event_id_cnty", None)
     ctx = {"files": files, "lines": lines, "event_ids": event_ids}
 
@@ -174,7 +175,7 @@ def import_acled_table(table: RawTable, header_map: HeaderMap, *,
     return finish(raw_frame, side_frame, file=file, lines=lines,
                   unreadable=table.records - len(frame), problems=problems,
                   today=today, meta=meta, progress=progress, clean_text=True, writer=writer,
-                  repairs=log, review=join_reviews(reviews, len(frame)))
+                  repairs=log, review=join_reviews(reviews, len(frame)), text_flags=screens)
 
 
 def _header_problems(file: str, header_map: HeaderMap, frame: pd.DataFrame) -> list[dict]:

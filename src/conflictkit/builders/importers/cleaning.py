@@ -67,6 +67,7 @@ _MOJIBAKE_HINT = re.compile(
     "[\u0080-\u009f]|[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
     "\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039"
     "\u203a\u20ac\u2122]")
+_LEAD_AND_CONTINUATION = re.compile(_MOJIBAKE_HINT.pattern.split("|", 1)[1])
 # The same shape in UTF-8 bytes: C3 82..B4 (Â..ô) then the lead byte of such a character.
 _MOJIBAKE_THIRD = np.array([0xC2, 0xC5, 0xC6, 0xCB, 0xE2], dtype=np.uint8)
 
@@ -97,8 +98,12 @@ def fix_value(value: str) -> tuple[str | None, int]:
     text = value
     if _MOJIBAKE_HINT.search(text):
         import ftfy
+        from ftfy.fixes import fix_c1_controls
 
-        fixed = ftfy.fix_text(text, config=_ftfy_config())
+        if _LEAD_AND_CONTINUATION.search(text):  # may be UTF-8 read as Latin-1/Windows-1252
+            fixed = ftfy.fix_text(text, config=_ftfy_config())
+        else:  # lone C1 controls only: ftfy's own step for them (a hundred times cheaper)
+            fixed = fix_c1_controls(text)
         if fixed != text:
             text, bits = fixed, bits | _BIT["mojibake"]
     stripped = text.strip(SPACES)
@@ -117,11 +122,17 @@ def fix_value(value: str) -> tuple[str | None, int]:
     return (text or None), bits
 
 
-def repair_text(frame: pd.DataFrame, log: R.RepairLog) -> dict[str, Any]:
+Screens = dict[str, tuple[Any, dict[str, np.ndarray]]]
+
+
+def repair_text(frame: pd.DataFrame, log: R.RepairLog,
+                screens: Screens | None = None) -> dict[str, Any]:
     """Repair every text (`str`) column of `frame` in place, recording each repair in `log`.
 
     `frame` holds ACLED columns, text as the reader gave it (NA for empty cells). Returns what
     the summary should say beyond the counts (the missing-value markers the file uses).
+    `screens`, when given, receives column -> (Arrow data, `scan_text` flags) for the columns
+    left as they were, for validation to reuse (`common.finish`).
     """
     names = [c for c in frame.columns if str(frame[c].dtype) == "str"]
     closed = [c for c in names if c not in FREE_TEXT]
@@ -135,7 +146,7 @@ def repair_text(frame: pd.DataFrame, log: R.RepairLog) -> dict[str, Any]:
         if _vocabulary(name) is not None:
             _repair_distinct(frame, name, log)
         else:
-            _repair_screened(frame, name, log)
+            _repair_screened(frame, name, log, screens)
     return {"blank_markers": sorted(markers)} if markers else {}
 
 
@@ -152,11 +163,11 @@ def _blank_markers(frame: pd.DataFrame, name: str, log: R.RepairLog,
     import pyarrow.compute as pc
 
     array = as_arrow(frame[name])
-    short = _np_bool(pc.less_equal(pc.binary_length(array), _NA_MAX_BYTES))
+    short = _marker_candidates(array)
     if not short.any():
         return set()
     rows = np.flatnonzero(short)
-    values = array.take(pa.array(rows))
+    values = take_rows(array, rows)
     tokens = NA_TOKENS if allowed is None else tuple(t for t in NA_TOKENS if t in allowed)
     hit = _np_bool(pc.is_in(values, value_set=pa.array(tokens, pa.large_string())))
     if not hit.any():
@@ -170,14 +181,35 @@ def _blank_markers(frame: pd.DataFrame, name: str, log: R.RepairLog,
     return found
 
 
+_MARKER_FIRST = np.zeros(256, dtype=bool)
+_MARKER_FIRST[[ord(t[0]) for t in NA_TOKENS]] = True
+
+
+def _marker_candidates(array: pa.ChunkedArray) -> np.ndarray:
+    """Rows whose value is short enough to be a marker and starts like one (from the offsets
+    and first bytes only)."""
+    parts = []
+    for chunk in array.chunks:
+        n = len(chunk)
+        buffers = chunk.buffers()
+        if not n or buffers[2] is None or not buffers[2].size:
+            parts.append(np.zeros(n, dtype=bool))
+            continue
+        offsets = np.frombuffer(buffers[1], dtype=np.int64)[chunk.offset: chunk.offset + n + 1]
+        lengths = np.diff(offsets)
+        data = np.frombuffer(buffers[2], dtype=np.uint8)
+        first = np.take(data, offsets[:-1], mode="clip")
+        parts.append((lengths > 0) & (lengths <= _NA_MAX_BYTES) & _MARKER_FIRST[first])
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
 # ---------------------------------------------------------------------------------------------
 # free text: screen the bytes, repair the few values that fail
 # ---------------------------------------------------------------------------------------------
 
 
-def _repair_screened(frame: pd.DataFrame, name: str, log: R.RepairLog) -> None:
-    import pyarrow as pa
-
+def _repair_screened(frame: pd.DataFrame, name: str, log: R.RepairLog,
+                     screens: Screens | None) -> None:
     from conflictkit.schema.frame import scan_text
 
     original = frame[name]
@@ -186,9 +218,11 @@ def _repair_screened(frame: pd.DataFrame, name: str, log: R.RepairLog) -> None:
     suspects = flags["whitespace"] | flags["control"] | flags["formula"] | flags["empty"]
     suspects |= _mojibake_rows(array)
     if not suspects.any():
+        if screens is not None and original.array._pa_array is array:  # type: ignore[attr-defined]
+            screens[name] = (array, flags)
         return
     rows = np.flatnonzero(suspects)
-    values = array.take(pa.array(rows)).to_pylist()
+    values = take_rows(array, rows).to_pylist()
     fixed: dict[str, tuple[str | None, int]] = {}
     for value in values:
         if value not in fixed:
@@ -198,7 +232,8 @@ def _repair_screened(frame: pd.DataFrame, name: str, log: R.RepairLog) -> None:
 
 def _mojibake_rows(array: pa.ChunkedArray) -> np.ndarray:
     """Rows holding the UTF-8 bytes of a Latin-1 lead letter followed by a Windows-1252
-    continuation character (see `_MOJIBAKE_HINT`): one vectorised pass over the bytes."""
+    continuation character (see `_MOJIBAKE_HINT`): one vectorised pass over each chunk's
+    bytes (chunks are a few hundred KiB: the comparison stays in cache)."""
     parts = []
     for chunk in array.chunks:
         n = len(chunk)
@@ -207,15 +242,14 @@ def _mojibake_rows(array: pa.ChunkedArray) -> np.ndarray:
         if n and buffers[2] is not None:
             offsets = np.frombuffer(buffers[1], dtype=np.int64)[chunk.offset: chunk.offset + n + 1]
             data = np.frombuffer(buffers[2], dtype=np.uint8)[int(offsets[0]): int(offsets[-1])]
-            if data.size >= 3:
-                lead = np.flatnonzero(data[:-2] == 0xC3)
-                if lead.size:
-                    second = data[lead + 1]
-                    hit = lead[(second >= 0x82) & (second <= 0xB4)
-                               & np.isin(data[lead + 2], _MOJIBAKE_THIRD)]
-                    if hit.size:
-                        at = np.searchsorted(offsets - offsets[0], hit, side="right") - 1
-                        mask[at] = True
+            lead = np.flatnonzero(data[:-2] == 0xC3) if data.size >= 3 else data[:0]
+            if lead.size:
+                second = data[lead + 1]
+                hit = lead[(second >= 0x82) & (second <= 0xB4)
+                           & np.isin(data[lead + 2], _MOJIBAKE_THIRD)]
+                if hit.size:
+                    at = np.searchsorted(offsets - offsets[0], hit, side="right") - 1
+                    mask[at] = True
         parts.append(mask)
     return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
 
@@ -261,14 +295,14 @@ def _repair_distinct(frame: pd.DataFrame, name: str, log: R.RepairLog) -> None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from conflictkit.reference.countries import resolve_country
+    from conflictkit.reference.countries import country_names, resolve_country
 
     original = frame[name]
     array = as_arrow(original)
     uniques = pc.unique(array).drop_null()
     if len(uniques) == 0:
         return
-    allowed = set(_vocabulary(name) or ())
+    allowed = set(_vocabulary(name) or ()) if name != "country" else set(country_names())
     changed: dict[str, tuple[str | None, int]] = {}
     for value in uniques.to_pylist():
         if value in allowed:
@@ -306,13 +340,12 @@ def _apply(frame: pd.DataFrame, name: str, log: R.RepairLog, rows: np.ndarray,
     """Put repaired values back at `rows` and record each kind of repair they needed."""
     import pandas as pd
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     original = frame[name]
     array = as_arrow(original)
     bits = np.fromiter((b for _, b in outcomes), dtype=np.int64, count=len(outcomes))
     new = [t for t, _ in outcomes]
-    changed = np.fromiter((t != v for t, v in zip(new, array.take(pa.array(rows)).to_pylist(),
+    changed = np.fromiter((t != v for t, v in zip(new, take_rows(array, rows).to_pylist(),
                                                    strict=True)), dtype=bool, count=len(rows))
     if not changed.any():
         return
@@ -322,12 +355,47 @@ def _apply(frame: pd.DataFrame, name: str, log: R.RepairLog, rows: np.ndarray,
         has = (bits & _BIT[kind.code]) != 0
         if has.any():
             log.add(kind, name, rows[has], original)
-    mask = np.zeros(len(array), dtype=bool)
-    mask[rows] = True
-    replaced = pc.replace_with_mask(array, pa.array(mask),
-                                    pa.array(new, pa.large_string()))
+    replaced = replace_rows(array, rows, pa.array(new, pa.large_string()))
     frame[name] = pd.Series(pd.array(replaced, dtype="str"), index=original.index,
                             name=original.name)
+
+
+def take_rows(array: pa.ChunkedArray, rows: np.ndarray) -> pa.Array:
+    """`array[rows]` for ascending positions, gathered chunk by chunk (`ChunkedArray.take`
+    first concatenates every chunk of a string column: a copy of all its bytes)."""
+    import pyarrow as pa
+
+    if array.num_chunks == 1:
+        return array.chunk(0).take(pa.array(rows, pa.int64()))
+    starts = np.cumsum([0] + [len(c) for c in array.chunks])
+    which = np.searchsorted(starts, rows, side="right") - 1
+    parts = [array.chunk(k).take(pa.array(rows[which == k] - starts[k], pa.int64()))
+             for k in np.unique(which)]
+    if not parts:
+        return pa.array([], type=array.type)
+    return pa.concat_arrays(parts)
+
+
+def replace_rows(array: pa.ChunkedArray, rows: np.ndarray, values: pa.Array) -> pa.ChunkedArray:
+    """`array` with the values at `rows` (ascending) replaced by `values`, chunk by chunk: a
+    chunk without a replaced row is kept as it is, the others are one `take` each (several times
+    faster than `replace_with_mask` on strings)."""
+    import pyarrow as pa
+
+    starts = np.cumsum([0] + [len(c) for c in array.chunks])
+    which = np.searchsorted(starts, rows, side="right") - 1
+    out, used = [], 0
+    for k, chunk in enumerate(array.chunks):
+        local = rows[which == k] - starts[k]
+        if not local.size:
+            out.append(chunk)
+            continue
+        index = np.arange(len(chunk), dtype=np.int64)
+        index[local] = len(chunk) + np.arange(local.size)
+        extra = values.slice(used, local.size).cast(chunk.type)
+        out.append(pa.concat_arrays([chunk, extra]).take(pa.array(index)))
+        used += local.size
+    return pa.chunked_array(out, type=array.type)
 
 
 def as_arrow(series: pd.Series) -> pa.ChunkedArray:

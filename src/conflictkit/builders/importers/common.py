@@ -113,6 +113,7 @@ def finish(
     writer: ImportWriter | None = None,
     repairs: RepairLog | None = None,
     review: pd.Series | None = None,
+    text_flags: dict[str, tuple[Any, dict[str, np.ndarray]]] | None = None,
 ) -> ImportResult:
     """Coerce, derive and validate `raw` (ACLED columns as text, event_date parsed) and split.
 
@@ -125,7 +126,9 @@ def finish(
     event before validation, to start writing the output (see `output.ImportWriter`).
     `repairs`: what the importer repaired so far (positions are `raw`'s rows); the derived
     columns re-derived here are added to it. `review`: aligned with `raw`, the reason to review
-    an event kept on a judgement call (NA elsewhere).
+    an event kept on a judgement call (NA elsewhere). `text_flags`: column -> (Arrow data,
+    `scan_text` flags) from the importer's text screen, reused by validation for columns whose
+    data reach it unchanged.
     """
 
     from conflictkit.builders.derive import derive_columns
@@ -136,7 +139,8 @@ def finish(
     from conflictkit.problems.report import Report, problems_frame
     from conflictkit.problems.rows import concat_problems
     from conflictkit.schema.coerce import coerce_events
-    from conflictkit.schema.validate import validate_events
+    from conflictkit.schema.frame import Frame
+    from conflictkit.schema.validate import today_of, validate_events
 
     n = len(raw)
     if progress:
@@ -145,10 +149,15 @@ def finish(
     events, type_problems = _coerce(raw, files, lines, clean_text, coerce_events)
     events, derive_problems = derive_columns(events, files=files, lines=lines)
     log = repairs if repairs is not None else RepairLog()
-    rederive(events, log)
+    day = today_of(today)
+    frame = Frame(events, today=day)  # one set of column features for re-deriving and checking
+    if rederive(events, frame, log):
+        frame = Frame(events, today=day)
+    for name, (data, flags) in (text_flags or {}).items():
+        frame.adopt_text_flags(name, data, flags)
     if writer is not None:  # the output is written on another core while the rules run
         writer.begin(events)
-    checked = validate_events(events, files=files, lines=lines, today=today)
+    checked = validate_events(events, files=files, lines=lines, today=day, frame=frame)
 
     parts = _problem_frames(problems, problems_frame)
     parts += [type_problems, derive_problems, checked.problems]
@@ -203,7 +212,7 @@ def time_of_day(parsed: Any, text: pd.Series, column: str, log: RepairLog,
     log.add(R.TIME_OF_DAY, column, parsed.timed, text)
     first = as_text(text.iloc[np.flatnonzero(parsed.timed)[:1]]).iloc[0]
     return [problem_row(P.TIME_OF_DAY, file=files[0] if len(files) else "", column=column,
-                        value=first, count=int(parsed.timed.sum()))]
+                        value=first, first=first, count=int(parsed.timed.sum()))]
 
 
 def ambiguous_date_notes(parsed: Any, column: str, meta: dict[str, Any],

@@ -15,8 +15,8 @@ event is rejected for the source by the schema's rules.
                         Protesters are among them in political violence: see schema.rules)
 
 inter1/inter2 are not derived again: the actor registry is not ACLED's word on an actor's type.
-Everything is compared as small integer codes (`pyarrow.compute.index_in` against the
-vocabulary), so a clean million-row import pays a few hash look-ups per column.
+Everything is compared as the validation engine's own column codes (`schema.frame.Frame`, whose
+features the validation then reuses), so a clean import pays a few array comparisons.
 """
 
 from __future__ import annotations
@@ -28,121 +28,131 @@ import numpy as np
 
 from conflictkit.builders.importers import repairs as R
 from conflictkit.schema import vocab
+from conflictkit.schema.frame import MISSING, Frame, domain
 
 if TYPE_CHECKING:
     import pandas as pd
 
-_INTER = tuple(vocab.INTER_LABELS.values())  # code i + 1 -> _INTER[i]
-_INTERACTIONS = tuple(vocab.INTERACTION_LABELS.values())
-_SUBS = vocab.ALL_SUB_EVENT_TYPES
-_DISORDERS = vocab.DISORDER_TYPES
-_TARGETS = (vocab.CIVILIANS_CODE, vocab.INTER_CODES["Protesters"])
 _PV = (vocab.POLITICAL_VIOLENCE, vocab.PV_AND_DEMONSTRATIONS)
+_TARGETS = (vocab.INTER_LABELS[vocab.CIVILIANS_CODE], "Protesters")
+
+
+def _positions(name: str) -> dict[object, int]:
+    return {v: i for i, v in enumerate(domain(name))}
 
 
 @cache
-def _interaction_table() -> np.ndarray:
-    """(inter1 code, inter2 code or 0) -> 1-based position in `_INTERACTIONS`."""
-    table = np.zeros((9, 9), dtype=np.int64)
-    for c1 in vocab.INTER_LABELS:
-        for c2 in (0, *vocab.INTER_LABELS):
-            label = vocab.INTERACTION_LABELS[vocab.interaction_code(c1, c2)]
-            table[c1, c2] = _INTERACTIONS.index(label) + 1
-    return table
+def _tables() -> dict[str, np.ndarray]:
+    """Look-up tables from source codes (positions in the source's domain) to the derived
+    column's code; -1 for no value."""
+    from conflictkit.reference.countries import countries
 
-
-@cache
-def _disorder_table() -> np.ndarray:
-    """1-based sub-event position -> 1-based disorder position (0 for none)."""
-    out = np.zeros(len(_SUBS) + 1, dtype=np.int64)
-    for i, sub in enumerate(_SUBS):
-        out[i + 1] = _DISORDERS.index(vocab.DISORDER_TYPE_OF_SUB_EVENT[sub]) + 1
+    disorder = _positions("disorder_type")
+    subs = domain("sub_event_type")
+    out = {"disorder_type": np.array(
+        [disorder[vocab.DISORDER_TYPE_OF_SUB_EVENT[s]] for s in subs], dtype=np.int64)}
+    table = countries().set_index("country")
+    regions = _positions("region")
+    isos = table["iso"]
+    out["region"] = np.array([regions[table.loc[c, "region"]] for c in domain("country")],
+                             dtype=np.int64)
+    out["iso"] = np.array([int(isos[c]) for c in domain("country")], dtype=np.int64)
+    inters = domain("inter1")
+    codes = {label: vocab.INTER_CODES[label] for label in inters}
+    interactions = _positions("interaction")
+    pairs = np.full((len(inters), len(inters) + 1), -1, dtype=np.int64)
+    for i, first in enumerate(inters):
+        for j, second in enumerate((None, *inters)):
+            code = vocab.interaction_code(codes[first], codes.get(second) if second else None)
+            pairs[i, j] = interactions[vocab.INTERACTION_LABELS[code]]
+    out["interaction"] = pairs
+    disorders = domain("disorder_type")
+    out["pv"] = np.array([d in _PV for d in disorders], dtype=bool)
+    out["targets"] = np.array([label in _TARGETS for label in inters], dtype=bool)
     return out
 
 
-def rederive(events: pd.DataFrame, log: R.RepairLog) -> None:
-    """Replace, in place, derived values that disagree with their (valid) sources."""
+def rederive(events: pd.DataFrame, frame: Frame, log: R.RepairLog) -> bool:
+    """Replace, in place, derived values that disagree with their (valid) sources; `frame` is
+    a `Frame` over `events`. Returns whether anything was replaced (the frame's features of
+    the replaced columns are then stale)."""
     import pandas as pd
-
-    from conflictkit.reference.countries import countries
 
     if events.empty:
-        return
+        return False
+    tables = _tables()
+    changed = False
     # year from event_date
-    date, year = events["event_date"], events["year"]
-    expect = pd.Series(date.dt.year, index=events.index).astype("Int16")
-    bad = (date.notna() & year.notna() & (year != expect)).to_numpy(dtype=bool, na_value=False)
+    years, missing_year = frame.numeric("year")
+    has_date = frame.present("event_date")
+    expected_year = frame.years("event_date")
+    bad = has_date & ~missing_year & (years != expected_year)
     if bad.any():
+        year = events["year"]
         log.add(R.REDERIVED, "year", bad, year)
-        events["year"] = year.mask(bad, expect)
+        events["year"] = year.mask(bad, pd.Series(expected_year, index=events.index).astype(
+            "Int16"))
+        changed = True
     # disorder_type from sub_event_type
-    sub = _codes(events["sub_event_type"], _SUBS)
-    _rederive_text(events, "disorder_type", _DISORDERS, _disorder_table()[sub], sub > 0, log)
-    # iso and region from country
-    table = countries()
-    country = _codes(events["country"], tuple(table["country"]))
-    known = country > 0
-    regions = tuple(sorted(set(table["region"])))
-    region_of = np.concatenate([[0], [regions.index(r) + 1 for r in table["region"]]])
-    _rederive_text(events, "region", regions, region_of[country], known, log)
-    iso_of = np.concatenate([[0], table["iso"].to_numpy(dtype="int64", na_value=0)])
-    iso = events["iso"]
-    current = iso.to_numpy(dtype="float64", na_value=np.nan)
-    bad = known & ~np.isnan(current) & (current != iso_of[country])
+    sub = frame.codes("sub_event_type")
+    disorder_changed = _replace(events, frame, "disorder_type", sub >= 0,
+                                tables["disorder_type"][np.maximum(sub, 0)], log)
+    changed |= disorder_changed
+    # region and iso from country
+    country = frame.codes("country")
+    known = country >= 0
+    changed |= _replace(events, frame, "region", known, tables["region"][np.maximum(country, 0)],
+                        log)
+    isos, missing_iso = frame.numeric("iso")
+    expected_iso = tables["iso"][np.maximum(country, 0)]
+    bad = known & ~missing_iso & (isos != expected_iso)
     if bad.any():
+        iso = events["iso"]
         log.add(R.REDERIVED, "iso", bad, iso)
-        events["iso"] = iso.mask(bad, pd.Series(pd.array(iso_of[country], dtype="Int16"),
+        events["iso"] = iso.mask(bad, pd.Series(pd.array(expected_iso, dtype="Int16"),
                                                 index=events.index))
-    # interaction from the two actor types
-    c1 = _codes(events["inter1"], _INTER)
-    c2 = _codes(events["inter2"], _INTER)
-    blank2 = events["inter2"].isna().to_numpy()
-    typed = (c1 > 0) & ((c2 > 0) | blank2)
-    _rederive_text(events, "interaction", _INTERACTIONS, _interaction_table()[c1, c2], typed,
-                   log)
-    # civilian_targeting from the disorder type (as now repaired) and the actor types
-    disorder = _codes(events["disorder_type"], _DISORDERS)
-    pv = np.isin(disorder, [_DISORDERS.index(d) + 1 for d in _PV])
-    wanted = (pv & (np.isin(c1, _TARGETS) | np.isin(c2, _TARGETS))).astype(np.int64)
-    _rederive_text(events, "civilian_targeting", (vocab.CIVILIAN_TARGETING,), wanted,
-                   typed & (disorder > 0), log, blank_when_zero=True)
+        changed = True
+    # interaction from the two actor types (inter2 blank: "<type> only")
+    inter1, inter2 = frame.codes("inter1"), frame.codes("inter2")
+    typed = (inter1 >= 0) & ((inter2 >= 0) | (inter2 == MISSING))
+    pair = tables["interaction"][np.maximum(inter1, 0), np.maximum(inter2 + 1, 0)]
+    changed |= _replace(events, frame, "interaction", typed, pair, log)
+    # civilian_targeting from the disorder type and the actor types
+    if disorder_changed:  # the frame's codes are those of the values just replaced
+        disorder = Frame(events[["disorder_type"]], today=frame.today).codes("disorder_type")
+    else:
+        disorder = frame.codes("disorder_type")
+    targeted = np.zeros(len(events), dtype=bool)
+    for codes in (inter1, inter2):
+        targeted |= (codes >= 0) & tables["targets"][np.maximum(codes, 0)]
+    pv = (disorder >= 0) & tables["pv"][np.maximum(disorder, 0)]
+    wanted = np.where(pv & targeted, 0, -1)  # 0: "Civilian targeting", -1: blank
+    judged = typed & (disorder >= 0)
+    changed |= _replace(events, frame, "civilian_targeting", judged, wanted, log,
+                        blank_allowed=True)
+    return changed
 
 
-def _codes(values: pd.Series, categories: tuple[str, ...]) -> np.ndarray:
-    """1-based position of each value in `categories`; 0 where blank or not among them."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from conflictkit.builders.importers.cleaning import as_arrow
-
-    found = pc.index_in(as_arrow(values), value_set=pa.array(categories, pa.large_string()))
-    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64) + 1
-
-
-def _rederive_text(events: pd.DataFrame, column: str, labels: tuple[str, ...],
-                   expected: np.ndarray, judged: np.ndarray, log: R.RepairLog,
-                   blank_when_zero: bool = False) -> None:
-    """Where `judged` (the source is valid) and the column holds a value other than
-    labels[expected - 1], write that label (or a blank, for expected 0 with
-    `blank_when_zero`)."""
+def _replace(events: pd.DataFrame, frame: Frame, column: str, judged: np.ndarray,
+             expected: np.ndarray, log: R.RepairLog, blank_allowed: bool = False) -> bool:
+    """Where the source is valid (`judged`) and the column holds a value other than the
+    expected code's (a position in the column's domain; -1 blank, only with `blank_allowed`),
+    write the expected value."""
     import pandas as pd
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    from conflictkit.builders.importers.cleaning import as_arrow
+    from conflictkit.builders.importers.cleaning import as_arrow, replace_rows
 
-    original = events[column]
-    present = original.notna().to_numpy()
-    current = _codes(original, labels)
-    usable = expected > 0 if not blank_when_zero else np.ones(len(expected), dtype=bool)
-    bad = judged & usable & present & (current != expected)
+    current = frame.codes(column)
+    usable = judged if blank_allowed else judged & (expected >= 0)
+    bad = usable & (current != MISSING) & (current != expected)
     if not bad.any():
-        return
+        return False
     rows = np.flatnonzero(bad)
-    names = np.array([None, *labels], dtype=object)
+    labels = np.array([*domain(column), None], dtype=object)  # -1 -> None
+    original = events[column]
     log.add(R.REDERIVED, column, rows, original)
-    mask = np.zeros(len(original), dtype=bool)
-    mask[rows] = True
-    replaced = pc.replace_with_mask(as_arrow(original), pa.array(mask),
-                                    pa.array(names[expected[rows]], pa.large_string()))
+    replaced = replace_rows(as_arrow(original), rows,
+                            pa.array(labels[expected[rows]], pa.large_string()))
     events[column] = pd.Series(pd.array(replaced, dtype="str"), index=original.index)
+    return True

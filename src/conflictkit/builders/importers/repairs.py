@@ -65,6 +65,10 @@ MOJIBAKE = _declare(
     "Text decoded with the wrong encoding (`CafÃ©`, `â€™`) and Windows-1252 punctuation stored as "
     "C1 control characters (`\\x92`, `\\x93`, `\\x94`) is fixed by ftfy; a value ftfy leaves as it "
     "is stays as it is.")
+WHITESPACE = _declare(
+    "whitespace", "Surrounding whitespace trimmed",
+    "Spaces, no-break spaces (U+00A0), other Unicode spaces and byte-order marks at the start or "
+    "end of a value are removed.")
 LINE_BREAK = _declare(
     "line_break", "Line break replaced",
     "A line break inside a value (CR, LF, U+2028/2029, and the spaces around it) becomes one "
@@ -73,10 +77,6 @@ CONTROL_CHARACTER = _declare(
     "control_character", "Control character removed",
     "A tab inside a value becomes a space; any other control character (C0, DEL, C1) is "
     "removed.")
-WHITESPACE = _declare(
-    "whitespace", "Surrounding whitespace trimmed",
-    "Spaces, no-break spaces (U+00A0), other Unicode spaces and byte-order marks at the start or "
-    "end of a value are removed.")
 FORMULA_PREFIX = _declare(
     "formula_prefix", "Spreadsheet formula prefix removed",
     "A value that begins with `=`, `+`, `-` or `@` (which a spreadsheet would run as a formula) "
@@ -137,8 +137,8 @@ class RepairLog:
             return
         if kind.code not in REPAIR_KINDS:
             raise ValueError(f"repair kind {kind.code!r} is not declared")
-        self._parts.append((positions.astype(np.int64), column, kind.code,
-                            _text_values(original.iloc[positions])))
+        positions = np.sort(positions.astype(np.int64))
+        self._parts.append((positions, column, kind.code, _text_values(original, positions)))
 
     def __len__(self) -> int:
         return sum(len(p[0]) for p in self._parts)
@@ -205,11 +205,18 @@ def count_repairs(repairs: pd.DataFrame) -> dict[str, int]:
             if code in counts.index and counts[code]}
 
 
-def _text_values(values: pd.Series) -> pa.Array:
-    """Original cell values as one Arrow string array (dates as YYYY-MM-DD, numbers plain)."""
+def _text_values(column: pd.Series, positions: np.ndarray) -> pa.Array:
+    """Original cell values at `positions` (ascending) as one Arrow string array (dates as
+    YYYY-MM-DD, numbers plain)."""
     import pandas as pd
     import pyarrow as pa
 
+    from conflictkit.builders.importers.cleaning import take_rows
+
+    array = getattr(column.array, "_pa_array", None)
+    if array is not None and pa.types.is_large_string(array.type):
+        return take_rows(array, positions)  # the common case: no copy of the column
+    values = column.iloc[positions]
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         text = values.dt.strftime("%Y-%m-%d")
     elif str(values.dtype) == "str":
@@ -220,3 +227,15 @@ def _text_values(values: pd.Series) -> pa.Array:
     if array is None:
         return pa.array(text.to_numpy(dtype=object, na_value=None), type=pa.large_string())
     return array.combine_chunks().cast(pa.large_string())
+
+
+#: The lines of docs/import-policy.md that list the repair kinds (a test compares them).
+POLICY_BEGIN = "<!-- repair kinds: generated from conflictkit.builders.importers.repairs -->"
+POLICY_END = "<!-- end of repair kinds -->"
+
+
+def policy_markdown() -> str:
+    """The repair-kinds table of docs/import-policy.md, one line per declared kind."""
+    lines = [POLICY_BEGIN, "", "| repair | what it changes |", "|---|---|"]
+    lines += [f"| `{k.code}` | **{k.title}.** {k.description} |" for k in REPAIR_KINDS.values()]
+    return "\n".join([*lines, "", POLICY_END])

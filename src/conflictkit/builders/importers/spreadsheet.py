@@ -76,8 +76,8 @@ def _number_text(values: tuple[Any, ...] | list[Any]) -> pd.Series | None:
     numbers = pd.to_numeric(cells.where(cells != ""), errors="coerce").to_numpy(
         dtype=np.float64, na_value=np.nan)
     missing = np.isnan(numbers)
-    if np.abs(numbers[~missing]).max(initial=0) >= 2**53:
-        return None  # beyond float precision: an int cell would print differently
+    if np.abs(numbers[~missing]).max(initial=0) >= 1e15:
+        return None  # where cell_text prints ints and floats differently: cell by cell
     whole = ~missing & (numbers == np.floor(numbers)) & (np.abs(numbers) < 1e15)
     out = np.empty(len(numbers), dtype=object)
     out[whole] = numbers[whole].astype(np.int64).astype(str)

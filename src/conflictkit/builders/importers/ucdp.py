@@ -235,7 +235,8 @@ def _import(table: RawTable, names: list[str], *, today: dt.date | None,
         columns="source_scale", consequence="left blank in every event; fill it before a "
         "release")])
 
-    meta.update(repair_text(raw, log))
+    screens: dict[str, Any] = {}
+    meta.update(repair_text(raw, log, screens))
 
     side = ged.rename(columns={"id": "ged_id"})
     side.insert(0, "source_era", "ucdp-ged")
@@ -243,7 +244,7 @@ def _import(table: RawTable, names: list[str], *, today: dt.date | None,
     side.insert(0, "file", file_column(file, n).set_axis(side.index))
     return finish(raw, side, file=file, lines=table.lines,
                   unreadable=table.records - n, problems=problems, today=today, meta=meta,
-                  progress=progress, writer=writer, repairs=log)
+                  progress=progress, writer=writer, repairs=log, text_flags=screens)
 
 
 def _event_dates(start: pd.Series, end: pd.Series, ctx: dict[str, Any],
