@@ -76,7 +76,7 @@ def _child(step: str, path: str) -> dict[str, float]:
                   "check": end - marks[2]}
         if result.report.rejected:
             raise SystemExit(f"unexpected rejects: {result.report.summary()}")
-        phases["repairs"] = float(len(result.repairs))
+        phases["repairs"] = float(len(getattr(result, "repairs", ())))  # 0 before repairs
     elif step == "cli":
         import contextlib
         import io

@@ -113,7 +113,8 @@ def import_acled_table(table: RawTable, header_map: HeaderMap, *,
                        today: dt.date | None = None,
                        progress: Progress | None = None,
                        writer: ImportWriter | None = None) -> ImportResult:
-    """Map a text table already recognised as ACLED onto canonical events."""
+    """Map a text table already recognised as ACLED onto canonical events (the table's text
+    frame is consumed: its columns move into the result)."""
     import pandas as pd
 
     file = table.path
@@ -132,12 +133,17 @@ def import_acled_table(table: RawTable, header_map: HeaderMap, *,
         if f"c{pos}" in frame.columns and pos not in header_map.side:
             side[f"column_{pos + 1}"] = frame[f"c{pos}"]
     raw_frame = pd.DataFrame(raw, index=frame.index, copy=False)
+    del raw
     problems.append(_header_problems(file, header_map, frame))
+    n, index = len(frame), frame.index
+    # the text frame is consumed: a column repaired below replaces the file's text instead of
+    # sitting beside it (a repaired notes column would otherwise be held twice)
+    table.frame = frame = frame.iloc[:0]
 
     meta: dict[str, Any] = {"dataset": "acled", "era": era.name, "era_label": era.label,
                             **table.meta}
     lines = table.lines
-    files = same_file(file, len(frame))
+    files = same_file(file, n)
     log = R.RepairLog()
     reviews: list[pd.Series] = []
 
@@ -171,11 +177,11 @@ def import_acled_table(table: RawTable, header_map: HeaderMap, *,
         P.MISSING_COLUMN, file=file, column=column, era=era.label, columns=column,
         consequence="left blank in every event (it cannot be derived); fill it before a "
                     "release") for column in absent if column in REQUIRED_COLUMNS])
-    side_frame = pd.DataFrame(side, index=frame.index, copy=False)
+    side_frame = pd.DataFrame(side, index=index, copy=False)
     return finish(raw_frame, side_frame, file=file, lines=lines,
-                  unreadable=table.records - len(frame), problems=problems,
+                  unreadable=table.records - n, problems=problems,
                   today=today, meta=meta, progress=progress, clean_text=True, writer=writer,
-                  repairs=log, review=join_reviews(reviews, len(frame)), text_flags=screens)
+                  repairs=log, review=join_reviews(reviews, n), text_flags=screens)
 
 
 def _header_problems(file: str, header_map: HeaderMap, frame: pd.DataFrame) -> list[dict]:
