@@ -181,7 +181,7 @@ def import_acled_table(table: RawTable, header_map: HeaderMap, *,
     return finish(raw_frame, side_frame, file=file, lines=lines,
                   unreadable=table.records - n, problems=problems,
                   today=today, meta=meta, progress=progress, clean_text=True, writer=writer,
-                  repairs=log, review=join_reviews(reviews, n), text_flags=screens)
+                  repairs=log, review=join_reviews(reviews), text_flags=screens)
 
 
 def _header_problems(file: str, header_map: HeaderMap, frame: pd.DataFrame) -> list[dict]:

@@ -185,7 +185,7 @@ def finish(
     return ImportResult(events[list(COLUMN_NAMES)], side, report, meta, table)
 
 
-def join_reviews(reasons: list[pd.Series | None], n: int) -> pd.Series | None:
+def join_reviews(reasons: list[pd.Series | None]) -> pd.Series | None:
     """Several steps' review reasons (aligned Series, NA where none) as one, "; "-joined."""
     present = [r for r in reasons if r is not None and r.notna().any()]
     if not present:
