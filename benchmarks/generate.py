@@ -200,11 +200,16 @@ def generate_events(n: int, seed: int = 0, bad_fraction: float = 0.0) -> pd.Data
     interaction_lut = np.full(100, "", dtype=object)
     for c, label in vocab.INTERACTION_LABELS.items():
         interaction_lut[c] = label
-    civilians = (inter1 == vocab.CIVILIANS_CODE) | (inter2 == vocab.CIVILIANS_CODE)
+    # ACLED sets civilian targeting exactly on political violence with Civilians or Protesters
+    # among the actor types (violence against unarmed protesters included)
+    protesters = vocab.INTER_CODES["Protesters"]
+    targets = (inter1 == vocab.CIVILIANS_CODE) | (inter2 == vocab.CIVILIANS_CODE)
+    targets |= (inter1 == protesters) | (inter2 == protesters)
     political_subs = np.array([d in (vocab.POLITICAL_VIOLENCE, vocab.PV_AND_DEMONSTRATIONS)
                                for d in disorders])
     political = political_subs[sub_idx]
-    targeted = civilians & political & (rng.random(n) < 0.95)
+    rng.random(n)  # drawn as before, so every later column keeps its values for a seed
+    targeted = targets & political
     assoc1 = _take(all_actors, _rand(rng, len(all_actors), n), rng.random(n) >= 0.25)
     two = pc.and_(pc.is_valid(assoc1), pa.array(rng.random(n) < 0.2))
     assoc1 = pc.if_else(two, _join(assoc1, "; ", _take(all_actors, _rand(rng, len(all_actors), n))),

@@ -86,6 +86,16 @@ def test_state_forces_abroad_are_external_and_interaction_is_ordered():
     assert row["interaction"] == "State forces-External/Other forces"
 
 
+def test_civilian_targeting_of_protesters_on_either_side():
+    events = frame(actor1=["Protesters (Kenya)", "Police Forces of Kenya (2013-)"],
+                   actor2=["Police Forces of Kenya (2013-)", "Protesters (Kenya)"],
+                   sub_event_type=["Excessive force against protesters"] * 2,
+                   country=["Kenya"] * 2)
+    out, problems = derive_columns(events)
+    assert problems.empty, problems
+    assert out["civilian_targeting"].tolist() == [vocab.CIVILIAN_TARGETING] * 2
+
+
 def test_civilian_targeting_only_for_civilians_in_political_violence():
     events = frame(actor1=["Unidentified Armed Group (Nigeria)"] * 3,
                    actor2=["Civilians (Nigeria)", "Civilians (Nigeria)", None],

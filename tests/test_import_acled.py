@@ -103,7 +103,7 @@ def test_api_v3_era_derives_missing_columns_and_todays_regions():
 
 def test_legacy_era_maps_event_types_and_rejects_the_unmappable():
     result = _read(FIXTURES / "acled_legacy.csv")
-    _accounted(result, 7)
+    _accounted(result, 8)
     events = result.events.set_index("event_id_cnty")
     assert events.loc["ALG1417", ["event_type", "sub_event_type"]].tolist() == [
         "Riots", "Violent demonstration"]
@@ -116,21 +116,33 @@ def test_legacy_era_maps_event_types_and_rejects_the_unmappable():
         events.loc["ALG1416", "assoc_actor_1"])
     assert events.loc["ALG1416", "assoc_actor_2"] == "Berber Ethnic Group (Algeria)"
     problems = result.report.problems
+    # Riots/Protests between soldiers and a militia: neither Riots nor Protests fits
     rejected = problems[problems["severity"] == "error"]
-    assert rejected["event_id"].tolist() == ["KEN1203"]
+    assert rejected["event_id"].tolist() == ["KEN1206"]
     assert rejected["rule"].tolist() == ["legacy_event_type_unmapped"]
-    assert rejected["line"].tolist() == [6]
-    assert "KEN1203" not in events.index
-    # unambiguous renames are silent; inferred sub-events are warned
-    warned = problems[problems["rule"] == "legacy_event_type"]["event_id"].tolist()
-    assert "KEN1204" not in warned and "KEN1201" in warned
+    assert rejected["line"].tolist() == [9]
+    assert "KEN1206" not in events.index
+    # Remote violence with no weapon named: kept, by the actor-type rule, flagged for review
+    assert events.loc["KEN1203", ["event_type", "sub_event_type"]].tolist() == [
+        "Explosions/Remote violence", "Remote explosive/landmine/IED"]
+    side = result.side.set_index("event_id_cnty")
+    assert "no weapon" in side.loc["KEN1203", "review"]
+    assert side["review"].notna().sum() == 1
+    # mapped legacy types and rewritten IDs are repairs, not warnings
+    assert not problems["rule"].isin(["legacy_event_type", "event_id_rewritten"]).any()
+    repairs = result.repairs
+    legacy = repairs[repairs["repair"] == "legacy_event_type"]
+    assert set(legacy["event_id_cnty"]) == set(events.index)
+    assert legacy.set_index("event_id_cnty").loc["KEN1201", "original"] == "Riots/Protests"
+    assert result.meta["repairs"]["legacy_event_type"] == 7
     # the file has no source_scale: one file-level warning, not one error per row
     missing = problems[problems["rule"] == "missing_column"]
     assert missing["column"].tolist() == ["source_scale"]
-    side = result.side.set_index("event_id_cnty")
     # an old real-time ID ("1417RTA") becomes prefix + number, the original kept aside
     assert side.loc["ALG1417", "source_event_id"] == "1417RTA"
-    assert problems.query("rule == 'event_id_rewritten'")["line"].tolist() == [3]
+    ids = repairs[repairs["repair"] == "legacy_event_id"]
+    assert ids[["event_id_cnty", "column", "original"]].values.tolist() == [
+        ["ALG1417", "event_id_cnty", "1417RTA"]]
     assert side.loc["KEN1201", "source_event_type"] == "Riots/Protests"
     assert side.loc["KEN1201", "gwno"] == "501"
 
@@ -153,16 +165,20 @@ def test_encodings_and_line_endings(tmp_path, encoding, newline, bom):
     assert result.events.loc[0, "event_id_cnty"] == "SYR31599"
 
 
-def test_utf8_with_a_corrupt_byte_rejects_only_that_row(tmp_path):
+def test_utf8_with_a_corrupt_byte_keeps_the_event_for_review(tmp_path):
     data = _current_text().replace("Khasham,Khasham", "Khashām,Khasham").encode("utf-8")
     data = data.replace(b"Konduga,,", b"Kond\xffuga,,")
     path = tmp_path / "export.csv"
     path.write_bytes(data)
     result = _read(path)
     _accounted(result, 5)
-    bad = result.report.problems[result.report.problems["rule"] == "encoding"]
-    assert bad["event_id"].tolist() == ["NIG11890"]
-    assert bad["line"].tolist() == [4]
+    assert result.report.ok
+    side = result.side.set_index("event_id_cnty")
+    assert side["review"].notna().tolist() == [False, False, True, False, False]
+    assert "not valid UTF-8" in side.loc["NIG11890", "review"]
+    assert "admin2" in side.loc["NIG11890", "review"]
+    assert result.events.set_index("event_id_cnty").loc["NIG11890", "admin2"] == \
+        "Kond\ufffduga"
 
 
 def test_newlines_and_quotes_inside_notes_keep_line_numbers(tmp_path):
@@ -173,8 +189,10 @@ def test_newlines_and_quotes_inside_notes_keep_line_numbers(tmp_path):
     notes = result.events.loc[0, "notes"]
     assert 'US-led "coalition" aircraft struck' in notes
     assert result.side["line"].tolist() == [2, 5, 6, 7, 8]
-    warned = result.report.problems
-    assert warned[warned["rule"] == "line_break"]["line"].tolist() == [2]
+    assert result.report.problems.empty  # a repair, not a warning
+    breaks = result.repairs[result.repairs["repair"] == "line_break"]
+    assert breaks[["event_id_cnty", "column"]].values.tolist() == [["SYR31599", "notes"]]
+    assert "coalition\"\naircraft\r\nstruck" in breaks["original"].iloc[0]
 
 
 def test_trailing_empty_columns_and_row_number_column(tmp_path):
@@ -185,7 +203,8 @@ def test_trailing_empty_columns_and_row_number_column(tmp_path):
     assert result.report.ok, result.report.problems
     assert result.meta["row_number_column"] is True
     assert result.meta["empty_columns_dropped"] == 2
-    assert set(result.side.columns) == {"event_id_cnty", "file", "line", "source_era"}
+    assert set(result.side.columns) == {"event_id_cnty", "review", "file", "line",
+                                        "source_era"}
 
 
 def test_extra_columns_are_kept_aside_and_reported(tmp_path):
@@ -200,17 +219,24 @@ def test_extra_columns_are_kept_aside_and_reported(tmp_path):
     assert result.side["source_url"].tolist()[:2] == ["https://x.org/0", "https://x.org/1"]
 
 
-def test_missing_required_column_is_reported_once(tmp_path):
+def test_a_trimmed_export_lacking_a_required_column_is_rejected_and_says_why(tmp_path):
+    # today's exports record source_scale: an export without it is incomplete (the schema lets
+    # only an era that never recorded a column leave it blank), so its events would not
+    # validate, and the import rejects them rather than hand on what no release accepts;
+    # derived columns it lacks are filled and say nothing
     frame = pd.read_csv(CURRENT, dtype=str, keep_default_na=False)
     path = tmp_path / "export.csv"
     frame.drop(columns=["source_scale", "disorder_type", "interaction"]).to_csv(path, index=False)
     result = _read(path)
     _accounted(result, 5)
-    assert result.report.accepted == 5
-    missing = result.report.problems[result.report.problems["rule"] == "missing_column"]
-    assert len(missing) == 1 and missing["column"].iloc[0] == "source_scale"
-    assert result.events["disorder_type"].notna().all()  # derived
-    assert result.events["interaction"].notna().all()
+    assert result.report.accepted == 0
+    problems = result.report.problems
+    [absent] = problems[problems["rule"] == "absent_required_column"].to_dict("records")
+    assert absent["column"] == "source_scale" and absent["record"] == -1
+    assert "export the data again with all columns" in absent["message"]
+    per_event = problems[problems["rule"] == "required"]
+    assert set(per_event["column"]) == {"source_scale"} and len(per_event) == 5
+    assert not problems["column"].isin(["disorder_type", "interaction"]).any()
 
 
 def test_truncated_last_row_is_rejected_and_the_rest_kept(tmp_path):

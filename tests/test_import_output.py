@@ -22,7 +22,7 @@ def test_early_write_equals_a_write_after_the_checks(tmp_path, fixture):
         writer.commit(early)
     late = read_acled(FIXTURES / fixture)
     write_import(late, tmp_path / "late.parquet")
-    for name in ("{}.parquet", "{}.provenance.parquet"):
+    for name in ("{}.parquet", "{}.provenance.parquet", "{}.repairs.parquet"):
         a = pq.read_table(tmp_path / name.format("early")).to_pandas()
         b = pq.read_table(tmp_path / name.format("late")).to_pandas()
         pd.testing.assert_frame_equal(a, b)
@@ -37,7 +37,12 @@ def test_an_import_that_fails_after_begin_leaves_no_temporary_file(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_provenance_sits_beside_the_events_and_is_never_a_batch():
+def test_sidecars_sit_beside_the_events_and_are_never_batches():
     assert sidecar_path(Path("d/x.parquet"), "provenance") == Path("d/x.provenance.parquet")
     assert sidecar_path(Path("d/x"), "provenance") == Path("d/x.provenance.parquet")
-    assert is_sidecar(Path("d/x.provenance.parquet")) and not is_sidecar(Path("d/x.parquet"))
+    assert sidecar_path(Path("d/x.parquet"), "repairs") == Path("d/x.repairs.parquet")
+    for name in ("x.provenance.parquet", "x.repairs.parquet"):
+        assert is_sidecar(Path("d") / name)
+    assert not is_sidecar(Path("d/x.parquet"))
+    with pytest.raises(ValueError, match="unknown sidecar"):
+        sidecar_path(Path("d/x.parquet"), "notes")

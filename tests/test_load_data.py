@@ -78,9 +78,10 @@ def make_events(n: int = 500, seed: int = 0, countries=COUNTRIES,
         "assoc_actor_2": assoc2,
         "inter2": [vocab.INTER_LABELS[int(i)] if i else None for i in inter2],
         "interaction": interaction,
+        # ACLED's reading: political violence with Civilians (7) or Protesters (6) on a side
         "civilian_targeting": np.where(
-            (inter2 == 7) & np.isin(disorder, [vocab.POLITICAL_VIOLENCE,
-                                               vocab.PV_AND_DEMONSTRATIONS]),
+            (np.isin(inter1, [6, 7]) | np.isin(inter2, [6, 7]))
+            & np.isin(disorder, [vocab.POLITICAL_VIOLENCE, vocab.PV_AND_DEMONSTRATIONS]),
             vocab.CIVILIAN_TARGETING, None),
         "iso": [iso_of(c) for c in country],
         "region": [region_of(c) for c in country],

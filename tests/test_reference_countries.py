@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -74,6 +77,38 @@ def test_prefixes_seen_in_real_acled_exports(country: str, iso: int, event_id: s
     prefix = event_id.rstrip("0123456789")
     assert (c.iso_of(country), c.prefix_of(country)) == (iso, prefix)
     assert c.country_of_prefix(prefix) == country
+
+
+# The twelve prefixes ACLED uses that the table once had as ISO alpha-3 (or guessed): observed in
+# real exports (../shared/reference/acled_id_prefixes_seen.csv).
+CORRECTED_FROM_EXPORTS = [
+    ("Chile", "CHI"), ("Ivory Coast", "CDI"), ("Malawi", "MAW"), ("Mauritania", "MAA"),
+    ("Nepal", "NEP"), ("Paraguay", "PAR"), ("Portugal", "POR"), ("Puerto Rico", "PRT"),
+    ("Sri Lanka", "SRI"), ("Trinidad and Tobago", "TTQ"), ("Uruguay", "URU"), ("eSwatini", "SWA"),
+]
+
+
+@pytest.mark.parametrize(("country", "prefix"), CORRECTED_FROM_EXPORTS)
+def test_prefixes_corrected_from_real_exports(country: str, prefix: str) -> None:
+    assert c.prefix_of(country) == prefix
+    assert c.country_of_prefix(prefix) == country
+
+
+FACTS = Path(__file__).resolve().parents[2] / "shared" / "reference" / \
+    "acled_id_prefixes_seen.csv"
+
+
+@pytest.mark.skipif(not FACTS.is_file(), reason=f"fact file not found at {FACTS}")
+def test_every_observed_prefix_is_the_tables() -> None:
+    """Each row of the observed facts (country, ACLED prefix, ISO alpha-3) agrees with the table."""
+    with FACTS.open(encoding="utf-8", newline="") as handle:
+        facts = list(csv.DictReader(handle))
+    assert len(facts) > 100
+    table = TABLE.set_index("country")
+    wrong = [(f["country"], f["event_id_prefix"], table.loc[f["country"], "prefix"])
+             for f in facts if table.loc[f["country"], ["prefix", "iso3"]].tolist()
+             != [f["event_id_prefix"], f["iso3"]]]
+    assert wrong == []
 
 
 def test_namibia_iso2_is_not_read_as_missing() -> None:

@@ -101,6 +101,23 @@ def test_civilians_written_last_and_targeting_allowed():
     assert report.ok, report.problems[["rule", "column", "message"]]
 
 
+@pytest.mark.parametrize("protesters_first", [True, False])
+def test_excessive_force_against_protesters_is_civilian_targeting(protesters_first):
+    """ACLED counts violence against unarmed protesters as civilian targeting (its exports set
+    the column on every Excessive force against protesters event, protesters on either side)."""
+    protesters = {"actor": "Protesters (Syria)", "inter": "Protesters"}
+    police = {"actor": "Police Forces of Syria (2000-)", "inter": "State forces"}
+    first, second = (protesters, police) if protesters_first else (police, protesters)
+    record = dict(GOOD, sub_event_type="Excessive force against protesters",
+                  event_type="Protests", disorder_type="Political violence; Demonstrations",
+                  actor1=first["actor"], inter1=first["inter"], assoc_actor_1=None,
+                  actor2=second["actor"], inter2=second["inter"], assoc_actor_2=None,
+                  interaction="State forces-Protesters",
+                  civilian_targeting="Civilian targeting")
+    report = validate_events(frame([record]), today=TODAY)
+    assert report.ok, report.problems[["rule", "column", "message"]]
+
+
 def test_strategic_development_cannot_target_civilians():
     record = dict(GOOD, sub_event_type="Looting/property destruction",
                   event_type="Strategic developments", disorder_type="Strategic developments",

@@ -156,8 +156,9 @@ def import_command(
         f"{f.name}: {f.label}" for f in FORMATS) + ".")],
     file: Annotated[Path, _arg("FILE", "The export: CSV/TSV (any encoding) or XLSX.")],
     out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Write accepted events to OUT (Parquet, ACLED columns) and their "
-        "provenance beside it; without it, only report.")] = None,
+        "--out", "-o", help="Write accepted events to OUT (Parquet, ACLED columns), their "
+        "provenance to OUT.provenance.parquet and every repair with its original value to "
+        "OUT.repairs.parquet; without it, only report.")] = None,
     today: Annotated[str | None, typer.Option(
         "--today", help="Dates after this day (YYYY-MM-DD) are in the future; default: today "
         "(UTC).")] = None,
@@ -181,8 +182,8 @@ def import_command(
     else:
         show(result.text(str(file), color=colour()))
         if written:
-            status(f"wrote {len(result.events)} events to {written[0]} and provenance to "
-                   f"{written[1]}", quiet)
+            status(f"wrote {len(result.events)} events to {written[0]}, provenance to "
+                   f"{written[1]} and repairs to {written[2]}", quiet)
     done(result.report.ok)
 
 

@@ -12,9 +12,11 @@ What is filled, and from what:
   found is an error naming the actor, with the closest registry names;
 - ``interaction`` from the two actor types (smaller code first, Civilians last, "X only");
 - ``iso``/``region`` from ``country``;
-- ``civilian_targeting``: "Civilian targeting" when Civilians are actor2 of a political-violence
-  event (the disorder types "Political violence" and "Political violence; Demonstrations"), which
-  is how ACLED marks events whose target was civilians; otherwise left blank;
+- ``civilian_targeting``: "Civilian targeting" when Civilians or Protesters are among the actor
+  types of a political-violence event (the disorder types "Political violence" and "Political
+  violence; Demonstrations"): ACLED marks events whose target was civilians, violence against
+  unarmed protesters included, and real exports set it on exactly those events; otherwise left
+  blank;
 - ``admin1``/``admin2``/``latitude``/``longitude`` (and ``geo_precision`` when blank) from the
   gazetteer when coordinates are missing and country and location are given. An unknown or
   ambiguous place is an error listing the candidates, never a guess; a location that is the name
@@ -189,9 +191,17 @@ def _country_message(name: str, names: tuple[str, ...]) -> str:
 
 
 def _fill_civilian_targeting(out: pd.DataFrame) -> None:
-    need = (out["civilian_targeting"].isna()
-            & (out["inter2"] == vocab.INTER_LABELS[vocab.CIVILIANS_CODE]).fillna(False)
-            & out["disorder_type"].isin(_PV))
+    from conflictkit.schema.rules import TARGETED_ACTOR_TYPES
+
+    need = (out["civilian_targeting"].isna() & out["disorder_type"].isin(_PV)).to_numpy(
+        dtype=bool, na_value=False)
+    if not need.any():
+        return
+    targeted = np.zeros(len(out), dtype=bool)
+    for side in ("inter1", "inter2"):
+        for label in TARGETED_ACTOR_TYPES:
+            targeted |= (out[side] == label).to_numpy(dtype=bool, na_value=False)
+    need = need & targeted
     if need.any():
         out["civilian_targeting"] = out["civilian_targeting"].mask(need,
                                                                     vocab.CIVILIAN_TARGETING)

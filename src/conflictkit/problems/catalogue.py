@@ -208,6 +208,14 @@ MISSING_COLUMN = _declare(
     description="The export's era never recorded this column; it is left blank (allowed for "
     "imported events when the schema says so) or derived.",
     makes_redundant=(Echo((SAME,), ("required",)),))
+ABSENT_REQUIRED_COLUMN = _declare(
+    "absent_required_column", "Required column absent", stage="import", scope="file",
+    severity="error",
+    template="this {era} file has no {column} column, which that era records: every event "
+    "lacks it and is rejected; export the data again with all columns",
+    description="A required column the export's era records is missing from the file (a "
+    "trimmed or re-saved export): its events are incomplete and are rejected, each with its "
+    "own `required` error.")
 EXTRA_COLUMN = _declare(
     "extra_column", "Column kept aside", stage="import", scope="file", severity="warning",
     template="column {name!r} is not an ACLED column: kept in the side table as {side!r}",
@@ -243,36 +251,31 @@ AMBIGUOUS_DATE = _declare(
     severity="warning", template="{note}",
     description="Dates such as 05/06/2019 read either way; they are read the way the "
     "column's unambiguous values are written, and the choice is reported.")
+TIME_OF_DAY = _declare(
+    "time_of_day", "Dates with a time of day", stage="import", scope="file",
+    severity="warning",
+    template="{count} dates carry a time of day other than midnight (the first: {first}): each "
+    "keeps the day as written; if the times come from a time-zone conversion, days may be off "
+    "by one",
+    description="A date column holds times other than midnight. The day is kept as written and "
+    "each is recorded as a `time_of_day` repair; check whether the export shifted time zones.")
 DATE_END_FORMAT = _declare(
     "date_end_format", "End date not readable", stage="import", scope="field",
     severity="warning", template="date_end is not a date; date_start is used",
     description="UCDP's date_end could not be read; the start date is used.")
-EVENT_ID_REWRITTEN = _declare(
-    "event_id_rewritten", "Old-style ID rewritten", stage="import", scope="field",
-    severity="warning",
-    template="an old-style ID: rewritten as the country prefix and number",
-    description="Legacy IDs (1416RTA) become prefix + number; the original is kept in "
-    "provenance.")
 ID_PREFIX_FROM_EXPORT = _declare(
     "id_prefix_from_export", "ID prefix taken from the export", stage="import", scope="file",
     severity="warning", template="{message}",
     description="Every event of a country carries one prefix the country table does not "
     "expect: the export is ACLED's word on its IDs, so the rows are kept and the prefix is "
     "flagged once.")
-LEGACY_EVENT_TYPE = _declare(
-    "legacy_event_type", "Legacy event type mapped", stage="import", scope="field",
-    severity="warning", template="{message}",
-    description="A pre-2019 event type was mapped to today's event and sub-event type by a "
-    "documented rule (src/conflictkit/data/importers/README.md).")
 LEGACY_EVENT_TYPE_UNMAPPED = _declare(
     "legacy_event_type_unmapped", "Legacy event type not mappable", stage="import",
     scope="field", severity="error", template="{message}",
-    description="A pre-2019 event type has no mapping to today's types for this record.",
+    description="A pre-2019 event type has no mapping to today's types for this record "
+    "(Riots/Protests where neither actor is rioters or protesters); the event is rejected. "
+    "Mapped legacy types are repairs, not problems (docs/import-policy.md).",
     makes_redundant=(Echo(("event_type", "sub_event_type", "disorder_type")),))
-LINE_BREAK = _declare(
-    "line_break", "Line breaks replaced", stage="import", scope="field", severity="warning",
-    template="line breaks inside the value were replaced by spaces",
-    description="Line breaks inside a text value are replaced by single spaces.")
 ACTOR_TYPE_DEFAULT = _declare(
     "actor_type_default", "Actor type defaulted", stage="import", scope="file",
     severity="warning", template="{message}",
@@ -378,10 +381,11 @@ INTERACTION_OF_INTERS = _declare(
 CIVILIAN_TARGETING_NEEDS_CIVILIANS = _declare(
     "civilian_targeting_needs_civilians", "Civilian targeting without civilians",
     stage="schema", scope="field", severity="error",
-    template="civilian_targeting is only set on political-violence events with Civilians "
-    "among the actor types",
-    description="ACLED sets 'Civilian targeting' on political-violence events whose actors "
-    "include Civilians.")
+    template="civilian_targeting is only set on political-violence events with Civilians or "
+    "Protesters among the actor types",
+    description="ACLED sets 'Civilian targeting' on political-violence events whose actor types "
+    "include Civilians, and on violence against unarmed protesters (Excessive force against "
+    "protesters, with Protesters on either side).")
 ISO_OF_COUNTRY = _declare(
     "iso_of_country", "ISO code differs from the country's", stage="schema", scope="field",
     severity="error", template="iso must be the ISO 3166-1 numeric code of the country",

@@ -253,6 +253,17 @@ class Frame:
         """Boolean masks: whitespace at either end, control characters, formula first char."""
         return self._cached("text", name, lambda: _scan_text(self.chunks(name)))
 
+    def adopt_text_flags(self, name: str, array: pa.ChunkedArray,
+                         flags: dict[str, np.ndarray]) -> bool:
+        """Take `scan_text(array)` computed elsewhere (an importer screens its text before
+        repairing it) as this column's `text_flags`, when `array` is the column's very data;
+        returns whether it was taken. Saves validation a second scan of the same bytes."""
+        if name not in self.df.columns or self.arrow(name) is not array:
+            return False
+        with self._guard:
+            self._cache.setdefault(("text", name), flags)
+        return True
+
     def text_flags_of(self, name: str, rows: np.ndarray) -> dict[str, np.ndarray]:
         """`text_flags` for the rows of a boolean mask only (False elsewhere); the mask must be
         the same for every call on one column. Scans just those values."""

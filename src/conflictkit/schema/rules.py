@@ -549,14 +549,18 @@ def _interaction_triples() -> Iterable[tuple[Any, ...]]:
 
 
 _PV = (vocab.POLITICAL_VIOLENCE, vocab.PV_AND_DEMONSTRATIONS)
-_CIVILIANS = vocab.INTER_LABELS[vocab.CIVILIANS_CODE]
+#: Actor types whose presence in political violence makes it civilian targeting. ACLED counts
+#: violence against unarmed protesters (Excessive force against protesters, disorder "Political
+#: violence; Demonstrations") as civilian targeting, with Protesters on either side; real
+#: exports set the column on exactly those events and on political violence with Civilians.
+TARGETED_ACTOR_TYPES = (vocab.INTER_LABELS[vocab.CIVILIANS_CODE], "Protesters")
 
 
 def _civilian_targeting_combos() -> Iterable[tuple[Any, ...]]:
     labels = (None, *vocab.INTER_LABELS.values())
     out = []
     for d, i1, i2 in itertools.product((None, *vocab.DISORDER_TYPES), labels, labels):
-        if d in _PV and _CIVILIANS in (i1, i2):
+        if d in _PV and (i1 in TARGETED_ACTOR_TYPES or i2 in TARGETED_ACTOR_TYPES):
             out.append((vocab.CIVILIAN_TARGETING, d, i1, i2))
     return out
 
@@ -699,8 +703,8 @@ def _build_rules() -> tuple[Rule, ...]:
         ),
         Combination(
             P.CIVILIAN_TARGETING_NEEDS_CIVILIANS, "civilian_targeting",
-            "civilian_targeting is only set on political-violence events with Civilians "
-            "among the actor types",
+            "civilian_targeting is only set on political-violence events with Civilians or "
+            "Protesters among the actor types",
             inputs=("civilian_targeting", "disorder_type", "inter1", "inter2"),
             allowed=_civilian_targeting_combos, skip_if_missing=("civilian_targeting",),
         ),

@@ -67,18 +67,24 @@ def validate_events(
     today: date | datetime | str | np.datetime64 | None = None,
     rules: Sequence[Rule] = RULES,
     origins: Sequence[object] | np.ndarray | str | None = None,
+    frame: Frame | None = None,
 ) -> Report:
     """Check every rule over the whole frame; the report counts every record.
 
     `files`/`lines` (aligned with rows) are copied into the problem rows so a person can find
     the record; `today` fixes the "not in the future" limit (default: today, UTC); `origins`
     (one per row, or one for all: the import era, None for hand-coded events) says which
-    columns an imported event may leave blank (`origins.ORIGINS`).
+    columns an imported event may leave blank (`origins.ORIGINS`). `frame`: a `Frame` the
+    caller already built over `df` (a canonical frame), whose computed column features are
+    reused (an importer reads the same codes to derive columns again).
     """
     frame_df, type_problems = canonical(df)
     if isinstance(origins, str):
         origins = np.full(len(frame_df), origins, dtype=object)
-    frame = Frame(frame_df, today=today_of(today), origins=origins)
+    if frame is None or frame.df is not frame_df:
+        frame = Frame(frame_df, today=today_of(today), origins=origins)
+    elif origins is not None:
+        frame.origins = origins
     event_ids = frame_df["event_id_cnty"]
 
     def run(rule: Rule) -> pd.DataFrame | None:

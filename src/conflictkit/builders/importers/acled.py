@@ -6,33 +6,43 @@
     result.report   # every record accepted or rejected, every problem with file and line
 
 Steps: read the file as text (`table`), recognise the era from the header (`eras`), map it onto
-today's columns (legacy names, legacy event types from `legacy`, region names of older exports,
-crowd size out of the notes into tags, quoted line breaks), parse the dates whatever their
-format (`dates`), then the schema's coerce -> derive -> validate (`common.finish`). A file that
-is not an ACLED export at all (UCDP GED, another dataset, binary data) raises InputFileError;
-anything wrong with single rows ends in the report.
+today's columns, repair the text (`cleaning`: missing-value markers, mojibake, whitespace, line
+breaks, control characters, formula prefixes, vocabulary spellings, renamed countries), map
+legacy event types (`legacy`), region names of older exports, legacy IDs, crowd size out of the
+notes into tags, parse the dates whatever their format (`dates`), then the schema's coerce ->
+derive -> re-derive -> validate (`common.finish`). Every repair is recorded (`repairs`) with the
+value as the file had it. A file that is not an ACLED export at all (UCDP GED, another dataset,
+binary data) raises InputFileError; anything wrong with single rows ends in the report.
 """
 
 from __future__ import annotations
 
-import csv
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from conflictkit.builders.importers import repairs as R
+from conflictkit.builders.importers.cleaning import repair_text
 from conflictkit.builders.importers.common import (
     ImportResult,
     Progress,
+    ambiguous_date_notes,
     file_column,
     finish,
+    join_reviews,
     same_file,
+    time_of_day,
 )
 from conflictkit.builders.importers.dates import parse_dates
 from conflictkit.builders.importers.eras import HeaderMap
-from conflictkit.builders.importers.legacy import legacy_problem_rows, map_legacy_event_types
+from conflictkit.builders.importers.legacy import (
+    INFERRED,
+    REVIEW,
+    SAME,
+    legacy_problem_rows,
+    map_legacy_event_types,
+)
 from conflictkit.builders.importers.registry import FORMATS_BY_NAME, format_of, recognise
 from conflictkit.builders.importers.table import RawTable, read_raw_table
 from conflictkit.errors import InputFileError
@@ -104,7 +114,8 @@ def import_acled_table(table: RawTable, header_map: HeaderMap, *,
                        today: dt.date | None = None,
                        progress: Progress | None = None,
                        writer: ImportWriter | None = None) -> ImportResult:
-    """Map a text table already recognised as ACLED onto canonical events."""
+    """Map a text table already recognised as ACLED onto canonical events (the table's text
+    frame is consumed: its columns move into the result)."""
     import pandas as pd
 
     file = table.path
@@ -123,32 +134,43 @@ def import_acled_table(table: RawTable, header_map: HeaderMap, *,
         if f"c{pos}" in frame.columns and pos not in header_map.side:
             side[f"column_{pos + 1}"] = frame[f"c{pos}"]
     raw_frame = pd.DataFrame(raw, index=frame.index, copy=False)
+    del raw
     problems.append(_header_problems(file, header_map, frame))
+    n, index = len(frame), frame.index
+    # the text frame is consumed: a column repaired below replaces the file's text instead of
+    # sitting beside it (a repaired notes column would otherwise be held twice)
+    table.frame = frame = frame.iloc[:0]
 
     meta: dict[str, Any] = {"dataset": "acled", "era": era.name, "era_label": era.label,
                             **table.meta}
     lines = table.lines
-    event_ids = raw_frame.get("event_id_cnty", None)
-    files = same_file(file, len(frame))
-    ctx = {"files": files, "lines": lines, "event_ids": event_ids}
+    files = same_file(file, n)
+    log = R.RepairLog()
+    reviews: list[pd.Series] = []
 
     if table.meta.get("encoding") == "utf-8 (invalid bytes replaced)":
-        problems.append(_replacement_char_problems(raw_frame, ctx))
+        reviews.append(_replacement_char_review(raw_frame))
+    screens: dict[str, Any] = {}
+    meta.update(repair_text(raw_frame, log, screens))
+    event_ids = raw_frame.get("event_id_cnty", None)
+    ctx = {"files": files, "lines": lines, "event_ids": event_ids}
 
     legacy = map_legacy_event_types(raw_frame)
     if legacy.mapped.any():
         side["source_event_type"] = legacy.source_event_type
+        log.add(R.LEGACY_EVENT_TYPE, "event_type", legacy.outcome_rows(SAME, INFERRED, REVIEW),
+                legacy.source_event_type)
         problems.extend(legacy_problem_rows(legacy, **ctx))
+        reviews.append(legacy.review())
         meta["legacy_event_types"] = [
             {"legacy": k[0], "event_type": k[1], "sub_event_type": k[2], "rows": v}
             for k, v in legacy.counts.items()
         ]
     _map_regions(raw_frame, era.name, side, meta)
     if era.name == "acled-legacy":
-        problems.append(_rewrite_legacy_ids(raw_frame, side, meta, ctx))
-    _move_crowd_size(raw_frame, meta)
-    problems.append(_flatten_line_breaks(raw_frame, table.newlines, ctx))
-    problems.append(_parse_event_dates(raw_frame, meta, ctx))
+        _rewrite_legacy_ids(raw_frame, side, meta, log)
+    _move_crowd_size(raw_frame, meta, log)
+    problems.append(_parse_event_dates(raw_frame, meta, ctx, log))
 
     absent = tuple(c for c in header_map.missing_not_derived
                    if not (c == "sub_event_type" and legacy.mapped.any()))
@@ -156,10 +178,16 @@ def import_acled_table(table: RawTable, header_map: HeaderMap, *,
         P.MISSING_COLUMN, file=file, column=column, era=era.label, columns=column,
         consequence=UNRECORDED) for column in absent
         if column in REQUIRED_COLUMNS and column in ORIGINS[era.name].unrecorded])
-    side_frame = pd.DataFrame(side, index=frame.index, copy=False)
+    # a required column this era records but the file lacks (a trimmed export): its events
+    # are incomplete, and the per-event errors stand; this says why once
+    problems.append([problem_row(P.ABSENT_REQUIRED_COLUMN, file=file, column=column,
+                                 era=era.label) for column in absent
+                     if column in REQUIRED_COLUMNS and column not in ORIGINS[era.name].unrecorded])
+    side_frame = pd.DataFrame(side, index=index, copy=False)
     return finish(raw_frame, side_frame, file=file, lines=lines,
-                  unreadable=table.records - len(frame), problems=problems,
-                  today=today, meta=meta, progress=progress, clean_text=True, writer=writer)
+                  unreadable=table.records - n, problems=problems,
+                  today=today, meta=meta, progress=progress, clean_text=True, writer=writer,
+                  repairs=log, review=join_reviews(reviews), text_flags=screens)
 
 
 def _header_problems(file: str, header_map: HeaderMap, frame: pd.DataFrame) -> list[dict]:
@@ -183,71 +211,60 @@ def _header_problems(file: str, header_map: HeaderMap, frame: pd.DataFrame) -> l
     return rows
 
 
-def _replacement_char_problems(raw: pd.DataFrame, ctx: dict[str, Any]) -> list:
-    from conflictkit.problems.rows import problem_rows
+def _replacement_char_review(raw: pd.DataFrame) -> pd.Series | None:
+    """Events holding U+FFFD (bytes that were not UTF-8, replaced when the file was read) are
+    kept, flagged for review: the lost characters cannot be restored, and the rest of the event
+    is usable. In a vocabulary column the value is invalid anyway and rejects the event."""
+    import pandas as pd
 
-    parts = []
+    reasons = pd.Series(pd.NA, index=raw.index, dtype="str")
     for name in raw.columns:
-        if name not in TEXT_COLUMNS:
-            continue  # numbers parsed by the reader hold no text
-        bad = raw[name].str.contains("\ufffd", regex=False).to_numpy(dtype=bool, na_value=False)
-        parts.append(problem_rows(
-            bad, P.ENCODING, column=name, values=raw[name], **ctx,
-            message="holds bytes that are not valid UTF-8 (shown as U+FFFD): the text is "
-                    "garbled; fix the file's encoding"))
-    return parts
-
-
-@cache
-def _region_aliases() -> dict[str, str]:
-    path = resources.files("conflictkit").joinpath("data", "importers",
-                                                   "acled_region_aliases.csv")
-    with path.open(encoding="utf-8", newline="") as handle:
-        return {row["old_region"]: row["region"] for row in csv.DictReader(handle)}
+        if name not in TEXT_COLUMNS or str(raw[name].dtype) != "str":
+            continue
+        bad = raw[name].str.contains("\ufffd", regex=False).to_numpy(dtype=bool,
+                                                                      na_value=False)
+        if bad.any():
+            note = (f"{name} holds bytes that are not valid UTF-8 (shown as U+FFFD): the "
+                    "characters are lost; check the value against the source")
+            reasons = reasons.mask(bad & reasons.isna().to_numpy(), note)
+    return reasons if reasons.notna().any() else None
 
 
 def _map_regions(raw: pd.DataFrame, era_name: str, side: dict[str, Any],
                  meta: dict[str, Any]) -> None:
-    """Region names of older exports ("Southern Asia") -> today's ("South Asia").
+    """Region names of older exports ("Southern Asia", today "South Asia").
 
-    ACLED has also moved countries between regions (Afghanistan: Southern Asia, now Caucasus
-    and Central Asia), so for older eras the region is derived again from the country and the
-    file's value is kept in the side table as `source_region`. In a current-layout file an old
-    name is renamed and then checked like any region.
+    ACLED has renamed regions and moved countries between them (Afghanistan: Southern Asia, now
+    Caucasus and Central Asia), so for older eras the region is derived again from the country
+    and the file's value is kept in the side table as `source_region`. In a current-layout file
+    a region that is not the country's is derived again too, as a recorded repair
+    (`rederive`).
     """
-    if "region" not in raw:
+    if "region" not in raw or era_name == "acled":
         return
-    if era_name != "acled":
-        side["source_region"] = raw["region"]
-        raw["region"] = raw["region"].where(raw["region"].isna())
-        meta["regions_rederived"] = True
-        return
-    aliases = _region_aliases()
-    old = raw["region"].isin(list(aliases)).to_numpy()
-    if old.any():
-        raw["region"] = raw["region"].where(~old, raw["region"].map(aliases).astype("str"))
-        meta["regions_renamed"] = int(old.sum())
+    side["source_region"] = raw["region"]
+    raw["region"] = raw["region"].where(raw["region"].isna())
+    meta["regions_rederived"] = True
 
 
 def _rewrite_legacy_ids(raw: pd.DataFrame, side: dict[str, Any], meta: dict[str, Any],
-                        ctx: dict[str, Any]) -> list:
+                        log: R.RepairLog) -> None:
     """Old real-time files numbered events "1416RTA"; today's IDs are prefix + number.
 
     In a legacy file such an ID becomes the country's prefix followed by EVENT_ID_NO_CNTY (or the
-    digits of the old ID), with a warning; the old ID stays in the side table as
+    digits of the old ID), a recorded repair; the old ID also stays in the side table as
     `source_event_id`. Uniqueness is still checked afterwards like any ID.
     """
     import pandas as pd
 
-    from conflictkit.problems.rows import problem_rows
     from conflictkit.reference.countries import countries, resolve_countries
 
     if "event_id_cnty" not in raw or "country" not in raw:
-        return []
+        return
     ids = raw["event_id_cnty"]
     bad = ids.notna() & ~ids.str.fullmatch(r"[A-Z]{2,4}[0-9]+").fillna(False)
     if not bad.any():
-        return []
+        return
     prefixes = dict(zip(countries()["country"], countries()["prefix"], strict=True))
     prefix = resolve_countries(raw["country"]).map(prefixes)
     number = side.get("event_id_no_cnty")
@@ -258,18 +275,14 @@ def _rewrite_legacy_ids(raw: pd.DataFrame, side: dict[str, Any], meta: dict[str,
     new = (prefix.astype("str") + digits).where(bad & prefix.notna() & digits.notna())
     fixable = new.notna().to_numpy()
     if not fixable.any():
-        return []
+        return
     side["source_event_id"] = ids.where(pd.Series(fixable, index=raw.index))
+    log.add(R.LEGACY_EVENT_ID, "event_id_cnty", fixable, ids)
     raw["event_id_cnty"] = ids.where(~fixable, new)
     meta["event_ids_rewritten"] = int(fixable.sum())
-    return [problem_rows(fixable, P.EVENT_ID_REWRITTEN, column="event_id_cnty", values=ids,
-                         files=ctx["files"], lines=ctx["lines"],
-                         event_ids=raw["event_id_cnty"],
-                         message="an old-style ID: rewritten as the country prefix and number "
-                                 "(the original is kept as source_event_id)")]
 
 
-def _move_crowd_size(raw: pd.DataFrame, meta: dict[str, Any]) -> None:
+def _move_crowd_size(raw: pd.DataFrame, meta: dict[str, Any], log: R.RepairLog) -> None:
     """"... [size=around 100]" at the end of notes -> tags "crowd size=around 100"."""
     import pandas as pd
 
@@ -285,6 +298,7 @@ def _move_crowd_size(raw: pd.DataFrame, meta: dict[str, Any]) -> None:
     if not hit.any():
         return
     rows, parts = rows[hit], parts.loc[hit]
+    log.add(R.CROWD_SIZE, "notes", rows, notes)
     new_notes = notes.copy()
     new_notes.iloc[rows] = parts["notes"].where(parts["notes"] != "").to_numpy()
     raw["notes"] = new_notes
@@ -301,32 +315,8 @@ def _move_crowd_size(raw: pd.DataFrame, meta: dict[str, Any]) -> None:
     meta["crowd_sizes_moved"] = int(len(rows))
 
 
-def _flatten_line_breaks(raw: pd.DataFrame, newlines: np.ndarray, ctx: dict[str, Any]) -> list:
-    """Line breaks inside quoted values become spaces (ACLED text is single-line); warned."""
-    from conflictkit.problems.rows import problem_rows
-
-    rows = np.flatnonzero(newlines > 0)
-    if not len(rows):
-        return []
-    parts = []
-    for name in raw.columns:
-        if name not in TEXT_COLUMNS:
-            continue
-        subset = raw[name].iloc[rows]
-        has = subset.str.contains("\n", regex=False).to_numpy(dtype=bool, na_value=False)
-        if not has.any():
-            continue
-        mask = np.zeros(len(raw), dtype=bool)
-        mask[rows[has]] = True
-        parts.append(problem_rows(
-            mask, P.LINE_BREAK, column=name, values=raw[name], **ctx))
-        column = raw[name].copy()
-        column.iloc[rows[has]] = subset[has].str.replace(r"\s*[\r\n]+\s*", " ", regex=True)
-        raw[name] = column
-    return parts
-
-
-def _parse_event_dates(raw: pd.DataFrame, meta: dict[str, Any], ctx: dict[str, Any]) -> list:
+def _parse_event_dates(raw: pd.DataFrame, meta: dict[str, Any], ctx: dict[str, Any],
+                       log: R.RepairLog) -> list:
     from conflictkit.problems.rows import problem_rows
 
     if "event_date" not in raw:
@@ -335,6 +325,7 @@ def _parse_event_dates(raw: pd.DataFrame, meta: dict[str, Any], ctx: dict[str, A
     parsed = parse_dates(text)
     raw["event_date"] = parsed.values
     meta["date_formats"] = parsed.formats
+    timed = time_of_day(parsed, text, "event_date", log, ctx["files"])
     parts: list[Any] = [
         problem_rows(parsed.unreadable, P.DATE_FORMAT, column="event_date", values=text,
                      message="not a date in any format ACLED files have used "
@@ -343,11 +334,7 @@ def _parse_event_dates(raw: pd.DataFrame, meta: dict[str, Any], ctx: dict[str, A
                      message="only readable in the other day/month order than the rest of the "
                              "column: check this date", **ctx),
     ]
-    notes = parsed.describe_choices()
-    if notes:
-        meta["ambiguous_dates"] = notes
-        parts.append([problem_row(P.AMBIGUOUS_DATE,
-                                  file=ctx["files"][0] if len(ctx["files"]) else "",
-                                  column="event_date", note=note) for note in notes])
+    parts.append(timed)
+    parts.append(ambiguous_date_notes(parsed, "event_date", meta, ctx["files"]))
     return parts
 

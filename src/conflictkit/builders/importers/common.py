@@ -1,9 +1,12 @@
-"""The last steps every importer shares: coerce, derive, validate, split accepted from rejected.
+"""The last steps every importer shares: coerce, derive, re-derive, validate, split accepted from
+rejected.
 
-An importer turns its file into ACLED columns as text (plus `event_date` already parsed) and a
-side frame aligned by row; `finish` runs the schema's own steps over it and returns an
+An importer turns its file into ACLED columns as text (plus `event_date` already parsed), a
+side frame aligned by row, the repairs it made (`repairs.RepairLog`) and, for events kept on a
+judgement call, the reason to review them; `finish` runs the schema's own steps over it, derives
+again the derived columns that disagree with their sources (`rederive`), and returns an
 `ImportResult` whose events are the accepted rows, with every other row accounted for in the
-report (records = accepted + rejected).
+report (records = accepted + rejected) and every repair of an accepted event in `repairs`.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
+    from conflictkit.builders.importers.repairs import RepairLog
     from conflictkit.problems.report import Report
 
 
@@ -37,15 +41,21 @@ class ImportResult:
 
     events: the accepted events, canonical frame (31 ACLED columns, canonical dtypes).
     side: provenance aligned with `events` row by row (file, line, source era, original values,
-      columns with no ACLED counterpart), keyed by `event_id_cnty`.
+      columns with no ACLED counterpart), keyed by `event_id_cnty`; its `review` column holds,
+      for an event kept on a judgement call, the reason to check it (NA otherwise).
     report: every record read, accepted or rejected, with every problem.
-    meta: what was detected (era, encoding, delimiter, date formats, mappings applied).
+    meta: what was detected (era, encoding, delimiter, date formats, mappings applied) and
+      `repairs`: repairs by kind code.
+    repairs: every repair of an accepted event, one row per (event, column, kind):
+      event_id_cnty, column, repair (kind code, see `repairs.REPAIR_KINDS`), original (the
+      value as the file had it).
     """
 
     events: pd.DataFrame
     side: pd.DataFrame
     report: Report
     meta: dict[str, Any] = field(default_factory=dict)
+    repairs: pd.DataFrame = field(default_factory=lambda: _empty_repairs())
 
     def to_dict(self) -> dict[str, Any]:
         """The report as a JSON-ready document, with what was detected."""
@@ -61,7 +71,24 @@ class ImportResult:
         detected = [meta.get("era_label", ""), meta.get("encoding", ""),
                     ", ".join(f"{k} ({v})" for k, v in meta.get("date_formats", {}).items())]
         title = f"{file}: " + "; ".join(d for d in detected if d)
-        return render.text(self.report, title=title, color=color)
+        return render.text(self.report, title=title, color=color) + self.repairs_line() + "\n"
+
+    def repairs_line(self) -> str:
+        """The repairs by kind, and the events kept for review, in one line."""
+        counts = self.meta.get("repairs") or {}
+        review = self.meta.get("events_to_review", 0)
+        tail = (f"; {review:,} events kept for review (provenance column 'review')"
+                if review else "")
+        if not counts:
+            return f"repairs: none{tail}"
+        kinds = ", ".join(f"{code} {count:,}" for code, count in counts.items())
+        return f"repairs in {self.meta.get('events_repaired', 0):,} events: {kinds}{tail}"
+
+
+def _empty_repairs() -> pd.DataFrame:
+    from conflictkit.builders.importers.repairs import empty_repairs
+
+    return empty_repairs()
 
 
 def _jsonable(value: Any) -> Any:
@@ -110,6 +137,9 @@ def finish(
     progress: Progress | None = None,
     clean_text: bool = False,
     writer: EarlyWriter | None = None,
+    repairs: RepairLog | None = None,
+    review: pd.Series | None = None,
+    text_flags: dict[str, tuple[Any, dict[str, np.ndarray]]] | None = None,
 ) -> ImportResult:
     """Coerce, derive and validate `raw` (ACLED columns as text, event_date parsed) and split.
 
@@ -120,15 +150,23 @@ def finish(
     numeric columns, where typed, were parsed strictly into the canonical dtypes, so those
     need no conversion and skip `coerce_events`' per-column passes. `writer`: given every
     event before validation, to start writing the output (see `output.ImportWriter`).
+    `repairs`: what the importer repaired so far (positions are `raw`'s rows); the derived
+    columns re-derived here are added to it. `review`: aligned with `raw`, the reason to review
+    an event kept on a judgement call (NA elsewhere). `text_flags`: column -> (Arrow data,
+    `scan_text` flags) from the importer's text screen, reused by validation for columns whose
+    data reach it unchanged.
     """
 
     from conflictkit.builders.derive import derive_columns
     from conflictkit.builders.importers.prefixes import accept_consistent_prefixes
+    from conflictkit.builders.importers.rederive import rederive
+    from conflictkit.builders.importers.repairs import RepairLog, count_repairs
     from conflictkit.problems.echoes import drop_echoes
     from conflictkit.problems.report import Report, problems_frame
     from conflictkit.problems.rows import concat_problems
     from conflictkit.schema.coerce import coerce_events
-    from conflictkit.schema.validate import validate_events
+    from conflictkit.schema.frame import Frame
+    from conflictkit.schema.validate import today_of, validate_events
 
     n = len(raw)
     if progress:
@@ -136,10 +174,17 @@ def finish(
     files = same_file(file, n)
     events, type_problems = _coerce(raw, files, lines, clean_text, coerce_events)
     events, derive_problems = derive_columns(events, files=files, lines=lines)
+    log = repairs if repairs is not None else RepairLog()
+    day = today_of(today)
+    frame = Frame(events, today=day)  # one set of column features for re-deriving and checking
+    if rederive(events, frame, log):
+        frame = Frame(events, today=day)
+    for name, (data, flags) in (text_flags or {}).items():
+        frame.adopt_text_flags(name, data, flags)
     if writer is not None:  # the output is written on another core while the rules run
         writer.begin(events)
     # a column the export's era never recorded may stay blank (schema.origins)
-    checked = validate_events(events, files=files, lines=lines, today=today,
+    checked = validate_events(events, files=files, lines=lines, today=day, frame=frame,
                               origins=(meta or {}).get("era"))
 
     parts = _problem_frames(problems, problems_frame)
@@ -151,16 +196,66 @@ def finish(
     report = Report(records=n + unreadable, problems=rows, files=1)
     rejected = report.rejected_rows(n)
     keep = ~rejected
+    side = side.reset_index(drop=True)
+    side.insert(0, "review", review.reset_index(drop=True) if review is not None
+                else blank_text(n))
     if rejected.any():  # a clean import keeps the frames as they are (no 1M-row copy)
         events = events.loc[keep].reset_index(drop=True)
         side = side.loc[keep].reset_index(drop=True)
-    else:
-        side = side.reset_index(drop=True)
     side.insert(0, "event_id_cnty", events["event_id_cnty"].array)  # Arrow: no 1M objects
+    table = log.frame(events["event_id_cnty"], keep if rejected.any() else None)
     meta = dict(meta or {})
     meta["accepted"] = int(keep.sum())
     meta["rejected"] = int(rejected.sum()) + unreadable
-    return ImportResult(events[list(COLUMN_NAMES)], side, report, meta)
+    meta["repairs"] = count_repairs(table)
+    meta["events_repaired"] = int(table["event_id_cnty"].nunique()) if len(table) else 0
+    meta["events_to_review"] = int(side["review"].notna().sum())
+    return ImportResult(events[list(COLUMN_NAMES)], side, report, meta, table)
+
+
+def join_reviews(reasons: list[pd.Series | None]) -> pd.Series | None:
+    """Several steps' review reasons (aligned Series, NA where none) as one, "; "-joined."""
+    present = [r for r in reasons if r is not None and r.notna().any()]
+    if not present:
+        return None
+    out = present[0].reset_index(drop=True)
+    for more in present[1:]:
+        more = more.reset_index(drop=True)
+        both = out.notna() & more.notna()
+        out = out.where(out.notna(), more)
+        out = out.mask(both, out + "; " + more)
+    return out
+
+
+def time_of_day(parsed: Any, text: pd.Series, column: str, log: RepairLog,
+                files: np.ndarray) -> list:
+    """Dates read with a time of day other than midnight: a repair per event (the day is kept)
+    and one warning for the file (such times may come from a time-zone shift)."""
+    from conflictkit.builders.importers import repairs as R
+    from conflictkit.problems import catalogue as P
+    from conflictkit.problems.rows import as_text, problem_row
+
+    if not parsed.timed.any():
+        return []
+    log.add(R.TIME_OF_DAY, column, parsed.timed, text)
+    first = as_text(text.iloc[np.flatnonzero(parsed.timed)[:1]]).iloc[0]
+    return [problem_row(P.TIME_OF_DAY, file=files[0] if len(files) else "", column=column,
+                        value=first, first=first, count=int(parsed.timed.sum()))]
+
+
+def ambiguous_date_notes(parsed: Any, column: str, meta: dict[str, Any],
+                         files: np.ndarray) -> list:
+    """One file-level warning per day/month order chosen for ambiguous dates."""
+    from conflictkit.problems import catalogue as P
+    from conflictkit.problems.rows import problem_row
+
+    notes = parsed.describe_choices()
+    if not notes:
+        return []
+    meta.setdefault("ambiguous_dates", []).extend(
+        f"{column}: {note}" if column != "event_date" else note for note in notes)
+    return [problem_row(P.AMBIGUOUS_DATE, file=files[0] if len(files) else "", column=column,
+                        note=note) for note in notes]
 
 
 def _problem_frames(items: list[Any], to_frame: Any) -> list[pd.DataFrame]:

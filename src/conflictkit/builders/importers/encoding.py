@@ -43,10 +43,31 @@ class EncodingGuess:
 
 
 def bom_encoding(head: bytes) -> str | None:
-    """Encoding announced by a byte-order mark at the start of the file, if any."""
+    """Encoding announced by a byte-order mark at the start of the file, if any; for UTF-16
+    without one (some Windows tools write it so), the byte order its NUL bytes show."""
     for bom, name in _BOMS:
         if head.startswith(bom):
             return name
+    return utf16_without_bom(head)
+
+
+UTF16_LE = "utf-16-le"
+UTF16_BE = "utf-16-be"
+UTF16 = ("utf-16", UTF16_LE, UTF16_BE)
+
+
+def utf16_without_bom(head: bytes) -> str | None:
+    """"utf-16-le"/"utf-16-be" when the first bytes are ASCII text written as UTF-16 (every
+    other byte NUL, on the same side), else None."""
+    sample = head[:4096]
+    sample = sample[: len(sample) // 2 * 2]
+    if len(sample) < 16 or sample.count(0) * 3 < len(sample):
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) >= 0.9 * len(odd) and even.count(0) <= 0.1 * len(even):
+        return UTF16_LE
+    if even.count(0) >= 0.9 * len(even) and odd.count(0) <= 0.1 * len(odd):
+        return UTF16_BE
     return None
 
 

@@ -2,8 +2,12 @@
 
 The mapping is data (`data/importers/acled_legacy_event_types.csv`, documented in the README
 beside it): ordered rules per legacy type, each with a condition on the actor types, fatalities
-or notes, the event/sub-event it gives and how sure that is (silent, warning, or error when no
-sub-event can be chosen). Rules are evaluated as column masks over the rows that need them.
+or notes, the event/sub-event it gives and its outcome: `same` (the same category under today's
+names), `inferred` (read from the actor types or a cue in the notes), `review` (no cue: a
+default chosen by a documented rule, and the event is flagged for review) or `reject` (no
+sub-event can be chosen). Every mapped event is a repair (`repairs.LEGACY_EVENT_TYPE`), not a
+warning; only `reject` reaches the report. Rules are evaluated as column masks over the rows
+that need them.
 """
 
 from __future__ import annotations
@@ -34,8 +38,17 @@ class Rule:
     when: tuple[tuple[str, str, str], ...]
     event_type: str
     sub_event_type: str
-    severity: str
+    outcome: str  # one of OUTCOMES
     reason: str
+
+    @property
+    def maps(self) -> bool:
+        """Whether the rule gives an event and sub-event type (every outcome but reject)."""
+        return self.outcome != REJECT
+
+
+SAME, INFERRED, REVIEW, REJECT = "same", "inferred", "review", "reject"
+OUTCOMES = (SAME, INFERRED, REVIEW, REJECT)
 
 
 @cache
@@ -55,8 +68,11 @@ def rules() -> tuple[Rule, ...]:
                     value = re.sub(r"\((?!\?)", "(?:", value)
                 clauses.append((match["column"], match["op"], value))
             rule = Rule(row["legacy_event_type"], tuple(clauses), row["event_type"],
-                        row["sub_event_type"], row["severity"], row["reason"])
-            if rule.severity != "error" and \
+                        row["sub_event_type"], row["outcome"], row["reason"])
+            if rule.outcome not in OUTCOMES:
+                raise ValueError(f"{DATA_FILE}: outcome {rule.outcome!r} is not one of "
+                                 f"{', '.join(OUTCOMES)}")
+            if rule.maps and \
                     vocab.EVENT_TYPE_OF_SUB_EVENT.get(rule.sub_event_type) != rule.event_type:
                 raise ValueError(f"{DATA_FILE}: {rule.sub_event_type!r} is not a sub-event of "
                                  f"{rule.event_type!r}")
@@ -98,6 +114,25 @@ class LegacyMapping:
     source_event_type: pd.Series  # the original value (NA where not mapped)
     rule_index: np.ndarray  # index into rules() per row, -1 where not mapped
     counts: dict[tuple[str, str, str], int]  # (legacy, event, sub) -> rows
+
+    def outcome_rows(self, *outcomes: str) -> np.ndarray:
+        """Rows mapped by a rule of one of `outcomes`."""
+        chosen = [i for i, r in enumerate(rules()) if r.outcome in outcomes]
+        return self.mapped & np.isin(self.rule_index, chosen)
+
+    def review(self) -> pd.Series | None:
+        """The reason to review each event mapped by a `review` rule (NA elsewhere), or None."""
+        import pandas as pd
+
+        rows = self.outcome_rows(REVIEW)
+        if not rows.any():
+            return None
+        table = rules()
+        text = np.array([f"legacy event type {r.legacy_event_type!r} read as {r.event_type} / "
+                         f"{r.sub_event_type}: {r.reason}" for r in table] + [None],
+                        dtype=object)
+        pick = np.where(rows, self.rule_index, len(table))
+        return pd.Series(text[pick], index=self.source_event_type.index, dtype="str")
 
 
 def map_legacy_event_types(frame: pd.DataFrame) -> LegacyMapping:
@@ -163,7 +198,7 @@ def map_legacy_event_types(frame: pd.DataFrame) -> LegacyMapping:
     new_sub = np.array([r.sub_event_type or None for r in table] + [None], dtype=object)
     pick = np.where(mapped, rule_index, len(table))
     source = event.where(pd.Series(mapped, index=frame.index))
-    ok = mapped & np.array([bool(r.event_type) for r in table] + [False])[pick]
+    ok = mapped & np.array([r.maps for r in table] + [False])[pick]
     frame["event_type"] = event.mask(pd.Series(ok, index=frame.index),
                                      pd.Series(new_event[pick], index=frame.index, dtype="str"))
     frame["sub_event_type"] = sub.mask(pd.Series(ok, index=frame.index),
@@ -177,32 +212,18 @@ def map_legacy_event_types(frame: pd.DataFrame) -> LegacyMapping:
 
 
 def legacy_problem_rows(result: LegacyMapping, *, files, lines, event_ids) -> list:
-    """Report rows: a warning per inferred row, an error per row no sub-event fits."""
+    """Report rows: an error per event no rule gives a sub-event (mapped events are repairs)."""
     import pandas as pd
 
     from conflictkit.problems.rows import problem_rows
 
-    parts = []
+    mask = result.outcome_rows(REJECT)
+    if not mask.any():
+        return []
     table = rules()
-    for severity in ("warning", "error"):
-        chosen = [i for i, r in enumerate(table) if r.severity == severity]
-        mask = np.isin(result.rule_index, chosen) & result.mapped
-        if not mask.any():
-            continue
-        idx = result.rule_index[mask]
-        if severity == "warning":
-            text = [f"legacy event type {table[i].legacy_event_type!r} read as "
-                    f"{table[i].event_type} / {table[i].sub_event_type}: {table[i].reason}"
-                    for i in range(len(table))]
-        else:
-            text = [f"legacy event type {table[i].legacy_event_type!r}: {table[i].reason}"
-                    for i in range(len(table))]
-        messages = pd.Series(np.asarray(text, dtype=object)[idx], dtype="str")
-        inferred = severity == "warning"
-        parts.append(problem_rows(
-            mask, P.LEGACY_EVENT_TYPE if inferred else P.LEGACY_EVENT_TYPE_UNMAPPED,
-            column="event_type" if inferred else "sub_event_type",
-            values=result.source_event_type, message=messages, event_ids=event_ids,
-            files=files, lines=lines,
-        ))
-    return parts
+    text = np.array([f"legacy event type {r.legacy_event_type!r}: {r.reason}" for r in table],
+                    dtype=object)
+    messages = pd.Series(text[result.rule_index[mask]], dtype="str")
+    return [problem_rows(mask, P.LEGACY_EVENT_TYPE_UNMAPPED, column="sub_event_type",
+                         values=result.source_event_type, message=messages,
+                         event_ids=event_ids, files=files, lines=lines)]

@@ -1,6 +1,6 @@
-"""Writing an import: accepted events to OUT (Parquet, canonical Arrow schema) and the side table
-beside it (OUT.provenance.parquet: the layout's `sidecar_path`, so a dataset never reads it as
-a batch of events).
+"""Writing an import: accepted events to OUT (Parquet, canonical Arrow schema), the side table to
+OUT.provenance.parquet and the repairs to OUT.repairs.parquet (named by the layout's
+`sidecar_path`, so a dataset never reads them as batches of events).
 
 Encoding and compressing the events is most of an import's output time (1M rows: ~1.5 s) and
 releases the GIL, while validation holds it. So `ImportWriter.begin` is called by the importer
@@ -51,8 +51,9 @@ class ImportWriter:
     def __init__(self, out: str | Path) -> None:
         self.out = Path(out)
         self.side_path = sidecar_path(self.out, "provenance")
+        self.repairs_path = sidecar_path(self.out, "repairs")
         self._temps = [path.with_name(f".{path.name}.tmp-{os.getpid()}")
-                       for path in (self.out, self.side_path)]
+                       for path in (self.out, self.side_path, self.repairs_path)]
         self._pool: ThreadPoolExecutor | None = None
         self._early: Future | None = None
         self._early_rows = -1
@@ -73,33 +74,42 @@ class ImportWriter:
         self._early = self._pool.submit(_write_parquet, table, self._temps[0])
         self._early_rows = len(events)
 
-    def commit(self, result: ImportResult) -> tuple[Path, Path]:
-        """Finish both files for `result` and move them into place; returns their paths."""
+    def commit(self, result: ImportResult) -> tuple[Path, Path, Path]:
+        """Finish the events, provenance and repairs files for `result` and move them into
+        place; returns their paths."""
         import pyarrow as pa
 
         from conflictkit.schema.arrow import to_arrow_table
 
         self._make_parent()
-        events_tmp, side_tmp = self._temps
+        events_tmp, side_tmp, repairs_tmp = self._temps
         early = self._early
         self._early = None
         try:
             side = pa.Table.from_pandas(result.side, preserve_index=False)
             side = side.replace_schema_metadata(None)
-            if early is not None:  # the side table is written beside the events still going
+            repairs = pa.Table.from_pandas(result.repairs, preserve_index=False)
+            repairs = repairs.replace_schema_metadata(None)
+
+            def sides() -> None:
+                _write_parquet(side, side_tmp)
+                _write_parquet(repairs, repairs_tmp)
+
+            if early is not None:  # the side tables are written beside the events still going
                 with ThreadPoolExecutor(1, thread_name_prefix="import-side") as pool:
-                    side_done = pool.submit(_write_parquet, side, side_tmp)
+                    side_done = pool.submit(sides)
                     early.result()  # a failed write raises here
                     side_done.result()
             else:
-                _write_parquet(side, side_tmp)
+                sides()
             if early is None or len(result.events) != self._early_rows:
                 _write_parquet(to_arrow_table(result.events), events_tmp)
             os.replace(events_tmp, self.out)
             os.replace(side_tmp, self.side_path)
+            os.replace(repairs_tmp, self.repairs_path)
         except OSError as exc:
             raise ConflictkitError(f"cannot write {self.out}: {describe_os_error(exc)}") from exc
-        return self.out, self.side_path
+        return self.out, self.side_path, self.repairs_path
 
     def _make_parent(self) -> None:
         parent = self.out.parent
@@ -123,8 +133,9 @@ class ImportWriter:
                 tmp.unlink(missing_ok=True)
 
 
-def write_import(result: ImportResult, out: str | Path) -> tuple[Path, Path]:
-    """Write an import already checked (no early start): events and side table as Parquet."""
+def write_import(result: ImportResult, out: str | Path) -> tuple[Path, Path, Path]:
+    """Write an import already checked (no early start): events, side table and repairs as
+    Parquet."""
     with ImportWriter(out) as writer:
         return writer.commit(result)
 

@@ -10,6 +10,9 @@ pandas/numpy, and only a column mixing kinds goes cell by cell.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +76,8 @@ def _number_text(values: tuple[Any, ...] | list[Any]) -> pd.Series | None:
     numbers = pd.to_numeric(cells.where(cells != ""), errors="coerce").to_numpy(
         dtype=np.float64, na_value=np.nan)
     missing = np.isnan(numbers)
-    if np.abs(numbers[~missing]).max(initial=0) >= 2**53:
-        return None  # beyond float precision: an int cell would print differently
+    if np.abs(numbers[~missing]).max(initial=0) >= 1e15:
+        return None  # where cell_text prints ints and floats differently: cell by cell
     whole = ~missing & (numbers == np.floor(numbers)) & (np.abs(numbers) < 1e15)
     out = np.empty(len(numbers), dtype=object)
     out[whole] = numbers[whole].astype(np.int64).astype(str)
@@ -111,6 +114,35 @@ def _strings(values: Any) -> pd.Series:
     return pd.Series(pd.array(array, dtype="str"))
 
 
+def _first_sheet(book: Any) -> tuple[list[list[Any]], str]:
+    """The cells and name of the first sheet whose first row holds a header."""
+    for name in book.sheet_names:
+        data = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        if data and any(cell_text(c) for c in data[0]):
+            return data, name
+    return [], ""
+
+
+def _without_dimensions(path: Path) -> io.BytesIO:
+    """An in-memory copy of an XLSX whose worksheets lose their `<dimension>` element.
+
+    The element only declares the used range, and is optional; some writers declare it
+    malformed ("1:7", rows without columns, as LibreOffice can), which calamine refuses. Without
+    it the range is taken from the cells themselves."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                data = _DIMENSION.sub(b"", data, count=1)
+            copy.writestr(info, data)
+    out.seek(0)
+    return out
+
+
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*/>")
+
+
 def read_spreadsheet(path: Path) -> RawTable:
     """The first sheet with a header row, as text (see the module docstring)."""
     from python_calamine import CalamineWorkbook
@@ -119,13 +151,18 @@ def read_spreadsheet(path: Path) -> RawTable:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types
         raise InputFileError(str(path), f"cannot be opened as a spreadsheet: {exc}") from exc
-    rows: list[list[Any]] = []
-    sheet_name = ""
-    for name in book.sheet_names:
-        data = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        if data and any(cell_text(c) for c in data[0]):
-            rows, sheet_name = data, name
-            break
+    meta: dict[str, Any] = {"format": "spreadsheet", "encoding": "", "delimiter": ""}
+    try:
+        rows, sheet_name = _first_sheet(book)
+    except Exception as exc:  # a sheet calamine cannot read: a malformed declared range?
+        if not zipfile.is_zipfile(path):
+            raise InputFileError(str(path), f"cannot read its sheets: {exc}") from exc
+        try:
+            rows, sheet_name = _first_sheet(CalamineWorkbook.from_filelike(
+                _without_dimensions(path)))
+        except Exception as again:
+            raise InputFileError(str(path), f"cannot read its sheets: {exc}") from again
+        meta["sheet_dimension_ignored"] = str(exc)
     if not rows:
         raise InputFileError(str(path), "the spreadsheet has no sheet with a header row")
     header = [cell_text(c) or "" for c in rows[0]]
@@ -140,8 +177,7 @@ def read_spreadsheet(path: Path) -> RawTable:
     width = len(header)
     frame = pd.DataFrame({f"c{i}": column_text(columns[i]) for i in range(width)})
     lines = np.arange(2, len(body) + 2, dtype=np.int64)
-    meta: dict[str, Any] = {"format": "spreadsheet", "sheet": sheet_name, "encoding": "",
-                            "delimiter": ""}
+    meta["sheet"] = sheet_name
     problems: list[dict[str, Any]] = []
     empty = frame.isna().all(axis=1).to_numpy() if width else np.ones(len(body), dtype=bool)
     if empty.any():

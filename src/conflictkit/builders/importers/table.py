@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -112,7 +113,7 @@ def sniff_container(head: bytes, path: Path) -> str:
     if head.startswith(b"\x1f\x8b"):
         return "is gzip-compressed: decompress it first"
     bom = enc.bom_encoding(head)
-    if bom == "utf-16":
+    if bom in enc.UTF16:
         return "text"
     sample = head[:65536]
     if b"\x00" in sample:
@@ -198,8 +199,27 @@ class _NotNumber(Exception):
     pass
 
 
+class _Straddle(Exception):
+    pass
+
+
 def _arrow_read(path: Path, width: int, delimiter: str, encoding: str,
                 types: dict[int, str] | None = None):
+    """`_arrow_read_blocks` in blocks of 4 MiB, or larger ones when a single value (a giant
+    field, or everything after an unterminated quote) is longer than a block."""
+    block = _BLOCK
+    limit = max(_BLOCK, min(path.stat().st_size * 2 + 1, 2**31 - 1))
+    while True:
+        try:
+            return _arrow_read_blocks(path, width, delimiter, encoding, types, block)
+        except _Straddle as exc:
+            if block >= limit:
+                raise InputFileError(str(path), f"cannot be parsed as CSV: {exc}") from exc
+            block = min(block * 16, limit)
+
+
+def _arrow_read_blocks(path: Path, width: int, delimiter: str, encoding: str,
+                       types: dict[int, str] | None, block: int):
     """The text table and its unreadable rows, by the cheapest pass that is exact for the file.
 
     1. threaded, records end at line ends: the fast pass for a clean file with no line break
@@ -217,18 +237,20 @@ def _arrow_read(path: Path, width: int, delimiter: str, encoding: str,
     sys.unraisablehook = _quiet_unraisable
     try:
         try:
-            table, bad = _arrow_pass(path, width, delimiter, encoding, types,
+            table, bad = _arrow_pass(path, width, delimiter, encoding, types, block,
                                      threads=True, newlines_in_values=False)
         except pa.ArrowInvalid as exc:
             if "out of sync" not in str(exc):
                 raise
-            table, bad = _arrow_pass(path, width, delimiter, encoding, types,
+            table, bad = _arrow_pass(path, width, delimiter, encoding, types, block,
                                      threads=True, newlines_in_values=True)
         if bad:
             del table
-            table, bad = _arrow_pass(path, width, delimiter, encoding, types,
+            table, bad = _arrow_pass(path, width, delimiter, encoding, types, block,
                                      threads=False, newlines_in_values=True)
     except pa.ArrowInvalid as exc:
+        if "straddl" in str(exc):
+            raise _Straddle(str(exc)) from exc
         if "UTF8" in str(exc) and encoding == enc.UTF8:
             raise _NotUtf8 from exc
         if types and "conversion error" in str(exc):
@@ -245,7 +267,8 @@ def _arrow_read(path: Path, width: int, delimiter: str, encoding: str,
 
 
 def _arrow_pass(path: Path, width: int, delimiter: str, encoding: str,
-                types: dict[int, str] | None, *, threads: bool, newlines_in_values: bool):
+                types: dict[int, str] | None, block: int, *, threads: bool,
+                newlines_in_values: bool):
     """One pyarrow read of the whole file as text (typed where `types` says)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -271,7 +294,7 @@ def _arrow_pass(path: Path, width: int, delimiter: str, encoding: str,
     table = pacsv.read_csv(
         source,
         read_options=pacsv.ReadOptions(
-            use_threads=threads, block_size=_BLOCK, column_names=names, skip_rows=1,
+            use_threads=threads, block_size=block, column_names=names, skip_rows=1,
             encoding=arrow_encoding,
         ),
         parse_options=pacsv.ParseOptions(
@@ -310,15 +333,29 @@ def _newlines_per_row(table: Any, path: Path, records: int, encoding: str) -> np
     import pyarrow.compute as pc
 
     total = np.zeros(table.num_rows, dtype=np.int64)
-    single_byte_newline = encoding != "utf-16"
+    single_byte_newline = encoding not in enc.UTF16
     if single_byte_newline and _physical_lines(path) == records + 1:
         return total  # one line per record plus the header: no value holds a line break
     for column in table.columns:
         if column.null_count == len(column) or not pa.types.is_large_string(column.type):
             continue
+        if not _holds_newline(column):  # most columns: one memchr-speed scan, no per-row count
+            continue
         counts = pc.fill_null(pc.count_substring(column, "\n"), 0)
         total += counts.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
     return total
+
+
+def _holds_newline(column: Any) -> bool:
+    """Whether any value of a string column holds a line feed (searched in the data buffers)."""
+    for chunk in column.chunks:
+        data = chunk.buffers()[2]
+        if data is not None and _NEWLINE.search(memoryview(data)):
+            return True
+    return False
+
+
+_NEWLINE = re.compile(b"\n")
 
 
 def _line_numbers(n_good: int, n_records: int, nl_good: np.ndarray,

@@ -27,6 +27,9 @@ How GED becomes ACLED (the tables are data in `data/importers/ucdp_*.csv`):
 - source: source_office (the outlets, "; "-joined), else the outlet names in source_article.
   source_scale has no GED counterpart: it is left blank and reported once.
 - notes: a sentence in ACLED's style built from the date, the dyad, the place and the death toll.
+- text: the ACLED columns built from GED's are repaired like any import's (`cleaning`: line
+  breaks, surrounding spaces, mojibake, a source beginning with `@` or `-` ...), each repair
+  recorded; GED's own columns stay in the side table as the file has them.
 - event_id_cnty: the country's ACLED prefix followed by the GED id (SYR + 123456). Caveat: the
   GED id space is not ACLED's, so these IDs may collide with ACLED events of the same country
   if both are merged into one dataset; the GED id is kept in the side table as `ged_id`.
@@ -43,13 +46,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from conflictkit.builders.importers import repairs as R
+from conflictkit.builders.importers.cleaning import repair_text
 from conflictkit.builders.importers.common import (
     ImportResult,
     Progress,
+    ambiguous_date_notes,
     blank_text,
     file_column,
     finish,
     same_file,
+    time_of_day,
 )
 from conflictkit.builders.importers.dates import parse_dates
 from conflictkit.builders.importers.registry import FORMATS_BY_NAME, format_of, recognise
@@ -153,8 +160,9 @@ def _import(table: RawTable, names: list[str], *, today: dt.date | None,
     ged_id = col("id").str.strip()
     event_id = country.map(prefixes).astype("str") + ged_id.str.replace(r"\.0$", "", regex=True)
     ctx = {"files": files, "lines": table.lines, "event_ids": event_id}
+    log = R.RepairLog()
 
-    event_date, date_parts = _event_dates(col("date_start"), col("date_end"), ctx, meta)
+    event_date, date_parts = _event_dates(col("date_start"), col("date_end"), ctx, meta, log)
     problems.append(date_parts)
     tov = col("type_of_violence").str.strip()
     types = _violence_types()
@@ -227,32 +235,40 @@ def _import(table: RawTable, names: list[str], *, today: dt.date | None,
         P.MISSING_COLUMN, file=file, column=column, era="UCDP GED", columns=column,
         consequence=UNRECORDED) for column in ORIGINS["ucdp-ged"].unrecorded])
 
+    screens: dict[str, Any] = {}
+    meta.update(repair_text(raw, log, screens))
+
     side = ged.rename(columns={"id": "ged_id"})
     side.insert(0, "source_era", "ucdp-ged")
     side.insert(0, "line", table.lines)
     side.insert(0, "file", file_column(file, n).set_axis(side.index))
     return finish(raw, side, file=file, lines=table.lines,
                   unreadable=table.records - n, problems=problems, today=today, meta=meta,
-                  progress=progress, writer=writer)
+                  progress=progress, writer=writer, repairs=log, text_flags=screens)
 
 
 def _event_dates(start: pd.Series, end: pd.Series, ctx: dict[str, Any],
-                 meta: dict[str, Any]) -> tuple[pd.Series, list]:
+                 meta: dict[str, Any], log: R.RepairLog) -> tuple[pd.Series, list]:
     """The event day: date_start, or the midpoint of date_start..date_end."""
     from conflictkit.problems.rows import problem_rows
 
     first = parse_dates(start)
     last = parse_dates(end)
+    meta["date_formats"] = first.formats
     values = first.values
     both = values.notna() & last.values.notna() & (last.values > values)
     mid = values + (last.values - values) // 2
     values = values.where(~both, mid.dt.floor("D")).astype("datetime64[s]")
     meta["date_ranges_to_midpoint"] = int(both.sum())
+    files = ctx["files"]
     return values, [
         problem_rows(first.unreadable, P.DATE_FORMAT, column="event_date", values=start,
                      message="date_start is not a date", **ctx),
         problem_rows(last.unreadable, P.DATE_END_FORMAT, column="event_date", values=end,
                      **ctx),
+        time_of_day(first, start, "event_date", log, files),
+        ambiguous_date_notes(first, "date_start", meta, files),
+        ambiguous_date_notes(last, "date_end", meta, files),
     ]
 
 
