@@ -141,7 +141,7 @@ def _replace(events: pd.DataFrame, frame: Frame, column: str, judged: np.ndarray
     import pandas as pd
     import pyarrow as pa
 
-    from conflictkit.builders.importers.cleaning import as_arrow, replace_rows
+    from conflictkit.builders.importers.textcolumns import as_arrow, replace_rows
 
     current = frame.codes(column)
     usable = judged if blank_allowed else judged & (expected >= 0)

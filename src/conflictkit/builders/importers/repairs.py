@@ -211,7 +211,7 @@ def _text_values(column: pd.Series, positions: np.ndarray) -> pa.Array:
     import pandas as pd
     import pyarrow as pa
 
-    from conflictkit.builders.importers.cleaning import take_rows
+    from conflictkit.builders.importers.textcolumns import take_rows
 
     array = getattr(column.array, "_pa_array", None)
     if array is not None and pa.types.is_large_string(array.type):

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from conflictkit.builders.importers.table import (
+from conflictkit.builders.importers.rawtable import (
     RawTable,
     drop_embedded_headers,
     drop_layout_columns,

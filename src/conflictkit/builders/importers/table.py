@@ -25,8 +25,6 @@ import io
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +32,14 @@ import numpy as np
 import pandas as pd
 
 from conflictkit.builders.importers import encoding as enc
-from conflictkit.builders.importers.eras import ROW_NUMBER_HEADERS, normalize_header
+from conflictkit.builders.importers.eras import normalize_header
+from conflictkit.builders.importers.rawtable import (
+    MAX_VALUE_IN_REPORT,
+    RawTable,
+    TypesOf,
+    drop_embedded_headers,
+    drop_layout_columns,
+)
 from conflictkit.builders.importers.registry import KNOWN_HEADER_NAMES, looks_like_header
 from conflictkit.errors import InputFileError
 from conflictkit.problems import catalogue as P
@@ -43,35 +48,9 @@ from conflictkit.problems.rows import problem_row
 _HEAD_BYTES = 1 << 20
 _BLOCK = 1 << 22
 _DELIMITERS = (",", ";", "\t", "|")
-_MAX_VALUE_IN_REPORT = 200
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
 
-@dataclass
-class RawTable:
-    """A file read as text.
-
-    frame: one str column per header position (named "c0", "c1", ...), one row per readable
-      record, NA for empty cells.
-    header: the header cells as written.
-    lines: 1-based physical line (CSV) or sheet row (spreadsheet) of each frame row.
-    records: every record in the file (readable, unreadable; not blank lines or all-empty rows).
-    newlines: newline characters inside the values of each frame row (quoted line breaks).
-    problems: report rows for records that could not be read and file-level findings.
-    meta: what was detected (encoding, delimiter, dropped columns ...), for the report and tests.
-    """
-
-    path: str
-    frame: pd.DataFrame
-    header: list[str]
-    lines: np.ndarray
-    records: int
-    newlines: np.ndarray
-    problems: list[dict[str, Any]] = field(default_factory=list)
-    meta: dict[str, Any] = field(default_factory=dict)
-
-
-TypesOf = Callable[[list[str]], dict[int, str]]
 
 
 def read_raw_table(path: str | Path, typed: TypesOf | None = None) -> RawTable:
@@ -433,40 +412,6 @@ def _assemble(path: Path, table: Any, bad: list[tuple[int, int, int, str]],
     return RawTable(file, frame, header, lines, len(frame) + unreadable, nl_good, problems, meta)
 
 
-def drop_embedded_headers(file: str, frame: pd.DataFrame, lines: np.ndarray,
-                           problems: list[dict[str, Any]]) -> tuple[pd.DataFrame, np.ndarray]:
-    """Take out header lines repeated inside the data (files concatenated with their headers).
-
-    They are not records: each is reported as an error (the file needs attention) but does not
-    count as a rejected event.
-    """
-    if frame.empty:
-        return frame, np.ones(len(frame), dtype=bool)
-    # a repeated header holds column names in their usual spellings: compare exactly (cheap)
-    known = sorted({v for n in KNOWN_HEADER_NAMES
-                    for v in (n, n.upper(), n.title(), n.capitalize())})
-    hits = np.zeros(len(frame), dtype=np.int64)
-    checked = 0
-    # text columns only: a header line inside a typed (numeric) column fails the typed read
-    # and the file is read again as text, so numeric columns never hold one
-    text_columns = [c for c in frame.columns if str(frame[c].dtype) == "str"][:4]
-    for name in text_columns:
-        hits += frame[name].isin(known).to_numpy(dtype=bool, na_value=False)
-        checked += 1
-    mask = hits >= min(2, checked) if checked else np.zeros(len(frame), dtype=bool)
-    if not mask.any():
-        return frame, np.ones(len(frame), dtype=bool)
-    for position in np.flatnonzero(mask):
-        cells = frame.iloc[position].dropna().astype(str).tolist()
-        problems.append(problem_row(
-            P.EMBEDDED_HEADER, file=file, line=int(lines[position]),
-            value=",".join(cells)[:_MAX_VALUE_IN_REPORT],
-            message="a header line inside the data (files joined together); it is skipped, "
-                    "check that the rows after it follow the first header's layout"))
-    keep = ~mask
-    return frame.loc[keep].reset_index(drop=True), keep
-
-
 _NULLABLE = {"int8": "Int8", "int16": "Int16", "int32": "Int32", "int64": "Int64",
              "float": "Float32", "double": "Float64"}
 
@@ -496,7 +441,7 @@ def _bad_row_problem(file: str, line: int, is_last: bool, actual: int, expected:
     `other_layout`: (fields, line) of a second header line seen earlier in the file; a record
     with that many fields belongs to it, which says more than "truncated" or "too short".
     """
-    value = text if len(text) <= _MAX_VALUE_IN_REPORT else text[:_MAX_VALUE_IN_REPORT] + "…"
+    value = text if len(text) <= MAX_VALUE_IN_REPORT else text[:MAX_VALUE_IN_REPORT] + "…"
     cells = split_line(text, ",")
     problem = P.UNREADABLE_RECORD
     if looks_like_header(cells):
@@ -517,23 +462,3 @@ def _bad_row_problem(file: str, line: int, is_last: bool, actual: int, expected:
         message = (f"has {actual} fields, the header has {expected} (an unquoted delimiter in a "
                    f"value?); the record cannot be read")
     return problem_row(problem, file=file, line=line, value=value, message=message)
-
-
-def drop_layout_columns(frame: pd.DataFrame, header: list[str],
-                         meta: dict[str, Any]) -> tuple[pd.DataFrame, list[str]]:
-    """Drop trailing empty columns and a leading row-number column (both carry no event data)."""
-    keep = list(range(len(header)))
-    dropped_empty = [i for i in keep if not normalize_header(header[i])
-                     and frame[f"c{i}"].isna().all()]
-    keep = [i for i in keep if i not in dropped_empty]
-    meta["empty_columns_dropped"] = len(dropped_empty)
-    meta["row_number_column"] = False
-    if keep and normalize_header(header[keep[0]]) in ROW_NUMBER_HEADERS:
-        first = frame[f"c{keep[0]}"]
-        numeric = first.isna() | first.str.fullmatch(r"\s*\d+(\.0+)?\s*").fillna(False)
-        if len(first) and bool(numeric.all()) and first.notna().any():
-            meta["row_number_column"] = True
-            keep = keep[1:]
-    frame = frame[[f"c{i}" for i in keep]]
-    frame.columns = [f"c{j}" for j in range(len(keep))]
-    return frame, [header[i] for i in keep]

@@ -59,8 +59,9 @@ from conflictkit.builders.importers.common import (
     time_of_day,
 )
 from conflictkit.builders.importers.dates import parse_dates
+from conflictkit.builders.importers.rawtable import RawTable
 from conflictkit.builders.importers.registry import FORMATS_BY_NAME, format_of, recognise
-from conflictkit.builders.importers.table import RawTable, read_raw_table
+from conflictkit.builders.importers.table import read_raw_table
 from conflictkit.errors import InputFileError
 from conflictkit.problems import catalogue as P
 from conflictkit.problems.rows import problem_row
