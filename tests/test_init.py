@@ -141,7 +141,7 @@ def test_new_repository_works_with_ids_assign(tmp_path: Path) -> None:
     text = example.read_text().replace("event_id_cnty: DEU1\n", "")
     (tmp_path / "events" / "second.yaml").write_text(text)
     result = assign_ids(tmp_path)
-    assert [a.event_id for a in result.assignments] == ["DEU2"]
+    assert [a.event_id for a in result.assignments] == ["DEU900000001"]  # own range
     assert result.report.ok
 
 

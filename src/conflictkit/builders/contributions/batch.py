@@ -245,8 +245,9 @@ def _check(parts: list[FileRecords], table_reads: list[TableRead], *, actors: Ac
         side = assembled.side
     # the declared side columns first, then what imported batches' sidecars add (sorted)
     side = side[list(SIDE_COLUMNS) + sorted(set(side.columns) - set(SIDE_COLUMNS))]
-    files, lines = side["file"].to_numpy(), side["line"].to_numpy()
     early_problems = concat_problems(early)
+    events, side, early_problems, folded = _fold_imports(events, side, early_problems)
+    files, lines = side["file"].to_numpy(), side["line"].to_numpy()
     origins = side[ORIGIN_COLUMN].to_numpy(dtype=object) if ORIGIN_COLUMN in side else None
     checked = validate_events(events, files=files, lines=lines, today=today, origins=origins)
     cross = all_crosschecks(events, side, actors=actors, release=release, strict=strict,
@@ -255,9 +256,37 @@ def _check(parts: list[FileRecords], table_reads: list[TableRead], *, actors: Ac
     problems = drop_echoes(concat_problems([early_problems, checked.problems, cross]))
     problems["line"] = assembled.key_lines(problems, DERIVED_FROM)
     problems = problems.sort_values(["file", "line", "record"], kind="stable")
-    report = Report(records=len(events) + unreadable, problems=problems.reset_index(drop=True),
-                    files=len(parts) + len(table_reads))
+    report = Report(records=len(events) + folded + unreadable,
+                    problems=problems.reset_index(drop=True), files=len(parts) + len(table_reads))
     return Batch(events, side, report)
+
+
+def _fold_imports(events: pd.DataFrame, side: pd.DataFrame, problems: pd.DataFrame
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int]:
+    """Imported records of one event (overlapping imports) folded into one, the older versions
+    named in the kept event's provenance, and one warning saying how many were folded; returns
+    the events, side and problems left and the number of records folded."""
+    from conflictkit.builders.overlaps import fold_same_ids, renumber
+    from conflictkit.problems.report import problems_frame
+    from conflictkit.problems.rows import concat_problems
+
+    imported = (side["origin"] == "import").to_numpy(dtype=bool, na_value=False)
+    if not imported.any():
+        return events, side, problems, 0
+    overlaps = fold_same_ids(events, imported, side["file"].to_numpy(), side["line"].to_numpy())
+    if not overlaps.folded:
+        return events, side, problems, 0
+    side = side.copy()
+    for position, note in overlaps.notes.items():
+        side.iat[position, side.columns.get_loc("superseded")] = note
+    keep = overlaps.keep
+    note = problem_row(
+        P.IMPORTS_FOLDED, copies=overlaps.identical, older=overlaps.superseded,
+        value=str(overlaps.folded),
+        file=", ".join(sorted(set(side.loc[~keep, "file"].astype("str")))))
+    problems = concat_problems([renumber(problems, keep), problems_frame([note])])
+    return (events.loc[keep].reset_index(drop=True), side.loc[keep].reset_index(drop=True),
+            problems, overlaps.folded)
 
 
 # ---------------------------------------------------------------------------------------------
