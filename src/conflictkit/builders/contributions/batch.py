@@ -2,7 +2,9 @@
 
 The flow for hand-coded files: read (YAML/CSV/JSON readers) -> split side fields off ->
 ``coerce_events`` -> ``derive_columns`` -> ``validate_events`` -> cross-record checks. Tables
-(Parquet files, release directories) skip the derivation: they are checked as they stand.
+(Parquet files, release directories, CSV files with every ACLED column: exports and a release's
+events.csv, see `layout.dataset.is_table_header`) skip the derivation: they are checked as they
+stand.
 
 Every record read is counted: ``report.records == report.accepted + report.rejected``, with
 records that could not be read at all counted as rejected ("unreadable_record").
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from conflictkit.builders.contributions.csv_reader import read_csv
+from conflictkit.builders.contributions.csv_reader import CsvColumns, read_csv_file
 from conflictkit.builders.contributions.json_reader import read_json
 from conflictkit.builders.contributions.records import assemble
 from conflictkit.builders.contributions.source import (
@@ -26,7 +28,11 @@ from conflictkit.builders.contributions.source import (
     FileRejected,
     read_text,
 )
-from conflictkit.builders.contributions.tables import TableRead, read_events_table
+from conflictkit.builders.contributions.tables import (
+    TableRead,
+    read_csv_table,
+    read_events_table,
+)
 from conflictkit.builders.contributions.yaml_reader import read_yaml
 from conflictkit.builders.crosscheck import ReleaseIds
 from conflictkit.errors import UsageError
@@ -57,8 +63,10 @@ if TYPE_CHECKING:
     from conflictkit.problems.report import Report
     from conflictkit.reference.actors import ActorRegistry
 
-READERS = {".yaml": read_yaml, ".yml": read_yaml, ".csv": read_csv, ".json": read_json}
-assert set(READERS) == set(CONTRIBUTION_SUFFIXES), "a reader for every contribution suffix"
+#: Readers of text: the whole file is decoded first (size-capped: they hold every record as
+#: Python objects). CSV files are read column-wise from the file instead (`csv_reader`).
+READERS = {".yaml": read_yaml, ".yml": read_yaml, ".json": read_json}
+assert set(READERS) | {".csv"} == set(CONTRIBUTION_SUFFIXES), "a reader for every suffix"
 
 
 @dataclass
@@ -159,9 +167,14 @@ def _unique(paths: list[Path]) -> list[Path]:
 
 
 def read_file(path: Path, *, max_file_mb: float = DEFAULT_MAX_FILE_MB,
-              display: str | None = None) -> FileRecords:
-    """One contribution file's records; a file that cannot be read is one unreadable record."""
+              display: str | None = None) -> FileRecords | CsvColumns:
+    """One contribution file's records (CSV: its columns); a file that cannot be read is one
+    unreadable record. ``max_file_mb`` caps YAML and JSON files, which are parsed record by
+    record into Python objects; a CSV file is read column-wise, in memory bounded by its data,
+    whatever its size."""
     name = display or _display(path)
+    if path.suffix.lower() == ".csv":
+        return read_csv_file(path, name)
     reader = READERS[path.suffix.lower()]
     try:
         text = read_text(path, max_bytes=int(max_file_mb * 2**20))
@@ -196,8 +209,15 @@ def read_contributions(
         from conflictkit.reference.actors import ActorRegistry
 
         actors = ActorRegistry.default()
-    parts = [read_file(p, max_file_mb=max_file_mb) for p in contributions]
-    table_reads = [read_events_table(p, _display(p)) for p in tables]
+    parts: list[FileRecords | CsvColumns] = []
+    table_reads: list[TableRead] = []
+    for path in contributions:
+        part = read_file(path, max_file_mb=max_file_mb)
+        if isinstance(part, CsvColumns) and part.is_table:  # layout.dataset.is_table_header
+            table_reads.append(read_csv_table(part, path))
+        else:
+            parts.append(part)
+    table_reads += [read_events_table(p, _display(p)) for p in tables]
     batch = _check(parts, table_reads, actors=actors, gazetteer=gazetteer, release=release,
                    strict=strict, today=today)
     if not contributions and not tables:  # e.g. a typo'd folder in CI must not pass silently
@@ -206,9 +226,9 @@ def read_contributions(
     return batch
 
 
-def _check(parts: list[FileRecords], table_reads: list[TableRead], *, actors: ActorRegistry,
-           gazetteer: Any | None, release: ReleaseIds | None, strict: bool,
-           today: Any | None) -> Batch:
+def _check(parts: list[FileRecords | CsvColumns], table_reads: list[TableRead], *,
+           actors: ActorRegistry, gazetteer: Any | None, release: ReleaseIds | None,
+           strict: bool, today: Any | None) -> Batch:
     import pandas as pd
 
     from conflictkit.builders.crosscheck import all_crosschecks
