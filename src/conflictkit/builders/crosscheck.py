@@ -32,7 +32,7 @@ import numpy as np
 from conflictkit.errors import ConflictkitError, UsageError
 from conflictkit.layout.release import find_release, is_release, read_deletions, read_event_ids
 from conflictkit.problems import catalogue as P
-from conflictkit.problems.rows import concat_problems, problem_row, problem_rows
+from conflictkit.problems.rows import concat_problems, file_names, problem_row, problem_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -154,8 +154,8 @@ def _slot(groups: _Groups, index: np.ndarray, group: np.ndarray, rank: np.ndarra
     return np.where(inside, index[at], -1)
 
 
-def duplicate_ids(events: pd.DataFrame, files: Sequence[str], lines: Sequence[int]
-                  ) -> pd.DataFrame:
+def duplicate_ids(events: pd.DataFrame, files: Sequence[str], lines: Sequence[int], *,
+                  maybe_shared: np.ndarray | None = None) -> pd.DataFrame:
     """An error on every record whose event_id_cnty another record also uses.
 
     Every copy is an error (which one keeps the ID is the contributor's call), so every copy is
@@ -164,17 +164,23 @@ def duplicate_ids(events: pd.DataFrame, files: Sequence[str], lines: Sequence[in
     pair: a group's first ``SHOWN + 1`` records each name the others among them, and every later
     record shares the message of the group's record of rank ``SHOWN`` (the first ``SHOWN``
     records, none of them itself). Time O(n log n), memory O(n), whatever the group sizes.
+    ``maybe_shared``: a mask holding at least every record whose ID another record uses (the
+    rows the schema's uniqueness rule flagged, blank IDs): only those are hashed.
     """
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
     ids = events["event_id_cnty"]
-    codes, _ = pd.factorize(ids)  # exact text: SYR012 and SYR12 are different IDs
-    present = np.flatnonzero(codes >= 0)
+    rows = (np.arange(len(ids)) if maybe_shared is None
+            else np.flatnonzero(maybe_shared[: len(ids)]))
+    if rows.size < 2:
+        return concat_problems([])
+    codes, _ = pd.factorize(ids.iloc[rows])  # exact text: SYR012 and SYR12 are different IDs
+    present = rows[codes >= 0]
     if present.size < 2:
         return concat_problems([])
-    groups = _shared(codes[present], present)
+    groups = _shared(codes[codes >= 0], present)
     if groups.positions.size == 0:
         return concat_problems([])
     locations, index = _head_locations(groups, files, lines)
@@ -472,21 +478,25 @@ def _unknown_actor_message(column: str, names: list[str], actors: ActorRegistry,
 def candidates(side: pd.DataFrame, event_ids: pd.Series) -> pd.DataFrame:
     """Warnings for unreviewed (``status: candidate``) records: a release leaves them out."""
     mask = (side["status"] == "candidate").fillna(False).to_numpy()
+    if not mask.any():
+        return concat_problems([])
     return concat_problems([problem_rows(
         mask, P.CANDIDATE, column="status", values=side["status"],
         message="candidate event (not yet reviewed): a release leaves it out until a person "
                 "reviews it and removes `status: candidate`",
-        event_ids=event_ids, files=side["file"].to_numpy(), lines=side["line"].to_numpy(),
+        event_ids=event_ids, files=file_names(side["file"]), lines=side["line"].to_numpy(),
         severity="warning")])
 
 
 def all_crosschecks(events: pd.DataFrame, side: pd.DataFrame, *, actors: ActorRegistry,
                     release: ReleaseIds | Path | None = None, strict: bool = False,
                     already: pd.DataFrame | None = None,
-                    tables_from: int | None = None) -> pd.DataFrame:
-    """Every cross-record check over one batch (rows from ``tables_from`` on are tables)."""
-    files, lines = side["file"].to_numpy(), side["line"].to_numpy()
-    parts: list[Any] = [duplicate_ids(events, files, lines)]
+                    tables_from: int | None = None,
+                    maybe_shared: np.ndarray | None = None) -> pd.DataFrame:
+    """Every cross-record check over one batch (rows from ``tables_from`` on are tables);
+    ``maybe_shared``: see `duplicate_ids`."""
+    files, lines = file_names(side["file"]), side["line"].to_numpy()
+    parts: list[Any] = [duplicate_ids(events, files, lines, maybe_shared=maybe_shared)]
     if release is not None:
         parts.append(release_id_clashes(events, release, files, lines))
     parts.append(likely_duplicates(events, files, lines))

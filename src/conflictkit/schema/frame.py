@@ -258,7 +258,9 @@ class Frame:
         """Take `scan_text(array)` computed elsewhere (an importer screens its text before
         repairing it) as this column's `text_flags`, when `array` is the column's very data;
         returns whether it was taken. Saves validation a second scan of the same bytes."""
-        if name not in self.df.columns or self.arrow(name) is not array:
+        if name not in self.df.columns or str(self.df[name].dtype) != "str":
+            return False  # e.g. event_date, screened as text before it was parsed
+        if self.arrow(name) is not array:
             return False
         with self._guard:
             self._cache.setdefault(("text", name), flags)

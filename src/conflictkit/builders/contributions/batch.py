@@ -55,7 +55,7 @@ from conflictkit.layout.release import (
     release_events_path,
 )
 from conflictkit.problems import catalogue as P
-from conflictkit.problems.rows import problem_row
+from conflictkit.problems.rows import file_names, problem_row
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -229,7 +229,6 @@ def read_contributions(
 def _check(parts: list[FileRecords | CsvColumns], table_reads: list[TableRead], *,
            actors: ActorRegistry, gazetteer: Any | None, release: ReleaseIds | None,
            strict: bool, today: Any | None) -> Batch:
-    import pandas as pd
 
     from conflictkit.builders.crosscheck import all_crosschecks
     from conflictkit.builders.derive import derive_columns
@@ -241,7 +240,7 @@ def _check(parts: list[FileRecords | CsvColumns], table_reads: list[TableRead], 
     from conflictkit.schema.validate import validate_events
 
     assembled = assemble(parts)
-    files = assembled.side["file"].to_numpy()
+    files = file_names(assembled.side["file"])
     lines = assembled.side["line"].to_numpy()
     events, type_problems = coerce_events(assembled.raw, files=files, lines=lines)
     events, derive_problems = derive_columns(events, actors=actors, gazetteer=gazetteer,
@@ -259,26 +258,41 @@ def _check(parts: list[FileRecords | CsvColumns], table_reads: list[TableRead], 
             sides.append(read.side)
             offset += len(read.events)
             unreadable += read.unreadable
-        events = pd.concat(frames, ignore_index=True)
-        side = pd.concat(sides, ignore_index=True)
+        events, side = _stack(frames), _stack(sides)
     else:
         side = assembled.side
     # the declared side columns first, then what imported batches' sidecars add (sorted)
     side = side[list(SIDE_COLUMNS) + sorted(set(side.columns) - set(SIDE_COLUMNS))]
     early_problems = concat_problems(early)
     events, side, early_problems, folded = _fold_imports(events, side, early_problems)
-    files, lines = side["file"].to_numpy(), side["line"].to_numpy()
+    files, lines = file_names(side["file"]), side["line"].to_numpy()
     origins = side[ORIGIN_COLUMN].to_numpy(dtype=object) if ORIGIN_COLUMN in side else None
     checked = validate_events(events, files=files, lines=lines, today=today, origins=origins)
+    found = checked.problems
+    repeated = np.zeros(len(events), dtype=bool)  # what the uniqueness rule flagged, blank IDs
+    repeated[found.loc[found["rule"] == P.UNIQUE.code, "record"].to_numpy(dtype=np.int64)] = True
+    repeated |= (events["event_id_cnty"] == "").to_numpy(dtype=bool, na_value=False)
     cross = all_crosschecks(events, side, actors=actors, release=release, strict=strict,
                             already=early_problems,
-                            tables_from=len(assembled.raw) if table_reads else None)
+                            tables_from=len(assembled.raw) if table_reads else None,
+                            maybe_shared=repeated)
     problems = drop_echoes(concat_problems([early_problems, checked.problems, cross]))
     problems["line"] = assembled.key_lines(problems, DERIVED_FROM)
     problems = problems.sort_values(["file", "line", "record"], kind="stable")
     report = Report(records=len(events) + folded + unreadable,
                     problems=problems.reset_index(drop=True), files=len(parts) + len(table_reads))
     return Batch(events, side, report)
+
+
+def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Frames one under the other; a single non-empty one as it is (a 1M-row table is not
+    copied to be stacked under no contribution)."""
+    import pandas as pd
+
+    filled = [f for f in frames if len(f)]
+    if len(filled) == 1:
+        return filled[0].reset_index(drop=True)
+    return pd.concat(frames, ignore_index=True)
 
 
 def _fold_imports(events: pd.DataFrame, side: pd.DataFrame, problems: pd.DataFrame

@@ -268,8 +268,15 @@ def _read_columnar(path: Path, display: str, head: bytes) -> CsvColumns | None:
     scan = _Scan()
     worker = threading.Thread(target=_scan, args=(path, bom, scan), daemon=True)
     worker.start()
+    # a table's numbers and dates are parsed by the reader straight away (what coerce_events
+    # would do to their text, at a fraction of the cost); one that does not parse sends the
+    # file back through the text read, so each bad value is reported
+    types = _typed_columns(header) if is_table_header(header) else None
     try:
-        table, bad = T._arrow_read(path, width, ",", enc.UTF8, None)
+        try:
+            table, bad = T._arrow_read(path, width, ",", enc.UTF8, types)
+        except T._NotNumber:
+            table, bad = T._arrow_read(path, width, ",", enc.UTF8, None)
     except T._NotUtf8:
         worker.join()
         return _not_utf8(path, display, scan)
@@ -283,6 +290,14 @@ def _read_columnar(path: Path, display: str, head: bytes) -> CsvColumns | None:
     if not scan.strict or scan.lone_cr or scan.error:
         return None
     return _from_table(out, path, table, bad, header, width, scan)
+
+
+def _typed_columns(header: list[str]) -> dict[int, str]:
+    """Header positions of the ACLED columns that are not text, with their Arrow types."""
+    from conflictkit.schema.columns import COLUMNS_BY_NAME
+
+    return {position: COLUMNS_BY_NAME[name].arrow_type for position, name in enumerate(header)
+            if name in COLUMNS_BY_NAME and COLUMNS_BY_NAME[name].kind != "string"}
 
 
 def _not_utf8(path: Path, display: str, scan: _Scan) -> CsvColumns:
@@ -334,7 +349,7 @@ def _from_table(out: CsvColumns, path: Path, table: Any, bad: list[tuple[int, in
             return None  # a row the record reader takes (a header with trailing commas): rare
         out.unreadable_record(line, _width_message(len(row), len(header)),
                               scalar_text(",".join(row)))
-    frame = table.to_pandas()
+    frame = table.to_pandas(types_mapper=T._nullable_numbers, date_as_object=False)
     del table
     frame.columns = [f"c{i}" for i in range(width)]
     keep = np.ones(len(frame), dtype=bool)
@@ -360,23 +375,13 @@ def _from_table(out: CsvColumns, path: Path, table: Any, bad: list[tuple[int, in
 
 
 def _newlines_per_row(table: Any, physical: int, records: int) -> np.ndarray:
-    """Line breaks inside the values of each row; no scan when the file has one physical line
-    per record (the header's included)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
+    """Line breaks inside the values of each row; none to look for when the file has one
+    physical line per record (the header's included)."""
     from conflictkit.builders.importers import table as T
 
-    total = np.zeros(table.num_rows, dtype=np.int64)
     if physical == records + 1:
-        return total
-    for column in table.columns:
-        if column.null_count == len(column) or not pa.types.is_large_string(column.type):
-            continue
-        if T._holds_newline(column):
-            counts = pc.fill_null(pc.count_substring(column, "\n"), 0)
-            total += counts.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
-    return total
+        return np.zeros(table.num_rows, dtype=np.int64)
+    return T._newlines_per_row(table)
 
 
 def _blank_lines(path: Path, candidates: np.ndarray, where: np.ndarray) -> np.ndarray:

@@ -17,7 +17,7 @@ from conflictkit.builders.contributions.csv_reader import CsvColumns
 from conflictkit.builders.contributions.fields import SIDE_FIELDS, STATUS_VALUES
 from conflictkit.builders.contributions.source import FileRecords
 from conflictkit.problems import catalogue as P
-from conflictkit.problems.rows import concat_problems, problem_rows
+from conflictkit.problems.rows import concat_problems, file_names, problem_rows
 from conflictkit.schema.columns import COLUMN_NAMES
 
 if TYPE_CHECKING:
@@ -176,7 +176,7 @@ def check_side(side: pd.DataFrame, event_ids: pd.Series | None) -> pd.DataFrame:
     """Problems in side-field values (vectorised)."""
     import pandas as pd
 
-    ctx = {"event_ids": event_ids, "files": side["file"].to_numpy(),
+    ctx = {"event_ids": event_ids, "files": file_names(side["file"]),
            "lines": side["line"].to_numpy()}
     parts: list[pd.DataFrame | None] = []
     status = side["status"]

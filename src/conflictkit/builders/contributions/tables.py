@@ -111,6 +111,7 @@ def read_csv_table(read: CsvColumns, path: Path) -> TableRead:
     import pandas as pd
 
     from conflictkit.builders.contributions.records import check_side
+    from conflictkit.builders.importers.common import coerce_read
     from conflictkit.problems.report import problems_frame
     from conflictkit.problems.rows import concat_problems
     from conflictkit.schema.coerce import coerce_events
@@ -126,7 +127,12 @@ def read_csv_table(read: CsvColumns, path: Path) -> TableRead:
                                      name=name, hint=f" (did you mean {hint!r}?)" if hint else ""))
     files = np.broadcast_to(np.array([display], dtype=object), (n,))
     raw = frame[[c for c in COLUMN_NAMES if c in frame.columns]]
-    events, type_problems = coerce_events(raw, files=files, lines=read.lines)
+    if read.columnar:  # pyarrow's text (no "") and typed columns: convert what needs it
+        if "event_date" in raw and pd.api.types.is_datetime64_any_dtype(raw["event_date"]):
+            raw = raw.assign(event_date=raw["event_date"].astype("datetime64[s]"))
+        events, type_problems = coerce_read(raw, files, read.lines, True, coerce_events)
+    else:
+        events, type_problems = coerce_events(raw, files=files, lines=read.lines)
     release = _release_of(path)
     side = (_release_side(release, display, events[ID]) if release is not None
             else _side(display, n, "table"))
@@ -144,20 +150,34 @@ def read_csv_table(read: CsvColumns, path: Path) -> TableRead:
         record = problems["record"].to_numpy()
         on_record = record >= 0
         problems.loc[on_record, "event_id"] = ids[record[on_record]]
+    read.frame = None  # its columns live on in `events` where they were taken as they are
     return TableRead(events, side, problems, unreadable=read.unreadable)
 
 
 def _side(display: str, n: int, origin: str) -> pd.DataFrame:
     """The side frame of a table: its origin and file, line 0, blank side fields."""
+    import numpy as np
     import pandas as pd
 
+    from conflictkit.builders.importers.common import blank_text
+
     index = pd.RangeIndex(n)
-    side = pd.DataFrame({"origin": pd.Series(origin, index=index, dtype="str"),
-                         "file": pd.Series(display, index=index, dtype="str"),
-                         "line": pd.Series(0, index=index, dtype="int64")})
-    for name in SIDE_COLUMNS[3:]:
-        side[name] = pd.Series(None, index=index, dtype="str")
-    return side
+    blank = blank_text(n, index)  # one Arrow null array shared by the blank columns
+    columns = {"origin": _constant_text(origin, n), "file": _constant_text(display, n),
+               "line": pd.Series(np.zeros(n, dtype=np.int64), index=index),
+               **dict.fromkeys(SIDE_COLUMNS[3:], blank)}
+    return pd.DataFrame(columns, index=index, copy=False)
+
+
+def _constant_text(value: str, n: int) -> pd.Series:
+    """One value n times as a `str` column (an Arrow dictionary decoded: no n Python strs)."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    codes = pa.array(np.zeros(n, dtype=np.int32))
+    column = pa.DictionaryArray.from_arrays(codes, pa.array([value], pa.large_string()))
+    return pd.Series(pd.array(column.cast(pa.large_string()), dtype="str"))
 
 
 def _release_of(path: Path) -> Path | None:
@@ -172,10 +192,20 @@ def _release_side(release: Path, display: str, ids: pd.Series) -> pd.DataFrame:
     """A release's events keep the side the build published: its provenance table, matched by
     event_id_cnty (so an imported event's origin still decides what it may leave blank)."""
     import pandas as pd
+    import pyarrow as pa
+
+    from conflictkit.builders.importers.textcolumns import as_arrow
 
     side = _side(display, len(ids), "table")
     provenance = read_provenance(release)
     if provenance is None or ID not in provenance.column_names:
+        return side
+    keys = as_arrow(ids.astype("str"))
+    if provenance.column(ID).cast(pa.large_string()).equals(keys):  # the release's own order
+        for name in provenance.column_names:
+            if name not in ("file", "line", ID):
+                side[name] = pd.Series(pd.array(provenance.column(name).cast(pa.large_string()),
+                                                dtype="str"))
         return side
     table = provenance.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow")
                                  if str(t) in ("string", "large_string") else None)
