@@ -104,13 +104,34 @@ def test_unknown_actors_in_a_table_are_counted_per_name(release: Path, tmp_path:
 def test_a_malformed_row_of_a_table_is_reported_with_its_line(release: Path,
                                                               tmp_path: Path) -> None:
     text = (release / "events.csv").read_text(encoding="utf-8").splitlines(keepends=True)
-    text[3] = text[3].replace(",", ',"x"y,', 1)  # a quote closed before "y"
+    text[3] = text[3].replace(",", ',"x"y,', 1)  # one field too many (and a stray "y")
     path = tmp_path / "broken.csv"
     path.write_text("".join(text), encoding="utf-8")
     report = check_paths([path]).report
     bad = report.problems[report.problems["rule"] == "unreadable_record"]
-    assert bad["line"].tolist() == [4] and "malformed CSV" in bad["message"].iloc[0]
+    assert bad["line"].tolist() == [4] and "has 32 fields" in bad["message"].iloc[0]
     assert report.records == len(text) - 1 and report.rejected >= 1
+
+
+def test_a_table_is_read_as_the_importer_reads_it(release: Path, tmp_path: Path) -> None:
+    """A table skips the strict-quoting pass (contribution files keep it): stray characters
+    after a closing quote stay in the value, as `conflictkit import acled` keeps them; a quote
+    left open joins rows into one with too many fields, reported with its line."""
+    header, rows = _rows(release / "events.csv")
+    lines = _write(tmp_path / "t.csv", header, rows).read_text(encoding="utf-8").splitlines(
+        keepends=True)
+    notes = rows[0][header.index("notes")]
+    lines[1] = lines[1].replace(f'"{notes}"' if f'"{notes}"' in lines[1] else notes,
+                                f'"{notes}"x', 1)
+    path = tmp_path / "stray.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    batch = check_paths([path])
+    assert batch.events["notes"].iloc[0] == notes + "x"
+    lines[2] = lines[2].replace(",", ',"open', 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    report = check_paths([path]).report
+    bad = report.problems[report.problems["rule"] == "unreadable_record"]
+    assert bad["line"].tolist() == [3]
 
 
 def test_cli_validates_a_release_events_csv(release: Path) -> None:

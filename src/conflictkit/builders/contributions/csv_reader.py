@@ -3,19 +3,25 @@ all 31 for an export or a release's events.csv) and one event a row.
 
 The reader is the importer's vectorised pyarrow reader (`importers.table`): every record keeps
 the physical line it starts on (quoted line breaks counted), a row with the wrong number of
-fields is one unreadable record with its line, blank lines are skipped. What the importer
-forgives, a contribution must hear about, so the standard library's strict quoting stays the
-definition of a readable file: a quote that closes a value must be followed by a comma or a line
-end, and a quote left open at the end of the file is an error, not the rest of the file joined
-into one value. One linear pass of a regular expression (RE2, through pyarrow; the grammar of
-such a file is regular) over the bytes proves a file meets that definition, in the same pass
-that counts its lines and looks for NUL bytes, on another core while pyarrow parses.
+fields is one unreadable record with its line, blank lines are skipped.
 
-A file that pass does not vouch for (malformed quoting, a lone carriage return, a header that is
-not the first line ...) is read record by record with the `csv` module in strict mode instead:
-the exact reference behaviour (each malformed record reported with its line, reading going on at
-the next line), in bounded memory, at a few seconds per million rows. Files written by any CSV
-library never take that path.
+What the importer forgives, a contributor must hear about, so for a contribution file the
+standard library's strict quoting stays the definition of a readable file: a quote that closes a
+value must be followed by a comma or a line end, and a quote left open at the end of the file is
+an error, not the rest of the file joined into one value. One linear pass of a regular
+expression (RE2, through pyarrow; the grammar of such a file is regular) over the bytes proves a
+file meets that definition, in the same pass that counts its lines and looks for NUL bytes, on
+another thread while pyarrow parses. A file that pass does not vouch for (malformed quoting, a
+lone carriage return, a header that is not the first line ...) is read record by record with
+the `csv` module in strict mode instead: the exact reference behaviour (each malformed record
+reported with its line, reading going on at the next line), in bounded memory, at a few seconds
+per million rows. Files written by any CSV library never take that path.
+
+A table (`layout.dataset.is_table_header`: an ACLED export, a release's events.csv, written by
+a program) skips that pass, which would cost a third of its reading time: it is read exactly as
+`conflictkit import acled` reads the same file. A row with too many or too few fields, a quote
+left open (which joins rows into one with too many fields) are still unreadable records with
+their line; only stray characters after a closing quote are kept, as the importer keeps them.
 
 Both ways give the same `CsvColumns`: text columns named by the header (empty field = blank,
 whitespace kept), the line of each record, the problems met while reading and the count of
@@ -155,8 +161,17 @@ def read_csv_file(path: Path, display: str, *, columnar: bool = True) -> CsvColu
         return out
     result = _read_columnar(path, display, head) if columnar else None
     if result is None:
-        result = _read_records(path, display)
+        result = _read_records(path, display, strict=not _table_head(head))
     return result
+
+
+def _table_head(head: bytes) -> bool:
+    """Whether the first line names every ACLED column (a table: read without strictness)."""
+    first = head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].rstrip(b"\r")
+    try:
+        return is_table_header(next(csv.reader([first.decode("utf-8")]), []))
+    except (csv.Error, UnicodeDecodeError):
+        return False
 
 
 def _check_head(head: bytes) -> None:
@@ -265,31 +280,38 @@ def _read_columnar(path: Path, display: str, head: bytes) -> CsvColumns | None:
     if width < 2:
         return None  # one column: blank lines and empty values look alike to pyarrow
 
+    table_file = is_table_header(header)
     scan = _Scan()
     worker = threading.Thread(target=_scan, args=(path, bom, scan), daemon=True)
-    worker.start()
+    if not table_file:  # a table is read as the importer reads an export: see the docstring
+        worker.start()
     # a table's numbers and dates are parsed by the reader straight away (what coerce_events
     # would do to their text, at a fraction of the cost); one that does not parse sends the
     # file back through the text read, so each bad value is reported
-    types = _typed_columns(header) if is_table_header(header) else None
+    types = _typed_columns(header) if table_file else None
     try:
         try:
             table, bad = T._arrow_read(path, width, ",", enc.UTF8, types)
         except T._NotNumber:
             table, bad = T._arrow_read(path, width, ",", enc.UTF8, None)
     except T._NotUtf8:
-        worker.join()
+        _join(worker)
         return _not_utf8(path, display, scan)
     except (InputFileError, T._NotNumber, T._Straddle):
-        worker.join()
+        _join(worker)
         return None
-    worker.join()
+    _join(worker)
     if scan.nul_line:
         out.unreadable_file(scan.nul_line, "binary file (contains NUL bytes)")
         return out
     if not scan.strict or scan.lone_cr or scan.error:
         return None
-    return _from_table(out, path, table, bad, header, width, scan)
+    return _from_table(out, path, table, bad, header, width, scan, strict=not table_file)
+
+
+def _join(worker: threading.Thread) -> None:
+    if worker.is_alive() or worker.ident is not None:
+        worker.join()
 
 
 def _typed_columns(header: list[str]) -> dict[int, str]:
@@ -328,7 +350,8 @@ def _not_utf8(path: Path, display: str, scan: _Scan) -> CsvColumns:
 
 
 def _from_table(out: CsvColumns, path: Path, table: Any, bad: list[tuple[int, int, int, str]],
-                header: list[str], width: int, scan: _Scan) -> CsvColumns | None:
+                header: list[str], width: int, scan: _Scan, *,
+                strict: bool = True) -> CsvColumns | None:
     """Columns, lines and unreadable rows from pyarrow's read (None: read it record by record)."""
     import pandas as pd
 
@@ -342,7 +365,7 @@ def _from_table(out: CsvColumns, path: Path, table: Any, bad: list[tuple[int, in
     for number, _actual, _expected, text in bad:
         line = int(line_of[number - 2]) if 2 <= number < n_records + 2 else 0
         try:
-            row = next(csv.reader([text], strict=True), [])
+            row = next(csv.reader([text], strict=strict), [])
         except csv.Error:
             return None
         if len(row) >= len(header) and not any(row[len(header):]):
@@ -429,8 +452,9 @@ def _finish(out: CsvColumns, header_line: int = 1) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _read_records(path: Path, display: str) -> CsvColumns:
-    """The exact reference reader, for files the columnar path does not vouch for."""
+def _read_records(path: Path, display: str, *, strict: bool = True) -> CsvColumns:
+    """The exact reference reader, for files the columnar path does not vouch for (`strict`:
+    the csv module's strict quoting, for contribution files)."""
     out = CsvColumns(display, columnar=False)
     try:
         text = decode(path.read_bytes())
@@ -440,7 +464,7 @@ def _read_records(path: Path, display: str) -> CsvColumns:
     except OSError as exc:
         out.unreadable_file(0, f"cannot read file: {exc.strerror or exc}")
         return out
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=strict)
     del text
     header: list[str] | None = None
     header_line = 1
