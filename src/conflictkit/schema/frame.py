@@ -105,6 +105,13 @@ class Frame:
                 self._cache[key] = make()
         return self._cache[key]
 
+    def forget(self, names: set[str]) -> None:
+        """Drop the features of columns whose values were replaced in `df` (an importer
+        derives a few columns again): the others stay computed."""
+        with self._guard:
+            for key in [k for k in self._cache if k[1].split(":")[0] in names]:
+                del self._cache[key]
+
     # -- raw access ---------------------------------------------------------------------------
 
     def arrow(self, name: str) -> pa.ChunkedArray:

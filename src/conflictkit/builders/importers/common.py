@@ -180,8 +180,9 @@ def finish(
     log = repairs if repairs is not None else RepairLog()
     day = today_of(today)
     frame = Frame(events, today=day)  # one set of column features for re-deriving and checking
-    if rederive(events, frame, log):
-        frame = Frame(events, today=day)
+    changed = rederive(events, frame, log)
+    if changed:  # only the columns derived again need their features computed again
+        frame.forget(changed)
     for name, (data, flags) in (text_flags or {}).items():
         frame.adopt_text_flags(name, data, flags)
     if writer is not None:  # the output is written on another core while the rules run
