@@ -100,8 +100,9 @@ def assemble(parts: list[FileRecords | CsvColumns]) -> Assembled:
         else:
             group.append(part)
             lines.append(np.asarray(part.lines, dtype=np.int64))
-            ids = pd.Series([r.get("event_id_cnty") for r in part.records], dtype="str")
             frames = [pd.DataFrame(part.problems)] if part.problems else []
+            ids = (pd.Series([r.get("event_id_cnty") for r in part.records], dtype="str")
+                   if frames else None)
         for frame in frames:
             local = frame["record"].to_numpy()
             frame["record"] = np.where(local >= 0, local + offset, -1)
