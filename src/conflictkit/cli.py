@@ -89,9 +89,9 @@ def validate_command(
 
     if release is not None and not release.exists():
         raise UsageError(f"--release {release}: no such file or directory")
-    status(f"validating {', '.join(str(p) for p in paths)}",
-           quiet or fmt != "text" or not sys.stderr.isatty())
-    report = check_paths(paths, release=release, strict=strict, max_file_mb=max_file_mb).report
+    with progress(fmt, quiet) as say:
+        report = check_paths(paths, release=release, strict=strict, max_file_mb=max_file_mb,
+                             progress=say).report
     if fmt == "json":
         emit_json(report.to_dict())
     elif fmt == "github":
@@ -175,8 +175,8 @@ def import_command(
 
     if not file.exists():
         raise UsageError(f"{file}: no such file")
-    result, written = import_file(source, file, out=out, today=today,
-                                  progress=progress(fmt, quiet))
+    with progress(fmt, quiet) as say:
+        result, written = import_file(source, file, out=out, today=today, progress=say)
     if fmt == "json":
         emit_json({**result.to_dict(), "written": [str(p) for p in written]})
     else:
@@ -216,9 +216,9 @@ def release_command(
     from conflictkit.problems import render
 
     try:
-        result = release_dataset(dataset, version=version, out=out, timestamp=timestamp,
-                                 partition=partition,
-                                 progress=progress(fmt, quiet))
+        with progress(fmt, quiet) as say:
+            result = release_dataset(dataset, version=version, out=out, timestamp=timestamp,
+                                     partition=partition, progress=say)
     except ReleaseRefused as exc:
         title = f"release {version} refused: invalid events"
         emit_json(exc.report.to_dict()) if fmt == "json" else show(
@@ -249,6 +249,7 @@ def diff_command(
     limit: Annotated[int, typer.Option(
         "--limit", min=0, help="Text: list at most this many events per section.")] = 200,
     fmt: FormatOption = "text",
+    quiet: QuietOption = False,
 ) -> None:
     """Events added, deleted and modified between two releases, with each modification's
     changed fields (old -> new)."""
@@ -262,6 +263,7 @@ def diff_command(
 def info_command(
     release: Annotated[Path, _arg("RELEASE", "A release directory.")],
     fmt: FormatOption = "text",
+    quiet: QuietOption = False,
 ) -> None:
     """Summarise a release: events by country, year and event type."""
     from conflictkit.builders.release.info import info_text, release_info
@@ -287,7 +289,8 @@ def report_command(
     source scales, data quality and changes. The page needs no network and no script."""
     from conflictkit.builders.report import write_report
 
-    result = write_report(release, out, previous=previous)
+    with progress(fmt, quiet) as say:
+        result = write_report(release, out, previous=previous, progress=say)
     if fmt == "json":
         emit_json(result.to_dict())
     else:

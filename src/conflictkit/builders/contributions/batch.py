@@ -10,7 +10,7 @@ records that could not be read at all counted as rejected ("unreadable_record").
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from conflictkit.problems.report import Report
     from conflictkit.reference.actors import ActorRegistry
 
+Progress = Callable[[str], None]
 READERS = {".yaml": read_yaml, ".yml": read_yaml, ".csv": read_csv, ".json": read_json}
 assert set(READERS) == set(CONTRIBUTION_SUFFIXES), "a reader for every contribution suffix"
 
@@ -181,6 +182,7 @@ def read_contributions(
     strict: bool = False,
     max_file_mb: float = DEFAULT_MAX_FILE_MB,
     today: Any | None = None,
+    progress: Progress | None = None,
 ) -> Batch:
     """Read, derive, validate and cross-check contribution files, folders and tables.
 
@@ -196,10 +198,12 @@ def read_contributions(
         from conflictkit.reference.actors import ActorRegistry
 
         actors = ActorRegistry.default()
+    say = progress or (lambda step: None)
+    say(f"reading {len(contributions) + len(tables):,} files")
     parts = [read_file(p, max_file_mb=max_file_mb) for p in contributions]
     table_reads = [read_events_table(p, _display(p)) for p in tables]
     batch = _check(parts, table_reads, actors=actors, gazetteer=gazetteer, release=release,
-                   strict=strict, today=today)
+                   strict=strict, today=today, progress=say)
     if not contributions and not tables:  # e.g. a typo'd folder in CI must not pass silently
         batch.report.add([problem_row(P.NO_FILES,
                                       file=", ".join(_display(Path(p)) for p in paths))])
@@ -208,7 +212,7 @@ def read_contributions(
 
 def _check(parts: list[FileRecords], table_reads: list[TableRead], *, actors: ActorRegistry,
            gazetteer: Any | None, release: ReleaseIds | None, strict: bool,
-           today: Any | None) -> Batch:
+           today: Any | None, progress: Progress | None = None) -> Batch:
     import pandas as pd
 
     from conflictkit.builders.crosscheck import all_crosschecks
@@ -249,7 +253,11 @@ def _check(parts: list[FileRecords], table_reads: list[TableRead], *, actors: Ac
     events, side, early_problems, folded = _fold_imports(events, side, early_problems)
     files, lines = side["file"].to_numpy(), side["line"].to_numpy()
     origins = side[ORIGIN_COLUMN].to_numpy(dtype=object) if ORIGIN_COLUMN in side else None
+    if progress:
+        progress(f"checking {len(events):,} events")
     checked = validate_events(events, files=files, lines=lines, today=today, origins=origins)
+    if progress:
+        progress("checking across events")
     cross = all_crosschecks(events, side, actors=actors, release=release, strict=strict,
                             already=early_problems,
                             tables_from=len(assembled.raw) if table_reads else None)
@@ -329,12 +337,13 @@ def read_dataset(
     strict: bool = False,
     max_file_mb: float = DEFAULT_MAX_FILE_MB,
     today: Any | None = None,
+    progress: Progress | None = None,
 ) -> Batch:
     """Every event of a dataset repository: ``events/**`` contribution files and
     ``imports/**/*.parquet`` batches, checked with the dataset's reference extensions."""
     dataset = open_dataset(dataset_dir)
     return check_paths(dataset.event_sources(), dataset=dataset, release=release, strict=strict,
-                       max_file_mb=max_file_mb, today=today)
+                       max_file_mb=max_file_mb, today=today, progress=progress)
 
 
 def check_paths(
@@ -345,6 +354,7 @@ def check_paths(
     strict: bool = False,
     max_file_mb: float = DEFAULT_MAX_FILE_MB,
     today: Any | None = None,
+    progress: Progress | None = None,
 ) -> Batch:
     """What `conflictkit validate PATH...` checks: files, folders, tables and releases, with
     the reference extensions and settings of the dataset repository holding them (found from
@@ -365,7 +375,8 @@ def check_paths(
                        strict=strict, today=today)
     else:
         batch = read_contributions(paths, actors=actors, gazetteer=gazetteer, release=release,
-                                   strict=strict, max_file_mb=max_file_mb, today=today)
+                                   strict=strict, max_file_mb=max_file_mb, today=today,
+                                   progress=progress)
     if dataset is not None:
         batch.config = dataset.config
     return batch
