@@ -297,6 +297,31 @@ def test_bad_sources_give_clear_errors(tmp_path, events):
         ck.load(tmp_path / "emptydir")
 
 
+def test_a_dataset_repository_loads_its_latest_release_and_says_which(events, tmp_path):
+    from conflictkit.builders.scaffold import init_dataset
+
+    repo = tmp_path / "repo"
+    init_dataset(repo)
+    with pytest.raises(UsageError, match="without a release yet"):
+        ck.load(repo)
+    write_release(events.iloc[:50], repo / "releases" / "1.9.0")
+    latest = write_release(events.iloc[:80], repo / "releases" / "1.10.0")  # version order
+    with pytest.warns(ck.LatestReleaseWarning, match=r"loading its latest release, .*1\.10\.0"
+                      ) as caught:
+        df = ck.load(repo, countries="Syria")
+    assert caught[0].filename == __file__  # points at the caller, not at conflictkit
+    pd.testing.assert_frame_equal(df, ck.load(latest, countries="Syria"))
+    info = df.attrs["load"]
+    assert (info["release"], info["version"], info["dataset"]) == (str(latest), "1.10.0",
+                                                                   str(repo))
+    # a release directory is loaded as itself, quietly
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert ck.load(latest).attrs["load"]["dataset"] is None
+
+
 def test_incomplete_table_loads_the_columns_it_has(events, tmp_path):
     from conflictkit.schema.arrow import to_arrow_table
 
