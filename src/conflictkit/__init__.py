@@ -19,6 +19,7 @@ _LAZY: dict[str, str] = {
     "to_long": "conflictkit.loading",
     "to_wide": "conflictkit.loading",
     "aggregate": "conflictkit.loading",
+    "plot": "conflictkit.api",
     "LatestReleaseWarning": "conflictkit.errors",
     "read_acled": "conflictkit.builders.importers.acled",
     "read_ucdp": "conflictkit.builders.importers.ucdp",
