@@ -47,18 +47,24 @@ def load(
     columns: str | Iterable[str] | None = None,
     verify: bool = False,
 ) -> pd.DataFrame:
-    """Events from a release directory, a Parquet file/dataset or an ACLED/UCDP export.
+    """Events as a typed pandas frame, filtered while they are read.
 
-    countries: ACLED names or aliases ("DR Congo"); start/end: inclusive bounds as dates or
-    "YYYY-MM-DD" / "YYYY-MM" / "YYYY" text; event_types/sub_event_types: ACLED vocabulary
-    (case-insensitive); actors: exact actor names, matched in actor1, actor2 and the assoc lists;
-    columns: ACLED columns to return, in the order given (all 31 by default); verify: check the
-    release's SHA256SUMS first. Returns event_date as datetime64[s], vocabulary columns as
-    categoricals with every declared level, nullable integers and `str` text, on a RangeIndex.
-    ``df.attrs["load"]`` says what was read (and skipped); for an export,
+    source: a release directory; a dataset repository (a folder with conflictkit.toml: its
+    latest release, named by a `LatestReleaseWarning` and ``df.attrs["load"]["release"]``); a
+    Parquet file or folder; or an ACLED export (any era, CSV/XLSX) or UCDP GED CSV, recognised
+    from its header. countries: ACLED names or aliases ("DR Congo"); start/end: inclusive
+    bounds as dates, "YYYY-MM-DD" / "YYYY-MM" / "YYYY" text or a year (2020: the whole year, so
+    end=2021 runs to 31 December 2021); event_types/sub_event_types: ACLED vocabulary
+    (case-insensitive); actors: exact actor names, matched in actor1, actor2 and the assoc
+    lists; columns: ACLED columns to return, in the order given (all 31 by default); verify:
+    check the release's SHA256SUMS first. Returns event_date as datetime64[s], vocabulary
+    columns as categoricals with every declared level, nullable integers and `str` text, on a
+    RangeIndex. ``df.attrs["load"]`` says what was read (and skipped); for an export,
     ``df.attrs["report"]`` lists the records that could not be imported.
 
-    >>> df = ck.load("releases/1.1.0", countries="Syria", start="2018", end="2018-12-31")
+    >>> df = ck.load("releases/1.1.0", countries="Syria", start=2018, end=2019)
+    >>> battles = ck.load("my-dataset", event_types="Battles")  # its latest release
+    >>> old = ck.load("acled_export.csv", columns=["event_date", "country", "fatalities"])
     """
     from conflictkit.loading.read import load as load_events
 

@@ -190,7 +190,12 @@ def _joined(values: pd.Series, codes: np.ndarray, n: int) -> pd.Series:
 def to_wide(long: pd.DataFrame) -> pd.DataFrame:
     """The inverse of `to_long`: one row per event, in order of first appearance, ACLED columns
     in ACLED order (others after them). Rows may come in any order; `position` orders the
-    associate lists."""
+    associate lists; inter1/inter2 come from the actor1/actor2 rows.
+
+    >>> long = ck.to_long(df)
+    >>> long = long[~long["actor"].isin(["Wagner Group"])]  # e.g. drop one associate
+    >>> wide = ck.to_wide(long)  # the events again, without it
+    """
     import pandas as pd
 
     _require(long, (ID, *LONG_COLUMNS), "to_wide")

@@ -32,7 +32,13 @@ ID, TIMESTAMP = "event_id_cnty", "timestamp"
 
 @dataclass(frozen=True)
 class UpdateSummary:
-    """What `update` did, in events (rows of the local frame / of the release)."""
+    """What `update` did, in events (rows of the local frame / of the release), returned beside
+    the frame because most pandas operations drop ``df.attrs``.
+
+    >>> df, summary = ck.update(df, "releases/1.2.0")
+    >>> summary.added, summary.replaced, summary.deleted
+    >>> summary.to_dict()  # JSON-ready, for a log
+    """
 
     release: str
     before: int  # rows in the local frame
@@ -131,14 +137,22 @@ def update(
     deletions: Any = None,
     **filters: Any,
 ) -> tuple[pd.DataFrame, UpdateSummary]:
-    """Return `(updated copy of df, UpdateSummary)`; `df` itself is not modified.
+    """Bring a local copy up to date from a newer release, as acled_update does: drop deleted
+    events, replace those the release holds with a newer timestamp, add the new ones.
 
-    release: a release directory (its events and deletions.csv are read; `filters` such as
-    countries=, start=, event_types= are passed to `load` so a copy that holds one country is
-    updated with that country only), or a frame of newer events (then `deletions` may give the
-    deleted IDs: a deletions.csv path, a frame with event_id_cnty or a list of IDs).
-    Like acled_update, rows kept from df stay in their order and the release's replacing and
-    new events follow, in release order. Columns are df's; ACLED columns get the load dtypes.
+    Returns `(updated copy of df, UpdateSummary)`; `df` itself is not modified. release: a
+    release directory or a dataset repository (its latest release; its events and
+    deletions.csv are read; `filters` such as countries=, start=, event_types= are passed to
+    `load`, so a copy that holds one country is updated with that country only), or a frame of
+    newer events (then `deletions` may give the deleted IDs: a deletions.csv path, a frame with
+    event_id_cnty or a list of IDs). A release older than the frame (made before its newest
+    change) is a UsageError naming both: it would bring back deleted events. Rows kept from df
+    stay in their order and the release's replacing and new events follow, in release order.
+    Columns are df's; ACLED columns get the load dtypes.
+
+    >>> df = ck.load("releases/1.1.0", countries="Syria")
+    >>> df, summary = ck.update(df, "releases/1.2.0", countries="Syria")
+    >>> print(summary)  # releases/1.2.0: 3 added, 1 replaced, 1 deleted, ...
     """
     import pandas as pd
 
