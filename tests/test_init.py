@@ -22,6 +22,7 @@ EXPECTED_FILES = {
     "conflictkit.toml", "CONTRIBUTING.md", "README.md", ".gitignore", ".pre-commit-config.yaml",
     ".github/workflows/validate.yml", "events/example.yaml", "reference/actors.csv",
     "reference/places.csv", "reference/README.md", "articles/README.md",
+    ".vscode/settings.json", ".vscode/extensions.json", ".conflictkit/contribution.schema.json",
 }
 
 

@@ -345,7 +345,8 @@ def codebook_command(
     fmt: Annotated[Literal["markdown", "datapackage", "jsonschema", "problems",
                            "problems-json"], typer.Option(
         "--format", "-f", help="markdown (the codebook), datapackage (Frictionless v2 package "
-        "of the events table), jsonschema (a contribution record), problems or problems-json "
+        "of the events table), jsonschema (a contribution file, for editors), problems or "
+        "problems-json "
         "(every problem code a report can carry)")] = "markdown",
     out: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write to this file instead of stdout.")] = None,
