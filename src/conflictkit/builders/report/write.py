@@ -16,9 +16,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from conflictkit.builders.release.atomic import describe_os_error
 from conflictkit.builders.report.changes import comparison_from_timestamps
 from conflictkit.builders.report.render import ReportMeta, render_report
@@ -32,12 +29,11 @@ from conflictkit.layout.release import (
     read_deletions,
     read_events,
     read_provenance,
+    read_repairs,
 )
 from conflictkit.layout.versions import version_key
 
 REPORT_HTML = REPORT.path
-# written by the import side when a release holds imported events; read when present
-REPAIRS_PARQUET = "repairs.parquet"
 PROVENANCE_COLUMNS = ["review", "origin", "status"]
 PREVIOUS_COLUMNS = [ID, "country", "event_type", "fatalities", "timestamp"]
 
@@ -66,19 +62,6 @@ def read_meta(release: Path) -> tuple[ReportMeta, dict[str, Any]]:
         return ReportMeta(version=release.name), {}
     meta = ReportMeta.from_datapackage(document)
     return (meta if meta.version else replace(meta, version=release.name)), document
-
-
-def _read_parquet(path: Path, columns: list[str] | None = None) -> pa.Table | None:
-    """A side table of the release, or None when the release has no such file."""
-    if not path.is_file():
-        return None
-    try:
-        if columns is not None:
-            present = set(pq.read_schema(path).names)
-            columns = [c for c in columns if c in present]
-        return pq.read_table(path, columns=columns)
-    except (OSError, pa.ArrowException) as exc:
-        raise ConflictkitError(f"{path}: cannot read it: {exc}") from exc
 
 
 def _check_previous(release: Path, meta: ReportMeta, document: dict[str, Any],
@@ -118,7 +101,7 @@ def build_report(release_dir: str | Path, previous_dir: str | Path | None = None
     events = read_events(release, [*REPORT_COLUMNS, "timestamp"])
     deletions = read_deletions(release)
     provenance = read_provenance(release, PROVENANCE_COLUMNS)
-    repairs = _read_parquet(release / REPAIRS_PARQUET)
+    repairs = read_repairs(release)
     previous = comparison = None
     if old_dir is not None:
         previous = read_events(old_dir, PREVIOUS_COLUMNS)
