@@ -458,13 +458,15 @@ class RuleBasedExtractor:
                 provenance[column] = _evidence(chosen[2].sentence, chosen[3].start,
                                                chosen[3].end, chosen[4])
 
-        tolls = [(s, t) for s in cluster.sents for t in s.tolls]
+        tolls = credible_tolls(cluster.sents)
         best = event_fatalities([t for _, t in tolls])
         fatalities = best.count if best else 0
         if best is not None:
-            src = next(s for s, t in tolls if t is best)
+            main = best.parts[0] if best.parts else best
+            src = next(s for s, t in tolls if t is main)
             provenance["fatalities"] = _evidence(src.sentence, best.start, best.end,
                                                  0.6 if best.vague else 0.8)
+            review.extend(toll_notes(best, [t for _, t in tolls]))
         else:
             provenance["fatalities"] = _evidence(first.sentence, 0, 0, 0.4)
 
@@ -1049,6 +1051,30 @@ def lower_words(article: Article) -> frozenset[str]:
     place ("Police said" when the text also says "police")."""
     return frozenset(w for s in article.sentences for w in re.findall(r"\b[a-z][a-z'-]+",
                                                                          s.text))
+
+
+def credible_tolls(sents: list[_Sent]) -> list[tuple[_Sent, Toll]]:
+    """The event's tolls with their sentences; a figure inside a quotation (a witness's "it
+    killed four people here") only when the narrative gives none."""
+    tolls = [(s, t) for s in sents for t in s.tolls]
+    told = [(s, t) for s, t in tolls if not inside_quotes(s.sentence.text, t.start)]
+    return told if any(t.count for _, t in told) else tolls
+
+
+def toll_notes(best: Toll, tolls: list[Toll]) -> list[str]:
+    """Review notes on how the event's toll was reached: the groups added up, and the other
+    figures the text gives (higher or later tolls are not coded)."""
+    notes = []
+    if best.parts:
+        added = " + ".join(f"{t.count} ({t.text!r})" for t in best.parts)
+        notes.append(f"fatalities: {best.count} = {added}: distinct groups of victims added")
+    used = set(map(id, best.parts or (best,)))
+    others = sorted({t.count for t in tolls if id(t) not in used and not t.subset
+                     and t.count > best.count})
+    if others:
+        notes.append("fatalities: the lowest credible figure is coded; the text also gives "
+                     + ", ".join(map(str, others)))
+    return notes
 
 
 def _whole(s: _Sent) -> ActorMention:
