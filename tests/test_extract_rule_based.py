@@ -418,3 +418,58 @@ def test_an_undated_act_at_another_place_within_the_story_takes_its_day():
     assert found == [("Tripoli", date(2011, 8, 21)), ("Zorvan", date(2011, 8, 21))]
     zorvan = next(e for e in result.events if e.fields["location"] == "Zorvan")
     assert any("the day of the act told just before" in note for note in zorvan.review)
+
+
+# ---- strategic developments beside other acts ----------------------------------------------
+
+def test_a_bomb_defused_beside_a_bombing_is_its_own_event_that_day():
+    text = ("Two bombs exploded at a bus station in Kano on Sunday, wounding five people. "
+            "Three other bombs were found and defused.")
+    events = _events(text, date(2021, 3, 2))
+    assert sorted((e["sub_event_type"], e["event_date"]) for e in events) == [
+        ("Disrupted weapons use", date(2021, 2, 28)),
+        ("Remote explosive/landmine/IED", date(2021, 2, 28))]
+    [defused] = [e for e in events if e["sub_event_type"] == "Disrupted weapons use"]
+    assert defused["actor1"].startswith("Police Forces of Nigeria")
+    assert defused["actor2"] == "Unidentified Armed Group (Nigeria)"
+
+
+def test_arrests_in_the_paragraph_of_a_protest_are_part_of_it():
+    text = ("Police fired tear gas at hundreds of traders protesting in Lahore on Monday. "
+            "Dozens were arrested.")
+    [event] = _events(text, date(2022, 5, 4))
+    assert event["sub_event_type"] == "Protest with intervention"
+
+
+def test_the_arrest_of_a_named_leader_in_its_own_paragraph_is_its_own_event():
+    text = ("Protesters threw stones at police in Lahore on Monday.\n\n"
+            "Hours later, police detained opposition leader Imran Dorsk at his home.")
+    events = _events(text, date(2022, 5, 4))
+    assert sorted(e["sub_event_type"] for e in events) == ["Arrests", "Violent demonstration"]
+
+
+def test_arrests_of_unnamed_suspects_after_an_attack_are_its_follow_up():
+    text = ("Gunmen killed three villagers in Bokkos on Monday.\n\n"
+            "Police said two suspects had been arrested.")
+    assert [e["sub_event_type"] for e in _events(text, date(2023, 1, 25))] == ["Attack"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "No arrests have been made in Kano.",
+    "Not one marcher was reported arrested in Lagos on Saturday.",
+    "Police in Lagos said no one was killed on Saturday.",
+])
+def test_negated_acts_are_not_events(sentence):
+    assert _events(sentence, date(2023, 1, 25)) == []
+
+
+def test_an_act_dated_only_from_an_undated_one_is_not_coded():
+    assert _events("Dorsk was arrested two days after the explosion in Kano.",
+                   date(2023, 1, 25)) == []
+
+
+def test_hostages_taken_after_seizing_a_road():
+    [event] = _events("Armed men took several policemen hostage after seizing a road near "
+                      "Arish on Friday.", date(2011, 1, 29))
+    assert event["sub_event_type"] == "Non-state actor overtakes territory"
+    assert event["actor1"] == "Unidentified Armed Group (Egypt)"

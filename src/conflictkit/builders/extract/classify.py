@@ -59,7 +59,9 @@ def _tables() -> dict[str, Any]:
         "claims": {k: re.compile(v, re.I) for k, v in data["claims"].items()},
         "frames": [re.compile(v, re.I) for v in data["frames"].values()],
         "frames_after": re.compile(data["frames_after"], re.I),
+        "negated_before": re.compile(data["negated_before"], re.I),
         "unplaced": re.compile(data["unplaced"], re.I),
+        "folds_into": {k: tuple(v) for k, v in (data.get("folds_into") or {}).items()},
     }
 
 
@@ -88,6 +90,12 @@ def framed(before: str) -> bool:
     return any(regex.search(window) for regex in _tables()["frames"])
 
 
+def negated(before: str) -> bool:
+    """Whether a negation governs the trigger that follows ("no arrests were made", "not one
+    marcher was reported arrested", "no one was killed")."""
+    return bool(_tables()["negated_before"].search(before[-60:]))
+
+
 def framed_after(after: str) -> bool:
     """Whether the words after a trigger make it a plan, not an act ("had been planned")."""
     return bool(_tables()["frames_after"].match(after))
@@ -104,6 +112,12 @@ def sentence_flags(sentence: str) -> Flags:
                  bool(tables["negated"].search(sentence)),
                  bool(tables["background"].search(sentence)),
                  bool(tables["habitual"].search(sentence)))
+
+
+def folds_into(sub_event_type: str) -> tuple[str, ...]:
+    """The families ("demonstration", "violent") a strategic development told beside one of
+    them is part of (the events table's `folds_into`)."""
+    return _tables()["folds_into"].get(sub_event_type, ())
 
 
 def rank(sub_event_type: str) -> int:

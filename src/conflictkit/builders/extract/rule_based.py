@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from conflictkit.builders.extract import classify, sources
+from conflictkit.builders.extract._data import table, words
 from conflictkit.builders.extract.actors import ActorMention, ActorResolver, find_actor_mentions
 from conflictkit.builders.extract.base import CandidateEvent, Evidence, Extraction
 from conflictkit.builders.extract.dates import (
@@ -57,7 +58,8 @@ _STATEMENT_AFTER = re.compile(
     r"reported|announced|stated|accused|alleged|confirmed|denied)\b(?!\s+(?:it|they)\b)", re.I)
 _SEIZURE_OBJECT = re.compile(
     r"^\s+(?:full\s+)?(?:control|the\s+(?:\w+\s+)?(?:town|city|village|base|district|area|"
-    r"territory|capital|airport|province|region|border|outpost|positions?|barracks)|(?:the\s+)?"
+    r"territory|capital|airport|province|region|border|outpost|positions?|barracks)|(?:the\s+|an?\s+)?"
+    r"(?:\w+\s+)?(?:road|highway|bridge|checkpoint|crossing|port|oil field|mine)s?\b|(?:the\s+)?"
     r"[A-Z][\w-]+)")
 _RUNNING_TOTAL = re.compile(r"\b(?:have|has)\s+(?:\w+\s+)?(?:been\s+)?(?:killed|died|claimed)\b",
                             re.I)
@@ -74,6 +76,12 @@ _SITE = re.compile(rf"\b{_SITES}s?\s+(?:in|at|of|near|outside)\s+(?:the\s+)?$", 
 _PERSON_OF = re.compile(r"\b(?:[A-Z][\w'’-]+\s+)+(?:of|from)\s+$")  # "Bob Bland of Dorvik"
 _CLAUSE_BREAK = re.compile(r"[;:]|\s(?:but|while|whereas|meanwhile)\s|,\s+(?:and\s+)?(?:on|late|"
                            r"early)\s", re.I)
+_NOT_NAMES = words(
+    "A An The He She They It His Her Their Its We I Police Officers Authorities Security Troops "
+    "Soldiers Army Military Government Monday Tuesday Wednesday Thursday Friday Saturday Sunday "
+    "January February March April May June July August September October November December "
+    "Today Yesterday Earlier Later Also One Two Three Four Five Six Seven Eight Nine Ten "
+    "Several Many Some Dozens Hundreds Thousands Most All Both")
 ARMED = {1, 2, 3, 4, 8}
 BACKGROUND_AGE_DAYS = 45  # an act dated further back is recalled, not reported
 OWN_COUNTRY_EVIDENCE = 2.0  # a locative country name (3) or a big town after a cue (2)
@@ -95,6 +103,7 @@ class _Sent:
     date_mention: DateMention | None = None
     date_is_statement: bool = False
     country: str | None = None
+    unanchored: bool = False  # "two days after the explosion", the explosion not dated
 
 
 @dataclass
@@ -111,13 +120,34 @@ class _Cluster:
 
 
 def _family(triggers: list[classify.Trigger]) -> str:
+    """violent, demonstration, or "strategic:<sub-event type>" (each kind of strategic
+    development is an event of its own: an arrest is not a defused bomb)."""
     best = max(t.strength for t in triggers)
     strong = [t for t in triggers if t.strength == best]
     if any(t.kind in _DEMO_KINDS for t in strong):
         return DEMO
     if all(t.kind in _STRATEGIC_KINDS for t in strong):
-        return STRATEGIC
+        kind = min((t.kind for t in strong), key=classify.rank)
+        return f"{STRATEGIC}:{kind}"
     return VIOLENT
+
+
+def is_strategic(family: str) -> bool:
+    return family.startswith(STRATEGIC)
+
+
+def folds_into(strategic: _Cluster, main: _Cluster, s: _Sent) -> bool:
+    """Whether a sentence of a strategic development is part of an act told beside it
+    (`folds_into` in the events table: arrests at a protest make it a protest with
+    intervention): the same day (or none), the same place (or none), the same paragraph."""
+    kind = strategic.family.split(":", 1)[1]
+    if main.family not in classify.folds_into(kind):
+        return False
+    if s.days and main.days and not set(s.days) & set(main.days):
+        return False
+    if strategic.place and main.place and strategic.place != main.place:
+        return False
+    return s.sentence.paragraph in {m.sentence.paragraph for m in main.sents}
 
 
 def _usable_triggers(sentence: str, triggers: list[classify.Trigger]) -> list[classify.Trigger]:
@@ -131,6 +161,8 @@ def _usable_triggers(sentence: str, triggers: list[classify.Trigger]) -> list[cl
             continue  # the frame still governs: "cleared him of killing nine in a massacre"
         if classify.framed_after(sentence[trig.end:trig.end + 60]):
             continue  # "the rally had been planned": no act yet
+        if classify.negated(sentence[:trig.start]):
+            continue  # "no arrests", "not one marcher was arrested": nothing happened
         if classify.framed(sentence[:trig.start]):
             frame_end = trig.end
             continue  # "cleared of killing", "an inquiry into the killing": no event of its own
@@ -142,6 +174,52 @@ def _usable_triggers(sentence: str, triggers: list[classify.Trigger]) -> list[cl
     return out
 
 
+_NAMED_BEFORE = re.compile(
+    r"(?:^|[^.;])\b(?:[A-Z][\w'’.-]+\s+){0,3}[A-Z][\w'’.-]+(?:,[^,;]{1,80},)?\s+(?:was|were|"
+    r"has been|had been|have been|is|are|being)\s+(?:\w+\s+)?$")
+_NAMED_AFTER = re.compile(r"^\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,4}?(?P<name>[A-Z][\w'’.-]+)")
+
+
+def names_a_person(sentence: str, start: int, end: int) -> bool:
+    """Whether an act is done to someone named ("Dorvik was arrested", "police detained
+    opposition leader Ilan Dorsk"): a capitalised name, not a day, month or stop word,
+    right before a passive verb or right after the act."""
+    before = _NAMED_BEFORE.search(sentence[max(0, start - 140):start])
+    if before:
+        words = re.findall(r"[A-Z][\w'’.-]+", before.group(0))
+        if any(w not in _NOT_NAMES for w in words):
+            return True
+    after = _NAMED_AFTER.match(sentence[end:end + 60])
+    return bool(after and after["name"] not in _NOT_NAMES)
+
+
+def follow_up_arrest(cluster: _Cluster, main: list[_Cluster]) -> bool:
+    """Arrests told without a day of their own and of no one named, in a report of an act of
+    violence or a demonstration ("police have arrested four people"): the investigation's
+    follow-up, not an event ACLED codes. Arrests of a named person, or dated ones, are."""
+    if cluster.family != f"{STRATEGIC}:Arrests" or cluster.days or not main:
+        return False
+    return not any(names_a_person(s.sentence.text, t.start, t.end)
+                   for s in cluster.sents for t in s.triggers if t.kind == "Arrests")
+
+
+def told_after(cluster: _Cluster, dated: list[_Cluster]) -> _Cluster | None:
+    """The dated act an undated one is told after in the same paragraph ("Four bombs went off
+    at the temple yesterday. Three other bombs were found and defused."): its day is the
+    undated act's day, whatever kind of act each is."""
+    first = cluster.sents[0].sentence
+    best: tuple[int, _Cluster] | None = None
+    for other in dated:
+        if other is cluster or other.country != cluster.country or other.precision != 1:
+            continue
+        for s in other.sents:
+            here = s.sentence
+            if s.days and here.paragraph == first.paragraph and here.index < first.index \
+                    and (best is None or here.index > best[0]):
+                best = (here.index, other)
+    return best[1] if best else None
+
+
 def count_days_from_events(analysed: list[_Sent], published: date) -> None:
     """Date a sentence that counts days from the event told before it ("two days after the
     airstrike, militants attacked the camp"): the last day-precise act before it, plus the
@@ -151,6 +229,7 @@ def count_days_from_events(analysed: list[_Sent], published: date) -> None:
         strong = any(t.strength >= 2 for t in s.triggers)
         if strong and not s.days and not is_quoted(s.sentence.text):
             relative = find_relative_days(s.sentence.text)
+            s.unanchored = bool(relative) and anchor is None
             if relative and anchor is not None:
                 day = anchor + timedelta(days=relative[0].offset)
                 if day <= published:
@@ -295,6 +374,8 @@ class RuleBasedExtractor:
             return False  # "last month they bombed ...": background, unless it is the news
         if not s.days and not self._in_lead(s) and _RUNNING_TOTAL.search(text):
             return False  # "almost 50 people have been killed": a running total, not an act
+        if not s.days and s.unanchored:
+            return False  # "arrested two days after the explosion": dated by an undated act
         strong = any(t.strength >= 2 for t in s.triggers)
         has_date = bool(s.days)
         has_toll = any(t.count > 0 for t in s.tolls)
@@ -383,17 +464,28 @@ class RuleBasedExtractor:
                 home.days = tuple(sorted(set(home.days) | set(s.days)))
             if place and home.place is None:
                 home.place = place
-        # strategic developments beside an act of violence or a demonstration on the same day
-        # are usually part of it (arrests at a protest, a foiled attack in a battle report)
-        main = [c for c in clusters if c.family != STRATEGIC]
-        if main:
-            kept = []
-            for cluster in clusters:
-                if cluster.family == STRATEGIC and (not cluster.days or any(
-                        set(cluster.days) & set(m.days) or not m.days for m in main)):
+        # a strategic development is its own event unless it is part of an act told beside it
+        # (arrests at a protest in the protest's paragraph)
+        main = [c for c in clusters if not is_strategic(c.family)]
+        kept = []
+        for cluster in clusters:
+            if is_strategic(cluster.family):
+                for s in list(cluster.sents):
+                    host = next((m for m in main if m.country == cluster.country
+                                 and folds_into(cluster, m, s)), None)
+                    if host is not None:
+                        host.sents.append(s)
+                        host.sents.sort(key=lambda x: x.sentence.index)
+                        cluster.sents.remove(s)
+                if not cluster.sents:
                     continue
-                kept.append(cluster)
-            clusters = kept
+                if cluster.date_from is not None and cluster.date_from not in cluster.sents:
+                    dated = [x for x in cluster.sents if x.days]
+                    cluster.date_from = dated[0] if dated else None
+                    cluster.days = dated[0].days if dated else ()
+                    cluster.precision = dated[0].precision if dated else 1
+            kept.append(cluster)
+        clusters = [c for c in kept if not follow_up_arrest(c, main)]
         # undated clusters of the same family as a dated one describe it (protests told
         # without a day in other towns are that day's protests there, split by place later)
         dated = [c for c in clusters if c.days]
@@ -413,6 +505,8 @@ class RuleBasedExtractor:
                           and not cluster.separate and cluster.place is not None
                           and d.sents[0].sentence.index < cluster.sents[0].sentence.index
                           <= d.sents[-1].sentence.index + STORY_SENTENCES), None)
+            if story is None and not cluster.days and not cluster.separate:
+                story = told_after(cluster, dated)
             if story is not None:  # the same day's act at another place, told within the story
                 cluster.days, cluster.precision = story.days, story.precision
                 cluster.date_from, cluster.inherited = story.date_from, True
@@ -742,27 +836,37 @@ class RuleBasedExtractor:
                     a1, a2 = a2, others
             if sub_event in _PARTY_EVENTS:
                 a1, a2 = parties(roles) or (a1, a2)
-            if a1 is None and country and sub_event not in ("Arrests", *_PARTY_EVENTS):
+            default1 = default_actor("actor1", sub_event)
+            if a1 is None and country and default1:
+                name = self._default_name(default1, country, year)
+                a1 = (name, self.actors.inter(name, country), cluster.sents[0],
+                      _whole(cluster.sents[0]), 0.4)
+                review.append(f"actor1: the text names no actor; {name} assumed")
+            if a1 is None and country and sub_event not in _PARTY_EVENTS:
                 name = f"Unidentified Armed Group ({country})"
                 a1 = (name, 3, cluster.sents[0], _whole(cluster.sents[0]), 0.3)
                 review.append("actor1: no perpetrator named; coded as an unidentified armed "
                               "group")
-            if a1 is None and sub_event == "Arrests" and country:
-                police = self.actors.state_forces(country, year, "Police")
-                a1 = (police, self.actors.inter(police, country), cluster.sents[0],
-                      _whole(cluster.sents[0]), 0.4)
             if sub_event in ("Attack", "Abduction/forced disappearance", "Sexual violence") \
                     and (a2 is None or a2[1] != vocab.CIVILIANS_CODE) and country:
                 name = f"Civilians ({country})"
                 a2 = (name, vocab.CIVILIANS_CODE, (a2 or a1)[2], (a2 or a1)[3], 0.5)
-            default = DEFAULT_ACTOR2.get(sub_event)
+            default = default_actor("actor2", sub_event)
             if a2 is None and a1 is not None and default and country:
-                name = default.format(country=country)
+                name = self._default_name(default, country, year)
                 a2 = (name, self.actors.inter(name, country), a1[2], _whole(a1[2]), 0.3)
                 review.append(f"actor2: the text names no target; {name} assumed")
         assoc1: list[str] = []
         assoc2: list[str] = []
         return a1, a2, assoc1, assoc2
+
+    def _default_name(self, template: str, country: str, year: int) -> str:
+        """A default actor's name: "{police}" / "{military}" are the country's state forces
+        in the year, "{country}" the country."""
+        for token, kind in (("{police}", "Police"), ("{military}", "Military")):
+            if template == token:
+                return self.actors.state_forces(country, year, kind)
+        return template.format(country=country)
 
     # ---- type -----------------------------------------------------------------------------
 
@@ -803,7 +907,7 @@ class RuleBasedExtractor:
                     open_kinds.append((t.kind, s))
                 elif t.kind not in _DEMO_KINDS and t.kind != "Mob violence":
                     concrete.append((t.kind, s))
-        if cluster.family == STRATEGIC:
+        if is_strategic(cluster.family):
             concrete = [c for c in concrete if c[0] in _STRATEGIC_KINDS] or concrete
         patient_inters = [r[5] for r in roles if r[1] == "patient" and not r[3].weak]
         agent_inters = [r[5] for r in roles if r[1] == "agent" and r[4] > 0.2]
@@ -1004,16 +1108,13 @@ class RuleBasedExtractor:
                     found.setdefault(match.towns[0].name, (match, s))
         return list(found.values()) if len(found) >= 2 else []
 
-# Who is on the receiving end when the text does not say: people arrested are civilians unless
-# named as a group; a bomb set off in a public place targets civilians; a foiled device was
-# an armed group's.
-DEFAULT_ACTOR2 = {
-    "Arrests": "Civilians ({country})",
-    "Remote explosive/landmine/IED": "Civilians ({country})",
-    "Suicide bomb": "Civilians ({country})",
-    "Grenade": "Civilians ({country})",
-    "Disrupted weapons use": "Unidentified Armed Group ({country})",
-}
+def default_actor(column: str, sub_event: str) -> str | None:
+    """Who the actor is when the text does not say (`defaults` in the actors table): people
+    arrested are civilians and arrests are the police's; a bomb in a public place targets
+    civilians; a device found and defused was an armed group's, disrupted by the police."""
+    return (table("actors").get("defaults") or {}).get(column, {}).get(sub_event)
+
+
 _PARTY_EVENTS = ("Agreement", "Non-violent transfer of territory", "Change to group/activity",
                  "Headquarters or base established", "Other")
 
