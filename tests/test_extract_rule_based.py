@@ -473,3 +473,39 @@ def test_hostages_taken_after_seizing_a_road():
                       "Arish on Friday.", date(2011, 1, 29))
     assert event["sub_event_type"] == "Non-state actor overtakes territory"
     assert event["actor1"] == "Unidentified Armed Group (Egypt)"
+
+
+# ---- a report about an earlier act ---------------------------------------------------------
+
+def test_an_inquiry_dates_the_act_it_is_about():
+    text = ("The rights commission said on Tuesday it had opened an inquiry into last week's "
+            "shooting of demonstrators in Kisumu.\n\n"
+            "Police opened fire on hundreds of traders who had marched in Kisumu against new "
+            "taxes. Two people died of gunshot wounds, a nurse said.\n\n"
+            "The commission will report on the events of March 3 within a month.")
+    [event] = _events(text, date(2022, 3, 8))
+    assert (event["event_date"], event["time_precision"]) == (date(2022, 3, 3), 1)
+    assert event["sub_event_type"] == "Excessive force against protesters"
+    assert event["fatalities"] == 2 and event["location"] == "Kisumu"
+
+
+def test_a_verdict_about_an_old_attack_reports_no_event():
+    text = ("A court in Garissa on Monday jailed two men for helping the gunmen who raided a "
+            "village near Mandera in March 2014.\n\n"
+            "The gunmen shot dead 12 villagers and burned their homes.")
+    assert _events(text, date(2019, 6, 18)) == []
+
+
+def test_the_date_nearest_the_act_dates_it():
+    text = ("Officials on Tuesday visited the market in Kano that gunmen attacked on "
+            "Saturday, killing five traders.")
+    [event] = _events(text, date(2021, 3, 3))
+    assert event["event_date"] == date(2021, 2, 27)
+
+
+def test_deaths_told_beside_a_protest_are_the_protest_s():
+    text = ("Soldiers opened fire on thousands of demonstrators in Conakry on Monday. "
+            "At least 12 people were killed in the clashes, doctors said.")
+    [event] = _events(text, date(2009, 9, 30))
+    assert event["sub_event_type"] == "Excessive force against protesters"
+    assert event["fatalities"] == 12

@@ -60,6 +60,7 @@ def _tables() -> dict[str, Any]:
         "frames": [re.compile(v, re.I) for v in data["frames"].values()],
         "frames_after": re.compile(data["frames_after"], re.I),
         "negated_before": re.compile(data["negated_before"], re.I),
+        "act_nouns": data["act_nouns"],
         "unplaced": re.compile(data["unplaced"], re.I),
         "folds_into": {k: tuple(v) for k, v in (data.get("folds_into") or {}).items()},
     }
@@ -94,6 +95,11 @@ def negated(before: str) -> bool:
     """Whether a negation governs the trigger that follows ("no arrests were made", "not one
     marcher was reported arrested", "no one was killed")."""
     return bool(_tables()["negated_before"].search(before[-60:]))
+
+
+def act_nouns() -> str:
+    """A regex alternation of nouns that name an act ("shooting", "events", "massacre")."""
+    return str(_tables()["act_nouns"])
 
 
 def framed_after(after: str) -> bool:

@@ -104,6 +104,9 @@ class _Sent:
     date_is_statement: bool = False
     country: str | None = None
     unanchored: bool = False  # "two days after the explosion", the explosion not dated
+    past: bool = False  # the date nearest the act is in the past ("an attack in May 2014")
+    mentioned: list[classify.Trigger] = field(default_factory=list)  # acts framed, negated...
+    date_sentence: Sentence | None = None  # the sentence its date comes from, when another
 
 
 @dataclass
@@ -117,6 +120,7 @@ class _Cluster:
     country: str | None = None
     separate: bool = False  # an act told only "across the country": never merged
     inherited: bool = False  # dated by the story it is told in, not by its own sentence
+    context: list[_Sent] = field(default_factory=list)  # other sentences of its paragraphs
 
 
 def _family(triggers: list[classify.Trigger]) -> str:
@@ -201,6 +205,126 @@ def follow_up_arrest(cluster: _Cluster, main: list[_Cluster]) -> bool:
         return False
     return not any(names_a_person(s.sentence.text, t.start, t.end)
                    for s in cluster.sents for t in s.triggers if t.kind == "Arrests")
+
+
+def act_references(text: str, published: date) -> list[DateMention]:
+    """Dates the text gives an act by name: "last week's shooting", "the events of July 7",
+    "a June 2003 mob attack", "the killings last week"."""
+    nouns = classify.act_nouns()
+    out = []
+    for mention in find_dates(text, published):
+        if not mention.days and not mention.background:
+            continue
+        after = text[mention.end:mention.end + 60]
+        before = text[max(0, mention.start - 40):mention.start]
+        if re.match(rf"^(?:['’]s)?\s+(?:[\w-]+\s+){{0,2}}?(?:{nouns})\b", after, re.I) or \
+                re.search(rf"\b(?:{nouns})\s+(?:(?:of|on|in)\s+)?(?:the\s+)?$", before, re.I):
+            out.append(mention)
+    return out
+
+
+def date_by_the_story(events: list[_Sent], analysed: list[_Sent], article: Article,
+                      published: date, warnings: list[str]) -> list[_Sent]:
+    """Acts told without a day in a report whose lead reports no act of its own but refers to
+    one (an inquiry into "last week's shooting", a verdict over "the 2014 bus attack"): they
+    are the act the report is about. The most precise date the report gives that act dates
+    them ("the events of July 7" before "last week"); when the act is an old one they are
+    background and not coded."""
+    lead = [a for a in analysed if a.sentence.paragraph == 0]
+    if not lead or any(a in events for a in lead) or not any(
+            a.mentioned or (a.triggers and a.past) for a in lead):
+        return events
+    undated = [s for s in events if not s.days]
+    if not undated:
+        return events
+    refs = [(a, m) for a in analysed for m in act_references(a.sentence.text, published)]
+    recent = [(a, m) for a, m in refs if m.usable
+              and (published - m.days[-1]).days <= BACKGROUND_AGE_DAYS]
+    old = bool([m for _, m in refs if not m.usable]) or any(a.past for a in lead) or any(
+        not m.usable for m in act_references(article.title or "", published))
+    if not recent:
+        if not old:
+            return events
+        warnings.append("not coded: acts told without a day in a report about an earlier "
+                        "act (the lead refers to it as an old one)")
+        return [s for s in events if s.days]
+
+    def rank(ref: tuple[_Sent, DateMention]) -> tuple[int, int]:
+        m = ref[1]
+        explicit = bool(re.search(r"\d|January|February|March|April|May|June|July|August|"
+                                  r"September|October|November|December", m.text))
+        return (m.precision, 0 if explicit else 1)
+
+    best = min(rank(r) for r in recent)
+    top = [r for r in recent if rank(r) == best]
+    if len({r[1].days for r in top}) > 1:
+        return events  # the report names two days for it: leave the acts undated
+    source, mention = top[0]
+    for s in undated:
+        s.days, s.precision, s.date_mention = mention.days, mention.precision, mention
+        s.date_sentence = source.sentence
+    return events
+
+
+def nearest_date(mentions: list[DateMention],
+                 triggers: list[classify.Trigger]) -> DateMention | None:
+    """The date nearest the sentence's strongest act, among dates that are not the day of a
+    statement: "A court on Monday jailed three men for helping gunmen who attacked a bus in
+    March 2014" dates the attack in 2014, not on Monday. None when no date is usable or past."""
+    candidates = [d for d in mentions if not d.statement and not d.future
+                  and (d.usable or d.background)]
+    if not candidates or not triggers:
+        return None
+    best = max(t.strength for t in triggers)
+    strong = [t for t in triggers if t.strength == best]
+
+    def gap(d: DateMention, t: classify.Trigger) -> int:
+        return t.start - d.end if d.end <= t.start else max(0, d.start - t.end)
+
+    picks = [min(candidates, key=lambda d, t=t: gap(d, t)) for t in strong]
+    return next((d for d in picks if d.usable), picks[0])
+
+
+_UNREST_KINDS = {"violence", "Armed clash"}
+_DEATH_WORD = re.compile(r"\b(?:died|dead|deaths?|killed|lives|bodies|death toll)\b", re.I)
+
+
+def absorb_unrest(clusters: list[_Cluster]) -> list[_Cluster]:
+    """Deaths told with no actor beside a demonstration, in its paragraph and on its day
+    ("Police opened fire on the marchers. Three people were killed in the clashes."), are the
+    demonstration's: one event at the protest's type, not a separate attack."""
+    demos = [c for c in clusters if c.family == DEMO]
+    out = []
+    for cluster in clusters:
+        if cluster.family == VIOLENT and demos and all(
+                all(m.victim or m.weak for m in s.mentions)
+                and all(t.kind in _UNREST_KINDS for t in s.triggers) for s in cluster.sents):
+            paragraphs = {s.sentence.paragraph for s in cluster.sents}
+            host = next((d for d in demos if d.country == cluster.country
+                         and (not cluster.days or not d.days or set(cluster.days) & set(d.days))
+                         and paragraphs & {s.sentence.paragraph for s in d.sents}), None)
+            if host is not None:
+                host.sents.extend(cluster.sents)
+                host.sents.sort(key=lambda s: s.sentence.index)
+                continue
+        out.append(cluster)
+    return out
+
+
+def assign_context(clusters: list[_Cluster], analysed: list[_Sent]) -> None:
+    """Each cluster's context: the other sentences of its paragraphs that mention an act (even
+    a framed one) and belong to no event, on its day or undated."""
+    taken = {id(s) for c in clusters for s in c.sents}
+    for cluster in clusters:
+        paragraphs = {s.sentence.paragraph for s in cluster.sents}
+        cluster.context = [a for a in analysed if id(a) not in taken
+                           and a.sentence.paragraph in paragraphs
+                           and (a.triggers or a.mentioned or a.tolls)
+                           and (not a.days or not cluster.days
+                                or set(a.days) & set(cluster.days))]
+        for a in cluster.context:
+            if not a.mentions:
+                a.mentions = find_actor_mentions(a.sentence.text)
 
 
 def told_after(cluster: _Cluster, dated: list[_Cluster]) -> _Cluster | None:
@@ -310,6 +434,7 @@ class RuleBasedExtractor:
         analysed = [self._analyse(s, published) for s in article.sentences]
         count_days_from_events(analysed, published)
         events_sents = [a for a in analysed if self._is_event(a, published)]
+        events_sents = date_by_the_story(events_sents, analysed, article, published, warnings)
         if not events_sents:
             warnings.append("no event found: no sentence reports an act of political violence, "
                             "a demonstration or a strategic development")
@@ -322,7 +447,8 @@ class RuleBasedExtractor:
                             "a country for review")
         for s in events_sents:
             s.country = self._sentence_country(s) or country
-        clusters = self._cluster(events_sents, article, country)
+        clusters = absorb_unrest(self._cluster(events_sents, article, country))
+        assign_context(clusters, analysed)
         placed = []
         for cluster in clusters:
             if self._unplaced(cluster):
@@ -341,10 +467,16 @@ class RuleBasedExtractor:
         text = sentence.text
         found = classify.find_triggers(text)
         triggers = _usable_triggers(text, found)
-        analysed = _Sent(sentence, triggers, find_dates(text, published) if triggers else [],
+        analysed = _Sent(sentence, triggers, find_dates(text, published) if found else [],
                          find_fatalities(text) if triggers else [],
                          find_actor_mentions(text) if triggers else [],
                          classify.sentence_flags(text))
+        analysed.mentioned = [t for t in found if t not in triggers]
+        if not triggers and _DEATH_WORD.search(text):  # "Two people died of their wounds."
+            analysed.tolls = [t for t in find_fatalities(text) if t.count]
+        if found and not triggers:
+            nearest = nearest_date(analysed.dates, found)
+            analysed.past = nearest is not None and not nearest.usable
         if triggers:
             analysed.family = _family(triggers)
             if analysed.family == VIOLENT and classify.demonstration_context(
@@ -355,6 +487,12 @@ class RuleBasedExtractor:
             own = [d for d in usable if not d.statement] or usable
             attached = [d for d in usable if any(attached_to_act(text, d, t.start, t.end)
                                                  for t in triggers)]
+            nearest = None if attached else nearest_date(analysed.dates, triggers)
+            if nearest is not None and not nearest.usable:
+                analysed.past = True  # "sentenced on Monday over an attack in March 2014"
+                own = []
+            elif nearest is not None:
+                own = [nearest]
             own = attached or own
             if own:
                 analysed.date_mention = own[0]
@@ -376,6 +514,8 @@ class RuleBasedExtractor:
             return False  # "almost 50 people have been killed": a running total, not an act
         if not s.days and s.unanchored:
             return False  # "arrested two days after the explosion": dated by an undated act
+        if not s.days and s.past:
+            return False  # the date nearest the act is an old one
         strong = any(t.strength >= 2 for t in s.triggers)
         has_date = bool(s.days)
         has_toll = any(t.count > 0 for t in s.tolls)
@@ -531,8 +671,12 @@ class RuleBasedExtractor:
         date_src = cluster.date_from or first
         if cluster.date_from and cluster.date_from.date_mention is not None:
             m = cluster.date_from.date_mention
-            provenance["event_date"] = _evidence(cluster.date_from.sentence, m.start, m.end,
-                                                 0.6 if m.statement else 0.85)
+            provenance["event_date"] = _evidence(
+                cluster.date_from.date_sentence or cluster.date_from.sentence, m.start, m.end,
+                0.6 if m.statement or cluster.date_from.date_sentence else 0.85)
+            if cluster.date_from.date_sentence is not None:
+                review.append(f"event_date: the act is told without a day; the report dates "
+                              f"it elsewhere ({m.text!r})")
         else:
             provenance["event_date"] = _evidence(date_src.sentence, 0, 0, 0.3)
         year = days[0].year
@@ -552,7 +696,8 @@ class RuleBasedExtractor:
                 provenance[column] = _evidence(chosen[2].sentence, chosen[3].start,
                                                chosen[3].end, chosen[4])
 
-        tolls = credible_tolls(cluster.sents)
+        tolls = credible_tolls([*cluster.sents,
+                                *(c for c in cluster.context if c.tolls and not c.triggers)])
         best = event_fatalities([t for _, t in tolls])
         fatalities = best.count if best else 0
         if best is not None:
@@ -685,7 +830,8 @@ class RuleBasedExtractor:
                year: int) -> list[tuple[str, str, _Sent, ActorMention, float, int | None]]:
         """(name, role, sentence, mention, weight, inter) for actor mentions in the cluster."""
         out = []
-        for s in cluster.sents:
+        context = cluster.context if cluster.family == DEMO else []
+        for s in [*cluster.sents, *context]:
             text = s.sentence.text
             for m in s.mentions:
                 resolved = self.actors.resolve(m, country, year)
@@ -693,7 +839,10 @@ class RuleBasedExtractor:
                     continue
                 after = text[m.end:m.end + 60]
                 statement = bool(_STATEMENT_AFTER.match(after))
-                role, weight = self._role_of(text, m, s.triggers)
+                role, weight = self._role_of(text, m, s.triggers or s.mentioned)
+                if s in context:
+                    weight *= 0.5  # a sentence beside the protest's ("what happened when
+                    #                security forces opened fire on demonstrators")
                 if role is None or (statement and role == "patient"):
                     continue
                 if statement:
@@ -872,9 +1021,11 @@ class RuleBasedExtractor:
 
     def _sub_event(self, cluster: _Cluster, roles: list,
                    country: str | None) -> tuple[str, _Sent | None]:
-        """The highest-precedence sub-event among the cluster's acts (open kinds resolved)."""
+        """The highest-precedence sub-event among the cluster's acts (open kinds resolved); a
+        protest's upgrades are read in its paragraphs."""
         text = " ".join(s.sentence.text for s in cluster.sents)
         if cluster.family == DEMO:
+            text = " ".join(s.sentence.text for s in [*cluster.sents, *cluster.context])
             kinds = {t.kind for s in cluster.sents for t in s.triggers}
             src = next((s for s in cluster.sents if any(t.kind in _DEMO_KINDS
                                                         for t in s.triggers)), None)
@@ -971,6 +1122,16 @@ class RuleBasedExtractor:
             named = unknown_place(s.sentence.text)
             if named:
                 return self._unknown(country, admin_hint, named, s, review)
+        beside = [(m, s) for s in cluster.context
+                  for m in self.places.find(s.sentence.text, country, [], self._lower)
+                  if m.kind == "town" and m.towns]
+        if beside:  # a town the paragraph names beside the act ("at Conakry's stadium")
+            match, s = max(beside, key=lambda c: c[0].score)
+            loc = self.places.location_of(match, country, admin_hint)
+            loc.sentence, loc.confidence = s.sentence, 0.6
+            loc.review = (f"location: {loc.location}, named in the paragraph that tells the act; "
+                          "its own sentences name no place")
+            return loc
         anchored = self._anchored_town(cluster, analysed, country)
         if anchored is not None:
             match, s = anchored
