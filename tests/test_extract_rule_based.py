@@ -509,3 +509,24 @@ def test_deaths_told_beside_a_protest_are_the_protest_s():
     [event] = _events(text, date(2009, 9, 30))
     assert event["sub_event_type"] == "Excessive force against protesters"
     assert event["fatalities"] == 12
+
+
+def test_the_second_day_of_fighting_with_a_running_toll_is_two_events():
+    text = ("Soldiers and rebels fought in Beni on Thursday, the second day of clashes in the "
+            "town.\n\nAt least 9 people have been killed since the fighting began, a local "
+            "official said.")
+    events = _events(text, date(2022, 6, 10))
+    assert [(e["event_date"], e["fatalities"]) for e in events] == [
+        (date(2022, 6, 8), 5), (date(2022, 6, 9), 4)]
+
+
+def test_the_nth_day_without_a_running_toll_stays_one_day():
+    text = ("Soldiers and rebels fought in Beni on Thursday, the third day of clashes in the "
+            "town. Two soldiers were killed on Thursday.")
+    events = _events(text, date(2022, 6, 10))
+    assert [e["event_date"] for e in events] == [date(2022, 6, 9)]
+
+
+def test_an_ongoing_activity_is_not_an_act():
+    assert _events("Since Tuesday supporters of the cleric have been protesting in Lahore.",
+                   date(2022, 6, 10)) == []

@@ -334,6 +334,20 @@ def find_relative_days(sentence: str) -> list[RelativeDay]:
     return out
 
 
+_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4,
+             "5th": 5}
+
+
+def ordinal_day(text: str) -> int | None:
+    """N when the text says the act's day is the Nth day of fighting ("the second day of
+    clashes", "fighting raged for a third straight day"); None otherwise."""
+    tables = table("dates")
+    match = re.search(tables["ordinal_day"], text, re.I)
+    if match is None or not re.search(tables["ordinal_context"], text, re.I):
+        return None
+    return _ORDINALS[match["n"].lower()]
+
+
 def find_dates(sentence: str, published: date) -> list[DateMention]:
     """The dates a sentence mentions, resolved against the publication date, in text order."""
     tables = _tables()

@@ -23,6 +23,7 @@ from conflictkit.builders.extract.dates import (
     attached_to_act,
     find_dates,
     find_relative_days,
+    ordinal_day,
 )
 from conflictkit.builders.extract.fatalities import (
     Toll,
@@ -63,6 +64,9 @@ _SEIZURE_OBJECT = re.compile(
     r"[A-Z][\w-]+)")
 _RUNNING_TOTAL = re.compile(r"\b(?:have|has)\s+(?:\w+\s+)?(?:been\s+)?(?:killed|died|claimed)\b",
                             re.I)
+_SINCE = re.compile(r"\bsince (?:the (?:\w+ )?(?:fighting|clashes|assault|attack|offensive|"
+                    r"violence)|(?:it|they|fighting) (?:began|started|erupted))\b", re.I)
+_ONGOING = re.compile(r"\b(?:have|has|had)\s+(?:\w+ly\s+)?been\s+$", re.I)
 _LIST_JOIN = re.compile(r"^\s*(?:[A-Z]\.(?:[A-Z]\.)+)?\s*(?:,|;)?\s*(?:and\s+|or\s+|as well as\s+)?"
                         r"(?:(?:\d[\d,.]*|\w+)\s+(?:(?:people|killed|dead|died)\s+)?)?"
                         r"(?:(?:in|at)\s+)?$")
@@ -121,6 +125,7 @@ class _Cluster:
     separate: bool = False  # an act told only "across the country": never merged
     inherited: bool = False  # dated by the story it is told in, not by its own sentence
     context: list[_Sent] = field(default_factory=list)  # other sentences of its paragraphs
+    after: list[_Sent] = field(default_factory=list)  # tolls told in the paragraph after
 
 
 def _family(triggers: list[classify.Trigger]) -> str:
@@ -167,6 +172,8 @@ def _usable_triggers(sentence: str, triggers: list[classify.Trigger]) -> list[cl
             continue  # "the rally had been planned": no act yet
         if classify.negated(sentence[:trig.start]):
             continue  # "no arrests", "not one marcher was arrested": nothing happened
+        if trig.text.lower().endswith("ing") and _ONGOING.search(sentence[:trig.start]):
+            continue  # "supporters have been protesting": an ongoing activity, not one act
         if classify.framed(sentence[:trig.start]):
             frame_end = trig.end
             continue  # "cleared of killing", "an inquiry into the killing": no event of its own
@@ -313,15 +320,17 @@ def absorb_unrest(clusters: list[_Cluster]) -> list[_Cluster]:
 
 def assign_context(clusters: list[_Cluster], analysed: list[_Sent]) -> None:
     """Each cluster's context: the other sentences of its paragraphs that mention an act (even
-    a framed one) and belong to no event, on its day or undated."""
+    a framed one) or a toll and belong to no event, on its day or undated; and the tolls told
+    so in the paragraph after ("At least 16 people have been killed since it began")."""
     taken = {id(s) for c in clusters for s in c.sents}
     for cluster in clusters:
         paragraphs = {s.sentence.paragraph for s in cluster.sents}
-        cluster.context = [a for a in analysed if id(a) not in taken
-                           and a.sentence.paragraph in paragraphs
-                           and (a.triggers or a.mentioned or a.tolls)
-                           and (not a.days or not cluster.days
-                                or set(a.days) & set(cluster.days))]
+        beside = [a for a in analysed if id(a) not in taken
+                  and (a.triggers or a.mentioned or a.tolls)
+                  and (not a.days or not cluster.days or set(a.days) & set(cluster.days))]
+        cluster.context = [a for a in beside if a.sentence.paragraph in paragraphs]
+        cluster.after = [a for a in beside if a.tolls and a.sentence.paragraph - 1 in paragraphs
+                         and a.sentence.paragraph not in paragraphs]
         for a in cluster.context:
             if not a.mentions:
                 a.mentions = find_actor_mentions(a.sentence.text)
@@ -668,6 +677,11 @@ class RuleBasedExtractor:
             days, precision = (published,), 2
             review.append("event_date: the article gives no date for the event; the "
                           "publication date is used (time_precision 2)")
+        nth, running = self._nth_day_of_fighting(cluster, days, precision)
+        if nth:
+            days = tuple(days[0] - timedelta(days=nth - 1 - i) for i in range(nth))
+            review.append(f"event_date: the text calls {days[-1]} day {nth} of the fighting and "
+                          "gives a toll over all of it: one event per day")
         date_src = cluster.date_from or first
         if cluster.date_from and cluster.date_from.date_mention is not None:
             m = cluster.date_from.date_mention
@@ -696,8 +710,8 @@ class RuleBasedExtractor:
                 provenance[column] = _evidence(chosen[2].sentence, chosen[3].start,
                                                chosen[3].end, chosen[4])
 
-        tolls = credible_tolls([*cluster.sents,
-                                *(c for c in cluster.context if c.tolls and not c.triggers)])
+        tolls = running or credible_tolls(
+            [*cluster.sents, *(c for c in cluster.context if c.tolls and not c.triggers)])
         best = event_fatalities([t for _, t in tolls])
         fatalities = best.count if best else 0
         if best is not None:
@@ -782,6 +796,21 @@ class RuleBasedExtractor:
                                  "the remainder on the first day")
                 out.append(CandidateEvent(one, dict(provenance), notes))
         return out
+
+    @staticmethod
+    def _nth_day_of_fighting(cluster: _Cluster, days: tuple[date, ...],
+                             precision: int) -> tuple[int, list[tuple[_Sent, Toll]]]:
+        """(N, the running toll) when a battle's one known day is "the Nth day of fighting" and
+        its paragraph gives a running total ("16 people have been killed since the assault
+        began"): the total covers N days, so ACLED codes one event per day with the toll
+        split. (0, []) otherwise."""
+        if cluster.family != VIOLENT or len(days) != 1 or precision != 1:
+            return 0, []
+        told = [*cluster.sents, *cluster.context, *cluster.after]
+        nth = next((n for s in told if (n := ordinal_day(s.sentence.text))), None)
+        running = [(s, t) for s in told for t in s.tolls if t.count and (
+            _RUNNING_TOTAL.search(s.sentence.text) or _SINCE.search(s.sentence.text))]
+        return (nth, running) if nth and running else (0, [])
 
     def _per_place(self, cluster: _Cluster, country: str | None, fatalities: int,
                    fields: dict[str, Any], provenance: dict[str, Evidence],
