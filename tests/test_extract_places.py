@@ -155,3 +155,59 @@ def test_protests_told_in_other_towns_are_that_days_protests_there():
     events = _events(text, date(2023, 2, 13))
     assert sorted(e["location"] for e in events) == ["Lille", "Lyon", "Nantes"]
     assert {e["event_date"] for e in events} == {date(2023, 2, 11)}
+
+
+# ---- neighbourhoods, capitals, misspellings, paragraphs ------------------------------------
+
+def test_a_neighbourhood_is_coded_as_its_city_all_through_the_article():
+    text = ("Gunmen attacked a checkpoint in Kano's Sabon Gari district on Monday, killing two "
+            "policemen.\n\nOn Tuesday a bomb exploded in Sabon Gari, killing one trader.")
+    events = _events(text, date(2021, 5, 5))
+    assert sorted((e["event_date"], e["location"]) for e in events) == [
+        (date(2021, 5, 3), "Kano"), (date(2021, 5, 4), "Kano")]
+
+
+def test_the_area_of_a_city_is_the_city():
+    [event] = _events("A bomb exploded in the Gwange area of Maiduguri on Friday, killing "
+                      "three traders.", date(2019, 6, 22))
+    assert event["location"] == "Maiduguri"
+
+
+@pytest.mark.parametrize("text, location", [
+    ("A car bomb killed nine people in Bagdhad, Iraq on Monday.", "Baghdad"),
+    ("Suicide bombers killed five worshippers at a mosque in Maidugiri, Nigeria on Friday.",
+     "Maiduguri"),
+])
+def test_a_misspelt_town_after_a_place_cue_is_read_with_a_note(text, location):
+    result = extract_text(text, published=date(2019, 6, 22))
+    [event] = result.events
+    assert event.fields["location"] == location
+    assert any("close spelling" in note for note in event.review)
+
+
+def test_a_name_far_from_any_town_is_not_read_as_one():
+    assert _events("Police arrested Mr Gbadamosi in Lagos on Monday.",
+                   date(2019, 6, 22))[0]["location"] == "Lagos"
+
+
+def test_the_capital_is_the_country_s_capital():
+    [event] = _events("Two soldiers were killed by a roadside bomb in the Iraqi capital on "
+                      "Wednesday.", date(2008, 3, 27))
+    assert (event["location"], event["admin1"]) == ("Baghdad", "Baghdad")
+
+
+def test_a_sentence_without_a_country_takes_its_paragraph_s():
+    text = ("A car bomb killed 12 people in Kirkuk, Iraq on Sunday. Another bomb killed three "
+            "people in Mosul.\n\n"
+            "One man was killed when rival fans clashed in Athens, Greece on Sunday. Witnesses "
+            "said the clashes had been organised by hooligan clubs.")
+    events = _events(text, date(2007, 3, 26))
+    assert {e["country"] for e in events} == {"Greece", "Iraq"}
+    assert {e["sub_event_type"] for e in events if e["country"] == "Iraq"} == {
+        "Remote explosive/landmine/IED"}
+
+
+def test_a_capital_named_beside_its_town_is_that_town():
+    [event] = _events("Thousands protested in the Turkish capital Istanbul on Friday.",
+                      date(2014, 12, 20))
+    assert event["location"] == "Istanbul"

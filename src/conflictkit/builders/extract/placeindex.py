@@ -38,6 +38,7 @@ from typing import Any
 CACHE_VERSION = "3"
 BIG_TOWN = 15_000
 CITY = 100_000  # a city's other spellings ("Basra") are safe to read in any country
+MISSPELT_TOWN = 20_000  # a name close to a town this big is read as a misspelling of it
 MAX_ALTERNATES = 6
 _LATIN = re.compile(r"^[A-Z][A-Za-z'’ .-]{2,40}$")
 _ARTICLE = re.compile(r"^(?:al|el|an|ad|ar|as|at|az|ash|ad)[ -]", re.I)
@@ -231,6 +232,7 @@ class PlaceIndex:
         self._big: dict[str, list[int]] | None = None
         self._all: dict[str, str | None] | None = None
         self._towns: dict[int, Town] = {}
+        self._close: dict[str, dict[str, list[str]]] = {}
 
     @classmethod
     @cache
@@ -297,6 +299,31 @@ class PlaceIndex:
                     index.setdefault(spelling, []).append(row)
             self._big = index
         return self._big
+
+    def close_town(self, country: str, name: str) -> Town | None:
+        """The country's town of MISSPELT_TOWN people or more whose name is a close spelling
+        of `name` (same first letter, rapidfuzz ratio of 85 or more): "Bagdhad" -> Baghdad."""
+        from rapidfuzz import fuzz, process
+
+        keys = self._misspelling_keys(country)
+        key = name_key(name)
+        if not keys or key in self.country_index(country):
+            return None
+        hit = process.extractOne(key, keys.get(key[:1], []), scorer=fuzz.ratio, score_cutoff=85)
+        if hit is None or abs(len(hit[0]) - len(key)) > 2:
+            return None
+        return self.town(self.country_index(country)[hit[0]][0])
+
+    def _misspelling_keys(self, country: str) -> dict[str, list[str]]:
+        """First letter -> name keys of the country's towns of MISSPELT_TOWN people or more."""
+        if country not in self._close:
+            index = self.country_index(country)
+            out: dict[str, list[str]] = {}
+            for key, rows in index.items():
+                if int(self.table["population"].iat[rows[0]]) >= MISSPELT_TOWN:
+                    out.setdefault(key[:1], []).append(key)
+            self._close[country] = out
+        return self._close[country]
 
     def towns(self, country: str, name: str) -> list[Town]:
         """Towns of that name in the country, biggest first."""

@@ -454,8 +454,14 @@ class RuleBasedExtractor:
         if country is None:
             warnings.append("no country could be told from the text: events are left without "
                             "a country for review")
+        told_in: dict[int, str] = {}  # paragraph -> the country its sentences place acts in
         for s in events_sents:
-            s.country = self._sentence_country(s) or country
+            own = self._sentence_country(s)
+            if own:
+                told_in[s.sentence.paragraph] = own
+            s.country = own or told_in.get(s.sentence.paragraph) or country
+        if country is not None:
+            self.places.learn_parts([s.text for s in article.sentences], country, self._lower)
         clusters = absorb_unrest(self._cluster(events_sents, article, country))
         assign_context(clusters, analysed)
         placed = []
