@@ -211,3 +211,19 @@ def test_a_capital_named_beside_its_town_is_that_town():
     [event] = _events("Thousands protested in the Turkish capital Istanbul on Friday.",
                       date(2014, 12, 20))
     assert event["location"] == "Istanbul"
+
+
+def test_a_tribal_agency_is_coded_at_its_admin1_with_a_note():
+    result = extract_text("Gunmen abducted two teachers in the Kurram tribal agency on Monday.",
+                          published=date(2010, 3, 17))
+    [event] = result.events
+    assert (event.fields["admin1"], event.fields["location"]) == ("Khyber Pakhtunkhwa", None)
+    assert any("'Kurram', an area of" in note for note in event.review)
+
+
+def test_the_place_named_beside_the_event_s_date_elsewhere_places_it():
+    text = ("Officials listed the abduction of a teacher in North Waziristan on March 11 and "
+            "other cases.\n\n"
+            "The teacher, kidnapped on March 11, has not been found.")
+    [event] = _events(text, date(2010, 3, 20))
+    assert event["admin1"] == "Khyber Pakhtunkhwa"

@@ -58,7 +58,8 @@ _NEAR = re.compile(r"\b(?:near|outside|close to|on the outskirts of|around|kilom
 _NAMED_SETTLEMENT = re.compile(r"\b(?:village|town|city|locality|community|settlement|"
                                r"hamlet) of\s+$", re.I)
 _ADMIN_NOUN = re.compile(r"^\s*(?:state|province|region|governorate|oblast|prefecture|"
-                         r"department|county)\b", re.I)
+                         r"department|county|(?:tribal\s+)?(?:agency|district|area|region))\b",
+                         re.I)
 _SPEAKER_AFTER = re.compile(
     r"^(?:\s*(?:'s|’s))?\s*(?:-based|government|officials?|authorities|said|says|has|have|"
     r"spokes(?:man|woman|person)|prosecutors?|court|governor's office|police said|ministry)\b",
@@ -390,6 +391,8 @@ class PlaceFinder:
             for alias, acled in (table("places").get("admin1_aliases") or {}).get(
                     country, {}).items():
                 index.setdefault(name_key(alias), acled)
+            for area, acled in _regions().get(country, {}).items():
+                index.setdefault(name_key(area), acled)
             self._admin1[country] = index
         return self._admin1[country]
 
@@ -543,6 +546,8 @@ class PlaceFinder:
                             town.longitude, 2 if match.near else 1, (match.start, match.end),
                             confidence=0.8 if review is None else 0.6, review=review)
         admin1 = match.admin1 or match.text
+        area = match.text if name_key(match.text) != name_key(admin1) and name_key(
+            match.text) in {name_key(k) for k in _regions().get(country, {})} else None
         if (country, admin1) not in self._centroids:
             centre = self.index.admin1_centre(country, admin1) if self.index else None
             if centre is None and self.gazetteer is not None:
@@ -554,8 +559,16 @@ class PlaceFinder:
         lat, lon = self._centroids[(country, admin1)]
         return Location(country, admin1, None, None, lat, lon, 3, (match.start, match.end),
                         confidence=0.5,
-                        review=f"only the region {admin1!r} is named: placed at its centre "
-                               "(geo_precision 3); check for a town")
+                        review=(f"only {area!r}, an area of {admin1!r}, is named" if area
+                                else f"only the region {admin1!r} is named")
+                        + ": placed at the region's centre (geo_precision 3); check for a town")
+
+
+@cache
+def _regions() -> dict[str, dict[str, str]]:
+    """Country -> sub-national area (district, tribal agency) -> its ACLED admin1."""
+    return {str(c): {str(k): str(v) for k, v in areas.items()}
+            for c, areas in (table("places").get("regions") or {}).items()}
 
 
 @cache

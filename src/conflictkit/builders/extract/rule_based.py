@@ -1157,6 +1157,9 @@ class RuleBasedExtractor:
             named = unknown_place(s.sentence.text)
             if named:
                 return self._unknown(country, admin_hint, named, s, review)
+        dated = self._place_by_date(cluster, analysed, country)
+        if dated is not None:
+            return dated
         beside = [(m, s) for s in cluster.context
                   for m in self.places.find(s.sentence.text, country, [], self._lower)
                   if m.kind == "town" and m.towns]
@@ -1203,6 +1206,32 @@ class RuleBasedExtractor:
         if hint:
             message += f" (it says: {hint!r})"
         return Location(country, geo_precision=3, review=message + "; geo_precision 3")
+
+    def _place_by_date(self, cluster: _Cluster, analysed: list[_Sent],
+                       country: str) -> Location | None:
+        """The place another sentence gives right beside the event's own calendar date ("the
+        disappearance of a reporter in North Waziristan on August 11" for a kidnapping told
+        "on August 11" without a place)."""
+        src = cluster.date_from
+        if src is None or src.date_mention is None or cluster.precision != 1 \
+                or not re.search(r"\d", src.date_mention.text):
+            return None
+        for s in analysed:
+            if s is src:
+                continue
+            text = s.sentence.text
+            for mention in s.dates:
+                if mention.days != src.date_mention.days or not re.search(r"\d", mention.text):
+                    continue
+                for match in self.places.find(text, country, [], self._lower):
+                    gap = text[match.end:mention.start] if match.end <= mention.start else ""
+                    if gap and re.fullmatch(r",?\s+(?:on\s+)?", gap):
+                        loc = self.places.location_of(match, country, None)
+                        loc.sentence, loc.confidence = s.sentence, 0.5
+                        loc.review = (f"location: {match.text}, which another sentence names "
+                                      f"beside the event's date ({mention.text!r})")
+                        return loc
+        return None
 
     def _unplaced(self, cluster: _Cluster) -> bool:
         """An act the text places only "across the country" or "in several cities", naming
