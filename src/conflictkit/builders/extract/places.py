@@ -293,6 +293,9 @@ class PlaceFinder:
                         .itertuples(index=False):
                     for spelling in (acled, raw):
                         self._owners.setdefault(name_key(spelling), set()).add(country)
+            for country, areas in _regions().items():
+                for area in areas:
+                    self._owners.setdefault(name_key(area), set()).add(country)
         return self._owners
 
     def new_article(self) -> None:
