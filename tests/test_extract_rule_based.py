@@ -530,3 +530,54 @@ def test_the_nth_day_without_a_running_toll_stays_one_day():
 def test_an_ongoing_activity_is_not_an_act():
     assert _events("Since Tuesday supporters of the cleric have been protesting in Lahore.",
                    date(2022, 6, 10)) == []
+
+
+# ---- actors: claims, contingents, possessives ------------------------------------------------
+
+def test_a_claim_by_the_named_group_with_a_head_noun():
+    text = ("Militants attacked an army post near Djibo on Sunday, killing six soldiers.\n\n"
+            "The JNIM group claimed responsibility for the attack.")
+    [event] = _events(text, date(2021, 3, 2))
+    assert event["actor1"] == "JNIM: Group for Support of Islam and Muslims"
+
+
+def test_a_claim_by_a_description_names_the_article_s_one_group():
+    text = ("Al Shabaab fighters ambushed a convoy near Afgooye on Monday, killing four "
+            "soldiers.\n\nThe Islamist group later claimed responsibility.")
+    [event] = _events(text, date(2018, 5, 9))
+    assert event["actor1"] == "Al Shabaab"
+
+
+def test_a_claim_told_for_the_lead_act_is_not_another_attack_s():
+    text = ("Al Shabaab fighters attacked a base in Afgooye on Friday, killing three soldiers. "
+            "The group claimed responsibility.\n\n"
+            "Earlier, on Monday, two soldiers had died in a mortar attack on a clinic in "
+            "Balcad.")
+    events = {e["event_date"]: e for e in _events(text, date(2018, 5, 12))}
+    assert events[date(2018, 5, 11)]["actor1"] == "Al Shabaab"
+    assert events[date(2018, 5, 7)]["actor1"] == "Unidentified Armed Group (Somalia)"
+
+
+@pytest.mark.parametrize("text, actor", [
+    ("Al Shabaab fighters attacked Burundian peacekeepers near Afgooye on Sunday.",
+     "AMISOM: African Union Mission in Somalia (2007-) (Burundi)"),
+    ("Al Shabaab fighters attacked AU peacekeepers near Afgooye on Sunday. A Ugandan "
+     "soldier was killed.", "AMISOM: African Union Mission in Somalia (2007-) (Uganda)"),
+])
+def test_a_mission_is_coded_by_the_contingent_the_report_names(text, actor):
+    [event] = _events(text, date(2017, 7, 31))
+    assert event["actor2"] == actor
+
+
+def test_a_contributor_s_troops_before_it_joined_are_its_own_army():
+    [event] = _events("Al Shabaab fighters attacked Ethiopian troops near Baidoa on Sunday.",
+                      date(2009, 7, 31))
+    assert event["actor2"].startswith("Military Forces of Ethiopia")
+
+
+def test_its_soldiers_are_the_force_named_before():
+    text = ("Al Shabaab fighters opened fire on peacekeepers near Afgooye on Sunday.\n\n"
+            "The Burundian army said four of its soldiers were killed.")
+    [event] = _events(text, date(2017, 7, 31))
+    assert event["actor2"] == "AMISOM: African Union Mission in Somalia (2007-) (Burundi)"
+    assert event["sub_event_type"] == "Armed clash"

@@ -180,6 +180,31 @@ def role_actor(text: str, country: str | None, year: int | None) -> str | None:
     return None
 
 
+def contingent(home: str, country: str | None, year: int | None) -> str | None:
+    """The mission contingent a country's soldiers form in `country` and `year` ("Burundian
+    troops" in Somalia in 2017 -> "AMISOM: ... (2007-) (Burundi)"), if they form one."""
+    if country is None or home == country:
+        return None
+    for item in table("actors").get("contingents") or []:
+        if country not in item["countries"]:
+            continue
+        if year is not None and not item.get("from", year) <= year <= item.get("to", year):
+            continue
+        since = (item.get("contributors") or {}).get(home)
+        if since is not None and (year is None or year >= since):
+            return f"{item['mission']} ({home})"
+    return None
+
+
+def mission_of(name: str) -> str | None:
+    """The mission a contingent's name belongs to ("AMISOM: ... (2007-) (Uganda)" ->
+    "AMISOM: ... (2007-)"), None for any other name."""
+    for item in table("actors").get("contingents") or []:
+        if name.startswith(item["mission"] + " ("):
+            return str(item["mission"])
+    return None
+
+
 def find_actor_mentions(sentence: str, roles: bool = True) -> list[ActorMention]:
     """Actor phrases in a sentence, longest first where they overlap, in text order."""
     p = _patterns()
@@ -293,7 +318,10 @@ class ActorResolver:
             home = mention.home or country
             if home is None:
                 return None
-            name = self.state_forces(home, year, mention.template or "Military")
+            if re.search(r"peace-?keep", mention.text, re.I) and mention.home is None:
+                return None  # peacekeepers of no named nation are not the country's army
+            name = contingent(home, country, year) or self.state_forces(
+                home, year, mention.template or "Military")
         elif mention.kind == "generic":
             where = mention.home or country  # "a French family" in Mauritania: Civilians (France)
             if where is None:
@@ -316,6 +344,10 @@ class ActorResolver:
             return ResolvedActor(text, None)
         if self.registry is None:
             return None
+        candidates = getattr(self.registry, "alias_candidates", lambda _: [])(text)
+        simple = [c for c in candidates if " and/or " not in c and "{" not in c]
+        if len(simple) == 1 and len(candidates) > 1:
+            return ResolvedActor(simple[0], None)  # "JNIM" is JNIM, not "JNIM and/or IS"
         resolve = getattr(self.registry, "_resolve_alias", None)
         if resolve is not None:  # the registry's alias step without its per-call DataFrame work
             from conflictkit.reference.countries import resolve_country

@@ -16,7 +16,13 @@ from typing import Any
 
 from conflictkit.builders.extract import classify, sources
 from conflictkit.builders.extract._data import table, words
-from conflictkit.builders.extract.actors import ActorMention, ActorResolver, find_actor_mentions
+from conflictkit.builders.extract.actors import (
+    ActorMention,
+    ActorResolver,
+    contingent,
+    find_actor_mentions,
+    mission_of,
+)
 from conflictkit.builders.extract.base import CandidateEvent, Evidence, Extraction
 from conflictkit.builders.extract.dates import (
     DateMention,
@@ -66,6 +72,12 @@ _RUNNING_TOTAL = re.compile(r"\b(?:have|has)\s+(?:\w+\s+)?(?:been\s+)?(?:killed|
                             re.I)
 _SINCE = re.compile(r"\bsince (?:the (?:\w+ )?(?:fighting|clashes|assault|attack|offensive|"
                     r"violence)|(?:it|they|fighting) (?:began|started|erupted))\b", re.I)
+_BARE_FORCES = re.compile(r"(?:soldiers?|troops|forces|police(?:men)?|officers|personnel|"
+                          r"peace-?keepers|servicem[ae]n)", re.I)
+_POSSESSIVE = re.compile(r"\b(?:its|their)\s+(?:own\s+)?$", re.I)
+_OPEN_FIRE = re.compile(r"\bopen(?:ed|ing|s)? fire\b", re.I)
+_DIED = re.compile(r"^\s+(?:\w+\s+)?(?:had\s+|have\s+|has\s+)?(?:died|perished|lost their lives)\b",
+                   re.I)
 _ONGOING = re.compile(r"\b(?:have|has|had)\s+(?:\w+ly\s+)?been\s+$", re.I)
 _LIST_JOIN = re.compile(r"^\s*(?:[A-Z]\.(?:[A-Z]\.)+)?\s*(?:,|;)?\s*(?:and\s+|or\s+|as well as\s+)?"
                         r"(?:(?:\d[\d,.]*|\w+)\s+(?:(?:people|killed|dead|died)\s+)?)?"
@@ -139,6 +151,30 @@ def _family(triggers: list[classify.Trigger]) -> str:
         kind = min((t.kind for t in strong), key=classify.rank)
         return f"{STRATEGIC}:{kind}"
     return VIOLENT
+
+
+def owner_of(text: str, m: ActorMention, mentions: list[ActorMention]) -> ActorMention | None:
+    """The actor a possessive points back to: in "the Burundian army said four of its
+    soldiers were killed" the soldiers are the Burundian army's, not the country's."""
+    if m.kind not in ("state", "alias") or m.home is not None or not _BARE_FORCES.fullmatch(
+            m.text) or not _POSSESSIVE.search(text[max(0, m.start - 12):m.start]):
+        return None
+    earlier = [o for o in mentions if o.end <= m.start and o.kind in ("state", "alias", "role")
+               and not o.victim]
+    return earlier[-1] if earlier else None
+
+
+def armed_patient(roles: list, s: _Sent) -> bool:
+    """Whether the sentence's act has an armed target (soldiers, police, a rebel group)."""
+    return any(r[1] == "patient" and r[2] is s and r[5] in ARMED and not r[3].weak
+               for r in roles)
+
+
+def claim_covers(cluster: _Cluster, claim: _Sent) -> bool:
+    """Whether a claim of responsibility is about this event: it is told in the event's
+    paragraph, or the event is the report's lead act (not "another attack" told later)."""
+    paragraphs = {s.sentence.paragraph for s in cluster.sents}
+    return claim.sentence.paragraph in paragraphs or 0 in paragraphs
 
 
 def is_strategic(family: str) -> bool:
@@ -428,6 +464,7 @@ class RuleBasedExtractor:
             index = PlaceIndex.default()
         self.actors = ActorResolver(registry)
         self.places = PlaceFinder(gazetteer, index)
+        self._contingents: set[str] = set()
 
     # ---- the pipeline -----------------------------------------------------------------------
 
@@ -462,6 +499,7 @@ class RuleBasedExtractor:
             s.country = own or told_in.get(s.sentence.paragraph) or country
         if country is not None:
             self.places.learn_parts([s.text for s in article.sentences], country, self._lower)
+        self._contingents = self._named_contingents(analysed, country, published)
         clusters = absorb_unrest(self._cluster(events_sents, article, country))
         assign_context(clusters, analysed)
         placed = []
@@ -703,7 +741,8 @@ class RuleBasedExtractor:
 
         roles = self._roles(cluster, country, year)
         if cluster.family == VIOLENT:
-            roles.extend(self._claims(analysed, country, year))
+            roles.extend(r for r in self._claims(analysed, country, year)
+                         if claim_covers(cluster, r[2]))
         sub_event, type_src = self._sub_event(cluster, roles, country)
         actor1, actor2, assoc1, assoc2 = self._pick_actors(cluster, roles, sub_event, country,
                                                            year, review)
@@ -869,7 +908,8 @@ class RuleBasedExtractor:
         for s in [*cluster.sents, *context]:
             text = s.sentence.text
             for m in s.mentions:
-                resolved = self.actors.resolve(m, country, year)
+                owner = owner_of(text, m, s.mentions)
+                resolved = self.actors.resolve(owner or m, country, year)
                 if resolved is None:
                     continue
                 after = text[m.end:m.end + 60]
@@ -909,7 +949,51 @@ class RuleBasedExtractor:
                 resolved = self.actors.resolve(m, country, year)
                 if resolved is not None:
                     out.append((resolved.name, "agent", s, m, 1.6, resolved.inter))
+            described = patterns["by_description"].search(text)
+            if described and not out:  # "the Islamist group claimed responsibility"
+                named = self._named_group(analysed, country, year)
+                if named is not None:
+                    m = ActorMention(described.start(), described.end(), described.group(0),
+                                     "alias", query=named[0])
+                    out.append((named[0], "agent", s, m, 1.6, named[1]))
         return out
+
+    def _named_contingents(self, analysed: list[_Sent], country: str | None,
+                           published: date) -> set[str]:
+        """Mission contingents the article names ("Burundian peacekeepers", "African Union
+        peace-keepers from Uganda")."""
+        found: set[str] = set()
+        if country is None:
+            return found
+        for s in analysed:
+            text = s.sentence.text
+            if not re.search(r"peace-?keep|soldier|troops|forces|contingent", text, re.I):
+                continue
+            year = (s.days[0] if s.days else published).year
+            for m in find_actor_mentions(text):
+                resolved = self.actors.resolve(m, country, year)
+                if resolved is not None and mission_of(resolved.name):
+                    found.add(resolved.name)
+            for match in re.finditer(r"\b(?:peace-?keepers|troops|soldiers|forces|contingent)\s+"
+                                     r"from\s+([A-Z][\w-]+(?:\s[A-Z][\w-]+)?)", text):
+                home = country_of_name(match.group(1))
+                name = contingent(home, country, year) if home else None
+                if name:
+                    found.add(name)
+        return found
+
+    def _named_group(self, analysed: list[_Sent], country: str | None,
+                     year: int) -> tuple[str, int | None] | None:
+        """The one non-state armed group (rebels, militia) the article names, if only one."""
+        found: dict[str, int | None] = {}
+        for s in analysed:
+            for m in s.mentions or find_actor_mentions(s.sentence.text):
+                if m.kind not in ("alias", "role"):
+                    continue
+                resolved = self.actors.resolve(m, country, year)
+                if resolved is not None and resolved.inter in (2, 3):
+                    found[resolved.name] = resolved.inter
+        return next(iter(found.items())) if len(found) == 1 else None
 
     @staticmethod
     def _role_of(text: str, m: ActorMention,
@@ -951,6 +1035,11 @@ class RuleBasedExtractor:
                     weight *= 0.3
             else:
                 continue
+            if role == "patient" and m.end <= trig.start and _PASSIVE.search(
+                    text[m.end:trig.start]):
+                return role, weight  # the subject of "was killed" is its victim in the clause
+            if m.end <= trig.start and _DIED.match(text[m.end:trig.start]):
+                return "patient", weight  # "two soldiers had died in a mortar attack"
             if weight > best[1]:
                 best = (role, weight)
         return best
@@ -959,7 +1048,11 @@ class RuleBasedExtractor:
                      country: str | None, year: int, review: list[str]):
         agents: dict[str, list] = {}
         patients: dict[str, list] = {}
+        here = self._cluster_contingents(cluster)
         for name, role, s, m, weight, inter in roles:
+            if mission_of(name) is None and len(here) == 1 and mission_of(next(iter(here))) \
+                    == name:  # "AU peacekeepers" beside "a Ugandan soldier": one contingent
+                name, inter = next(iter(here)), 8
             bucket = agents if role == "agent" else patients
             entry = bucket.setdefault(name, [name, inter, s, m, 0.0, s.sentence.index])
             entry[4] += weight
@@ -1044,6 +1137,20 @@ class RuleBasedExtractor:
         assoc2: list[str] = []
         return a1, a2, assoc1, assoc2
 
+    def _cluster_contingents(self, cluster: _Cluster) -> set[str]:
+        """Mission contingents the event's own sentences (or its paragraph) name ("a Ugandan
+        soldier was killed in the clash"): ACLED codes the contingent when the report says
+        which."""
+        texts = " ".join(s.sentence.text for s in [*cluster.sents, *cluster.context])
+        return {c for c in self._contingents
+                if re.search(re.escape(c.rsplit("(", 1)[1].rstrip(")")), texts)
+                or any(re.search(rf"\b{re.escape(dem)}\b", texts)
+                       for dem in self._demonyms_of(c.rsplit("(", 1)[1].rstrip(")")))}
+
+    @staticmethod
+    def _demonyms_of(country: str) -> list[str]:
+        return [d for d, c in (table("actors").get("demonyms") or {}).items() if c == country]
+
     def _default_name(self, template: str, country: str, year: int) -> str:
         """A default actor's name: "{police}" / "{military}" are the country's state forces
         in the year, "{country}" the country."""
@@ -1091,6 +1198,10 @@ class RuleBasedExtractor:
                     continue  # "bombings ... killed 30": the bombing is the act, death its toll
                 if t.kind in classify.OPEN_KINDS:
                     open_kinds.append((t.kind, s))
+                    if t.kind == "violence" and _OPEN_FIRE.search(t.text) \
+                            and armed_patient(roles, s):
+                        concrete.append(("Armed clash", s))  # "stormed the base, opening fire
+                        #                                       on peacekeepers": a battle
                 elif t.kind not in _DEMO_KINDS and t.kind != "Mob violence":
                     concrete.append((t.kind, s))
         if is_strategic(cluster.family):
@@ -1370,6 +1481,14 @@ def rioters_only(roles: list) -> bool:
     ("fans of two clubs clashed", "a mob beat a man")."""
     named = [r for r in roles if not r[3].weak]
     return bool(named) and all(r[5] == 5 for r in named)
+
+
+def country_of_name(name: str) -> str | None:
+    """The ACLED country a name written in the text means ("Uganda" -> Uganda), if any."""
+    from conflictkit.builders.extract.places import country_mentions
+
+    found = country_mentions(name)
+    return found[0][2] if found and not found[0][3] else None
 
 
 def lower_words(article: Article) -> frozenset[str]:
