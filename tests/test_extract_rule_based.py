@@ -581,3 +581,28 @@ def test_its_soldiers_are_the_force_named_before():
     [event] = _events(text, date(2017, 7, 31))
     assert event["actor2"] == "AMISOM: African Union Mission in Somalia (2007-) (Burundi)"
     assert event["sub_event_type"] == "Armed clash"
+
+
+@pytest.mark.parametrize("published, actor", [
+    (date(2011, 4, 21), "Military Forces of Libya (1969-2011)"),
+    (date(2012, 3, 2), "Military Forces of Libya (2011-2012)"),
+])
+def test_a_state_s_forces_take_the_period_of_the_day(published, actor):
+    [event] = _events("Government troops shelled rebel positions in Misrata on Wednesday.",
+                      published)
+    assert event["actor1"] == actor
+
+
+def test_a_ruler_s_forces_are_the_state_s():
+    [event] = _events("Forces loyal to Muammar Gaddafi shelled Misrata on Wednesday, killing "
+                      "four civilians.", date(2011, 4, 21))
+    assert event["actor1"] == "Military Forces of Libya (1969-2011)"
+
+
+def test_the_boundary_year_of_two_periods_goes_by_the_day():
+    [early] = _events("American troops clashed with insurgents in Baqubah on Tuesday.",
+                      date(2009, 1, 14))
+    [late] = _events("American troops clashed with insurgents in Baqubah on Tuesday.",
+                     date(2009, 5, 14))
+    assert early["actor1"] == "Military Forces of the United States (2001-2009)"
+    assert late["actor1"] == "Military Forces of the United States (2009-2017)"

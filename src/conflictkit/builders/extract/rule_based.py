@@ -738,14 +738,15 @@ class RuleBasedExtractor:
         else:
             provenance["event_date"] = _evidence(date_src.sentence, 0, 0, 0.3)
         year = days[0].year
+        when = days[0]  # a state's period can change within a year
 
-        roles = self._roles(cluster, country, year)
+        roles = self._roles(cluster, country, when)
         if cluster.family == VIOLENT:
-            roles.extend(r for r in self._claims(analysed, country, year)
+            roles.extend(r for r in self._claims(analysed, country, when)
                          if claim_covers(cluster, r[2]))
         sub_event, type_src = self._sub_event(cluster, roles, country)
         actor1, actor2, assoc1, assoc2 = self._pick_actors(cluster, roles, sub_event, country,
-                                                           year, review)
+                                                           when, review)
         event_type = vocab.EVENT_TYPE_OF_SUB_EVENT[sub_event]
         provenance["event_type"] = provenance["sub_event_type"] = _evidence(
             type_src.sentence if type_src else first.sentence,
@@ -901,7 +902,7 @@ class RuleBasedExtractor:
     # ---- actors ---------------------------------------------------------------------------
 
     def _roles(self, cluster: _Cluster, country: str | None,
-               year: int) -> list[tuple[str, str, _Sent, ActorMention, float, int | None]]:
+               year: date) -> list[tuple[str, str, _Sent, ActorMention, float, int | None]]:
         """(name, role, sentence, mention, weight, inter) for actor mentions in the cluster."""
         out = []
         context = cluster.context if cluster.family == DEMO else []
@@ -931,7 +932,7 @@ class RuleBasedExtractor:
                 out.append((resolved.name, role, s, m, weight, resolved.inter))
         return out
 
-    def _claims(self, analysed: list[_Sent], country: str | None, year: int) -> list:
+    def _claims(self, analysed: list[_Sent], country: str | None, year: date) -> list:
         """Named actors that claim an attack or are blamed for it, anywhere in the article."""
         patterns = classify.claim_patterns()
         out = []
@@ -983,7 +984,7 @@ class RuleBasedExtractor:
         return found
 
     def _named_group(self, analysed: list[_Sent], country: str | None,
-                     year: int) -> tuple[str, int | None] | None:
+                     year: date) -> tuple[str, int | None] | None:
         """The one non-state armed group (rebels, militia) the article names, if only one."""
         found: dict[str, int | None] = {}
         for s in analysed:
@@ -1045,7 +1046,7 @@ class RuleBasedExtractor:
         return best
 
     def _pick_actors(self, cluster: _Cluster, roles: list, sub_event: str,
-                     country: str | None, year: int, review: list[str]):
+                     country: str | None, year: date, review: list[str]):
         agents: dict[str, list] = {}
         patients: dict[str, list] = {}
         here = self._cluster_contingents(cluster)
@@ -1151,7 +1152,7 @@ class RuleBasedExtractor:
     def _demonyms_of(country: str) -> list[str]:
         return [d for d, c in (table("actors").get("demonyms") or {}).items() if c == country]
 
-    def _default_name(self, template: str, country: str, year: int) -> str:
+    def _default_name(self, template: str, country: str, year: date) -> str:
         """A default actor's name: "{police}" / "{military}" are the country's state forces
         in the year, "{country}" the country."""
         for token, kind in (("{police}", "Police"), ("{military}", "Military")):
