@@ -606,3 +606,28 @@ def test_the_boundary_year_of_two_periods_goes_by_the_day():
                      date(2009, 5, 14))
     assert early["actor1"] == "Military Forces of the United States (2001-2009)"
     assert late["actor1"] == "Military Forces of the United States (2009-2017)"
+
+
+@pytest.mark.parametrize("text", [
+    "Police detained Ilan Dorsk, the secretary general of the Bangladesh Nationalist Party, "
+    "in Dhaka on Saturday.",
+    "The secretary general of the Bangladesh Nationalist Party, Ilan Dorsk, was arrested in "
+    "Dhaka on Saturday.",
+])
+def test_a_named_person_arrested_is_coded_as_the_party_the_report_ties_them_to(text):
+    [event] = _events(text, date(2023, 10, 29))
+    assert event["actor2"] == "BNP: Bangladesh Nationalist Party"
+
+
+def test_an_unaffiliated_named_person_arrested_is_a_civilian():
+    [event] = _events("Police detained the writer Ilan Dorsk in Dhaka on Saturday.",
+                      date(2023, 10, 29))
+    assert event["actor2"] == "Civilians (Bangladesh)"
+
+
+def test_hours_later_is_the_same_day():
+    text = ("Protesters threw stones at police in Dhaka on Saturday.\n\n"
+            "Hours later officers detained Ilan Dorsk, a leader of the Bangladesh Nationalist "
+            "Party.")
+    days = {e["sub_event_type"]: e["event_date"] for e in _events(text, date(2023, 10, 29))}
+    assert days["Arrests"] == date(2023, 10, 28)

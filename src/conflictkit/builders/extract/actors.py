@@ -417,9 +417,11 @@ class ActorResolver:
         if self.registry is None:
             return None
         candidates = getattr(self.registry, "alias_candidates", lambda _: [])(text)
-        simple = [c for c in candidates if " and/or " not in c and "{" not in c]
+        simple = [c for c in candidates if " and/or " not in c and "{" not in c
+                  and not c.startswith("Former ") and not c.endswith(" Militia")]
         if len(simple) == 1 and len(candidates) > 1:
-            return ResolvedActor(simple[0], None)  # "JNIM" is JNIM, not "JNIM and/or IS"
+            return ResolvedActor(simple[0], None)  # "JNIM" is JNIM, not "JNIM and/or IS";
+            #  a party is the party, not its militia or a former name
         resolve = getattr(self.registry, "_resolve_alias", None)
         if resolve is not None:  # the registry's alias step without its per-call DataFrame work
             from conflictkit.reference.countries import resolve_country

@@ -324,7 +324,9 @@ def find_relative_days(sentence: str) -> list[RelativeDay]:
     """Days a sentence counts from another event ("two days after", "the next day")."""
     out = []
     for match in _tables()["after_event"].finditer(sentence):  # type: ignore[union-attr]
-        if match["next"]:
+        if match["same"]:
+            offset = 0
+        elif match["next"]:
             offset = -1 if match["next"].lower() == "previous" else 1
         else:
             word = match["n"].lower()

@@ -72,6 +72,7 @@ _RUNNING_TOTAL = re.compile(r"\b(?:have|has)\s+(?:\w+\s+)?(?:been\s+)?(?:killed|
                             re.I)
 _SINCE = re.compile(r"\bsince (?:the (?:\w+ )?(?:fighting|clashes|assault|attack|offensive|"
                     r"violence)|(?:it|they|fighting) (?:began|started|erupted))\b", re.I)
+_STATE_NAME_RE = re.compile(r"^(?:(?:Military|Police) Forces of|Government of)\s")
 _BARE_FORCES = re.compile(r"(?:soldiers?|troops|forces|police(?:men)?|officers|personnel|"
                           r"peace-?keepers|servicem[ae]n)", re.I)
 _POSSESSIVE = re.compile(r"\b(?:its|their)\s+(?:own\s+)?$", re.I)
@@ -151,6 +152,46 @@ def _family(triggers: list[classify.Trigger]) -> str:
         kind = min((t.kind for t in strong), key=classify.rank)
         return f"{STRATEGIC}:{kind}"
     return VIOLENT
+
+
+_PERSON = r"(?P<name>(?:[A-Z][\w'’.-]+\s+){0,2}[A-Z][\w'’-]+)"
+_OPPOSITION_PERSON = re.compile(rf"\bopposition\s+(?:leader|figure|politician|activist|"
+                                rf"chief|candidate|lawmaker|MP)\s+{_PERSON}")
+_PERSON_EVENTS = ("Arrests", "Abduction/forced disappearance")
+
+
+def person_names(text: str, start: int, end: int) -> list[str]:
+    """The names of people an act is done to ("Dorsk was arrested", "police detained
+    opposition leader Ilan Dorsk")."""
+    out = []
+    before = re.search(rf"{_PERSON}(?:,[^,;]{{1,80}},)?\s+(?:was|were|has been|had been|is)\s+"
+                       r"(?:\w+\s+)?$", text[max(0, start - 140):start])
+    if before:
+        out.append(before["name"])
+    after = re.match(rf"\s+(?:the\s+)?(?:[a-z][\w-]*\s+){{0,4}}?{_PERSON}", text[end:end + 80])
+    if after:
+        out.append(after["name"])
+    demonyms = table("actors").get("demonyms") or {}
+    return [n for n in out if n.split()[-1] not in _NOT_NAMES and n.split()[0] not in _NOT_NAMES
+            and n.split()[0] not in demonyms]
+
+
+def affiliated_people(text: str, org: ActorMention) -> list[str]:
+    """People a sentence ties to an organisation mention: "X, the secretary general of ORG",
+    "the secretary-general of ORG, X", "ORG leader X"."""
+    out = []
+    before = re.search(rf"{_PERSON},\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){{0,4}}?(?:of|from)\s+"
+                       r"(?:the\s+)?$", text[max(0, org.start - 120):org.start])
+    if before:
+        out.append(before["name"])
+    after = re.match(rf"(?:\s*\([^)]*\))?,\s+{_PERSON}\s*[,.]", text[org.end:org.end + 60])
+    if after and re.search(r"\bof\s+(?:the\s+)?$", text[max(0, org.start - 10):org.start]):
+        out.append(after["name"])
+    title = re.match(rf"(?:['’]s)?\s+(?:[a-z][\w-]*\s+){{1,3}}{_PERSON}",
+                     text[org.end:org.end + 60])
+    if title:
+        out.append(title["name"])
+    return [n for n in out if n.split()[-1] not in _NOT_NAMES]
 
 
 def owner_of(text: str, m: ActorMention, mentions: list[ActorMention]) -> ActorMention | None:
@@ -465,6 +506,8 @@ class RuleBasedExtractor:
         self.actors = ActorResolver(registry)
         self.places = PlaceFinder(gazetteer, index)
         self._contingents: set[str] = set()
+        self._analysed: list[_Sent] = []
+        self._affiliation_memo: dict[str, tuple] | None = None
 
     # ---- the pipeline -----------------------------------------------------------------------
 
@@ -500,6 +543,7 @@ class RuleBasedExtractor:
         if country is not None:
             self.places.learn_parts([s.text for s in article.sentences], country, self._lower)
         self._contingents = self._named_contingents(analysed, country, published)
+        self._analysed, self._affiliation_memo = analysed, None
         clusters = absorb_unrest(self._cluster(events_sents, article, country))
         assign_context(clusters, analysed)
         placed = []
@@ -1129,6 +1173,10 @@ class RuleBasedExtractor:
                     and (a2 is None or a2[1] != vocab.CIVILIANS_CODE) and country:
                 name = f"Civilians ({country})"
                 a2 = (name, vocab.CIVILIANS_CODE, (a2 or a1)[2], (a2 or a1)[3], 0.5)
+            if sub_event in _PERSON_EVENTS and (a2 is None or a2[1] == vocab.CIVILIANS_CODE):
+                party = self._party_of_named(cluster, country, year)
+                if party is not None:
+                    a2 = party  # "police detained Ilan Dorsk, the leader of the X party"
             default = default_actor("actor2", sub_event)
             if a2 is None and a1 is not None and default and country:
                 name = self._default_name(default, country, year)
@@ -1137,6 +1185,53 @@ class RuleBasedExtractor:
         assoc1: list[str] = []
         assoc2: list[str] = []
         return a1, a2, assoc1, assoc2
+
+    def _party_of_named(self, cluster: _Cluster, country: str | None,
+                        when: date) -> tuple | None:
+        """The organisation a named person the act targets belongs to, as the article says
+        ("X, the secretary general of the Y party", "the Y's secretary-general, X", "Y leader
+        X"; or "opposition leader X" when the article names one opposition organisation)."""
+        named = {n for s in cluster.sents for t in s.triggers
+                 for n in person_names(s.sentence.text, t.start, t.end)}
+        if not named:
+            return None
+        for person in named:
+            org = self._affiliations(country, when).get(person.split()[-1])
+            if org is not None:
+                return org
+        return None
+
+    def _affiliations(self, country: str | None, when: date) -> dict[str, tuple]:
+        """Surname -> (name, inter, sentence, mention, confidence) of the organisation the
+        article ties each named person to (memoised per article)."""
+        if self._affiliation_memo is not None:
+            return self._affiliation_memo
+        found: dict[str, tuple] = {}
+        orgs_named: dict[str, tuple] = {}
+        opposition: set[str] = set()
+        for s in self._analysed:
+            text = s.sentence.text
+            for m in find_actor_mentions(text):
+                if m.kind != "alias":
+                    continue
+                resolved = self.actors.resolve(m, country, when)
+                if resolved is None or _STATE_NAME_RE.match(resolved.name) \
+                        or resolved.inter in (1, 5, 6, 7, 8):
+                    continue
+                entry = (resolved.name, resolved.inter, s, m, 0.6)
+                if not re.search(r"\bruling\s+(?:[\w-]+\s+){0,2}$", text[max(0, m.start - 30):
+                                                                         m.start]):
+                    orgs_named[resolved.name] = entry
+                for person in affiliated_people(text, m):
+                    found.setdefault(person.split()[-1], entry)
+            for match in _OPPOSITION_PERSON.finditer(text):
+                opposition.add(match["name"].split()[-1])
+        if len(orgs_named) == 1:
+            only = next(iter(orgs_named.values()))
+            for surname in opposition:
+                found.setdefault(surname, only)
+        self._affiliation_memo = found
+        return found
 
     def _cluster_contingents(self, cluster: _Cluster) -> set[str]:
         """Mission contingents the event's own sentences (or its paragraph) name ("a Ugandan
