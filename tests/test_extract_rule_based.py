@@ -631,3 +631,22 @@ def test_hours_later_is_the_same_day():
             "Party.")
     days = {e["sub_event_type"]: e["event_date"] for e in _events(text, date(2023, 10, 29))}
     assert days["Arrests"] == date(2023, 10, 28)
+
+
+def test_soldiers_of_a_country_named_in_full_are_its_army():
+    [event] = _events("Two United States soldiers were killed by a roadside bomb in Baghdad on "
+                      "Wednesday.", date(2008, 3, 27))
+    assert event["actor2"] == "Military Forces of the United States (2001-2009)"
+
+
+def test_an_airstrike_on_fighters_that_killed_civilians_has_the_civilians_as_actor2():
+    [event] = _events("A US airstrike on Taliban fighters in Farah on Monday killed 30 "
+                      "civilians, officials said.", date(2009, 5, 6))
+    assert event["actor2"] == "Civilians (Afghanistan)"
+
+
+def test_deaths_told_as_a_total_over_the_fighting_are_not_an_act():
+    text = ("A roadside bomb killed two soldiers in Basra on Saturday.\n\n"
+            "Officials said 75 people had been killed in fighting between militias and police.")
+    [event] = _events(text, date(2008, 3, 30))
+    assert event["fatalities"] == 2

@@ -70,6 +70,9 @@ _SEIZURE_OBJECT = re.compile(
     r"[A-Z][\w-]+)")
 _RUNNING_TOTAL = re.compile(r"\b(?:have|has)\s+(?:\w+\s+)?(?:been\s+)?(?:killed|died|claimed)\b",
                             re.I)
+# "75 people had been killed in fighting": a total over the fighting, not one act
+_FIGHTING_TOTAL = re.compile(r"\bhad\s+been\s+killed\b[^.;]{0,60}\bin\s+(?:the\s+)?(?:fighting|"
+                             r"clashes|violence|unrest)\b", re.I)
 _SINCE = re.compile(r"\bsince (?:the (?:\w+ )?(?:fighting|clashes|assault|attack|offensive|"
                     r"violence)|(?:it|they|fighting) (?:began|started|erupted))\b", re.I)
 _STATE_NAME_RE = re.compile(r"^(?:(?:Military|Police) Forces of|Government of)\s")
@@ -192,6 +195,12 @@ def affiliated_people(text: str, org: ActorMention) -> list[str]:
     if title:
         out.append(title["name"])
     return [n for n in out if n.split()[-1] not in _NOT_NAMES]
+
+
+def cluster_toll_group(cluster: _Cluster) -> str | None:
+    """The victim group of the event's largest toll ("civilian" for "killed 100 civilians")."""
+    tolls = [t for s in cluster.sents for t in s.tolls if t.count and not t.subset]
+    return max(tolls, key=lambda t: t.count).group if tolls else None
 
 
 def owner_of(text: str, m: ActorMention, mentions: list[ActorMention]) -> ActorMention | None:
@@ -607,7 +616,8 @@ class RuleBasedExtractor:
             return False
         if s.date_mention is not None and s.precision >= 2 and not self._in_lead(s):
             return False  # "last month they bombed ...": background, unless it is the news
-        if not s.days and not self._in_lead(s) and _RUNNING_TOTAL.search(text):
+        if not s.days and not self._in_lead(s) and (_RUNNING_TOTAL.search(text)
+                                                    or _FIGHTING_TOTAL.search(text)):
             return False  # "almost 50 people have been killed": a running total, not an act
         if not s.days and s.unanchored:
             return False  # "arrested two days after the explosion": dated by an undated act
@@ -1123,8 +1133,10 @@ class RuleBasedExtractor:
                       anchor[2] if anchor else cluster.sents[0],
                       anchor[3] if anchor else _whole(cluster.sents[0]), 0.7)
             if sub_event != "Peaceful protest":
-                a2 = top({**agents, **patients}, {name or ""},
-                         lambda v: v[1] in (1, 8))
+                a2 = top({**agents, **patients}, {name or ""},  # the force on the street,
+                         lambda v: v[1] in (1, 8) and not v[0].startswith("Government of")) \
+                    or top({**agents, **patients}, {name or ""},  # not the government it serves
+                           lambda v: v[1] in (1, 8))
                 if a2 is None and country:
                     police = self.actors.state_forces(country, year, "Police")
                     a2 = (police, self.actors.inter(police, country), cluster.sents[0],
@@ -1173,6 +1185,12 @@ class RuleBasedExtractor:
                     and (a2 is None or a2[1] != vocab.CIVILIANS_CODE) and country:
                 name = f"Civilians ({country})"
                 a2 = (name, vocab.CIVILIANS_CODE, (a2 or a1)[2], (a2 or a1)[3], 0.5)
+            if vocab.EVENT_TYPE_OF_SUB_EVENT[sub_event] == "Explosions/Remote violence" \
+                    and a2 is not None and a2[1] != vocab.CIVILIANS_CODE:
+                dead = top(patients, set(), lambda v: v[1] == vocab.CIVILIANS_CODE
+                           and not v[3].weak and cluster_toll_group(cluster) == "civilian")
+                if dead is not None:
+                    a2 = dead  # "an airstrike on militants killed 100 civilians": the dead
             if sub_event in _PERSON_EVENTS and (a2 is None or a2[1] == vocab.CIVILIANS_CODE):
                 party = self._party_of_named(cluster, country, year)
                 if party is not None:
