@@ -227,3 +227,9 @@ def test_the_place_named_beside_the_event_s_date_elsewhere_places_it():
             "The teacher, kidnapped on March 11, has not been found.")
     [event] = _events(text, date(2010, 3, 20))
     assert event["admin1"] == "Khyber Pakhtunkhwa"
+
+
+def test_a_town_name_two_countries_share_stays_in_the_article_s_country():
+    text = ("Separatists attacked a checkpoint in Bamenda, Cameroon on Thursday.\n\n"
+            "On Friday troops killed five separatists near the town of Bali.")
+    assert {e["country"] for e in _events(text, date(2021, 6, 12))} == {"Cameroon"}

@@ -670,7 +670,15 @@ class RuleBasedExtractor:
                   and self._scores.get(c, 0.0) >= OTHER_COUNTRY_SHARE * top}
         if not strong:
             return None
-        return max(strong.items(), key=lambda kv: kv[1])[0]
+        best = max(strong.items(), key=lambda kv: kv[1])[0]
+        home = max(self._scores.items(), key=lambda kv: kv[1])[0] if self._scores else None
+        text = s.sentence.text
+        if home and best != home and not any(c == best for _, _, c, _ in
+                                             self.places.country_mentions(text)) \
+                and any(m.kind == "town" and m.towns for m in self.places.find(
+                    text, home, [], self._lower)):
+            return None  # "near the town of Bali": the article's country has a Bali too
+        return best
 
     def _place_key(self, s: _Sent, country: str | None) -> str | None:
         if country is None:
