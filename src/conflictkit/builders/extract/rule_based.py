@@ -21,6 +21,7 @@ from conflictkit.builders.extract.actors import (
     ActorResolver,
     contingent,
     find_actor_mentions,
+    forget_mentions,
     mission_of,
 )
 from conflictkit.builders.extract.base import CandidateEvent, Evidence, Extraction
@@ -76,6 +77,8 @@ _FIGHTING_TOTAL = re.compile(r"\bhad\s+been\s+killed\b[^.;]{0,60}\bin\s+(?:the\s
 _SINCE = re.compile(r"\bsince (?:the (?:\w+ )?(?:fighting|clashes|assault|attack|offensive|"
                     r"violence)|(?:it|they|fighting) (?:began|started|erupted))\b", re.I)
 _STATE_NAME_RE = re.compile(r"^(?:(?:Military|Police) Forces of|Government of)\s")
+_CLAIM_WORD = re.compile(r"claim|blame|accuse|believed|thought|suspected|said to", re.I)
+_CONTINGENT_WORD = re.compile(r"peace-?keep|soldier|troops|forces|contingent", re.I)
 _BARE_FORCES = re.compile(r"(?:soldiers?|troops|forces|police(?:men)?|officers|personnel|"
                           r"peace-?keepers|servicem[ae]n)", re.I)
 _POSSESSIVE = re.compile(r"\b(?:its|their)\s+(?:own\s+)?$", re.I)
@@ -529,6 +532,7 @@ class RuleBasedExtractor:
                             f"relative dates were resolved against today, {published}")
         if any("English" in w for w in article.warnings):
             return Extraction(article, [], warnings, self.name)
+        forget_mentions()
         analysed = [self._analyse(s, published) for s in article.sentences]
         count_days_from_events(analysed, published)
         events_sents = [a for a in analysed if self._is_event(a, published)]
@@ -1000,7 +1004,7 @@ class RuleBasedExtractor:
         out = []
         for s in analysed:
             text = s.sentence.text
-            if not re.search(r"claim|blame|accuse|believed|thought|suspected|said to", text, re.I):
+            if not _CLAIM_WORD.search(text):
                 continue
             for m in find_actor_mentions(text):
                 if m.kind == "generic":
@@ -1030,7 +1034,7 @@ class RuleBasedExtractor:
             return found
         for s in analysed:
             text = s.sentence.text
-            if not re.search(r"peace-?keep|soldier|troops|forces|contingent", text, re.I):
+            if not _CONTINGENT_WORD.search(text):
                 continue
             year = (s.days[0] if s.days else published).year
             for m in find_actor_mentions(text):
