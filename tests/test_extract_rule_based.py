@@ -650,3 +650,17 @@ def test_deaths_told_as_a_total_over_the_fighting_are_not_an_act():
             "Officials said 75 people had been killed in fighting between militias and police.")
     [event] = _events(text, date(2008, 3, 30))
     assert event["fatalities"] == 2
+
+
+def test_arrests_made_across_the_country_are_not_one_protest_s():
+    text = ("Thousands protested in Moscow on Saturday. Under a hundred arrests were made "
+            "across the country during the day.")
+    [event] = _events(text, date(2011, 12, 11))
+    assert event["sub_event_type"] == "Peaceful protest"
+
+
+def test_an_act_with_no_actor_takes_the_one_its_paragraph_names_for_that_kind_of_act():
+    text = ("M23 rebels have been shelling the outskirts of Goma for weeks. Shells hit a market "
+            "in Goma on Monday, killing five traders.")
+    [event] = _events(text, date(2022, 6, 8))
+    assert event["actor1"] == "M23: March 23 Movement"

@@ -239,8 +239,8 @@ def folds_into(strategic: _Cluster, main: _Cluster, s: _Sent) -> bool:
     (`folds_into` in the events table: arrests at a protest make it a protest with
     intervention): the same day (or none), the same place (or none), the same paragraph."""
     kind = strategic.family.split(":", 1)[1]
-    if main.family not in classify.folds_into(kind):
-        return False
+    if main.family not in classify.folds_into(kind) or classify.unplaced(s.sentence.text):
+        return False  # "arrests were made across the country": not this protest's
     if s.days and main.days and not set(s.days) & set(main.days):
         return False
     if strategic.place and main.place and strategic.place != main.place:
@@ -416,6 +416,7 @@ def assign_context(clusters: list[_Cluster], analysed: list[_Sent]) -> None:
         paragraphs = {s.sentence.paragraph for s in cluster.sents}
         beside = [a for a in analysed if id(a) not in taken
                   and (a.triggers or a.mentioned or a.tolls)
+                  and not classify.unplaced(a.sentence.text)  # "across the country": elsewhere
                   and (not a.days or not cluster.days or set(a.days) & set(cluster.days))]
         cluster.context = [a for a in beside if a.sentence.paragraph in paragraphs]
         cluster.after = [a for a in beside if a.tolls and a.sentence.paragraph - 1 in paragraphs
@@ -972,6 +973,14 @@ class RuleBasedExtractor:
         """(name, role, sentence, mention, weight, inter) for actor mentions in the cluster."""
         out = []
         context = cluster.context if cluster.family == DEMO else []
+        if cluster.family == VIOLENT and not any(
+                not m.weak and not m.victim for s in cluster.sents for m in s.mentions):
+            # no actor in the act's own sentences: the one its paragraph names for an act of
+            # the same kind ("Hamas continues to fire rockets. At least 8 rockets were fired
+            # overnight.")
+            kinds = {t.kind for s in cluster.sents for t in s.triggers}
+            context = [c for c in cluster.context
+                       if {t.kind for t in [*c.triggers, *c.mentioned]} & kinds]
         for s in [*cluster.sents, *context]:
             text = s.sentence.text
             for m in s.mentions:
@@ -1077,8 +1086,8 @@ class RuleBasedExtractor:
                     continue
                 before = text[max(0, m.start - 40):m.start]
                 weight = strength / (1 + words / 6)
-                if _PASSIVE.search(between):
-                    role = "patient"
+                if _PASSIVE.search(between) and not trig.text.lower().endswith("ing"):
+                    role = "patient"  # "were killed"; "have been shelling" is active
                 elif _TARGET_PREP.search(before) or _BY.search(before):
                     role = "agent" if _BY.search(before) else "patient"
                 else:
@@ -1103,7 +1112,7 @@ class RuleBasedExtractor:
             else:
                 continue
             if role == "patient" and m.end <= trig.start and _PASSIVE.search(
-                    text[m.end:trig.start]):
+                    text[m.end:trig.start]) and not trig.text.lower().endswith("ing"):
                 return role, weight  # the subject of "was killed" is its victim in the clause
             if m.end <= trig.start and _DIED.match(text[m.end:trig.start]):
                 return "patient", weight  # "two soldiers had died in a mortar attack"
