@@ -664,3 +664,8 @@ def test_an_act_with_no_actor_takes_the_one_its_paragraph_names_for_that_kind_of
             "in Goma on Monday, killing five traders.")
     [event] = _events(text, date(2022, 6, 8))
     assert event["actor1"] == "M23: March 23 Movement"
+
+
+def test_the_day_a_rally_was_planned_is_not_the_day_of_a_rally():
+    assert _events("A spokesman said the rally in Paris had been planned on Friday.",
+                   date(2015, 1, 12)) == []

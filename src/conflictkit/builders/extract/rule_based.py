@@ -629,7 +629,9 @@ class RuleBasedExtractor:
         if not s.days and s.past:
             return False  # the date nearest the act is an old one
         strong = any(t.strength >= 2 for t in s.triggers)
-        has_date = bool(s.days)
+        # a word that needs a date to be an act ("the rally") takes the day of an act, not the
+        # day something was said or planned about it ("the rally had been planned on Friday")
+        has_date = bool(s.days) and (strong or not s.date_is_statement)
         has_toll = any(t.count > 0 for t in s.tolls)
         dated_only_past = s.dates and all((d.background or d.future) for d in s.dates)
         if dated_only_past and not has_date:
