@@ -27,7 +27,7 @@ __all__ = ["Article", "ArticleError", "CandidateEvent", "Evidence", "Extraction"
 @cache
 def default_extractor() -> Extractor:
     """The rule-based extractor over the package's actor registry and gazetteer (cached)."""
-    from conflictkit.builders.extract.rules import RuleBasedExtractor
+    from conflictkit.builders.extract.rule_based import RuleBasedExtractor
 
     return RuleBasedExtractor()
 
