@@ -219,7 +219,7 @@ def test_a_bare_parquet_file_and_a_dataset_directory_load(events, tmp_path):
 
 @pytest.mark.parametrize("keep_year", [False, True])
 def test_partitioned_release_with_one_year_or_year_in_the_files(events, tmp_path, keep_year):
-    """The year comes from the directory name (part C's layout), or from the files when other
+    """The year comes from the directory name (the release's layout), or from the files when other
     tools also keep it there; a release holding a single year is still partitioned."""
     one_year = events[events["year"] == 2019]
     root = write_release(one_year, tmp_path / "one", layout="year", keep_year=keep_year)

@@ -129,8 +129,8 @@ def test_update_needs_ids_and_timestamps(scenario, tmp_path):
 
 @pytest.mark.parametrize("partition", ["none", "year"])
 def test_update_reproduces_the_next_release_built_by_the_release_writer(tmp_path, partition):
-    """Integration with part C: two real releases (timestamps and deletions.csv written by
-    build_release); updating a copy of the first gives the second, event for event."""
+    """Integration with the release writer: two real releases (timestamps and deletions.csv
+    written by build_release); updating a copy of the first gives the second, event for event."""
     build = pytest.importorskip("conflictkit.builders.release.build")
     base = make_events(400, seed=31)
     first = base.iloc[:360].reset_index(drop=True)
