@@ -246,16 +246,25 @@ def verify_command(
 def diff_command(
     old: Annotated[Path, _arg("OLD", "The older release directory.")],
     new: Annotated[Path, _arg("NEW", "The newer release directory.")],
-    limit: Annotated[int, typer.Option(
-        "--limit", min=0, help="Text: list at most this many events per section.")] = 200,
-    fmt: FormatOption = "text",
+    limit: Annotated[int | None, typer.Option(
+        "--limit", min=0, show_default=False, help="List at most this many events per section "
+        "(default: 200 in text, 20 in markdown; json lists all).")] = None,
+    fmt: Annotated[Literal["text", "json", "markdown"], typer.Option(
+        "--format", "-f", help="text, json (one document on stdout) or markdown (counts by "
+        "country and event type, fatalities and the first events: what a pull request's "
+        "check shows)")] = "text",
 ) -> None:
     """Events added, deleted and modified between two releases, with each modification's
     changed fields (old -> new)."""
     from conflictkit.builders.release.diff import diff_releases
 
     result = diff_releases(old, new)
-    emit_json(result.to_dict()) if fmt == "json" else show(result.text(limit))
+    if fmt == "json":
+        emit_json(result.to_dict())
+    elif fmt == "markdown":
+        show(result.markdown() if limit is None else result.markdown(limit))
+    else:
+        show(result.text() if limit is None else result.text(limit))
 
 
 @app.command("info")
