@@ -1,0 +1,156 @@
+"""`conflictkit validate --dataset DIR`: the pre-commit hook passes only the changed files, and
+the rest of the dataset still takes part in the cross-file rules (duplicate IDs, the latest
+release's deleted IDs) without its own problems being reported."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+from conflictkit.builders.contributions import check_paths
+from conflictkit.builders.scaffold import init_dataset
+from conflictkit.errors import UsageError
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+EVENT = """\
+- event_id_cnty: {id}
+  event_date: {date}
+  time_precision: 1
+  event_type: Violence against civilians
+  sub_event_type: Attack
+  actor1: Unidentified Armed Group (Nigeria)
+  actor2: Civilians (Nigeria)
+  country: Nigeria
+  admin1: Zamfara
+  location: Gusau
+  latitude: 12.1628
+  longitude: 6.6614
+  geo_precision: 1
+  source: Daily Trust
+  source_scale: National
+  notes: On {date}, gunmen attacked villagers near Gusau (Zamfara).
+  fatalities: 2
+"""
+
+
+def event(id: str, date: str = "2021-06-12") -> str:
+    return EVENT.format(id=id, date=date)
+
+
+def hook_entries() -> dict[str, list[str]]:
+    """The hook's command as the dataset template and the published hook declare it."""
+    template = REPO / "src/conflictkit/data/templates/dataset/dot-pre-commit-config.yaml"
+    local = yaml.safe_load(template.read_text())["repos"][0]["hooks"][0]["entry"]
+    published = next(h for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+                     if h["id"] == "conflictkit-validate")["entry"]
+    return {"template": shlex.split(local), "published": shlex.split(published)}
+
+
+def run_hook(entry: list[str], root: Path, *changed: str) -> subprocess.CompletedProcess[str]:
+    """What pre-commit does: the entry plus the changed files, from the repository root."""
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    return subprocess.run([*entry, *changed], cwd=root, capture_output=True, text=True,
+                          timeout=120, env=env)
+
+
+@pytest.fixture
+def dataset(tmp_path: Path) -> Path:
+    root = tmp_path / "ds"
+    init_dataset(root)
+    (root / "events" / "example.yaml").unlink()
+    (root / "events" / "2021").mkdir()
+    (root / "events" / "2021" / "old.yaml").write_text(
+        "# published long ago\n" + event("NIG90001") + event("NIG90002", "2021-06-13"))
+    return root
+
+
+@pytest.mark.parametrize("which", ["template", "published"])
+def test_hook_catches_an_id_shared_with_an_unchanged_file(dataset: Path, which: str) -> None:
+    (dataset / "events" / "new.yaml").write_text(event("NIG90002", "2021-07-01"))
+    entry = hook_entries()[which]
+    result = run_hook(entry, dataset, "events/new.yaml")
+    assert result.returncode == 1, result.stdout + result.stderr
+    # the changed file's record is the error, and it names where the other copy is
+    assert "events/new.yaml" in result.stdout
+    assert "NIG90002 is also used at events/2021/old.yaml:19" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "1 records: 0 valid, 1 rejected, 0 warnings"
+    # the bare command (what the hook ran before) does not see the other file
+    assert run_hook(["conflictkit", "validate"], dataset, "events/new.yaml").returncode == 0
+
+
+def test_other_files_problems_are_not_reported(dataset: Path) -> None:
+    # an unchanged file that is broken, and two unchanged files that share an ID: none of it
+    # is the changed file's business
+    (dataset / "events" / "broken.yaml").write_text("- {unclosed\n")
+    (dataset / "events" / "copy.yaml").write_text(event("NIG90001", "2021-08-01"))
+    (dataset / "events" / "new.yaml").write_text(event("NIG90003", "2021-07-01"))
+    result = run_hook(hook_entries()["template"], dataset, "events/new.yaml")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "1 records: 1 valid, 0 rejected, 0 warnings"
+    assert "broken.yaml" not in result.stdout and "copy.yaml" not in result.stdout
+
+
+def test_several_changed_files_and_an_imported_batch(dataset: Path) -> None:
+    imports = dataset / "imports"
+    imports.mkdir()
+    pq.write_table(pa.table({"event_id_cnty": ["NIG5", "NIG90004", "NIG7"]}),
+                   imports / "acled.parquet")
+    (dataset / "events" / "a.yaml").write_text(event("NIG90004", "2021-07-01"))
+    (dataset / "events" / "b.csv").write_text("event_id_cnty,notes\nNIG90001,x\n")
+    result = check_paths([dataset / "events" / "a.yaml", dataset / "events" / "b.csv"],
+                         dataset=None, rest_of_dataset=True)
+    duplicates = result.report.problems
+    duplicates = duplicates[duplicates["rule"] == "duplicate_id"]
+    by_id = dict(zip(duplicates["event_id"], duplicates["message"], strict=True))
+    assert set(by_id) == {"NIG90004", "NIG90001"}
+    # a batch row is named by its position in that batch; a file's record by its line
+    assert "imports/acled.parquet record 1" in by_id["NIG90004"]
+    assert "events/2021/old.yaml:2" in by_id["NIG90001"]
+    assert result.report.records == 2  # the others are read, not counted
+
+
+def test_the_given_files_are_not_their_own_others(dataset: Path) -> None:
+    # the changed file is also under events/: reading the rest must skip it, by any spelling
+    result = check_paths([Path(os.path.relpath(dataset / "events/2021/old.yaml"))],
+                         rest_of_dataset=True)
+    assert result.report.ok, result.report.problems
+
+
+def test_latest_release_deletions_are_checked_with_dataset(dataset: Path) -> None:
+    release = dataset / "releases" / "1.0.0"
+    release.mkdir(parents=True)
+    pq.write_table(pa.table({"event_id_cnty": ["NIG90001", "NIG90002"]}),
+                   release / "events.parquet")
+    (release / "deletions.csv").write_text("event_id_cnty,deleted_timestamp\nNIG77,1\n")
+    (dataset / "events" / "new.yaml").write_text(event("NIG77", "2021-07-01"))
+    result = run_hook(hook_entries()["template"], dataset, "events/new.yaml", "--format",
+                      "json")
+    document = json.loads(result.stdout)
+    assert result.returncode == 1
+    assert [p["rule"] for p in document["problems"]] == ["deleted_id_reused"]
+
+
+def test_dataset_option_usage_errors(tmp_path: Path, dataset: Path) -> None:
+    (dataset / "events" / "new.yaml").write_text(event("NIG90003"))
+    result = run_hook(["conflictkit", "validate", "--dataset", "nowhere"], dataset,
+                      "events/new.yaml")
+    assert result.returncode == 2 and "nowhere" in result.stderr
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    result = run_hook(["conflictkit", "validate", "--dataset", str(plain)], dataset,
+                      "events/new.yaml")
+    assert result.returncode == 2 and "not a dataset repository" in result.stderr
+    assert "Traceback" not in result.stderr
+    with pytest.raises(UsageError):
+        check_paths([plain], rest_of_dataset=True)
