@@ -31,11 +31,14 @@ TABLE_ROWS = 15
 LISTED_COLUMNS: tuple[str, ...] = (ID, "country", "event_type", "event_date", "fatalities")
 #: Columns of the previous release a change set reads.
 PREVIOUS_COLUMNS: list[str] = list(LISTED_COLUMNS)
-#: What a change set may leave out of the comparison, as Markdown says it.
-LEFT_OUT: dict[str, str] = {
-    "candidates": "candidate events (a release leaves them out until they are reviewed)",
-    "repeated_ids": "records repeating another record's ID (only the first is compared)",
+#: What a change set may leave out of the comparison, as Markdown says it (one, several).
+LEFT_OUT: dict[str, tuple[str, str]] = {
+    "candidates": ("candidate event", "candidate events"),
+    "repeated_ids": ("record repeating another record's ID",
+                     "records repeating another record's ID"),
 }
+_LEFT_OUT_WHY = {"candidates": "a release leaves candidates out until they are reviewed",
+                 "repeated_ids": "only the first record with an ID is compared"}
 #: Where an event is in the files (a pull request's events have it; a release's do not).
 WHERE_COLUMNS: tuple[str, ...] = ("file", "line")
 
@@ -266,10 +269,11 @@ def render_markdown(changes: ChangeSet, *, title: str, listed: int = LISTED_EVEN
                   f"{changes.old}; {c.unchanged:,} unchanged)", "",
                   f"Fatalities: {_signed(f['net'])} (added {_signed(f['added'])}, "
                   f"modified {_signed(f['modified'])}, deleted {_signed(f['deleted'])})"]
-    left_out = [f"{n:,} {LEFT_OUT.get(what, what)}" for what, n in changes.left_out.items()
-                if n]
+    left_out = [f"{n:,} {LEFT_OUT.get(what, (what, what))[n != 1]} "
+                f"({_LEFT_OUT_WHY.get(what, 'left out')})"
+                for what, n in changes.left_out.items() if n]
     if left_out:
-        lines += ["", f"Not compared: {', '.join(left_out)}."]
+        lines += ["", f"Not compared: {'; '.join(left_out)}."]
     if changes.identical:
         return "\n".join(lines) + "\n"
     for frame, name, heading in ((c.by_country, "country", "country"),
