@@ -14,13 +14,14 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import yaml
 from test_release_fixtures import make_events
 
 from conflictkit.builders.release.changeset import LISTED_EVENTS, TABLE_ROWS
-from conflictkit.builders.release.pending import pending_changes
+from conflictkit.builders.release.pending import files_table, pending_changes
 from conflictkit.builders.scaffold import init_dataset
 from conflictkit.layout.release import read_events
 from conflictkit.schema.arrow import to_arrow_table
@@ -201,7 +202,7 @@ def test_untrusted_values_cannot_break_the_summary(dataset: Path) -> None:
     table = to_arrow_table(events).to_pandas()
     side = pd.DataFrame({"file": ["events/x.csv"], "line": [2], "status": [None],
                          "origin": ["contribution"]})
-    changes = pending_changes(table, side, dataset / "releases" / "1.0.0")
+    changes = pending_changes(files_table(table, side), dataset / "releases" / "1.0.0")
     text = changes.markdown(title="t")
     assert "<img" not in text and "&lt;img src=x&gt;\\|Narnia" in text
 
@@ -292,3 +293,25 @@ def test_partitioned_release_and_repeated_ids(dataset: Path, tmp_path: Path) -> 
     # the first record with the repeated ID (events/copy.yaml, in path order) is compared
     assert changes == {"SYR1": {"location": {"old": "Town 0", "new": "Town Zero"}},
                        "NIG90001": {"fatalities": {"old": 7, "new": 9}}}
+
+
+def test_an_imported_batch_is_compared_whether_or_not_it_has_the_release_types(
+        dataset: Path, tmp_path: Path) -> None:
+    from conflictkit.builders.release.pending import batch_table
+
+    batch = dataset / "imports" / "old-export.parquet"
+    assert batch_table(batch, "imports/old-export.parquet") is not None  # read as it stands
+    summaries = []
+    for loose in (False, True):
+        if loose:  # another tool's table: every column text, read as validate reads it
+            table = pq.read_table(batch)
+            pq.write_table(table.cast(pa.schema([pa.field(f.name, pa.string())
+                                                 for f in table.schema])), batch)
+            assert batch_table(batch, "x") is None
+        out = tmp_path / f"changes-{loose}.json"
+        assert ck("validate", "events", "--release", "releases", "--diff-json", out,
+                  cwd=dataset).returncode == 0
+        document = json.loads(out.read_text())
+        summaries.append((document["summary"], document["fatalities"]))
+    assert summaries[0] == summaries[1]
+    assert summaries[0][0]["deleted"] == 1  # the imported events are not deleted either way

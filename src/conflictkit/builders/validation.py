@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from conflictkit.builders.contributions import DEFAULT_MAX_FILE_MB, Batch, check_paths
-from conflictkit.builders.contributions.batch import collect, read_events
+from conflictkit.builders.contributions.batch import collect, display_path, read_events
 from conflictkit.builders.crosscheck import ReleaseIds
 from conflictkit.errors import UsageError
 from conflictkit.layout.dataset import CONFIG_FILE, Dataset, find_dataset_root, open_dataset
 
 if TYPE_CHECKING:
-    import pandas as pd
+    import pyarrow as pa
 
     from conflictkit.builders.release.changeset import ChangeSet
     from conflictkit.problems.report import Report
@@ -84,23 +84,32 @@ def validate_paths(
         return Validation(batch)
     from conflictkit.builders.release.pending import pending_changes
 
-    events, side = _whole_dataset(paths, batch, home, max_file_mb)
+    table = _working_table(paths, batch, home, max_file_mb)
     include = home.settings("release").get("include_candidates", False) is True
-    return Validation(batch, pending_changes(events, side, ids.path,
-                                             include_candidates=include))
+    return Validation(batch, pending_changes(table, ids.path, include_candidates=include))
 
 
-def _whole_dataset(paths: list[str | Path], batch: Batch, dataset: Dataset,
-                   max_file_mb: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The batch's events plus those of the dataset's event files and batches it lacks."""
-    import pandas as pd
+def _working_table(paths: list[str | Path], batch: Batch, dataset: Dataset,
+                   max_file_mb: float) -> pa.Table:
+    """The batch's events plus those of the dataset's event files and batches it lacks, as
+    one Arrow table: an imported batch in the release schema is read as it stands, anything
+    else as validate reads it."""
+    import pyarrow as pa
+
+    from conflictkit.builders.release.pending import batch_table, files_table
 
     contributions, tables = collect(paths)
     read = {p.resolve() for p in contributions + tables}
-    missing = [p for p in dataset.contribution_files() + dataset.import_batches()
-               if p.resolve() not in read]
-    if not missing:
-        return batch.events, batch.side
-    events, side = read_events(missing, dataset=dataset, max_file_mb=max_file_mb)
-    return (pd.concat([batch.events, events], ignore_index=True),
-            pd.concat([batch.side, side], ignore_index=True))
+    parts = [files_table(batch.events, batch.side)]
+    slow = [p for p in dataset.contribution_files() if p.resolve() not in read]
+    for path in dataset.import_batches():
+        if path.resolve() in read:
+            continue
+        table = batch_table(path, display_path(path))
+        if table is None:
+            slow.append(path)
+        else:
+            parts.append(table)
+    if slow:
+        parts.append(files_table(*read_events(slow, dataset=dataset, max_file_mb=max_file_mb)))
+    return pa.concat_tables(parts)

@@ -98,6 +98,10 @@ def _display(path: Path) -> str:
         return path.as_posix()
 
 
+#: A file's name as problems and change lists show it.
+display_path = _display
+
+
 def _sort_into(path: Path, contributions: list[Path], tables: list[Path]) -> bool:
     """Append `path` to the list its kind belongs to; False when it belongs to neither (an
     import's sidecar is neither: it describes a batch, it holds no events)."""

@@ -1,13 +1,17 @@
 """What a pull request changes: a dataset's events as its files hold them, against a release.
 
-The files' events (read as `validate` reads them: derived columns filled) are put through what
-a release build does with them before comparing: candidates are left out (unless the dataset's
-``[release] include_candidates``), the events become the build's Arrow table
-(`build.working_table`) and are compared with the release by `compare.compare_tables`, the
-release streamed batch by batch. So the counts are what the next release would report:
-"deleted" is an event the release publishes that the files no longer hold. A repeated ID is
-compared once (its first record; the check already rejects the copies), and an event without
-an ID is new.
+The files' events are put through what a release build does with them before comparing:
+candidates are left out (unless the dataset's ``[release] include_candidates``), the events
+become the build's Arrow table (`build.working_table`, in the release schema) and are compared
+with the release by `compare.compare_tables`, the release streamed batch by batch. So the counts
+are what the next release would report: "deleted" is an event the release publishes that the
+files no longer hold. A repeated ID is compared once (its first record; the check already
+rejects the copies), and an event without an ID is new.
+
+The working table is Arrow from end to end: hand-coded events come from the checked frame
+(`files_table`), and an imported batch already in the release schema is read as it stands
+(`batch_table`), so a dataset of millions of imported events is never turned into pandas just
+to be compared.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from conflictkit.builders.release.build import working_table
 from conflictkit.builders.release.changeset import PREVIOUS_COLUMNS, ChangeSet, change_set
@@ -30,37 +35,83 @@ if TYPE_CHECKING:
 
 #: how the files' side of the comparison is named
 FILES_LABEL = "the dataset's files"
+#: columns the working table carries beside ACLED's: where each event is, and its status (a
+#: file name is dictionary-encoded: a batch of millions of rows names one file)
+SIDE = (("file", pa.dictionary(pa.int32(), pa.string())), ("line", pa.int64()),
+        ("status", pa.string()))
 
 
-def _where(side: pd.DataFrame) -> tuple[pa.Array, pa.Array]:
-    """file and line of each event; an imported event's line is its export's, not the
-    batch's, so only a contribution file's line is kept."""
-    files = pa.array(side["file"].astype("str"), from_pandas=True).cast(pa.string())
-    lines = side["line"].to_numpy(dtype="float64", na_value=0).astype(np.int64)
+def _release_schema() -> pa.Schema:
+    from conflictkit.schema.arrow import arrow_schema
+
+    return arrow_schema()
+
+
+def _with_side(table: pa.Table, file: pa.Array, line: pa.Array, status: pa.Array) -> pa.Table:
+    for (name, kind), values in zip(SIDE, (file, line, status), strict=True):
+        table = table.append_column(pa.field(name, kind), values.cast(kind))
+    return table
+
+
+def files_table(events: pd.DataFrame, side: pd.DataFrame) -> pa.Table:
+    """Checked events (a canonical frame and its side frame) as the working table: the release
+    schema, then file, line (a contribution file's only: an imported event's line is its
+    export's) and status."""
+    table = working_table(events).cast(_release_schema())
+    file = pa.array(side["file"].astype("str"), from_pandas=True).dictionary_encode()
+    line = side["line"].to_numpy(dtype="float64", na_value=0).astype(np.int64)
     if "origin" in side:
-        lines = np.where(side["origin"].astype("str").eq("contribution").to_numpy(dtype=bool,
-                                                                                  na_value=False),
-                         lines, 0)
-    return files, pa.array(lines, pa.int64())
+        contribution = side["origin"].astype("str").eq("contribution")
+        line = np.where(contribution.to_numpy(dtype=bool, na_value=False), line, 0)
+    status = pa.array(side["status"].astype("str"), from_pandas=True) if "status" in side \
+        else pa.nulls(len(events), pa.string())
+    return _with_side(table, file, pa.array(line), status)
 
 
-def pending_changes(events: pd.DataFrame, side: pd.DataFrame, release: str | Path, *,
+def batch_table(path: Path, display: str) -> pa.Table | None:
+    """An imported batch as the working table, read as it stands when every ACLED column has
+    the release schema's type (what `conflictkit import` writes); None when it does not, or
+    cannot be read (it is then read as `validate` reads it)."""
+    import pyarrow.parquet as pq
+
+    schema = _release_schema()
+    try:
+        found = pq.read_schema(path)
+        if any(found.get_field_index(f.name) < 0 or found.field(f.name).type != f.type
+               for f in schema):
+            return None
+        table = pq.read_table(path, columns=schema.names).select(schema.names).cast(schema)
+    except (OSError, pa.ArrowException):
+        return None
+    n = table.num_rows
+    file = pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)),
+                                          pa.array([display], pa.string()))
+    return _with_side(table, file, pa.array(np.zeros(n, dtype=np.int64)),
+                      pa.nulls(n, pa.string()))
+
+
+def _first_of_each_id(ids: pa.ChunkedArray) -> np.ndarray:
+    """True for each row but those repeating an earlier row's ID (blank IDs are all kept)."""
+    ids = ids.combine_chunks()
+    first = pc.index_in(ids, value_set=ids).to_numpy(zero_copy_only=False)
+    position = np.arange(len(ids))
+    valid = ids.is_valid().to_numpy(zero_copy_only=False)
+    return ~valid | (np.nan_to_num(first, nan=-1).astype(np.int64) == position)
+
+
+def pending_changes(table: pa.Table, release: str | Path, *,
                     include_candidates: bool = False) -> ChangeSet:
-    """Compare the files' `events` (their `side` row-aligned) with the release directory
-    `release`: what a release built from these files would add, modify and delete."""
-    status = side["status"].astype("str").str.strip().str.lower() if "status" in side else None
-    candidate = (status.eq(CANDIDATE).to_numpy(dtype=bool, na_value=False)
-                 if status is not None and not include_candidates
-                 else np.zeros(len(events), dtype=bool))
-    ids = events[ID]
-    repeated = (ids.duplicated(keep="first") & ids.notna()).to_numpy(dtype=bool)
-    keep = ~candidate & ~repeated
+    """Compare the working `table` (`files_table` / `batch_table` parts, concatenated) with the
+    release directory `release`: what a release built from these files would add, modify and
+    delete."""
+    status = pc.utf8_lower(pc.utf8_trim_whitespace(table.column("status")))
+    candidate = (pc.fill_null(pc.equal(status, CANDIDATE), False)
+                 .to_numpy(zero_copy_only=False).astype(bool)
+                 if not include_candidates else np.zeros(table.num_rows, dtype=bool))
+    first = _first_of_each_id(table.column(ID))
+    keep = ~candidate & first
     if not keep.all():
-        events = events[keep].reset_index(drop=True)
-        side = side[keep].reset_index(drop=True)
-    table = working_table(events)
-    files, lines = _where(side)
-    table = table.append_column("file", files).append_column("line", lines)
+        table = table.filter(pa.array(keep))
 
     release = Path(release)
     old_files = event_files(release)
@@ -68,6 +119,6 @@ def pending_changes(events: pd.DataFrame, side: pd.DataFrame, release: str | Pat
     comparison = compare_tables(table, file_batches(old_files), old_ids=previous.column(ID),
                                 keep_old_modified=True)
     left_out = {"candidates": int(candidate.sum()),
-                "repeated_ids": int((repeated & ~candidate).sum())}
+                "repeated_ids": int((~first & ~candidate).sum())}
     return change_set(table, previous, comparison, old=f"release {release.name}",
                       new_label=FILES_LABEL, left_out=left_out)
