@@ -154,3 +154,93 @@ def test_dataset_option_usage_errors(tmp_path: Path, dataset: Path) -> None:
     assert "Traceback" not in result.stderr
     with pytest.raises(UsageError):
         check_paths([plain], rest_of_dataset=True)
+
+
+# --- the cheap ID read of unchanged YAML files ------------------------------------------------
+
+SCANNED = {
+    "list": event("SYR1") + event("SYR2", "2021-06-13"),
+    "quoted and commented": ('- event_id_cnty: "SYR3"\n  notes: a\n'
+                             "- event_id_cnty: 'SYR''4'   # edited\n  notes: b\n"
+                             "- notes: c\n  event_id_cnty: SYR#5  # not first, hash inside\n"),
+    "blank ids": "- event_id_cnty:\n  notes: a\n- event_id_cnty: ~\n- notes: no id at all\n",
+    "wrapper and documents": ("events:\n  - event_id_cnty: SYR6\n    notes: x\n---\n"
+                              "event_id_cnty: SYR7\nnotes: single\n"),
+    "crlf": event("SYR8").replace("\n", "\r\n"),
+    "number": "- event_id_cnty: 123\n  notes: x\n",
+    "folded notes": "- event_id_cnty: SYR9\n  notes: >-\n    On 7 February, a strike.\n",
+}
+DECLINED = {
+    "flow record": "- {event_id_cnty: SYR1, notes: x}\n",
+    "mentioned in notes": "- event_id_cnty: SYR1\n  notes: the event_id_cnty was wrong\n",
+    "commented out": "- event_id_cnty: SYR1\n# - event_id_cnty: SYR2\n",
+    "anchor": "- event_id_cnty: &x SYR1\n",
+    "escaped": '- event_id_cnty: "SYR\\u0031"\n',
+    "quoted key": '- "event_id_cnty": SYR1\n',
+}
+
+
+def reader_ids(text: str) -> list[tuple[str, int]]:
+    from conflictkit.builders.contributions.yaml_reader import read_yaml
+
+    records = read_yaml(text, "x.yaml")
+    return [(r["event_id_cnty"], records.line_of(i, ("event_id_cnty",)))
+            for i, r in enumerate(records.records) if r.get("event_id_cnty") is not None]
+
+
+def scanned_ids(text: str) -> list[tuple[str, int]] | None:
+    from conflictkit.builders.contributions.idscan import scan_yaml_ids
+
+    found = scan_yaml_ids(text)
+    return None if found is None else [(i, n) for i, n in zip(*found, strict=True)
+                                       if i is not None]
+
+
+@pytest.mark.parametrize("name", sorted(SCANNED))
+def test_the_id_scan_reads_what_the_reader_reads(name: str) -> None:
+    text = SCANNED[name]
+    assert scanned_ids(text) == reader_ids(text)
+
+
+@pytest.mark.parametrize("name", sorted(DECLINED))
+def test_the_id_scan_declines_what_it_cannot_vouch_for(name: str) -> None:
+    assert scanned_ids(DECLINED[name]) is None
+
+
+def test_the_id_scan_on_every_yaml_event_file_in_the_repository() -> None:
+    files = [p for folder in ("examples", "tests/fixtures", "src/conflictkit/data/templates")
+             for p in (REPO / folder).rglob("*.y*ml") if "workflows" not in p.parts
+             and not p.name.startswith((".", "dot-"))]
+    assert len(files) >= 8
+    scanned_files = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        scanned = scanned_ids(text)
+        assert scanned is None or scanned == reader_ids(text), path
+        scanned_files += scanned is not None
+    assert scanned_files >= 7  # the template's style (folded notes) is scanned, not parsed
+
+
+def test_an_id_the_scan_imagines_is_not_reported(dataset: Path) -> None:
+    # a note written as a block scalar whose line reads like the key: the scan sees an ID
+    # there, the parser a note; the file is read again before it is named, and is not
+    (dataset / "events" / "noted.yaml").write_text(
+        "- event_id_cnty: NIG90009\n  notes: |\n    event_id_cnty: NIG90003\n")
+    assert scanned_ids((dataset / "events" / "noted.yaml").read_text()) == [
+        ("NIG90009", 1), ("NIG90003", 3)]
+    (dataset / "events" / "new.yaml").write_text(event("NIG90003", "2021-07-01"))
+    result = run_hook(hook_entries()["template"], dataset, "events/new.yaml")
+    assert result.returncode == 0, result.stdout
+    # while a real clash with the same file is named
+    (dataset / "events" / "new.yaml").write_text(event("NIG90009", "2021-07-01"))
+    result = run_hook(hook_entries()["template"], dataset, "events/new.yaml")
+    assert result.returncode == 1 and "also used at events/noted.yaml:1;" in result.stdout
+
+
+def test_a_declined_file_is_still_read_with_its_reader(dataset: Path) -> None:
+    (dataset / "events" / "flow.yaml").write_text(
+        "- {event_id_cnty: NIG90001, notes: 'a flow-style record'}\n")
+    (dataset / "events" / "new.yaml").write_text(event("NIG90001", "2021-07-01"))
+    result = run_hook(hook_entries()["template"], dataset, "events/new.yaml")
+    assert result.returncode == 1
+    assert "also used at events/2021/old.yaml:2, events/flow.yaml:1" in result.stdout

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from conflictkit.builders.contributions.csv_reader import read_csv
+from conflictkit.builders.contributions.idscan import scan_yaml_ids
 from conflictkit.builders.contributions.json_reader import read_json
 from conflictkit.builders.contributions.records import assemble
 from conflictkit.builders.contributions.source import (
@@ -393,7 +394,9 @@ def check_paths(
         others = None
         if rest_of_dataset and dataset is not None:
             contributions, tables = collect(paths)
-            others = dataset_ids(dataset, skip=contributions + tables, max_file_mb=max_file_mb)
+            others = dataset_ids(dataset, skip=contributions + tables,
+                                 wanted=_ids_of(contributions, tables, max_file_mb),
+                                 max_file_mb=max_file_mb)
         batch = read_contributions(paths, actors=actors, gazetteer=gazetteer, release=release,
                                    strict=strict, max_file_mb=max_file_mb, today=today,
                                    others=others)
@@ -402,12 +405,50 @@ def check_paths(
     return batch
 
 
-def dataset_ids(dataset: Dataset, *, skip: Iterable[Path] = (),
+def _read_ids(path: Path, max_file_mb: float) -> tuple[list[str | None], list[int]]:
+    """A contribution file's IDs as its reader reads them, with the lines of their keys."""
+    fr = read_file(path, max_file_mb=max_file_mb)
+    ids = [None if (v := r.get(ID)) is None else str(v) for r in fr.records]
+    return ids, [fr.line_of(i, (ID,)) for i in range(len(fr.records))]
+
+
+def _file_ids(path: Path, max_file_mb: float) -> tuple[list[str | None], list[int], bool]:
+    """A contribution file's IDs and the lines of their keys: a line scan of block-style YAML
+    (`idscan`: it may see an ID the reader would not, never miss one), else its reader; and
+    whether they are exact (read by the reader). A file that cannot be read has none."""
+    if path.suffix.lower() in (".yaml", ".yml"):
+        try:
+            scanned = scan_yaml_ids(read_text(path, max_bytes=int(max_file_mb * 2**20)))
+        except FileRejected:
+            return [], [], True
+        if scanned is not None:
+            return *scanned, False
+    return *_read_ids(path, max_file_mb), True
+
+
+def _ids_of(contributions: list[Path], tables: list[Path], max_file_mb: float) -> set[str]:
+    """Every ID the given files may hold (the scan's superset for YAML), to know which other
+    files need a careful read."""
+    import pyarrow.parquet as pq
+
+    wanted = {v for path in contributions for v in _file_ids(path, max_file_mb)[0] if v}
+    for path in tables:
+        try:
+            column = pq.read_table(path, columns=[ID]).column(ID)
+        except Exception:  # noqa: BLE001 - pyarrow raises several types; its check reports it
+            continue
+        wanted.update(str(v) for v in column.drop_null().unique().to_pylist())
+    return wanted
+
+
+def dataset_ids(dataset: Dataset, *, skip: Iterable[Path] = (), wanted: set[str] | None = None,
                 max_file_mb: float = DEFAULT_MAX_FILE_MB) -> OtherIds:
     """The event IDs of a dataset's event files and imported batches, except ``skip``, and
-    where each one is: a file's records through its reader (nothing converted, derived or
-    checked), a batch's ID column alone. A file that cannot be read adds nothing: its problems
-    are its own check's to report."""
+    where each one is: a file's IDs alone (`_file_ids`: nothing converted, derived or
+    checked), a batch's ID column alone. A scanned file holding one of ``wanted`` (the checked
+    files' IDs) is read again by its reader, so a file is only ever named for an ID its records
+    really hold. A file that cannot be read adds nothing: its problems are its own check's to
+    report."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -426,9 +467,10 @@ def dataset_ids(dataset: Dataset, *, skip: Iterable[Path] = (),
     for path in dataset.contribution_files():
         if path.resolve() in skipped:
             continue
-        fr = read_file(path, max_file_mb=max_file_mb)
-        values = [None if (v := r.get(ID)) is None else str(v) for r in fr.records]
-        add(pa.array(values, type=pa.string()), fr.path, np.asarray(fr.lines, dtype=np.int64))
+        values, at, exact = _file_ids(path, max_file_mb)
+        if not exact and wanted is not None and not wanted.isdisjoint(filter(None, values)):
+            values, at = _read_ids(path, max_file_mb)
+        add(pa.array(values, type=pa.string()), _display(path), np.asarray(at, dtype=np.int64))
     for path in dataset.import_batches():
         if path.resolve() in skipped:
             continue
