@@ -25,6 +25,12 @@ BAD = {
     "bad-date.csv": ("event_date", "type"),
     "impossible-interaction.yaml": ("interaction", "vocabulary"),
     "formula-injection.csv": ("source", "no_formula_prefix"),
+    "wrong-disorder-type.yaml": ("disorder_type", "disorder_of_sub_event"),
+    "wrong-region.yaml": ("region", "region_of_country"),
+    "inter-without-actor.json": ("inter2", "inter_blank_iff_actor_blank"),
+    "bad-source-scale.yaml": ("source_scale", "list_tokens"),
+    "bad-event-id.yaml": ("event_id_cnty", "id_pattern"),
+    "bad-date.json": ("event_date", "type"),
 }
 
 
@@ -96,11 +102,12 @@ def test_incoming_event_gets_the_next_id(tmp_path: Path) -> None:
     incoming = EXAMPLES / "incoming" / "syria-damascus-2018-04-14.yaml"
     shutil.copy(incoming, copy / "events" / incoming.name)
     result = assign_ids(copy)
-    assert [a.event_id for a in result.assignments] == ["SYR2"]
+    # the dataset's own events are numbered in their own range, above every imported one
+    assert [a.event_id for a in result.assignments] == ["SYR900000001"]
     before = incoming.read_text().splitlines()
     after = (copy / "events" / incoming.name).read_text().splitlines()
-    assert [line for line in after if line not in before] == ["event_id_cnty: SYR2"]
-    assert [line for line in after if line != "event_id_cnty: SYR2"] == before
+    assert [line for line in after if line not in before] == ["event_id_cnty: SYR900000001"]
+    assert [line for line in after if line != "event_id_cnty: SYR900000001"] == before
 
 
 @pytest.mark.parametrize("name", sorted(BAD))

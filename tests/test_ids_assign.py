@@ -32,7 +32,7 @@ YAML_FILE = """\
 
 YAML_EXPECTED = """\
 # Events from the Deir ez Zor front. Keep this comment.
-- event_id_cnty: SYR16
+- event_id_cnty: SYR900000016
   event_date: 2018-02-07   # the night of 7-8 February
   country: Syria
   notes: "On 7 February 2018, coalition aircraft struck."
@@ -42,9 +42,9 @@ YAML_EXPECTED = """\
   country: Syria
 
 -   country: 'Syria'
-    event_id_cnty: SYR17
+    event_id_cnty: SYR900000017
     fatalities: 3
-- {event_id_cnty: KEN1, country: Kenya, fatalities: 0}
+- {event_id_cnty: KEN900000001, country: Kenya, fatalities: 0}
 """
 
 
@@ -73,8 +73,10 @@ def dataset(tmp_path: Path) -> Path:
     (root / "events" / "c.json").write_text(
         '[\n  {\n    "country": "Syria",\n    "fatalities": 1.50\n  },\n'
         '  {"event_id_cnty": null, "country": "Iraq", "notes": "caf\\u00e9"}\n]\n')
-    # the release knows SYR10, and SYR15 was deleted: the next Syrian number is 16
-    write_release(root, "1.0.0", ["SYR10", "SYR2", "IRQ4"], ["SYR15"])
+    # the release knows SYR900000010, and SYR900000015 was deleted: the next Syrian number is
+    # 900000016 (the dataset's own range; SYR3 below it is an older ID, kept as it is)
+    write_release(root, "1.0.0", ["SYR900000010", "SYR900000002", "IRQ900000004"],
+                  ["SYR900000015"])
     return root
 
 
@@ -99,13 +101,13 @@ def test_numbers_follow_dataset_release_and_deletions(dataset: Path) -> None:
            for a in result.assignments]
     # file path order (a.yaml < b/more.csv < c.json), then position in the file
     assert got == [
-        ("events/a.yaml", 2, "SYR16"),
-        ("events/a.yaml", 10, "SYR17"),
-        ("events/a.yaml", 13, "KEN1"),
-        ("events/b/more.csv", 2, "IRQ5"),  # the release used IRQ4
-        ("events/b/more.csv", 6, "DRC1"),
-        ("events/c.json", 2, "SYR18"),
-        ("events/c.json", 6, "IRQ6"),
+        ("events/a.yaml", 2, "SYR900000016"),
+        ("events/a.yaml", 10, "SYR900000017"),
+        ("events/a.yaml", 13, "KEN900000001"),
+        ("events/b/more.csv", 2, "IRQ900000005"),  # the release used IRQ900000004
+        ("events/b/more.csv", 6, "DRC900000001"),
+        ("events/c.json", 2, "SYR900000018"),
+        ("events/c.json", 6, "IRQ900000006"),
     ]
     assert result.release is not None and result.release.endswith("1.0.0")
     problems = result.report.problems
@@ -124,18 +126,18 @@ def test_csv_edits_keep_bom_crlf_quoting(dataset: Path) -> None:
     assign_ids(dataset)
     assert (dataset / "events" / "b" / "more.csv").read_bytes() == (
         "\ufeffevent_id_cnty,event_date,country,notes\r\n"
-        'IRQ5,2020-01-01,Iraq,"two\r\nlines, and ""quotes"""\r\n'
+        'IRQ900000005,2020-01-01,Iraq,"two\r\nlines, and ""quotes"""\r\n'
         "\r\n"
         ",2020-01-02,Atlantis,unknown country\r\n"
-        "DRC1,2020-01-03,DR Congo,alias of a country\r\n").encode()
+        "DRC900000001,2020-01-03,DR Congo,alias of a country\r\n").encode()
 
 
 def test_json_edits_keep_order_and_indentation(dataset: Path) -> None:
     assign_ids(dataset)
     assert (dataset / "events" / "c.json").read_text() == (
-        '[\n  {\n    "event_id_cnty": "SYR18",\n    "country": "Syria",\n'
+        '[\n  {\n    "event_id_cnty": "SYR900000018",\n    "country": "Syria",\n'
         '    "fatalities": 1.50\n  },\n'
-        '  {"event_id_cnty": "IRQ6", "country": "Iraq", "notes": "caf\\u00e9"}\n]\n')
+        '  {"event_id_cnty": "IRQ900000006", "country": "Iraq", "notes": "caf\\u00e9"}\n]\n')
 
 
 def test_second_run_changes_nothing(dataset: Path) -> None:
@@ -156,19 +158,19 @@ def test_dry_run_writes_nothing(dataset: Path) -> None:
 
 def test_latest_release_by_version_order_not_text_order(dataset: Path) -> None:
     # 1.10.0 is newer than 1.9.0 (text order says otherwise); only the latest counts
-    write_release(dataset, "1.9.0", ["SYR900"], [])
-    write_release(dataset, "1.10.0", ["SYR40"], ["SYR41"])
+    write_release(dataset, "1.9.0", ["SYR900000900"], [])
+    write_release(dataset, "1.10.0", ["SYR900000040"], ["SYR900000041"])
     (dataset / "releases" / ".tmp-1.11.0").mkdir()  # a half-built release is never a release
     assert latest_release(dataset) == dataset / "releases" / "1.10.0"
     first = assign_ids(dataset).assignments[0]
-    assert first.event_id == "SYR42"
+    assert first.event_id == "SYR900000042"
 
 
 def test_release_directory_from_config(dataset: Path) -> None:
     (dataset / "conflictkit.toml").write_text('[release]\ndirectory = "published"\n')
     (dataset / "releases").rename(dataset / "published")
     assert latest_release(dataset) == dataset / "published" / "1.0.0"
-    assert assign_ids(dataset).assignments[0].event_id == "SYR16"
+    assert assign_ids(dataset).assignments[0].event_id == "SYR900000016"
 
 
 def test_broken_latest_release_is_an_error_not_a_fallback(dataset: Path, monkeypatch,
@@ -185,19 +187,21 @@ def test_explicit_release_and_partitioned_layout(dataset: Path, tmp_path: Path) 
     release = tmp_path / "elsewhere" / "2.0.0"
     part = release / "events" / "year=2018"
     part.mkdir(parents=True)
-    pq.write_table(pa.table({"event_id_cnty": ["SYR70", "KEN9"]}), part / "part-0.parquet")
+    pq.write_table(pa.table({"event_id_cnty": ["SYR900000070", "KEN900000009"]}),
+                   part / "part-0.parquet")
     result = assign_ids(dataset, release=release)
     ids = {a.event_id for a in result.assignments}
-    assert {"SYR71", "KEN10"} <= ids
-    # the explicit release replaces the dataset's own latest (which knew SYR15)
-    assert "SYR16" not in ids
+    assert {"SYR900000071", "KEN900000010"} <= ids
+    # the explicit release replaces the dataset's own latest (which knew SYR900000015)
+    assert "SYR900000016" not in ids
 
 
 def test_imports_count_as_seen(dataset: Path) -> None:
     (dataset / "imports").mkdir()
-    pq.write_table(pa.table({"event_id_cnty": ["KEN77"]}), dataset / "imports" / "acled.parquet")
+    pq.write_table(pa.table({"event_id_cnty": ["KEN900000077"]}),
+                   dataset / "imports" / "acled.parquet")
     ids = {a.event_id for a in assign_ids(dataset).assignments}
-    assert "KEN78" in ids
+    assert "KEN900000078" in ids
 
 
 def test_unreadable_files_are_reported_and_others_still_numbered(dataset: Path) -> None:
@@ -220,7 +224,7 @@ def test_missing_country_and_malformed_existing_id(tmp_path: Path) -> None:
     result = assign_ids(root)
     rules = sorted(result.report.problems["rule"])
     assert rules == ["id_format", "missing_country"]
-    assert [a.event_id for a in result.assignments] == ["SYR1"]
+    assert [a.event_id for a in result.assignments] == ["SYR900000001"]
 
 
 def test_usage_errors_exit_2(tmp_path: Path, monkeypatch, capsys) -> None:
@@ -241,7 +245,7 @@ def test_cli_json_document_and_exit_code(dataset: Path, monkeypatch, capsys) -> 
     document = json.loads(out)
     assert document["summary"]["assigned"] == 7
     assert document["summary"]["unnumbered"] == 1
-    assert document["ranges"]["SYR"] == [16, 18]
+    assert document["ranges"]["SYR"] == [900000016, 900000018]
     assert document["problems"][0]["rule"] == "unknown_country"
 
 
@@ -254,6 +258,27 @@ def test_cli_end_to_end_process(dataset: Path) -> None:
     assert dry.stderr == ""
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout
-    assert "assigned 5 IDs (IRQ5, KEN1, SYR16-SYR18)" in done.stdout
+    assert "assigned 5 IDs (IRQ900000005, KEN900000001, SYR900000016-SYR900000018)" in done.stdout
     again = subprocess.run(command, capture_output=True, text=True, check=False)
     assert "assigned 0 IDs" in again.stdout
+
+
+def test_own_numbers_start_above_every_imported_range(dataset: Path) -> None:
+    """ACLED's numbers (and UCDP's, from 800,000,000) never reach the dataset's own range, so
+    a new event's ID can never be taken by a later import of the same source."""
+    (dataset / "imports").mkdir()
+    pq.write_table(pa.table({"event_id_cnty": ["KEN31599", "KEN800412345"]}),
+                   dataset / "imports" / "acled.parquet")
+    ids = {a.event_id for a in assign_ids(dataset).assignments}
+    assert "KEN900000001" in ids  # imported numbers lie below the range: they do not count
+
+
+def test_the_range_start_is_configurable_but_never_into_imported_ranges(dataset: Path,
+                                                                       monkeypatch,
+                                                                       capsys) -> None:
+    (dataset / "conflictkit.toml").write_text("[ids]\nfirst_number = 950000000\n")
+    ids = {a.event_id for a in assign_ids(dataset, dry_run=True).assignments}
+    assert "KEN950000000" in ids
+    (dataset / "conflictkit.toml").write_text("[ids]\nfirst_number = 5000\n")
+    code, _, err = run_cli(["ids", "assign", str(dataset)], monkeypatch, capsys)
+    assert code == 2 and "first_number" in err

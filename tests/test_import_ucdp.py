@@ -30,7 +30,7 @@ def test_every_row_accounted_for(result):
 
 
 def test_state_based_event_with_government_at_home(result):
-    syria = result.events.set_index("event_id_cnty").loc["SYR244657"]
+    syria = result.events.set_index("event_id_cnty").loc["SYR800244657"]
     assert syria["event_date"] == pd.Timestamp("2018-02-07")
     assert (syria["event_type"], syria["sub_event_type"]) == ("Battles", "Armed clash")
     assert syria["actor1"].startswith("Military Forces of Syria")
@@ -44,7 +44,7 @@ def test_state_based_event_with_government_at_home(result):
 
 
 def test_one_sided_violence_against_civilians_and_ucdp_country_names(result):
-    drc = result.events.set_index("event_id_cnty").loc["DRC301122"]
+    drc = result.events.set_index("event_id_cnty").loc["DRC800301122"]
     assert drc["country"] == "Democratic Republic of Congo"
     assert (drc["event_type"], drc["sub_event_type"]) == ("Violence against civilians", "Attack")
     assert drc["actor2"] == "Civilians (Democratic Republic of Congo)"
@@ -55,7 +55,7 @@ def test_one_sided_violence_against_civilians_and_ucdp_country_names(result):
 
 
 def test_date_range_precision_and_region_level_place(result):
-    mmr = result.events.set_index("event_id_cnty").loc["MMR350210"]
+    mmr = result.events.set_index("event_id_cnty").loc["MMR800350210"]
     assert mmr["country"] == "Myanmar"
     assert mmr["event_date"] == pd.Timestamp("2021-09-16")  # midpoint of 13..19 September
     assert mmr["time_precision"] == 2
@@ -64,7 +64,7 @@ def test_date_range_precision_and_region_level_place(result):
 
 
 def test_joint_governments_and_foreign_forces(result):
-    afg = result.events.set_index("event_id_cnty").loc["AFG205500"]
+    afg = result.events.set_index("event_id_cnty").loc["AFG800205500"]
     assert afg["actor1"].startswith("Military Forces of Afghanistan")
     assert afg["inter1"] == "State forces"
     assert "United States" in afg["assoc_actor_1"]
@@ -72,18 +72,18 @@ def test_joint_governments_and_foreign_forces(result):
 
 def test_side_table_keeps_ged_fields(result):
     side = result.side.set_index("event_id_cnty")
-    assert side.loc["SYR244657", "ged_id"] == "244657"
-    assert side.loc["MMR350210", ["low", "high", "best"]].tolist() == ["11", "12", "10"]
-    assert side.loc["DRC301122", "deaths_civilians"] == "7"
-    assert side.loc["MMR350210", "date_start"] == "2021-09-13"
+    assert side.loc["SYR800244657", "ged_id"] == "244657"
+    assert side.loc["MMR800350210", ["low", "high", "best"]].tolist() == ["11", "12", "10"]
+    assert side.loc["DRC800301122", "deaths_civilians"] == "7"
+    assert side.loc["MMR800350210", "date_start"] == "2021-09-13"
 
 
 def test_best_outside_low_high_is_a_warning_not_a_rejection(result):
     problems = result.report.problems
     warned = problems[problems["rule"] == "best_outside_low_high"]
-    assert warned["event_id"].tolist() == ["MMR350210"]
+    assert warned["event_id"].tolist() == ["MMR800350210"]
     assert (warned["severity"] == "warning").all()
-    assert "MMR350210" in set(result.events["event_id_cnty"])
+    assert "MMR800350210" in set(result.events["event_id_cnty"])
 
 
 def test_defaulted_actor_types_reported_once(result):

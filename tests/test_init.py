@@ -22,6 +22,7 @@ EXPECTED_FILES = {
     "conflictkit.toml", "CONTRIBUTING.md", "README.md", ".gitignore", ".pre-commit-config.yaml",
     ".github/workflows/validate.yml", "events/example.yaml", "reference/actors.csv",
     "reference/places.csv", "reference/README.md", "articles/README.md",
+    ".vscode/settings.json", ".vscode/extensions.json", ".conflictkit/contribution.schema.json",
 }
 
 
@@ -142,7 +143,7 @@ def test_new_repository_works_with_ids_assign(tmp_path: Path) -> None:
     text = example.read_text().replace("event_id_cnty: DEU1\n", "")
     (tmp_path / "events" / "second.yaml").write_text(text)
     result = assign_ids(tmp_path)
-    assert [a.event_id for a in result.assignments] == ["DEU2"]
+    assert [a.event_id for a in result.assignments] == ["DEU900000001"]  # own range
     assert result.report.ok
 
 

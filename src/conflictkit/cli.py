@@ -103,11 +103,10 @@ def validate_command(
         raise UsageError(f"--release {release}: no such file or directory")
     if diff_json is not None and not diff_json.parent.is_dir():
         raise UsageError(f"--diff-json {diff_json}: no such folder {diff_json.parent}")
-    status(f"validating {', '.join(str(p) for p in paths)}",
-           quiet or fmt != "text" or not sys.stderr.isatty())
     changes = "required" if diff_json else "if-dataset" if fmt == "github" else "none"
-    result = validate_paths(paths, release=release, dataset=dataset, strict=strict,
-                            max_file_mb=max_file_mb, changes=changes)
+    with progress(fmt, quiet) as say:
+        result = validate_paths(paths, release=release, dataset=dataset, strict=strict,
+                                max_file_mb=max_file_mb, changes=changes, progress=say)
     report = result.report
     if diff_json is not None and result.changes is not None:
         write_json(result.changes.to_dict(), diff_json)
@@ -202,8 +201,8 @@ def import_command(
 
     if not file.exists():
         raise UsageError(f"{file}: no such file")
-    result, written = import_file(source, file, out=out, today=today,
-                                  progress=progress(fmt, quiet))
+    with progress(fmt, quiet) as say:
+        result, written = import_file(source, file, out=out, today=today, progress=say)
     if fmt == "json":
         emit_json({**result.to_dict(), "written": [str(p) for p in written]})
     else:
@@ -243,9 +242,9 @@ def release_command(
     from conflictkit.problems import render
 
     try:
-        result = release_dataset(dataset, version=version, out=out, timestamp=timestamp,
-                                 partition=partition,
-                                 progress=progress(fmt, quiet))
+        with progress(fmt, quiet) as say:
+            result = release_dataset(dataset, version=version, out=out, timestamp=timestamp,
+                                     partition=partition, progress=say)
     except ReleaseRefused as exc:
         title = f"release {version} refused: invalid events"
         emit_json(exc.report.to_dict()) if fmt == "json" else show(
@@ -280,6 +279,7 @@ def diff_command(
         "--format", "-f", help="text, json (one document on stdout) or markdown (counts by "
         "country and event type, fatalities and the first events: what a pull request's "
         "check shows)")] = "text",
+    quiet: QuietOption = False,
 ) -> None:
     """Events added, deleted and modified between two releases, with each modification's
     changed fields (old -> new)."""
@@ -298,6 +298,7 @@ def diff_command(
 def info_command(
     release: Annotated[Path, _arg("RELEASE", "A release directory.")],
     fmt: FormatOption = "text",
+    quiet: QuietOption = False,
 ) -> None:
     """Summarise a release: events by country, year and event type."""
     from conflictkit.builders.release.info import info_text, release_info
@@ -323,7 +324,8 @@ def report_command(
     source scales, data quality and changes. The page needs no network and no script."""
     from conflictkit.builders.report import write_report
 
-    result = write_report(release, out, previous=previous)
+    with progress(fmt, quiet) as say:
+        result = write_report(release, out, previous=previous, progress=say)
     if fmt == "json":
         emit_json(result.to_dict())
     else:
@@ -378,7 +380,8 @@ def codebook_command(
     fmt: Annotated[Literal["markdown", "datapackage", "jsonschema", "problems",
                            "problems-json"], typer.Option(
         "--format", "-f", help="markdown (the codebook), datapackage (Frictionless v2 package "
-        "of the events table), jsonschema (a contribution record), problems or problems-json "
+        "of the events table), jsonschema (a contribution file, for editors), problems or "
+        "problems-json "
         "(every problem code a report can carry)")] = "markdown",
     out: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write to this file instead of stdout.")] = None,

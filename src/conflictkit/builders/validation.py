@@ -10,7 +10,7 @@ the release publishes that the dataset's files no longer hold.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -61,6 +61,7 @@ def validate_paths(
     strict: bool = False,
     max_file_mb: float = DEFAULT_MAX_FILE_MB,
     changes: Changes = "none",
+    progress: Callable[[str], None] | None = None,
 ) -> Validation:
     """Check `paths`; with ``dataset`` (``--dataset``) also against the rest of that dataset
     (see `check_paths`' ``rest_of_dataset``); with ``changes``, compare the dataset's files
@@ -79,11 +80,14 @@ def validate_paths(
                          "compare with the release")
     ids = ReleaseIds(release) if release is not None else None
     batch = check_paths(paths, dataset=home, release=ids, strict=strict,
-                        max_file_mb=max_file_mb, rest_of_dataset=dataset is not None)
+                        max_file_mb=max_file_mb, rest_of_dataset=dataset is not None,
+                        progress=progress)
     if changes == "none" or ids is None or home is None:
         return Validation(batch)
     from conflictkit.builders.release.pending import pending_changes
 
+    if progress:
+        progress(f"comparing the dataset's files with release {ids.name}")
     table = _working_table(paths, batch, home, max_file_mb)
     include = home.settings("release").get("include_candidates", False) is True
     return Validation(batch, pending_changes(table, ids.path, include_candidates=include))

@@ -49,10 +49,12 @@ PARTITION_MODES = ("auto", "year", "none")
 
 #: Where each event came from, one value per event beside its ACLED columns: ``origin``
 #: ("contribution": a file under events/; "import": a batch under imports/; "table": another
-#: events table), the dataset file and line, the contribution side fields, and ``review`` (why
-#: a person should look at the event: a guess made on import). These lead the provenance table;
+#: events table), the dataset file and line, the contribution side fields, ``review`` (why a
+#: person should look at the event: a guess made on import) and ``superseded`` (the older
+#: versions of an imported event that a newer one replaced). These lead the provenance table;
 #: an imported batch adds its export's own columns after them, named ``source_...``.
-SIDE_COLUMNS: tuple[str, ...] = ("origin", "file", "line", *SIDE_FIELDS, "review")
+SIDE_COLUMNS: tuple[str, ...] = ("origin", "file", "line", *SIDE_FIELDS, "review",
+                                 "superseded")
 PROVENANCE_COLUMNS: tuple[str, ...] = (ID, *SIDE_COLUMNS)
 IMPORTED_COLUMN_PREFIX = "source_"
 #: the provenance column naming an imported event's origin (its import era), which decides

@@ -444,6 +444,14 @@ RELEASE_PUBLISHED = _declare(
     "{release}: they edit those events",
     description="Records whose IDs a release already publishes edit those events (normal in a "
     "dataset repository); a new event needs a new ID.")
+IMPORTS_FOLDED = _declare(
+    "imports_folded", "Overlapping imports folded", stage="cross-record", scope="file",
+    severity="warning",
+    template="imports hold other records of the same events: {copies} identical copies merged, "
+    "{older} older versions replaced by newer ones (provenance column superseded)",
+    description="Imported records that share an event ID are one event: exact copies are "
+    "merged, and of records that differ the one with the newer source timestamp is kept, the "
+    "older named in its provenance. Two exports covering the same months do this.")
 LIKELY_DUPLICATE = _declare(
     "likely_duplicate", "Likely the same event", stage="cross-record", scope="record",
     severity="warning", template="{count} records share date, country, location, actors and "

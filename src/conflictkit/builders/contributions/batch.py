@@ -10,7 +10,7 @@ records that could not be read at all counted as rejected ("unreadable_record").
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from conflictkit.problems.report import Report
     from conflictkit.reference.actors import ActorRegistry
 
+Progress = Callable[[str], None]
 READERS = {".yaml": read_yaml, ".yml": read_yaml, ".csv": read_csv, ".json": read_json}
 assert set(READERS) == set(CONTRIBUTION_SUFFIXES), "a reader for every contribution suffix"
 
@@ -187,6 +188,7 @@ def read_contributions(
     strict: bool = False,
     max_file_mb: float = DEFAULT_MAX_FILE_MB,
     today: Any | None = None,
+    progress: Progress | None = None,
     others: OtherIds | None = None,
 ) -> Batch:
     """Read, derive, validate and cross-check contribution files, folders and tables.
@@ -204,10 +206,12 @@ def read_contributions(
         from conflictkit.reference.actors import ActorRegistry
 
         actors = ActorRegistry.default()
+    say = progress or (lambda step: None)
+    say(f"reading {len(contributions) + len(tables):,} files")
     parts = [read_file(p, max_file_mb=max_file_mb) for p in contributions]
     table_reads = [read_events_table(p, _display(p)) for p in tables]
     batch = _check(parts, table_reads, actors=actors, gazetteer=gazetteer, release=release,
-                   strict=strict, today=today, others=others)
+                   strict=strict, today=today, progress=say, others=others)
     if not contributions and not tables:  # e.g. a typo'd folder in CI must not pass silently
         batch.report.add([problem_row(P.NO_FILES,
                                       file=", ".join(_display(Path(p)) for p in paths))])
@@ -264,7 +268,8 @@ def _read(parts: list[FileRecords], table_reads: list[TableRead], *, actors: Act
 
 def _check(parts: list[FileRecords], table_reads: list[TableRead], *, actors: ActorRegistry,
            gazetteer: Any | None, release: ReleaseIds | None, strict: bool,
-           today: Any | None, others: OtherIds | None = None) -> Batch:
+           today: Any | None, progress: Progress | None = None,
+           others: OtherIds | None = None) -> Batch:
     from conflictkit.builders.crosscheck import all_crosschecks
     from conflictkit.problems.echoes import drop_echoes
     from conflictkit.problems.report import Report
@@ -274,10 +279,15 @@ def _check(parts: list[FileRecords], table_reads: list[TableRead], *, actors: Ac
 
     read = _read(parts, table_reads, actors=actors, gazetteer=gazetteer)
     events, side, assembled = read.events, read.side, read.assembled
-    files, lines = side["file"].to_numpy(), side["line"].to_numpy()
     early_problems = concat_problems(read.early)
+    events, side, early_problems, folded = _fold_imports(events, side, early_problems)
+    files, lines = side["file"].to_numpy(), side["line"].to_numpy()
     origins = side[ORIGIN_COLUMN].to_numpy(dtype=object) if ORIGIN_COLUMN in side else None
+    if progress:
+        progress(f"checking {len(events):,} events")
     checked = validate_events(events, files=files, lines=lines, today=today, origins=origins)
+    if progress:
+        progress("checking across events")
     cross = all_crosschecks(events, side, actors=actors, release=release, strict=strict,
                             already=early_problems,
                             tables_from=len(assembled.raw) if table_reads else None,
@@ -285,10 +295,38 @@ def _check(parts: list[FileRecords], table_reads: list[TableRead], *, actors: Ac
     problems = drop_echoes(concat_problems([early_problems, checked.problems, cross]))
     problems["line"] = assembled.key_lines(problems, DERIVED_FROM)
     problems = problems.sort_values(["file", "line", "record"], kind="stable")
-    report = Report(records=len(events) + read.unreadable,
+    report = Report(records=len(events) + folded + read.unreadable,
                     problems=problems.reset_index(drop=True),
                     files=len(parts) + len(table_reads))
     return Batch(events, side, report)
+
+
+def _fold_imports(events: pd.DataFrame, side: pd.DataFrame, problems: pd.DataFrame
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int]:
+    """Imported records of one event (overlapping imports) folded into one, the older versions
+    named in the kept event's provenance, and one warning saying how many were folded; returns
+    the events, side and problems left and the number of records folded."""
+    from conflictkit.builders.overlaps import fold_same_ids, renumber
+    from conflictkit.problems.report import problems_frame
+    from conflictkit.problems.rows import concat_problems
+
+    imported = (side["origin"] == "import").to_numpy(dtype=bool, na_value=False)
+    if not imported.any():
+        return events, side, problems, 0
+    overlaps = fold_same_ids(events, imported, side["file"].to_numpy(), side["line"].to_numpy())
+    if not overlaps.folded:
+        return events, side, problems, 0
+    side = side.copy()
+    for position, note in overlaps.notes.items():
+        side.iat[position, side.columns.get_loc("superseded")] = note
+    keep = overlaps.keep
+    note = problem_row(
+        P.IMPORTS_FOLDED, copies=overlaps.identical, older=overlaps.superseded,
+        value=str(overlaps.folded),
+        file=", ".join(sorted(set(side.loc[~keep, "file"].astype("str")))))
+    problems = concat_problems([renumber(problems, keep), problems_frame([note])])
+    return (events.loc[keep].reset_index(drop=True), side.loc[keep].reset_index(drop=True),
+            problems, overlaps.folded)
 
 
 def read_events(paths: Iterable[str | Path], *, dataset: Dataset | None = None,
@@ -344,12 +382,13 @@ def read_dataset(
     strict: bool = False,
     max_file_mb: float = DEFAULT_MAX_FILE_MB,
     today: Any | None = None,
+    progress: Progress | None = None,
 ) -> Batch:
     """Every event of a dataset repository: ``events/**`` contribution files and
     ``imports/**/*.parquet`` batches, checked with the dataset's reference extensions."""
     dataset = open_dataset(dataset_dir)
     return check_paths(dataset.event_sources(), dataset=dataset, release=release, strict=strict,
-                       max_file_mb=max_file_mb, today=today)
+                       max_file_mb=max_file_mb, today=today, progress=progress)
 
 
 def check_paths(
@@ -360,6 +399,7 @@ def check_paths(
     strict: bool = False,
     max_file_mb: float = DEFAULT_MAX_FILE_MB,
     today: Any | None = None,
+    progress: Progress | None = None,
     rest_of_dataset: bool = False,
 ) -> Batch:
     """What `conflictkit validate PATH...` checks: files, folders, tables and releases, with
@@ -399,7 +439,7 @@ def check_paths(
                                  max_file_mb=max_file_mb)
         batch = read_contributions(paths, actors=actors, gazetteer=gazetteer, release=release,
                                    strict=strict, max_file_mb=max_file_mb, today=today,
-                                   others=others)
+                                   progress=progress, others=others)
     if dataset is not None:
         batch.config = dataset.config
     return batch

@@ -97,7 +97,8 @@ def assemble(parts: list[FileRecords]) -> Assembled:
                          "line": pd.Series(lines, dtype="int64")}, index=index)
     for name in SIDE_FIELDS:
         side[name] = column(name)
-    side["review"] = pd.Series(None, index=index, dtype="str")
+    for name in ("review", "superseded"):  # filled for imported events only
+        side[name] = pd.Series(None, index=index, dtype="str")
     from conflictkit.problems.report import problems_frame
 
     problems = [problems_frame(p) for p in problem_parts]

@@ -176,14 +176,15 @@ def _import_side(path: Path, display: str, ids: pd.Series
     side["origin"] = "import"
     if "line" in table.column_names:
         side["line"] = pd.to_numeric(text("line"), errors="coerce").fillna(0).astype("int64")
-    if "review" in table.column_names:
-        side["review"] = text("review")
+    for name in ("review", "superseded"):  # side columns the import itself fills
+        if name in table.column_names:
+            side[name] = text(name)
     if "file" in table.column_names:  # the export's name only: a local path stays local
         files = text("file")
         side[IMPORTED_COLUMN_PREFIX + "file"] = files.map(
             {f: Path(f).name for f in files.dropna().unique()}).astype("str")
     for name in table.column_names:
-        if name in (ID, "file", "line", "review") or name in SIDE_COLUMNS:
+        if name in (ID, "file", "line") or name in SIDE_COLUMNS:
             continue
         target = name if name.startswith(IMPORTED_COLUMN_PREFIX) else (
             IMPORTED_COLUMN_PREFIX + name)

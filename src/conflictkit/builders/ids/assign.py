@@ -1,8 +1,10 @@
 """`ids assign`: give every event without an `event_id_cnty` the next number for its country.
 
 Order is deterministic: files by path (relative, POSIX form), then events by position in the
-file. A number is never reused: the next number for a prefix is one more than the highest seen
-anywhere in the dataset's files, its `imports/`, and its latest release (events and deletions).
+file. Numbers come from the dataset's own range (`conflictkit.schema.ids`: from 900,000,001 by
+default, above every number an ACLED or UCDP import carries), and a number is never reused: the
+next number for a prefix is one more than the highest seen anywhere in the dataset's files, its
+`imports/`, and its latest release (events and deletions), and never below the range's start.
 Events whose country is missing or unknown are reported and left unnumbered. Every file is edited
 by its format's editor (only ID cells change) and replaced atomically (temp file + rename); a
 file whose edit cannot be verified is reported and left untouched.
@@ -31,6 +33,7 @@ from conflictkit.errors import UsageError
 from conflictkit.layout.dataset import open_dataset
 from conflictkit.problems import catalogue as P
 from conflictkit.problems.rows import problem_row
+from conflictkit.schema.ids import own_base
 
 EDITORS: dict[str, type] = {".yaml": YamlEditor, ".yml": YamlEditor, ".csv": CsvEditor,
                             ".json": JsonEditor}
@@ -204,7 +207,10 @@ def assign_ids(dataset: str | Path, *, release: str | Path | None = None,
         for prefix, number in published.items():
             taken[prefix] = max(taken.get(prefix, -1), number)
 
-    next_number = {prefix: taken.get(prefix, 0) + 1 for *_, prefix in wanting}
+    # the dataset's own range starts above every imported one (schema.ids), so a future import
+    # of the same source can never take a number given here
+    base = own_base(open_dataset(dataset).settings("ids"))
+    next_number = {prefix: max(base, taken.get(prefix, 0) + 1) for *_, prefix in wanting}
     per_file: dict[str, dict[int, str]] = {}
     planned: list[Assignment] = []
     for entry, position, _record, country, prefix in wanting:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from conflictkit.builders.importers.repairs import RepairLog
+    from conflictkit.builders.overlaps import Overlaps
     from conflictkit.problems.report import Report
 
 
@@ -161,6 +162,7 @@ def finish(
     from conflictkit.builders.importers.prefixes import accept_consistent_prefixes
     from conflictkit.builders.importers.rederive import rederive
     from conflictkit.builders.importers.repairs import RepairLog, count_repairs
+    from conflictkit.builders.overlaps import fold_same_ids
     from conflictkit.problems.echoes import drop_echoes
     from conflictkit.problems.report import Report, problems_frame
     from conflictkit.problems.rows import concat_problems
@@ -193,24 +195,57 @@ def finish(
     rows, notes = accept_consistent_prefixes(rows, events, file)
     if notes:
         rows = concat_problems([rows, problems_frame(notes)])
+    # the same event listed twice in the export is one event (builders.overlaps)
+    overlaps = fold_same_ids(events, None, files, lines)
+    if overlaps.folded:
+        rows = _without_folded(rows, overlaps, n)
     report = Report(records=n + unreadable, problems=rows, files=1)
     rejected = report.rejected_rows(n)
-    keep = ~rejected
+    keep = ~rejected & overlaps.keep
     side = side.reset_index(drop=True)
     side.insert(0, "review", review.reset_index(drop=True) if review is not None
                 else blank_text(n))
-    if rejected.any():  # a clean import keeps the frames as they are (no 1M-row copy)
+    if overlaps.notes:
+        side["superseded"] = _notes_column(overlaps.notes, n)
+    if not keep.all():  # a clean import keeps the frames as they are (no 1M-row copy)
         events = events.loc[keep].reset_index(drop=True)
         side = side.loc[keep].reset_index(drop=True)
     side.insert(0, "event_id_cnty", events["event_id_cnty"].array)  # Arrow: no 1M objects
-    table = log.frame(events["event_id_cnty"], keep if rejected.any() else None)
+    table = log.frame(events["event_id_cnty"], keep if not keep.all() else None)
     meta = dict(meta or {})
-    meta["accepted"] = int(keep.sum())
+    meta["accepted"] = int((~rejected).sum())
     meta["rejected"] = int(rejected.sum()) + unreadable
+    meta["copies_merged"] = overlaps.identical
+    meta["versions_superseded"] = overlaps.superseded
     meta["repairs"] = count_repairs(table)
     meta["events_repaired"] = int(table["event_id_cnty"].nunique()) if len(table) else 0
     meta["events_to_review"] = int(side["review"].notna().sum())
     return ImportResult(events[list(COLUMN_NAMES)], side, report, meta, table)
+
+
+def _without_folded(rows: pd.DataFrame, overlaps: Overlaps, n: int) -> pd.DataFrame:
+    """The problems left once records of one event are folded: a dropped copy's go with it,
+    and the kept record's "not unique" is no longer true."""
+    from conflictkit.problems import catalogue as P
+
+    record = rows["record"].to_numpy()
+    on_row = record >= 0
+    grouped = np.zeros(n, dtype=bool)
+    grouped[overlaps.groups] = True
+    gone = np.zeros(len(rows), dtype=bool)
+    at = record[on_row]
+    gone[on_row] = ~overlaps.keep[at] | (grouped[at] & (
+        rows["rule"].to_numpy()[on_row] == P.UNIQUE.code))
+    return rows.loc[~gone].reset_index(drop=True)
+
+
+def _notes_column(notes: dict[int, str], n: int) -> pd.Series:
+    """A text column with `notes` at their positions, missing elsewhere."""
+    import pandas as pd
+
+    column = pd.Series(pd.NA, index=pd.RangeIndex(n), dtype="str")
+    column.iloc[list(notes)] = list(notes.values())
+    return column
 
 
 def join_reviews(reasons: list[pd.Series | None]) -> pd.Series | None:

@@ -30,9 +30,9 @@ How GED becomes ACLED (the tables are data in `data/importers/ucdp_*.csv`):
 - text: the ACLED columns built from GED's are repaired like any import's (`cleaning`: line
   breaks, surrounding spaces, mojibake, a source beginning with `@` or `-` ...), each repair
   recorded; GED's own columns stay in the side table as the file has them.
-- event_id_cnty: the country's ACLED prefix followed by the GED id (SYR + 123456). Caveat: the
-  GED id space is not ACLED's, so these IDs may collide with ACLED events of the same country
-  if both are merged into one dataset; the GED id is kept in the side table as `ged_id`.
+- event_id_cnty: the country's ACLED prefix followed by UCDP's range base plus the GED id
+  (SYR + 800,000,000 + 123456 = SYR800123456; `schema.ids`), so it never meets an ACLED ID of
+  the same country in one dataset; the GED id is kept in the side table as `ged_id`.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ from conflictkit.errors import InputFileError
 from conflictkit.problems import catalogue as P
 from conflictkit.problems.rows import problem_row
 from conflictkit.schema import vocab
+from conflictkit.schema.ids import UCDP_BASE
 from conflictkit.schema.origins import ORIGINS, UNRECORDED
 
 if TYPE_CHECKING:
@@ -112,8 +113,14 @@ def read_ucdp(path: str | Path, *, today: dt.date | None = None,
               progress: Progress | None = None,
               actors: ActorRegistry | None = None,
               writer: ImportWriter | None = None) -> ImportResult:
-    """Import one UCDP GED CSV (see the module docstring); `writer` writes the output while the
-    events are checked (see `output.ImportWriter`)."""
+    """Import one UCDP GED CSV as ACLED-style events (GED's low/high estimates and deaths split
+    kept in `side`); returns an `ImportResult` like `read_acled`. `actors` maps GED's actor
+    names (default: the package's registry); `writer` writes the output while the events are
+    checked (see `output.ImportWriter`).
+
+    >>> result = ck.read_ucdp("GEDEvent_v25_1.csv")
+    >>> result.events["event_type"].value_counts()
+    """
     if progress:
         progress(f"reading {path}")
     table = read_raw_table(path)
@@ -159,7 +166,10 @@ def _import(table: RawTable, names: list[str], *, today: dt.date | None,
         r"\s*\([^()]*\)$", "", regex=True))
     prefixes = dict(zip(countries()["country"], countries()["prefix"], strict=True))
     ged_id = col("id").str.strip()
-    event_id = country.map(prefixes).astype("str") + ged_id.str.replace(r"\.0$", "", regex=True)
+    # the GED id in UCDP's range of numbers, so it never meets an ACLED ID (schema.ids)
+    number = pd.to_numeric(ged_id.str.replace(r"\.0$", "", regex=True), errors="coerce")
+    event_id = country.map(prefixes).astype("str") + (number + UCDP_BASE).astype(
+        "Int64").astype("str")
     ctx = {"files": files, "lines": table.lines, "event_ids": event_id}
     log = R.RepairLog()
 

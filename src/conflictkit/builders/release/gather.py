@@ -78,12 +78,12 @@ def leave_out_candidates(events: pd.DataFrame, side: pd.DataFrame, report: Repor
                     kept_report, count)
 
 
-def gather_dataset(dataset_dir: str | Path) -> Gathered:
+def gather_dataset(dataset_dir: str | Path, progress: Progress | None = None) -> Gathered:
     """Every event of the dataset that a release would publish, checked."""
     from conflictkit.builders.contributions import read_dataset
 
     dataset = open_dataset(dataset_dir)
-    batch = read_dataset(dataset.root)
+    batch = read_dataset(dataset.root, progress=progress)
     side = _relative_files(batch.side, dataset.root)
     if dataset.settings("release").get("include_candidates", False) is True:
         return Gathered(batch.events, side, batch.report, 0)
@@ -110,7 +110,7 @@ def release_dataset(
     check_version(version)
     if progress:
         progress(f"reading {dataset.root}")
-    gathered = gather_dataset(dataset.root)
+    gathered = gather_dataset(dataset.root, progress)
     return build_release(
         gathered.events, gathered.side,
         root=Path(out) if out is not None else dataset.releases_dir,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -100,9 +101,12 @@ def _check_previous(release: Path, meta: ReportMeta, document: dict[str, Any],
                          f"{release} ({meta.version})")
 
 
-def build_report(release_dir: str | Path, previous_dir: str | Path | None = None
+def build_report(release_dir: str | Path, previous_dir: str | Path | None = None,
+                 progress: Callable[[str], None] | None = None
                  ) -> tuple[str, ReportMeta, int]:
     """The report's HTML for a release directory: (html, metadata, number of events)."""
+    say = progress or (lambda step: None)
+    say("reading the release")
     release = check_release_dir(release_dir)
     meta, document = read_meta(release)
     old_dir = None
@@ -119,6 +123,7 @@ def build_report(release_dir: str | Path, previous_dir: str | Path | None = None
     if old_dir is not None:
         previous = read_events(old_dir, PREVIOUS_COLUMNS)
         comparison = comparison_from_timestamps(events, previous)
+    say(f"drawing the report of {events.num_rows:,} events")
     html = render_report(events, meta=meta, provenance=provenance, deletions=deletions,
                          repairs=repairs, previous=previous, comparison=comparison)
     return html, meta, events.num_rows
@@ -157,12 +162,13 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def write_report(release_dir: str | Path, out: str | Path | None = None,
-                 previous: str | Path | None = None) -> ReportResult:
+                 previous: str | Path | None = None,
+                 progress: Callable[[str], None] | None = None) -> ReportResult:
     """Render the report of the release at `release_dir` (compared with the earlier release
     `previous`, if given) and write it to `out` (default ``report.html`` in the current
     folder). Raises UsageError for a path that is not a release or a bad `previous`,
     ConflictkitError for unreadable files, another dataset's release or a failed write."""
-    html, meta, rows = build_report(release_dir, previous)
+    html, meta, rows = build_report(release_dir, previous, progress)
     target = Path(out) if out is not None else Path(REPORT_HTML)
     data = html.encode("utf-8")
     write_atomic(target, data)
