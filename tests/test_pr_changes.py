@@ -156,7 +156,7 @@ def test_the_workflow_step_summarises_the_changes_and_writes_the_artifact(datase
     assert modified["changes"]["fatalities"] == {"old": old, "new": old + 5}
     assert modified["changes"]["notes"]["new"].endswith(" Updated toll.")
     assert document["fatalities"]["net"] == net
-    assert document["left_out"] == {"candidates": 1, "repeated_ids": 0}
+    assert document["left_out"] == {"candidates": 1, "imports_folded": 0, "repeated_ids": 0}
 
 
 @pytest.mark.parametrize("shell", sorted(SHELLS))
@@ -315,3 +315,42 @@ def test_an_imported_batch_is_compared_whether_or_not_it_has_the_release_types(
         summaries.append((document["summary"], document["fatalities"]))
     assert summaries[0] == summaries[1]
     assert summaries[0][0]["deleted"] == 1  # the imported events are not deleted either way
+
+
+def test_overlapping_imports_are_folded_as_a_release_folds_them(dataset: Path,
+                                                                tmp_path: Path) -> None:
+    # a later pull of the same export: one event revised (newer timestamp), one identical.
+    # Each batch has its provenance beside it, as `conflictkit import -o` writes it: that is
+    # what makes its events imported (and so folded, not duplicates)
+    def provenance(batch: Path) -> None:
+        ids = pq.read_table(batch, columns=["event_id_cnty"]).column("event_id_cnty")
+        pq.write_table(pa.table({"event_id_cnty": ids, "line": list(range(2, len(ids) + 2))}),
+                       batch.with_name(batch.stem + ".provenance.parquet"))
+
+    provenance(dataset / "imports" / "old-export.parquet")
+    old = pq.read_table(dataset / "imports" / "old-export.parquet").to_pandas()
+    newer = old.iloc[:2].copy()
+    revised = newer.index[0]
+    newer.loc[revised, "fatalities"] = int(newer.loc[revised, "fatalities"]) + 4
+    newer.loc[revised, "timestamp"] = 1_700_000_000  # the old versions have none: older
+    # named to sort after the old batch: path order alone would keep the old version
+    pq.write_table(to_arrow_table(newer), dataset / "imports" / "z-newer.parquet")
+    provenance(dataset / "imports" / "z-newer.parquet")
+    out = tmp_path / "c.json"
+    result = ck("validate", "events", "--release", "releases", "--diff-json", out,
+                cwd=dataset)
+    assert result.returncode == 0, result.stdout
+    document = json.loads(out.read_text())
+    assert document["left_out"]["imports_folded"] == 2
+    revised_id = newer.loc[revised, "event_id_cnty"]
+    changes = {e["event_id_cnty"]: e["changes"] for e in document["modified"]}
+    assert changes[revised_id] == {"fatalities": {
+        "old": int(old.loc[revised, "fatalities"]),
+        "new": int(old.loc[revised, "fatalities"]) + 4}}
+    # and a release of these files agrees
+    assert ck("release", dataset, "--version", "1.1.0", "--timestamp", "2024-02-01",
+              cwd=dataset).returncode == 0
+    release = json.loads(ck("diff", "releases/1.0.0", "releases/1.1.0", "-f", "json",
+                            cwd=dataset).stdout)
+    assert release["summary"] == document["summary"]
+    assert {m["event_id_cnty"] for m in release["modified"]} == set(changes)

@@ -34,10 +34,13 @@ PREVIOUS_COLUMNS: list[str] = list(LISTED_COLUMNS)
 #: What a change set may leave out of the comparison, as Markdown says it (one, several).
 LEFT_OUT: dict[str, tuple[str, str]] = {
     "candidates": ("candidate event", "candidate events"),
+    "imports_folded": ("imported record of an event another import also holds",
+                       "imported records of events other imports also hold"),
     "repeated_ids": ("record repeating another record's ID",
                      "records repeating another record's ID"),
 }
 _LEFT_OUT_WHY = {"candidates": "a release leaves candidates out until they are reviewed",
+                 "imports_folded": "folded as a release folds them: the newest version counts",
                  "repeated_ids": "only the first record with an ID is compared"}
 #: Where an event is in the files (a pull request's events have it; a release's do not).
 WHERE_COLUMNS: tuple[str, ...] = ("file", "line")
