@@ -244,3 +244,21 @@ def test_a_declined_file_is_still_read_with_its_reader(dataset: Path) -> None:
     result = run_hook(hook_entries()["template"], dataset, "events/new.yaml")
     assert result.returncode == 1
     assert "also used at events/2021/old.yaml:2, events/flow.yaml:1" in result.stdout
+
+
+def test_imported_batches_of_one_event_are_not_duplicates(dataset: Path) -> None:
+    # two pulls of one export (each with its provenance, as `conflictkit import -o` writes):
+    # the same ID in both is one event, folded; a hand-coded copy of it is a duplicate
+    imports = dataset / "imports"
+    imports.mkdir()
+    for name in ("2023.parquet", "2024.parquet"):
+        ids = pa.table({"event_id_cnty": ["NIG501", "NIG502"]})
+        pq.write_table(ids, imports / name)
+        pq.write_table(ids, imports / name.replace(".parquet", ".provenance.parquet"))
+    result = check_paths([imports / "2024.parquet"], rest_of_dataset=True)
+    assert "duplicate_id" not in set(result.report.problems["rule"])
+    (dataset / "events" / "new.yaml").write_text(event("NIG501", "2021-07-01"))
+    result = run_hook(hook_entries()["template"], dataset, "events/new.yaml")
+    assert result.returncode == 1
+    assert ("NIG501 is also used at imports/2023.parquet record 0, imports/2024.parquet "
+            "record 0") in result.stdout

@@ -168,25 +168,35 @@ class OtherIds:
     files: np.ndarray  # object: the file as a message names it
     lines: np.ndarray  # int64: 1-based line, 0 for a table row
     records: np.ndarray  # int64: a table row's position in its file ("file record N")
+    imported: np.ndarray  # bool: from an imported batch (with its provenance)
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def sharing(self, ids: pd.Series) -> OtherIds:
-        """Only the entries whose ID one of ``ids`` uses (the other IDs cannot clash)."""
+    def sharing(self, ids: pd.Series, imported: np.ndarray | None = None) -> OtherIds:
+        """Only the entries whose ID one of ``ids`` uses (the other IDs cannot clash); an
+        imported entry only when a record that was not imported (``imported`` False) uses it:
+        imported records of one event are folded, never duplicates."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        small = pa.array(ids.dropna().unique(), type=pa.string())
-        # the big side (the dataset's IDs) is looked up in the small one (the checked records)
-        keep = pc.fill_null(pc.is_in(self.ids, value_set=small), False)
-        mask = np.asarray(keep.to_numpy(zero_copy_only=False), dtype=bool)
+        def used_by(values: pd.Series) -> np.ndarray:
+            small = pa.array(values.dropna().unique(), type=pa.string())
+            # the big side (the dataset's IDs) is looked up in the small one (the records)
+            found = pc.fill_null(pc.is_in(self.ids, value_set=small), False)
+            return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
+        mask = used_by(ids)
+        if self.imported.any() and imported is not None and imported.any():
+            mask = np.where(self.imported, used_by(ids[~imported]), mask)
+        keep = pa.array(mask)
         return OtherIds(self.ids.filter(keep), self.files[mask], self.lines[mask],
-                        self.records[mask])
+                        self.records[mask], self.imported[mask])
 
 
 def duplicate_ids(events: pd.DataFrame, files: Sequence[str], lines: Sequence[int],
-                  others: OtherIds | None = None) -> pd.DataFrame:
+                  others: OtherIds | None = None, imported: np.ndarray | None = None
+                  ) -> pd.DataFrame:
     """An error on every record whose event_id_cnty another record also uses.
 
     Every copy is an error (which one keeps the ID is the contributor's call), so every copy is
@@ -197,7 +207,8 @@ def duplicate_ids(events: pd.DataFrame, files: Sequence[str], lines: Sequence[in
     records, none of them itself). Time O(n log n), memory O(n), whatever the group sizes.
 
     ``others`` (the rest of the dataset) join the groups after the records, so a message names
-    them too; only the records get problem rows.
+    them too; only the records get problem rows. ``imported`` marks the records from imported
+    batches (an imported record and an imported other of one ID are one event, folded).
     """
     import pandas as pd
     import pyarrow as pa
@@ -207,7 +218,7 @@ def duplicate_ids(events: pd.DataFrame, files: Sequence[str], lines: Sequence[in
     n = len(events)
     records = None
     if others is not None and len(others):
-        others = others.sharing(ids)
+        others = others.sharing(ids, imported)
     if others is not None and len(others):
         ids = pd.concat([ids.reset_index(drop=True),
                          pd.Series(others.ids.to_pylist(), dtype=ids.dtype)], ignore_index=True)
@@ -533,7 +544,9 @@ def all_crosschecks(events: pd.DataFrame, side: pd.DataFrame, *, actors: ActorRe
     """Every cross-record check over one batch (rows from ``tables_from`` on are tables);
     ``others``: the IDs of the rest of the dataset, for the duplicate-ID check."""
     files, lines = side["file"].to_numpy(), side["line"].to_numpy()
-    parts: list[Any] = [duplicate_ids(events, files, lines, others)]
+    imported = (side["origin"] == "import").to_numpy(dtype=bool, na_value=False) \
+        if others is not None and "origin" in side else None
+    parts: list[Any] = [duplicate_ids(events, files, lines, others, imported)]
     if release is not None:
         parts.append(release_id_clashes(events, release, files, lines))
     parts.append(likely_duplicates(events, files, lines))

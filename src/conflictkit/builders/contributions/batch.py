@@ -27,7 +27,11 @@ from conflictkit.builders.contributions.source import (
     FileRejected,
     read_text,
 )
-from conflictkit.builders.contributions.tables import TableRead, read_events_table
+from conflictkit.builders.contributions.tables import (
+    TableRead,
+    has_provenance,
+    read_events_table,
+)
 from conflictkit.builders.contributions.yaml_reader import read_yaml
 from conflictkit.builders.crosscheck import OtherIds, ReleaseIds
 from conflictkit.errors import UsageError
@@ -497,12 +501,14 @@ def dataset_ids(dataset: Dataset, *, skip: Iterable[Path] = (), wanted: set[str]
     files: list[np.ndarray] = []
     lines: list[np.ndarray] = []
     records: list[np.ndarray] = []
+    imported: list[np.ndarray] = []
 
-    def add(found: pa.Array, name: str, at_lines: np.ndarray) -> None:
+    def add(found: pa.Array, name: str, at_lines: np.ndarray, batch: bool = False) -> None:
         ids.append(found)
         files.append(np.full(len(found), name, dtype=object))
         lines.append(at_lines.astype(np.int64))
         records.append(np.arange(len(found), dtype=np.int64))
+        imported.append(np.full(len(found), batch, dtype=bool))
 
     for path in dataset.contribution_files():
         if path.resolve() in skipped:
@@ -518,9 +524,11 @@ def dataset_ids(dataset: Dataset, *, skip: Iterable[Path] = (), wanted: set[str]
             column = pq.read_table(path, columns=[ID]).column(ID).cast(pa.string())
         except Exception:  # noqa: BLE001 - pyarrow raises several types; the batch's own check
             continue  # reports an unreadable batch
-        add(column.combine_chunks(), _display(path), np.zeros(len(column), dtype=np.int64))
+        add(column.combine_chunks(), _display(path), np.zeros(len(column), dtype=np.int64),
+            has_provenance(path, column))
     if not ids:
         return OtherIds(pa.array([], pa.string()), np.empty(0, dtype=object),
-                        np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+                        np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64),
+                        np.empty(0, dtype=bool))
     return OtherIds(pa.concat_arrays(ids), np.concatenate(files), np.concatenate(lines),
-                    np.concatenate(records))
+                    np.concatenate(records), np.concatenate(imported))

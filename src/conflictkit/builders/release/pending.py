@@ -25,6 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from conflictkit.builders.contributions.tables import has_provenance
 from conflictkit.builders.release.build import working_table
 from conflictkit.builders.release.changeset import PREVIOUS_COLUMNS, ChangeSet, change_set
 from conflictkit.builders.release.compare import ID, compare_tables
@@ -94,26 +95,9 @@ def batch_table(path: Path, display: str) -> pa.Table | None:
     n = table.num_rows
     file = pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)),
                                           pa.array([display], pa.string()))
-    imported = _has_provenance(path, table.column(ID))
+    imported = has_provenance(path, table.column(ID))
     return _with_side(table, file, pa.array(np.zeros(n, dtype=np.int64)),
                       pa.nulls(n, pa.string()), pa.array(np.full(n, imported)))
-
-
-def _has_provenance(path: Path, ids: pa.ChunkedArray) -> bool:
-    """Whether a batch's events count as imported: a provenance sidecar that lists them row
-    for row, as `tables.read_events_table` decides (only imported events are folded)."""
-    import pyarrow.parquet as pq
-
-    from conflictkit.layout.dataset import sidecar_path
-
-    sidecar = sidecar_path(path, "provenance")
-    if not sidecar.is_file():
-        return False
-    try:
-        listed = pq.read_table(sidecar, columns=[ID]).column(ID).cast(pa.string())
-    except (OSError, KeyError, pa.ArrowException):
-        return False
-    return len(listed) == len(ids) and listed.equals(ids.cast(pa.string()))
 
 
 def _kept_rows(table: pa.Table) -> tuple[np.ndarray, int, int]:
