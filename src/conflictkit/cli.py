@@ -23,6 +23,7 @@ from conflictkit.console import (
     run,
     show,
     status,
+    write_json,
     write_output,
 )
 from conflictkit.errors import UsageError
@@ -70,13 +71,24 @@ def validate_command(
         "a deleted ID must not come back (error); a published ID is an edit (warning).")] = None,
     fmt: Annotated[Literal["text", "json", "github"], typer.Option(
         "--format", "-f", help="text, json (one document) or github (workflow annotations and "
-        "$GITHUB_STEP_SUMMARY)")] = "text",
+        "$GITHUB_STEP_SUMMARY; with --release, the summary also shows what the dataset's "
+        "files change against it)")] = "text",
     strict: Annotated[bool, typer.Option(
         "--strict", help="Unknown actors are errors, not warnings (also [validate] strict = "
         "true in the dataset's conflictkit.toml).")] = False,
     max_file_mb: Annotated[float, typer.Option(
         "--max-file-mb", min=0.001, help="Refuse a contribution file larger than this (MiB).",
     )] = 200,
+    dataset: Annotated[Path | None, typer.Option(
+        "--dataset", help="The dataset repository the files belong to (the pre-commit hook "
+        "passes the changed files and --dataset .): the IDs of its other event files are read "
+        "too, so an ID a given file shares with one of them is an error naming it (their own "
+        "problems are not reported); without --release, its latest release is checked "
+        "against as well.")] = None,
+    diff_json: Annotated[Path | None, typer.Option(
+        "--diff-json", help="With --release: write to this JSON file what the dataset's files "
+        "change against the release: every event added, modified (old and new values) and "
+        "deleted, counts by country and event type, fatalities.")] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Check contribution files and tables against ACLED's rules and across records.
@@ -84,19 +96,33 @@ def validate_command(
     Exit 0 when every record is valid (warnings allowed), 1 when any is rejected, 2 on a usage
     error. The last line of the report reads "N records: A valid, R rejected, W warnings".
     """
-    from conflictkit.builders.contributions import check_paths
+    from conflictkit.builders.validation import validate_paths
     from conflictkit.problems import render
 
     if release is not None and not release.exists():
         raise UsageError(f"--release {release}: no such file or directory")
+    if diff_json is not None and not diff_json.parent.is_dir():
+        raise UsageError(f"--diff-json {diff_json}: no such folder {diff_json.parent}")
+    changes = "required" if diff_json else "if-dataset" if fmt == "github" else "none"
     with progress(fmt, quiet) as say:
-        report = check_paths(paths, release=release, strict=strict, max_file_mb=max_file_mb,
-                             progress=say).report
+        result = validate_paths(paths, release=release, dataset=dataset, strict=strict,
+                                max_file_mb=max_file_mb, changes=changes, progress=say)
+    report = result.report
+    if diff_json is not None and result.changes is not None:
+        write_json(result.changes.to_dict(), diff_json)
     if fmt == "json":
         emit_json(report.to_dict())
     elif fmt == "github":
         show(render.github(report))
-        append_step_summary(render.step_summary(report))
+        summary = render.step_summary(report)
+        if result.changes is not None:
+            more = (f"`{diff_json.name}` (--diff-json) lists every event, with old and new "
+                    "values; the workflow `conflictkit init` writes keeps it as an artifact of "
+                    "this run." if diff_json else "`--diff-json PATH` writes every event, with "
+                    "old and new values.")
+            summary += "\n" + result.changes.markdown(
+                title=f"Changes against {result.changes.old}", more=more)
+        append_step_summary(summary)
     else:
         show(render.text(report, color=colour()))
     done(report.ok)
@@ -246,9 +272,13 @@ def verify_command(
 def diff_command(
     old: Annotated[Path, _arg("OLD", "The older release directory.")],
     new: Annotated[Path, _arg("NEW", "The newer release directory.")],
-    limit: Annotated[int, typer.Option(
-        "--limit", min=0, help="Text: list at most this many events per section.")] = 200,
-    fmt: FormatOption = "text",
+    limit: Annotated[int | None, typer.Option(
+        "--limit", min=0, show_default=False, help="List at most this many events per section "
+        "(default: 200 in text, 20 in markdown; json lists all).")] = None,
+    fmt: Annotated[Literal["text", "json", "markdown"], typer.Option(
+        "--format", "-f", help="text, json (one document on stdout) or markdown (counts by "
+        "country and event type, fatalities and the first events: what a pull request's "
+        "check shows)")] = "text",
     quiet: QuietOption = False,
 ) -> None:
     """Events added, deleted and modified between two releases, with each modification's
@@ -256,7 +286,12 @@ def diff_command(
     from conflictkit.builders.release.diff import diff_releases
 
     result = diff_releases(old, new)
-    emit_json(result.to_dict()) if fmt == "json" else show(result.text(limit))
+    if fmt == "json":
+        emit_json(result.to_dict())
+    elif fmt == "markdown":
+        show(result.markdown() if limit is None else result.markdown(limit))
+    else:
+        show(result.text() if limit is None else result.text(limit))
 
 
 @app.command("info")

@@ -96,10 +96,17 @@ def _side_fields() -> str:
 
 
 def _values(name: str, title: str) -> dict[str, str]:
+    import json
+
+    from conflictkit.builders.installed import install_source, workflow_comment
     from conflictkit.layout.dataset import EDITOR_SCHEMA
     from conflictkit.schema.vocab import SOURCE_SCALE_TOKENS
 
+    source = install_source()
     return {
+        # the workflow installs the conflictkit that wrote it (a YAML double-quoted string)
+        "install_requirement": json.dumps(source.requirement),
+        "install_comment": workflow_comment(source),
         "name": name,
         "title": title,
         "version": __version__,
