@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint install install-dev bench clean
+.PHONY: demo test lint install install-dev bench clean town-index
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ test: $(DEV_STAMP)
 
 bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/run_all.py
+
+# the packaged town index of `conflictkit extract` (after changing data/admin_overrides.csv or
+# places.yaml's admin1_codes; a test says when)
+town-index: $(STAMP)
+	$(BIN)/python scripts/build_town_index.py
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache .ruff_cache

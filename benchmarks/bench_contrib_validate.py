@@ -8,6 +8,11 @@
 2. 100k YAML events (100 files of 1,000): records/s of the whole validate process, and of the
    reader alone beside PyYAML's own `yaml.load(CSafeLoader)` of the same files (the floor any
    YAML reader pays; ours adds lines, key checks and safety).
+3. With --pr-diff, a pull request's changes as CI computes them: a dataset repository holding
+   the release's events as an imported batch (1,000 deleted, 1,000 with fatalities changed) and
+   the 1,000-event contribution under events/; `validate events --release REL --format github
+   --diff-json` beside the same command without the comparison (--format json) and beside its
+   floor (a process reading the batch and the release with pyarrow, nothing compared).
 
 The release is a real 31-column events.parquet from benchmarks/generate.py (cached in --cache),
 or IDs only with --ids-only. Run: python benchmarks/bench_contrib_validate.py [--runs 3]
@@ -43,6 +48,16 @@ def timed_run(cmd: list[str]) -> tuple[float, float, int]:
     match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
     rss = int(match.group(1)) / 1024 if match else float("nan")
     return wall, rss, proc.returncode
+
+
+def timed_run_in(cmd: list[str], cwd: Path) -> tuple[float, float, int]:
+    """`timed_run` in another working directory."""
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        return timed_run(cmd)
+    finally:
+        os.chdir(old)
 
 
 def make_release(path: Path, n: int, ids_only: bool) -> None:
@@ -165,6 +180,37 @@ def reader_rates(folder: Path) -> tuple[float, float, float, int]:
     return ours, load, events, n
 
 
+def make_pr_dataset(root: Path, release: Path, contrib: Path, changes: int) -> None:
+    """A dataset repository whose imported batch is the release less `changes` events and with
+    `changes` fatalities changed, plus the contribution's files under events/."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    (root / "imports").mkdir(parents=True, exist_ok=True)
+    subprocess.run(["cp", "-r", str(contrib), str(root / "events")], check=True)
+    (root / "conflictkit.toml").write_text('[dataset]\nname = "bench"\n', encoding="utf-8")
+    table = pq.read_table(release / "events.parquet")
+    rng = np.random.default_rng(0)
+    keep = np.ones(table.num_rows, dtype=bool)
+    keep[rng.choice(table.num_rows, changes, replace=False)] = False
+    table = table.filter(pa.array(keep))
+    fatalities = table.column("fatalities").to_numpy(zero_copy_only=False).copy()
+    fatalities[rng.choice(table.num_rows, changes, replace=False)] += 1
+    index = table.schema.get_field_index("fatalities")
+    table = table.set_column(index, table.schema.field(index),
+                             pa.array(fatalities, table.schema.field(index).type))
+    pq.write_table(table, root / "imports" / "batch.parquet", compression="zstd",
+                   row_group_size=100_000)
+
+
+def pr_floor_cmd(root: Path, release: Path) -> list[str]:
+    code = ("import pandas, pyarrow.parquet as pq; "
+            f"pq.read_table({str(root / 'imports' / 'batch.parquet')!r}); "
+            f"pq.read_table({str(release / 'events.parquet')!r})")
+    return [sys.executable, "-c", code]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--release-rows", type=int, default=3_000_000)
@@ -172,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--yaml-events", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--ids-only", action="store_true")
+    parser.add_argument("--pr-diff", action="store_true",
+                        help="also time a pull request's changes against the release (3)")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "ck-bench")
     args = parser.parse_args(argv)
 
@@ -219,6 +267,30 @@ def main(argv: list[str] | None = None) -> int:
               f"ours/this {ours_s / load_s:.2f}x")
         print(f"   bare libyaml events      {events_s:6.2f} s  {n / events_s:9,.0f} records/s   "
               f"ours/this {ours_s / events_s:.2f}x (the floor)")
+    if args.pr_diff and not args.ids_only:
+        root = work / "dataset"
+        make_pr_dataset(root, release, contrib, args.contrib)
+        out = work / "changes.json"
+        base = [str(EXE), "validate", "events", "--release", str(release)]
+        with_diff = [*base, "--format", "github", "--diff-json", str(out)]
+        runs: dict[str, list[tuple[float, float, int]]] = {"diff": [], "plain": [], "floor": []}
+        for _ in range(args.runs):
+            runs["diff"].append(timed_run_in(with_diff, root))
+            runs["plain"].append(timed_run_in([*base, "--format", "json"], root))
+            runs["floor"].append(timed_run_in(pr_floor_cmd(root, release), root))
+        summary = json.loads(out.read_text())["summary"] if out.exists() else {}
+        wall = {k: statistics.median(w for w, _, _ in v) for k, v in runs.items()}
+        rss = {k: max(r for _, r, _ in v) for k, v in runs.items()}
+        print(f"\n3) a pull request's changes against the {args.release_rows:,}-event release "
+              f"(dataset: the release as an imported batch, {args.contrib} events deleted and "
+              f"{args.contrib} modified, {args.contrib} new under events/), median of "
+              f"{args.runs}: {summary}")
+        print(f"   validate --format github --diff-json {wall['diff']:6.2f} s  peak "
+              f"{rss['diff']:6.0f} MiB  (exit {runs['diff'][0][2]})")
+        print(f"   validate --format json (no diff)     {wall['plain']:6.2f} s  peak "
+              f"{rss['plain']:6.0f} MiB")
+        print(f"   floor (read batch + release)         {wall['floor']:6.2f} s  peak "
+              f"{rss['floor']:6.0f} MiB   diff/floor {wall['diff'] / wall['floor']:.2f}x")
     subprocess.run(["rm", "-rf", str(work)], check=False)
     return 0
 

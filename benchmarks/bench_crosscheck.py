@@ -1,4 +1,4 @@
-"""Benchmark: cross-record checks on a table where many events share one key (issue 11, item 4).
+"""Benchmark: cross-record checks on a table where many events share one key.
 
 Three Parquet tables of the same generated events (benchmarks/generate.py), each checked by the
 whole `conflictkit validate FILE.parquet --format json -q` process, run by run side by side:

@@ -1,6 +1,6 @@
 """Speed of `conflictkit extract` (rule-based) on 3,000-character articles, one core.
 
-Target (issue 6): >= 20 articles per second, start-up reported separately. Articles are built
+Target: >= 20 articles per second, start-up reported separately. Articles are built
 from the development set: each one joins consecutive dev articles until it passes 3,000
 characters, so every article is different and reads like a wire round-up. Reported:
 - start-up: a fresh process importing the extractor and loading the actor registry and the

@@ -4,12 +4,12 @@
 Both run as fresh processes (interpreter start and imports included: that is what a researcher
 waits for), alternated run by run so machine noise hits both alike. A third method, bare
 `pyarrow.dataset` with the same filter and `to_pandas()` (no dtypes, no checks), shows the floor
-ck.load's own work sits on. Targets (issue 5):
+ck.load's own work sits on. Targets:
 ck.load <= 0.6 s whole process, and >= 8x faster than the CSV baseline.
 
-The release is written once into --workdir with part C's writer (sorted by country, event_date,
-event_id_cnty in 100k-row groups; and the year-partitioned layout C uses for large releases),
-from A's generator, and reused by later runs.
+The release is written once into --workdir with the release writer (sorted by country, event_date,
+event_id_cnty in 100k-row groups; and the year-partitioned layout of large releases),
+from benchmarks/generate.py, and reused by later runs.
 
     .venv/bin/python benchmarks/bench_load.py                # 3M events, 5 load runs, 2 CSV runs
     .venv/bin/python benchmarks/bench_load.py --rows 300000 --runs 3 --csv-runs 1   # quick look
@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
 
     meta = build_release(args.workdir, args.rows, args.seed)
     print(f"release: {meta['rows']:,} events, Parquet {meta['parquet_bytes'] / 2**20:.0f} MiB, "
-          f"CSV {meta['csv_bytes'] / 2**20:.0f} MiB (written by part C's writer)")
+          f"CSV {meta['csv_bytes'] / 2**20:.0f} MiB (written by the release writer)")
     layouts = {"single": str(args.workdir / "single"),
                "partitioned": str(args.workdir / "partitioned")}
     csv_path = str(args.workdir / "single" / "events.csv")

@@ -3,17 +3,18 @@ changed events, against the floor measured side by side in the same run.
 
 - build: `conflictkit.builders.release.build_release(frame, side, ...)` on the current
   dataset, given as a pre-built canonical frame (the Python API, not 10k YAML files: reading
-  contribution files is part B1's benchmark). It validates every event, reads and checks the
+  contribution files is bench_contrib_validate.py's). It validates every event, reads and checks the
   previous release, compares all 3M events column by column, assigns timestamps, sorts, and
-  writes events.parquet, events.csv, deletions.csv, provenance.parquet, CHANGELOG.md,
-  codebook.md, datapackage.json and SHA256SUMS (fsync'd, renamed into place).
+  writes every release file (events.parquet, events.csv, deletions.csv, provenance.parquet,
+  repairs.parquet, report.html, CHANGELOG.md, codebook.md, datapackage.json and SHA256SUMS;
+  fsync'd, renamed into place).
 - floor: pyarrow reading the previous events.parquet, then writing Parquet (zstd, the release's
   row-group size) and CSV of the result (the current events), with no checks.
 
 Each measurement is a fresh child process that first loads the current frame from a Parquet
 file (not timed, the same in both), then times its work; peak memory is the child's VmHWM (so
 it includes the 3M-event frame the build receives). Runs alternate build/floor so machine
-noise hits both alike. Target (issue 4): build <= 1.5x floor, peak memory <= 4 GiB.
+noise hits both alike. Target: build <= 1.5x floor, peak memory <= 4 GiB.
 
     .venv/bin/python benchmarks/bench_release.py                    # 3M events, 2 runs each
     .venv/bin/python benchmarks/bench_release.py --rows 200000 --runs 1   # quick look

@@ -12,7 +12,7 @@ The two releases come from `bench_release.prepare` (3M generated events, then 5k
 and 1k deleted) plus one `build_release` of the current events; they are kept in the workdir
 between runs. Each measurement is a fresh child process (imports included in the time, as
 for a user running the command); runs alternate. Besides wall time each reports its CPU time
-(user + system, whole process), steadier on a shared machine. Targets (issue 13): report
+(user + system, whole process), steadier on a shared machine. Targets: report
 < 30 s and the page < 5 MB.
 
     .venv/bin/python benchmarks/bench_report.py                     # 3M events, 2 runs each

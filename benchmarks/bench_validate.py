@@ -1,6 +1,6 @@
 """Validation speed at ACLED scale, measured beside reading the same rows from Parquet.
 
-Targets (issue 2): validating 3M clean rows >= 1.5M rows/s; with 1% bad rows no more than 2x the
+Targets: validating 3M clean rows >= 1.5M rows/s; with 1% bad rows no more than 2x the
 clean time. The baseline (pyarrow Parquet read into the canonical pandas frame) is timed in the
 same run, alternating with the validations, so the ratios hold on a noisy machine.
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the example dataset, the whole path of the seed event:
-# hand-coded events -> IDs -> validate -> release -> verify -> a second release -> diff -> load,
-# and the seed article -> candidate events. Everything it writes goes to demo-out/.
+# hand-coded events -> IDs -> an imported ACLED export -> validate -> release -> verify -> a second
+# release -> diff -> report -> load, and the seed article -> candidate events. Everything it
+# writes goes to demo-out/.
 set -euo pipefail
 BIN=${1:-.venv/bin}
 cd "$(dirname "$0")/.."
@@ -24,7 +25,12 @@ cp examples/incoming/*.yaml "$OUT/dataset/events/"
 "$CK" ids assign "$OUT/dataset"
 "$CK" validate "$OUT/dataset"
 
-step "4. Release 1.0.0: Parquet, CSV, deletions, provenance, datapackage, codebook, changelog, checksums"
+step "3b. Import an ACLED export re-saved with defects: each repaired and recorded, nothing lost"
+"$CK" import acled examples/exports/acled-export-2018.csv --today 2025-01-01 \
+  -o "$OUT/dataset/imports/acled-2018.parquet"
+"$CK" validate "$OUT/dataset" -q | tail -n 1
+
+step "4. Release 1.0.0: Parquet, CSV, deletions, provenance, report, datapackage, codebook, changelog, checksums"
 git_epoch=1700000000
 "$CK" release "$OUT/dataset" --version 1.0.0 --timestamp "$git_epoch"
 ls "$OUT/dataset/releases/1.0.0"

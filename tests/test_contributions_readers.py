@@ -344,6 +344,23 @@ def test_json_array_lines_per_object():
     assert fr.records[1] == {"event_id_cnty": "SYR2", "notes": "x"}
 
 
+def test_json_events_under_an_events_key_are_read_as_in_yaml():
+    text = ('{\n  "events": [\n    {"event_id_cnty": "SYR1"},\n'
+            '    {"event_id_cnty": "SYR2"}\n  ]\n}\n')
+    fr = read_json(text, "f.json")
+    assert [r["event_id_cnty"] for r in fr.records] == ["SYR1", "SYR2"]
+    assert fr.lines == [3, 4] and fr.problems == []
+    assert rules(read_json('{"events": []}', "f")) == [(1, "empty_file")]
+    # the wrapper holds the list only: another key is reported, the events before it kept
+    fr = read_json('{"events": [{"notes": "a"}],\n "source": "Reuters"}', "f")
+    assert fr.records == [{"notes": "a"}] and fr.unreadable == 1
+    assert fr.problems[0]["line"] == 1 and "nothing else" in fr.problems[0]["message"]
+    # "events" that is not a list, or not the first key: one record with an unknown key
+    for text in ('{"events": "x"}', '{"notes": "a", "events": [{"notes": "b"}]}'):
+        fr = read_json(text, "f")
+        assert len(fr.records) == 1 and "unknown_key" in [p["rule"] for p in fr.problems]
+
+
 def test_json_numbers_keep_their_text_and_lines_of_json_lines():
     fr = read_json('{"latitude": 35.2901, "fatalities": 100}\n{"fatalities": 1e2}\n', "f")
     assert fr.records == [{"latitude": "35.2901", "fatalities": "100"}, {"fatalities": "1e2"}]

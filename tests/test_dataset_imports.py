@@ -8,11 +8,13 @@ imported events' origin, export file, line and era.
 
 from __future__ import annotations
 
+import csv
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pyarrow.parquet as pq
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
@@ -78,3 +80,64 @@ def test_a_sidecar_named_on_the_command_line_is_a_usage_error(tmp_path: Path) ->
     run = ck("validate", str(tmp_path / "b.provenance.parquet"), cwd=tmp_path)
     assert run.returncode == 2
     assert "side table of an imported batch" in run.stderr
+
+
+def _export(tmp_path: Path, name: str, edit: dict[str, dict[str, str]], only: list[str] | None
+            = None) -> Path:
+    """acled_current.csv with the cells in `edit` ({event ID: {column: value}}) changed."""
+    rows = pd.read_csv(FIXTURES / "acled_current.csv", dtype=str, keep_default_na=False)
+    for event_id, cells in edit.items():
+        for column, value in cells.items():
+            rows.loc[rows["event_id_cnty"] == event_id, column] = value
+    if only is not None:
+        rows = rows[rows["event_id_cnty"].isin(only)]
+    path = tmp_path / name
+    rows.to_csv(path, index=False)
+    return path
+
+
+def test_a_release_publishes_the_repairs_of_the_events_it_holds(tmp_path: Path) -> None:
+    assert ck("init", "ds", "-q", cwd=tmp_path).returncode == 0
+    dataset = tmp_path / "ds"
+    with (FIXTURES / "acled_current.csv").open(encoding="utf-8") as handle:
+        stamp = int(next(csv.DictReader(handle))["timestamp"])
+    old = _export(tmp_path, "old.csv", {"KEN5521": {"source": "-Daily Nation"},
+                                        "SYR31650": {"notes": "Protest.\u00a0"}})
+    # a later export revises SYR31650 (new fatalities, newer timestamp) with its own defect
+    new = _export(tmp_path, "new.csv", {"SYR31650": {
+        "civilian_targeting": "NA", "fatalities": "3", "timestamp": str(stamp + 10**6)}},
+        only=["SYR31650"])
+    for source, name in ((old, "old"), (new, "new")):
+        run = ck("import", "acled", str(source), "-o", f"imports/{name}.parquet",
+                 "--today", "2025-01-01", cwd=dataset)
+        assert run.returncode == 0, run.stderr
+    released = ck("release", ".", "--version", "1.0.0", cwd=dataset)
+    assert released.returncode == 0, released.stdout + released.stderr
+    release = dataset / "releases" / "1.0.0"
+    assert ck("verify", str(release), cwd=dataset).returncode == 0
+
+    repairs = pq.read_table(release / "repairs.parquet").to_pylist()
+    found = {(r["event_id_cnty"], r["column"], r["repair"]): r["original"] for r in repairs}
+    assert found[("KEN5521", "source", "formula_prefix")] == "-Daily Nation"
+    assert found[("SYR31650", "civilian_targeting", "na_token")] == "NA"
+    # the older copy of SYR31650 lost the fold: its repairs describe no released value
+    assert ("SYR31650", "notes", "whitespace") not in found
+    released_ids = set(pq.read_table(release / "events.parquet").column(
+        "event_id_cnty").to_pylist())
+    assert {key[0] for key in found} <= released_ids
+    assert len(found) == len(repairs)  # one row per event, column and kind of repair
+
+    package = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    [resource] = [r for r in package["resources"] if r["path"] == "repairs.parquet"]
+    assert resource["rows"] == len(repairs)
+    assert resource["schema"]["primaryKey"] == ["event_id_cnty", "column", "repair"]
+    assert "formula_prefix" in (release / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_release_without_imports_has_an_empty_repairs_table(tmp_path: Path) -> None:
+    assert ck("init", "ds", "-q", cwd=tmp_path).returncode == 0
+    dataset = tmp_path / "ds"
+    assert ck("release", ".", "--version", "1.0.0", "-q", cwd=dataset).returncode == 0
+    table = pq.read_table(dataset / "releases" / "1.0.0" / "repairs.parquet")
+    assert table.num_rows == 0
+    assert table.column_names == ["event_id_cnty", "column", "repair", "original"]

@@ -25,6 +25,12 @@ BAD = {
     "bad-date.csv": ("event_date", "type"),
     "impossible-interaction.yaml": ("interaction", "vocabulary"),
     "formula-injection.csv": ("source", "no_formula_prefix"),
+    "wrong-disorder-type.yaml": ("disorder_type", "disorder_of_sub_event"),
+    "wrong-region.yaml": ("region", "region_of_country"),
+    "inter-without-actor.json": ("inter2", "inter_blank_iff_actor_blank"),
+    "bad-source-scale.yaml": ("source_scale", "list_tokens"),
+    "bad-event-id.yaml": ("event_id_cnty", "id_pattern"),
+    "bad-date.json": ("event_date", "type"),
 }
 
 

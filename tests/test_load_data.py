@@ -1,7 +1,7 @@
 """Synthetic, valid ACLED-shaped events and releases written from them, for the load tests.
 
 Kept next to the tests (not in the package) and free of randomness a test cannot reproduce: every
-generator takes a seed. Releases are written the way part C's writer lays them out (sorted by
+generator takes a seed. Releases are written the way the release writer lays them out (sorted by
 country, event_date, event_id_cnty; explicit row groups; optional year partitions; SHA256SUMS),
 using only the schema's `to_arrow_table`, so these tests do not depend on the writer.
 """
@@ -123,7 +123,7 @@ def write_release(df: pd.DataFrame, root: Path, *, layout: str = "single",
                        row_group_size=row_group_size, compression="zstd")
         names.append("events.parquet")
     else:
-        # as part C writes it: the year lives in the directory name, not in the files
+        # as the release writer does: the year lives in the directory name, not in the files
         for year, part in ordered.groupby(ordered["year"].astype(int), sort=True):
             rel = f"events/year={year}/part-0.parquet"
             (root / rel).parent.mkdir(parents=True, exist_ok=True)

@@ -129,8 +129,8 @@ def test_update_needs_ids_and_timestamps(scenario, tmp_path):
 
 @pytest.mark.parametrize("partition", ["none", "year"])
 def test_update_reproduces_the_next_release_built_by_the_release_writer(tmp_path, partition):
-    """Integration with part C: two real releases (timestamps and deletions.csv written by
-    build_release); updating a copy of the first gives the second, event for event."""
+    """Integration with the release writer: two real releases (timestamps and deletions.csv
+    written by build_release); updating a copy of the first gives the second, event for event."""
     build = pytest.importorskip("conflictkit.builders.release.build")
     base = make_events(400, seed=31)
     first = base.iloc[:360].reset_index(drop=True)
@@ -151,3 +151,38 @@ def test_update_reproduces_the_next_release_built_by_the_release_writer(tmp_path
         updated.set_index("event_id_cnty").sort_index(),
         fresh.set_index("event_id_cnty").sort_index(),
     )
+
+
+def test_update_refuses_an_older_release_instead_of_bringing_back_deleted_events(tmp_path):
+    """A frame loaded from 1.1.0 "updated" from 1.0.0 would get back the events 1.1.0 deleted
+    and lose its edits; update refuses, naming both."""
+    build = pytest.importorskip("conflictkit.builders.release.build")
+    base = make_events(120, seed=5)
+    second = base.copy()
+    second.loc[0:4, "fatalities"] = 99
+    second = second.drop(index=range(5, 10))
+    root = tmp_path / "repo" / "releases"
+    (tmp_path / "repo" / "conflictkit.toml").parent.mkdir(parents=True)
+    (tmp_path / "repo" / "conflictkit.toml").write_text('[dataset]\nname = "x"\n')
+    build.build_release(base, root=root, version="1.0.0", timestamp=1_700_000_000)
+    build.build_release(second, root=root, version="1.1.0", timestamp=1_700_086_400)
+    current = ck.load(root / "1.1.0")
+    with pytest.raises(UsageError) as refused:
+        ck.update(current, root / "1.0.0")
+    message = str(refused.value)
+    assert "release 1.0.0, made 2023-11-14T22:13:20Z" in message
+    assert "changed at 2023-11-15T22:13:20Z, loaded from" in message and "1.1.0" in message
+    assert "bring back events deleted" in message
+    # the same frame updates from its own release or a newer one, and from the repository
+    _, same = ck.update(current, root / "1.1.0")
+    assert (same.added, same.replaced, same.deleted) == (0, 0, 0)
+    older = ck.load(root / "1.0.0")
+    with pytest.warns(ck.LatestReleaseWarning):
+        updated, summary = ck.update(older, tmp_path / "repo")
+    assert (summary.replaced, summary.deleted) == (5, 5)  # deletions.csv of the latest
+    assert len(updated) == 115
+    # without datapackage.json the release's own newest timestamp tells its age
+    stripped = tmp_path / "stripped"
+    write_release(ck.load(root / "1.0.0"), stripped)
+    with pytest.raises(UsageError, match="is older than the frame"):
+        ck.update(current, stripped)

@@ -34,7 +34,7 @@ from conflictkit.builders.report.render import ReportMeta
 from conflictkit.builders.report.summary import summarise
 from conflictkit.cli import main
 from conflictkit.errors import ConflictkitError
-from conflictkit.layout.release import read_deletions, read_events
+from conflictkit.layout.release import read_deletions, read_events, read_repairs
 from conflictkit.schema.arrow import from_arrow_table
 
 T1, T2 = 1_704_067_200, 1_706_745_600
@@ -173,9 +173,9 @@ def test_the_page_shows_every_section(page: str) -> None:
                       "Events and fatalities by country", "Events by disorder type",
                       "Events by source scale", "Share of events by geo and time precision",
                       "Changes since the previous release by event type"]
-    # 2 candidates left out (recorded by the build); no repairs table, no review column
+    # 2 candidates left out (recorded by the build); nothing imported, no review column
     assert "2 candidate events" in page
-    assert "None recorded (the release has no repairs table)." in page
+    assert "None: no value needed repairing." in page
     assert "provenance.parquet has no review column" in page
     assert 'class="value">4</div><div class="label">events added' in page
 
@@ -243,6 +243,7 @@ def test_the_builds_inputs_give_the_page_the_command_writes(releases: Path,
                                   previous_version="1.0.0", candidates_left_out=2),
         provenance=pq.read_table(releases / "1.1.0" / "provenance.parquet"),
         deletions=read_deletions(releases / "1.1.0"),
+        repairs=read_repairs(releases / "1.1.0"),
         previous=old.select([ID, "country", "event_type", "fatalities"]),
         comparison=comparison)
     out = tmp_path / "report.html"

@@ -16,7 +16,7 @@ from conflictkit.schema import vocab
 SEP = vocab.LIST_SEPARATOR
 
 
-def test_long_has_one_row_per_actor_with_role_and_inherited_type():
+def test_long_has_one_row_per_actor_with_role_and_type():
     wide = pd.DataFrame({
         "event_id_cnty": ["SYR1", "SYR2"],
         "event_date": pd.to_datetime(["2020-01-01", "2020-01-02"]).astype("datetime64[s]"),
@@ -30,19 +30,48 @@ def test_long_has_one_row_per_actor_with_role_and_inherited_type():
     }).astype({c: "str" for c in ("event_id_cnty", "actor1", "assoc_actor_1", "inter1",
                                    "actor2", "assoc_actor_2", "inter2")})
     long = ck.to_long(wide)
-    assert long[["event_id_cnty", "role", "position", "actor", "actor_type"]].astype(
-        {"role": "str", "position": int}).values.tolist() == [
+    shown = long[["event_id_cnty", "role", "position", "actor", "actor_type"]].astype(
+        {"role": "str", "position": int}).astype(object)
+    assert shown.where(shown.notna(), None).values.tolist() == [
         ["SYR1", "actor1", 1, "Military Forces of Syria (2000-2024)", "State forces"],
-        ["SYR1", "assoc_actor_1", 1, "Hezbollah", "State forces"],
-        ["SYR1", "assoc_actor_1", 2, "Wagner Group", "State forces"],
+        # associates have their own type from the actor registry, not their side's
+        ["SYR1", "assoc_actor_1", 1, "Hezbollah", "Political militia"],
+        ["SYR1", "assoc_actor_1", 2, "Wagner Group", "External/Other forces"],
         ["SYR1", "actor2", 1, "Islamic State (Syria)", "Rebel group"],
-        ["SYR1", "assoc_actor_2", 1, "Tribal Militia", "Rebel group"],
+        ["SYR1", "assoc_actor_2", 1, "Tribal Militia", None],  # unknown to the registry: NA
         ["SYR2", "actor1", 1, "Protesters (Syria)", "Protesters"],
     ]
     assert long["fatalities"].tolist() == [4, 4, 4, 4, 4, 0]  # other columns carried along
     assert list(long["role"].cat.categories) == [
         "actor1", "assoc_actor_1", "actor2", "assoc_actor_2"]
     pd.testing.assert_frame_equal(ck.to_wide(long), wide)
+
+
+def test_associated_actors_take_their_type_in_the_events_country(tmp_path):
+    """A state's forces are State forces at home and External/Other forces abroad; a dataset's
+    own actors.csv extends the registry; numeric actor types stay numeric."""
+    wide = as_typed(make_events(2, seed=1).assign(
+        event_id_cnty=["SYR1", "UKR1"], country=["Syria", "Ukraine"],
+        actor1=["Military Forces of Syria (2000-2024)", "Military Forces of Ukraine (2019-)"],
+        inter1=["State forces", "State forces"],
+        assoc_actor_1=[f"Military Forces of Russia (2000-){SEP}Local Defence Group X",
+                       "Military Forces of Russia (2000-)"],
+        actor2=[None, None], inter2=[None, None], assoc_actor_2=[None, None],
+        interaction=["State forces only", "State forces only"]))
+    long = ck.to_long(wide)
+    assoc = long[long["role"] == "assoc_actor_1"]
+    assert assoc["actor_type"].astype(object).where(assoc["actor_type"].notna(), None).tolist() \
+        == ["External/Other forces", None, "External/Other forces"]
+    extra = tmp_path / "actors.csv"
+    extra.write_text("actor,inter\nLocal Defence Group X,4\n")
+    registry = ck.ActorRegistry.load(extra=[extra])
+    assoc = ck.to_long(wide, registry=registry).query("role == 'assoc_actor_1'")
+    assert assoc["actor_type"].tolist()[1] == "Identity militia"
+    pd.testing.assert_frame_equal(ck.to_wide(ck.to_long(wide, registry=registry)), wide)
+    numeric = wide.assign(inter1=pd.array([1, 1], dtype="Int8"),
+                          inter2=pd.array([pd.NA, pd.NA], dtype="Int8"))
+    codes = ck.to_long(numeric).query("role == 'assoc_actor_1'")["actor_type"]
+    assert str(codes.dtype) == "Int8" and codes.tolist()[0] == 8
 
 
 def test_round_trip_on_loaded_events_with_categoricals():

@@ -23,6 +23,8 @@ from conflictkit.schema.arrow import (
     to_arrow_table,
 )
 from conflictkit.schema.codebook import (
+    CONTRIBUTION_SCHEMA_FILE,
+    UNEXPRESSED_RULES,
     codebook_markdown,
     contribution_json_schema,
     datapackage_resource,
@@ -30,7 +32,7 @@ from conflictkit.schema.codebook import (
 )
 from conflictkit.schema.columns import COLUMN_NAMES, COLUMNS, SIDE_FIELDS
 from conflictkit.schema.pandera_schema import pandera_schema
-from conflictkit.schema.rules import RULES, rules_for
+from conflictkit.schema.rules import RULES, Combination, rules_for
 
 
 def _enum(c):
@@ -108,15 +110,28 @@ def test_datapackage_resource_carries_counts():
     assert res["schema"] == table_schema()
 
 
+def _walk(node, path=()):
+    """Every (path, dict) of a JSON document."""
+    if isinstance(node, dict):
+        yield path, node
+        for key, value in node.items():
+            yield from _walk(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _walk(value, (*path, i))
+
+
 def test_contribution_json_schema_follows_columns():
     schema = contribution_json_schema()
-    assert schema["$schema"].endswith("2020-12/schema")
-    assert list(schema["properties"])[:31] == list(COLUMN_NAMES)
-    assert list(schema["properties"])[31:] == list(SIDE_FIELDS)
-    assert schema["additionalProperties"] is False
-    required = set(schema["required"])
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert schema["$id"] == CONTRIBUTION_SCHEMA_FILE
+    event = schema["definitions"]["event"]
+    assert list(event["properties"])[:31] == list(COLUMN_NAMES)
+    assert list(event["properties"])[31:] == list(SIDE_FIELDS)
+    assert event["additionalProperties"] is False
+    required = set(event["required"])
     for c in COLUMNS:
-        prop = schema["properties"][c.name]
+        prop = event["properties"][c.name]
         assert prop["description"] == c.description
         assert (c.name in required) == (c.required and not c.derived
                                         and c.name != "event_id_cnty")
@@ -125,16 +140,79 @@ def test_contribution_json_schema_follows_columns():
             assert json.dumps(value) in text
 
 
+def test_every_cross_field_rule_is_expressed_or_says_why_not():
+    """A new cross-field rule fails here until the editor schema expresses it (if/then) or
+    UNEXPRESSED_RULES gives the reason."""
+    combinations = {r.key: r for r in RULES if isinstance(r, Combination)}
+    assert set(UNEXPRESSED_RULES) <= set(combinations)  # no stale entries
+    comments = [node["$comment"] for _, node in _walk(contribution_json_schema())
+                if "$comment" in node]
+    for key, rule in combinations.items():
+        expressed = [c for c in comments if c == f"rule {rule.id}: {rule.description}"]
+        assert bool(expressed) != (key in UNEXPRESSED_RULES), key
+    for name in ("sub_event_of_event_type", "disorder_of_sub_event",
+                 "inter_blank_iff_actor_blank", "region_of_country"):
+        assert any(c.startswith(f"rule {name}:") for c in comments), name
+
+
+def test_cross_field_clauses_enumerate_the_vocabulary():
+    """event_type -> sub_event_type and sub_event_type -> disorder_type, value for value."""
+    clauses = {}
+    for _, node in _walk(contribution_json_schema()):
+        if "if" in node and "enum" in json.dumps(node["if"]):
+            (first,) = node["if"]["required"]
+            (second, then), = node["then"]["properties"].items()
+            for value in node["if"]["properties"][first]["enum"]:
+                clauses[(first, value, second)] = [v for v in then["enum"] if v is not None]
+    for event, subs in vocab.SUB_EVENT_TYPES.items():
+        assert clauses[("event_type", event, "sub_event_type")] == list(subs)
+    for sub, disorder in vocab.DISORDER_TYPE_OF_SUB_EVENT.items():
+        assert clauses[("sub_event_type", sub, "disorder_type")] == [disorder]
+
+
+def test_every_pattern_is_an_ecma_262_regex():
+    """Editors and check-jsonschema read `pattern` as ECMA-262 in unicode mode, which refuses
+    Python's escapes (re.escape gives `Local\\ partner`): compile each one that way."""
+    regress = pytest.importorskip("regress")
+    patterns = [node["pattern"] for _, node in _walk(contribution_json_schema())
+                if isinstance(node.get("pattern"), str)]
+    assert len(patterns) >= 3  # event_id_cnty, event_date, source_scale
+    for pattern in patterns:
+        regress.Regex(pattern, flags="u")  # raises RegressError when invalid
+    scale = regress.Regex(contribution_json_schema()["definitions"]["event"]["properties"]
+                          ["source_scale"]["pattern"], flags="u")
+    assert scale.find("Local partner-New media") and scale.find("International")
+    assert not scale.find("National-Global") and not scale.find("National - International")
+
+
 def test_contribution_json_schema_accepts_and_rejects():
     jsonschema = pytest.importorskip("jsonschema")
     schema = contribution_json_schema()
+    validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
     record = {k: v for k, v in GOOD.items() if v is not None}
-    jsonschema.validate(record, schema)
-    jsonschema.validate({**record, "inter1": 8, "status": "candidate"}, schema)
-    for bad in ({**record, "fatalaties": 1}, {**record, "event_type": "Riot"},
-                {**record, "latitude": "35"}):
-        with pytest.raises(jsonschema.ValidationError):
-            jsonschema.validate(bad, schema)
+    for good in (record, {**record, "inter1": 8, "status": "candidate", "coder": None},
+                 [record, record], {"events": [record]}, []):
+        assert not list(validator.iter_errors(good)), good
+
+    def failures(document):
+        return sorted((e.json_path, e.validator) for e in validator.iter_errors(document))
+
+    assert failures({**record, "fatalaties": 1}) == [("$", "additionalProperties")]
+    assert failures({**record, "event_type": "Riot"}) == [("$.event_type", "enum")]
+    assert failures({**record, "latitude": "35"}) == [("$.latitude", "type")]
+    # cross-field rules, wherever the event sits in the file
+    wrong = {**record, "event_type": "Protests"}  # GOOD is an Air/drone strike
+    assert failures(wrong) == [("$.sub_event_type", "enum")]
+    assert failures([record, wrong]) == [("$[1].sub_event_type", "enum")]
+    assert failures({"events": [wrong]}) == [("$.events[0].sub_event_type", "enum")]
+    assert failures({**record, "disorder_type": "Demonstrations"}) == [
+        ("$.disorder_type", "enum")]
+    assert failures({**record, "region": "Europe"}) == [("$.region", "enum")]
+    no_actor2 = {k: v for k, v in record.items() if k not in ("actor2", "inter2")}
+    assert failures({**no_actor2, "inter2": "State forces"}) == [("$.inter2", "type")]
+    assert failures({**no_actor2, "actor2": None, "inter2": 1}) == [("$.inter2", "type")]
+    assert not failures({**record, "inter2": None})  # derived: filled from actor2
+    assert failures({"events": [record], "source": "x"}) == [("$", "additionalProperties")]
 
 
 def test_markdown_codebook_follows_columns():

@@ -15,9 +15,12 @@ __version__ = "0.1.0"
 _LAZY: dict[str, str] = {
     "load": "conflictkit.api",
     "update": "conflictkit.loading",
+    "UpdateSummary": "conflictkit.loading",
     "to_long": "conflictkit.loading",
     "to_wide": "conflictkit.loading",
     "aggregate": "conflictkit.loading",
+    "plot": "conflictkit.api",
+    "LatestReleaseWarning": "conflictkit.errors",
     "read_acled": "conflictkit.builders.importers.acled",
     "read_ucdp": "conflictkit.builders.importers.ucdp",
     "validate_events": "conflictkit.schema.validate",
@@ -37,3 +40,9 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'conflictkit' has no attribute {name!r}")
     return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    """The public API (lazy names included, so `dir(ck)` and tab completion list them before
+    first use) and the module's dunders; not the helpers this module imports."""
+    return sorted({*__all__, *(n for n in globals() if n.startswith("__"))})

@@ -23,6 +23,7 @@ from conflictkit.console import (
     run,
     show,
     status,
+    write_json,
     write_output,
 )
 from conflictkit.errors import UsageError
@@ -70,7 +71,8 @@ def validate_command(
         "a deleted ID must not come back (error); a published ID is an edit (warning).")] = None,
     fmt: Annotated[Literal["text", "json", "github"], typer.Option(
         "--format", "-f", help="text, json (one document) or github (workflow annotations and "
-        "$GITHUB_STEP_SUMMARY)")] = "text",
+        "$GITHUB_STEP_SUMMARY; with --release, the summary also shows what the dataset's "
+        "files change against it)")] = "text",
     strict: Annotated[bool, typer.Option(
         "--strict", help="Unknown actors are errors, not warnings (also [validate] strict = "
         "true in the dataset's conflictkit.toml).")] = False,
@@ -78,6 +80,16 @@ def validate_command(
         "--max-file-mb", min=0.001, help="Refuse a YAML or JSON file larger than this (MiB); "
         "CSV files are read column-wise, whatever their size.",
     )] = 200,
+    dataset: Annotated[Path | None, typer.Option(
+        "--dataset", help="The dataset repository the files belong to (the pre-commit hook "
+        "passes the changed files and --dataset .): the IDs of its other event files are read "
+        "too, so an ID a given file shares with one of them is an error naming it (their own "
+        "problems are not reported); without --release, its latest release is checked "
+        "against as well.")] = None,
+    diff_json: Annotated[Path | None, typer.Option(
+        "--diff-json", help="With --release: write to this JSON file what the dataset's files "
+        "change against the release: every event added, modified (old and new values) and "
+        "deleted, counts by country and event type, fatalities.")] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Check contribution files and tables against ACLED's rules and across records.
@@ -88,19 +100,33 @@ def validate_command(
     allowed), 1 when any is rejected, 2 on a usage error. The last line of the report reads
     "N records: A valid, R rejected, W warnings".
     """
-    from conflictkit.builders.contributions import check_paths
+    from conflictkit.builders.validation import validate_paths
     from conflictkit.problems import render
 
     if release is not None and not release.exists():
         raise UsageError(f"--release {release}: no such file or directory")
-    status(f"validating {', '.join(str(p) for p in paths)}",
-           quiet or fmt != "text" or not sys.stderr.isatty())
-    report = check_paths(paths, release=release, strict=strict, max_file_mb=max_file_mb).report
+    if diff_json is not None and not diff_json.parent.is_dir():
+        raise UsageError(f"--diff-json {diff_json}: no such folder {diff_json.parent}")
+    changes = "required" if diff_json else "if-dataset" if fmt == "github" else "none"
+    with progress(fmt, quiet) as say:
+        result = validate_paths(paths, release=release, dataset=dataset, strict=strict,
+                                max_file_mb=max_file_mb, changes=changes, progress=say)
+    report = result.report
+    if diff_json is not None and result.changes is not None:
+        write_json(result.changes.to_dict(), diff_json)
     if fmt == "json":
         emit_json(report.to_dict())
     elif fmt == "github":
         show(render.github(report))
-        append_step_summary(render.step_summary(report))
+        summary = render.step_summary(report)
+        if result.changes is not None:
+            more = (f"`{diff_json.name}` (--diff-json) lists every event, with old and new "
+                    "values; the workflow `conflictkit init` writes keeps it as an artifact of "
+                    "this run." if diff_json else "`--diff-json PATH` writes every event, with "
+                    "old and new values.")
+            summary += "\n" + result.changes.markdown(
+                title=f"Changes against {result.changes.old}", more=more)
+        append_step_summary(summary)
     else:
         show(render.text(report, color=colour()))
     done(report.ok)
@@ -179,8 +205,8 @@ def import_command(
 
     if not file.exists():
         raise UsageError(f"{file}: no such file")
-    result, written = import_file(source, file, out=out, today=today,
-                                  progress=progress(fmt, quiet))
+    with progress(fmt, quiet) as say:
+        result, written = import_file(source, file, out=out, today=today, progress=say)
     if fmt == "json":
         emit_json({**result.to_dict(), "written": [str(p) for p in written]})
     else:
@@ -220,9 +246,9 @@ def release_command(
     from conflictkit.problems import render
 
     try:
-        result = release_dataset(dataset, version=version, out=out, timestamp=timestamp,
-                                 partition=partition,
-                                 progress=progress(fmt, quiet))
+        with progress(fmt, quiet) as say:
+            result = release_dataset(dataset, version=version, out=out, timestamp=timestamp,
+                                     partition=partition, progress=say)
     except ReleaseRefused as exc:
         title = f"release {version} refused: invalid events"
         emit_json(exc.report.to_dict()) if fmt == "json" else show(
@@ -250,22 +276,33 @@ def verify_command(
 def diff_command(
     old: Annotated[Path, _arg("OLD", "The older release directory.")],
     new: Annotated[Path, _arg("NEW", "The newer release directory.")],
-    limit: Annotated[int, typer.Option(
-        "--limit", min=0, help="Text: list at most this many events per section.")] = 200,
-    fmt: FormatOption = "text",
+    limit: Annotated[int | None, typer.Option(
+        "--limit", min=0, show_default=False, help="List at most this many events per section "
+        "(default: 200 in text, 20 in markdown; json lists all).")] = None,
+    fmt: Annotated[Literal["text", "json", "markdown"], typer.Option(
+        "--format", "-f", help="text, json (one document on stdout) or markdown (counts by "
+        "country and event type, fatalities and the first events: what a pull request's "
+        "check shows)")] = "text",
+    quiet: QuietOption = False,
 ) -> None:
     """Events added, deleted and modified between two releases, with each modification's
     changed fields (old -> new)."""
     from conflictkit.builders.release.diff import diff_releases
 
     result = diff_releases(old, new)
-    emit_json(result.to_dict()) if fmt == "json" else show(result.text(limit))
+    if fmt == "json":
+        emit_json(result.to_dict())
+    elif fmt == "markdown":
+        show(result.markdown() if limit is None else result.markdown(limit))
+    else:
+        show(result.text() if limit is None else result.text(limit))
 
 
 @app.command("info")
 def info_command(
     release: Annotated[Path, _arg("RELEASE", "A release directory.")],
     fmt: FormatOption = "text",
+    quiet: QuietOption = False,
 ) -> None:
     """Summarise a release: events by country, year and event type."""
     from conflictkit.builders.release.info import info_text, release_info
@@ -291,7 +328,8 @@ def report_command(
     source scales, data quality and changes. The page needs no network and no script."""
     from conflictkit.builders.report import write_report
 
-    result = write_report(release, out, previous=previous)
+    with progress(fmt, quiet) as say:
+        result = write_report(release, out, previous=previous, progress=say)
     if fmt == "json":
         emit_json(result.to_dict())
     else:
@@ -346,7 +384,8 @@ def codebook_command(
     fmt: Annotated[Literal["markdown", "datapackage", "jsonschema", "problems",
                            "problems-json"], typer.Option(
         "--format", "-f", help="markdown (the codebook), datapackage (Frictionless v2 package "
-        "of the events table), jsonschema (a contribution record), problems or problems-json "
+        "of the events table), jsonschema (a contribution file, for editors), problems or "
+        "problems-json "
         "(every problem code a report can carry)")] = "markdown",
     out: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write to this file instead of stdout.")] = None,

@@ -13,8 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
-from collections.abc import Callable
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -76,12 +75,64 @@ def done(ok: bool) -> None:
     raise typer.Exit(EXIT_OK if ok else EXIT_INVALID)
 
 
-def progress(fmt: str, quiet: bool) -> Callable[[str], None] | None:
-    """Step messages with elapsed seconds on stderr, for a terminal only, and not quiet."""
-    if quiet or fmt != "text" or not sys.stderr.isatty():
-        return None
-    start = time.monotonic()
-    return lambda step: typer.echo(f"[{time.monotonic() - start:6.1f}s] {step}", err=True)
+class Progress:
+    """A progress line on stderr for long work: a spinner, the current step and the elapsed
+    time, shown only once the work has taken about a second (quick commands stay silent) and
+    erased when it ends. Call it with each step's name; use it as a context manager."""
+
+    #: seconds before anything is shown
+    DELAY = 1.0
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self._step = "working"
+        self._live: Any = None
+        self._task: Any = None
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+
+    def __call__(self, step: str) -> None:
+        if not self.enabled:
+            return
+        with self._lock:
+            self._step = step
+            if self._live is not None:
+                self._live.update(self._task, description=step)
+
+    def _open(self) -> None:
+        from rich.console import Console
+        from rich.progress import Progress as Bar
+        from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        with self._lock:
+            if not self.enabled:
+                return
+            console = Console(stderr=True, no_color="NO_COLOR" in os.environ)
+            self._live = Bar(SpinnerColumn(), TextColumn("{task.description}"),
+                             TimeElapsedColumn(), console=console, transient=True)
+            self._live.start()
+            self._task = self._live.add_task(self._step, total=None)
+
+    def __enter__(self) -> Progress:
+        if self.enabled:
+            self._timer = threading.Timer(self.DELAY, self._open)
+            self._timer.daemon = True
+            self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        with self._lock:
+            self.enabled = False
+            if self._live is not None:
+                self._live.stop()
+                self._live = None
+
+
+def progress(fmt: str, quiet: bool) -> Progress:
+    """A progress line for a terminal, with text output and not quiet (else it shows nothing)."""
+    return Progress(enabled=not quiet and fmt == "text" and sys.stderr.isatty())
 
 
 def write_output(text: str, out: Path, *, usage: bool = False) -> None:
@@ -92,6 +143,27 @@ def write_output(text: str, out: Path, *, usage: bool = False) -> None:
     except OSError as exc:
         error = UsageError if usage else ConflictkitError
         raise error(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
+def write_json(document: Any, out: Path) -> None:
+    """One JSON document into the file a user named, whole or not at all: written beside it
+    and renamed into place, so a reader (an artifact upload) never sees half a file."""
+    import tempfile
+
+    text = json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n"
+    temp: str | None = None
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp",
+                                        dir=out.parent if str(out.parent) else ".")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temp, out)
+        temp = None
+    except OSError as exc:
+        raise ConflictkitError(f"cannot write {out}: {exc.strerror or exc}") from None
+    finally:
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)
 
 
 def append_step_summary(markdown: str) -> None:

@@ -1,4 +1,5 @@
-"""Errors the library raises; the CLI maps them to exit codes (data 1, usage 2)."""
+"""Errors the library raises (the CLI maps them to exit codes: data 1, usage 2), and the
+warnings it gives."""
 
 from __future__ import annotations
 
@@ -19,3 +20,13 @@ class InputFileError(ConflictkitError):
         super().__init__(f"{where}: {message}")
         self.path = path
         self.line = line
+
+
+class LatestReleaseWarning(UserWarning):
+    """`load` was given a dataset repository and read its latest release, which changes when a
+    new release is published: the message names the release, ``df.attrs["load"]["release"]``
+    keeps it. A UserWarning so a notebook shows it; pass the release directory to pin one.
+
+    >>> import warnings
+    >>> warnings.simplefilter("ignore", ck.LatestReleaseWarning)  # once you know
+    """

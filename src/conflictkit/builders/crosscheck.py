@@ -1,7 +1,8 @@
 """Checks across records, beside the single-table rules of ``validate_events``.
 
 - ``duplicate_ids``: an ``event_id_cnty`` used by more than one record of the batch (across files
-  or within one): an error on each copy, naming where the first few others are;
+  or within one), or by a file of the dataset that is not being checked (`OtherIds`, read IDs
+  only): an error on each copy in the batch, naming where the first few others are;
 - ``release_id_clashes``: contribution IDs deleted in a release (error), and one summary warning
   for IDs a release already publishes (edits). Only the release's ``event_id_cnty`` column (and
   its deletions) are read, through the layout's readers, and the big side is looked up in the
@@ -102,8 +103,10 @@ def _shared(codes: np.ndarray, positions: np.ndarray) -> _Groups:
                    starts)
 
 
-def _locations(files: Sequence[str], lines: Sequence[int], positions: np.ndarray) -> pa.Array:
-    """``file:line`` of each record, or ``file record N`` for a table row (it has no line)."""
+def _locations(files: Sequence[str], lines: Sequence[int], positions: np.ndarray,
+               records: np.ndarray | None = None) -> pa.Array:
+    """``file:line`` of each record, or ``file record N`` for a table row (it has no line);
+    N is the row's position, or its entry in ``records`` when given."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -111,20 +114,21 @@ def _locations(files: Sequence[str], lines: Sequence[int], positions: np.ndarray
                         "")
     file = pc.if_else(pc.equal(file, ""), "<input>", file)
     line = np.asarray(lines, dtype="int64")[positions]
+    number = positions if records is None else records[positions]
     at_line = pc.binary_join_element_wise(file, pc.cast(pa.array(line), pa.string()), ":")
-    at_record = pc.binary_join_element_wise(file, pc.cast(pa.array(positions), pa.string()),
+    at_record = pc.binary_join_element_wise(file, pc.cast(pa.array(number), pa.string()),
                                             " record ")
     return pc.if_else(pa.array(line != 0), at_line, at_record)
 
 
-def _head_locations(groups: _Groups, files: Sequence[str], lines: Sequence[int]
-                    ) -> tuple[pa.Array, np.ndarray]:
+def _head_locations(groups: _Groups, files: Sequence[str], lines: Sequence[int],
+                    records: np.ndarray | None = None) -> tuple[pa.Array, np.ndarray]:
     """Locations of each group's first ``SHOWN + 1`` records (the only ones a message names)
     and, per member, the index of its location (-1 for the later members)."""
     head = np.flatnonzero(groups.rank <= SHOWN)
     index = np.full(groups.positions.size, -1, dtype=np.int64)
     index[head] = np.arange(head.size)
-    return _locations(files, lines, groups.positions[head]), index
+    return _locations(files, lines, groups.positions[head], records), index
 
 
 def _named(locations: pa.Array, slots: list[np.ndarray]) -> pa.Array:
@@ -154,7 +158,44 @@ def _slot(groups: _Groups, index: np.ndarray, group: np.ndarray, rank: np.ndarra
     return np.where(inside, index[at], -1)
 
 
-def duplicate_ids(events: pd.DataFrame, files: Sequence[str], lines: Sequence[int], *,
+@dataclass(frozen=True)
+class OtherIds:
+    """Event IDs used by the rest of the dataset (files that are not being checked) and where
+    each one is. They take part in the duplicate-ID check, so an ID a checked file shares
+    with an unchanged file is caught, but are never reported themselves."""
+
+    ids: pa.Array  # string; null where a record has no ID
+    files: np.ndarray  # object: the file as a message names it
+    lines: np.ndarray  # int64: 1-based line, 0 for a table row
+    records: np.ndarray  # int64: a table row's position in its file ("file record N")
+    imported: np.ndarray  # bool: from an imported batch (with its provenance)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def sharing(self, ids: pd.Series, imported: np.ndarray | None = None) -> OtherIds:
+        """Only the entries whose ID one of ``ids`` uses (the other IDs cannot clash); an
+        imported entry only when a record that was not imported (``imported`` False) uses it:
+        imported records of one event are folded, never duplicates."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        def used_by(values: pd.Series) -> np.ndarray:
+            small = pa.array(values.dropna().unique(), type=pa.string())
+            # the big side (the dataset's IDs) is looked up in the small one (the records)
+            found = pc.fill_null(pc.is_in(self.ids, value_set=small), False)
+            return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
+        mask = used_by(ids)
+        if self.imported.any() and imported is not None and imported.any():
+            mask = np.where(self.imported, used_by(ids[~imported]), mask)
+        keep = pa.array(mask)
+        return OtherIds(self.ids.filter(keep), self.files[mask], self.lines[mask],
+                        self.records[mask], self.imported[mask])
+
+
+def duplicate_ids(events: pd.DataFrame, files: Sequence[str], lines: Sequence[int],
+                  others: OtherIds | None = None, imported: np.ndarray | None = None, *,
                   maybe_shared: np.ndarray | None = None) -> pd.DataFrame:
     """An error on every record whose event_id_cnty another record also uses.
 
@@ -164,6 +205,10 @@ def duplicate_ids(events: pd.DataFrame, files: Sequence[str], lines: Sequence[in
     pair: a group's first ``SHOWN + 1`` records each name the others among them, and every later
     record shares the message of the group's record of rank ``SHOWN`` (the first ``SHOWN``
     records, none of them itself). Time O(n log n), memory O(n), whatever the group sizes.
+
+    ``others`` (the rest of the dataset) join the groups after the records, so a message names
+    them too; only the records get problem rows. ``imported`` marks the records from imported
+    batches (an imported record and an imported other of one ID are one event, folded).
     ``maybe_shared``: a mask holding at least every record whose ID another record uses (the
     rows the schema's uniqueness rule flagged, blank IDs): only those are hashed.
     """
@@ -172,8 +217,23 @@ def duplicate_ids(events: pd.DataFrame, files: Sequence[str], lines: Sequence[in
     import pyarrow.compute as pc
 
     ids = events["event_id_cnty"]
-    rows = (np.arange(len(ids)) if maybe_shared is None
-            else np.flatnonzero(maybe_shared[: len(ids)]))
+    n = len(events)
+    rows = np.arange(n) if maybe_shared is None else np.flatnonzero(maybe_shared[:n])
+    records = None
+    if others is not None and len(others):
+        others = others.sharing(ids, imported)
+    if others is not None and len(others):
+        if maybe_shared is not None:  # the uniqueness rule saw this batch only
+            sharing = pc.is_in(pa.array(ids, type=pa.string()), value_set=others.ids.unique())
+            shared = np.asarray(pc.fill_null(sharing, False).to_numpy(zero_copy_only=False),
+                                dtype=bool)
+            rows = np.union1d(rows, np.flatnonzero(shared))
+        rows = np.concatenate([rows, n + np.arange(len(others), dtype=rows.dtype)])
+        ids = pd.concat([ids.reset_index(drop=True),
+                         pd.Series(others.ids.to_pylist(), dtype=ids.dtype)], ignore_index=True)
+        files = np.concatenate([np.asarray(files, dtype=object), others.files])
+        lines = np.concatenate([np.asarray(lines, dtype="int64"), others.lines])
+        records = np.concatenate([np.arange(n, dtype=np.int64), others.records])
     if rows.size < 2:
         return concat_problems([])
     codes, _ = pd.factorize(ids.iloc[rows])  # exact text: SYR012 and SYR12 are different IDs
@@ -183,24 +243,25 @@ def duplicate_ids(events: pd.DataFrame, files: Sequence[str], lines: Sequence[in
     groups = _shared(codes[codes >= 0], present)
     if groups.positions.size == 0:
         return concat_problems([])
-    locations, index = _head_locations(groups, files, lines)
+    locations, index = _head_locations(groups, files, lines, records)
     head = np.flatnonzero(groups.rank <= SHOWN)
     group, rank = groups.group[head], groups.rank[head]
     # the j-th other record of a head member: rank j, or j + 1 once past the member itself
     slots = [_slot(groups, index, group, j + (j >= rank)) for j in range(SHOWN)]
-    others = groups.sizes[group] - 1
+    others_count = groups.sizes[group] - 1
     text = pc.binary_join_element_wise(
         "event_id_cnty ", pa.array(ids.iloc[groups.positions[head]], type=pa.string()),
         " is also used at ", _named(locations, slots),
-        _counted(others - np.minimum(others, SHOWN), " and {:,} more"),
+        _counted(others_count - np.minimum(others_count, SHOWN), " and {:,} more"),
         "; every event needs its own ID", "")
     messages = np.asarray(text.to_numpy(zero_copy_only=False), dtype=object)
     later = index[np.minimum(groups.starts[groups.group] + SHOWN, groups.positions.size - 1)]
     message_of = np.where(groups.rank <= SHOWN, index, later)
-    at_record = np.empty(len(events), dtype=np.int64)
+    at_record = np.empty(len(ids), dtype=np.int64)
     at_record[groups.positions] = message_of
-    mask = np.zeros(len(events), dtype=bool)
+    mask = np.zeros(len(ids), dtype=bool)
     mask[groups.positions] = True
+    mask, at_record = mask[:n], at_record[:n]  # the others get no rows of their own
     return concat_problems([problem_rows(mask, P.DUPLICATE_ID, column="event_id_cnty",
                                          values=ids, message=messages[at_record[mask]],
                                          event_ids=ids, files=files, lines=lines)])
@@ -492,11 +553,16 @@ def all_crosschecks(events: pd.DataFrame, side: pd.DataFrame, *, actors: ActorRe
                     release: ReleaseIds | Path | None = None, strict: bool = False,
                     already: pd.DataFrame | None = None,
                     tables_from: int | None = None,
+                    others: OtherIds | None = None,
                     maybe_shared: np.ndarray | None = None) -> pd.DataFrame:
     """Every cross-record check over one batch (rows from ``tables_from`` on are tables);
+    ``others``: the IDs of the rest of the dataset, for the duplicate-ID check;
     ``maybe_shared``: see `duplicate_ids`."""
     files, lines = file_names(side["file"]), side["line"].to_numpy()
-    parts: list[Any] = [duplicate_ids(events, files, lines, maybe_shared=maybe_shared)]
+    imported = (side["origin"] == "import").to_numpy(dtype=bool, na_value=False) \
+        if others is not None and "origin" in side else None
+    parts: list[Any] = [duplicate_ids(events, files, lines, others, imported,
+                                      maybe_shared=maybe_shared)]
     if release is not None:
         parts.append(release_id_clashes(events, release, files, lines))
     parts.append(likely_duplicates(events, files, lines))

@@ -4,7 +4,9 @@ The templates live in `conflictkit/data/templates/dataset/` (names starting `dot
 files, so packaging tools that skip hidden files still ship them). Placeholders `{{name}}` are
 filled from the arguments, and the tables of CONTRIBUTING.md (columns, event types, actor types,
 side fields) are generated from the schema declaration, so the guide cannot drift from the
-rules `validate` applies.
+rules `validate` applies. The editor schema (`layout.dataset.EDITOR_SCHEMA`, what `conflictkit
+codebook --format jsonschema` prints) is written beside them; `.vscode/settings.json` and the
+example event's `yaml-language-server` modeline point editors to it.
 
 Public API: `init_dataset(directory, *, name=None, force=False) -> InitResult`,
 `dataset_name(text) -> str`.
@@ -94,9 +96,17 @@ def _side_fields() -> str:
 
 
 def _values(name: str, title: str) -> dict[str, str]:
+    import json
+
+    from conflictkit.builders.installed import install_source, workflow_comment
+    from conflictkit.layout.dataset import EDITOR_SCHEMA
     from conflictkit.schema.vocab import SOURCE_SCALE_TOKENS
 
+    source = install_source()
     return {
+        # the workflow installs the conflictkit that wrote it (a YAML double-quoted string)
+        "install_requirement": json.dumps(source.requirement),
+        "install_comment": workflow_comment(source),
         "name": name,
         "title": title,
         "version": __version__,
@@ -105,7 +115,16 @@ def _values(name: str, title: str) -> dict[str, str]:
         "actor_types": _actor_types(),
         "side_fields": _side_fields(),
         "source_scale_tokens": ", ".join(SOURCE_SCALE_TOKENS),
+        "editor_schema": EDITOR_SCHEMA,
     }
+
+
+def _editor_schema() -> str:
+    """The JSON Schema of a contribution file, as `conflictkit codebook --format jsonschema`
+    prints it (regenerate it with that command after upgrading conflictkit)."""
+    from conflictkit.schema.codebook import document
+
+    return document("jsonschema")
 
 
 def render(text: str, values: dict[str, str]) -> str:
@@ -149,15 +168,16 @@ def init_dataset(directory: str | Path, *, name: str | None = None,
 
     result = InitResult(directory, name)
     root = resources.files("conflictkit").joinpath(*TEMPLATE_ROOT)
-    for parts, template in _templates(root):
-        relative = Path(*parts)
+    files = [(Path(*parts), lambda t=template: render(t.read_text(encoding="utf-8"), values))
+             for parts, template in _templates(root)]
+    files.append((Path(values["editor_schema"]), _editor_schema))
+    for relative, text in files:
         target = directory / relative
         if target.exists():
             result.skipped.append(relative)
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        text = render(template.read_text(encoding="utf-8"), values)
-        target.write_text(text, encoding="utf-8", newline="\n")
+        target.write_text(text(), encoding="utf-8", newline="\n")
         result.created.append(relative)
     for folder in ("events", "reference", "articles"):
         (directory / folder).mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,8 @@ my-dataset/
   reference/             actors.csv, places.csv: extensions of the reference tables
   articles/              source articles for extraction
   releases/<version>/    published releases ([release] directory)
+  .conflictkit/contribution.schema.json   the editor schema (`init` writes it; VS Code's
+                         .vscode/settings.json and the example event's modeline point to it)
 ```
 
 `read_config` is the one reader of conflictkit.toml; `is_sidecar` the one answer to "is this
@@ -27,6 +29,7 @@ from typing import Any
 
 from conflictkit.errors import UsageError
 from conflictkit.layout.release import latest_release
+from conflictkit.schema.codebook import CONTRIBUTION_SCHEMA_FILE
 from conflictkit.schema.columns import COLUMN_NAMES
 
 CONFIG_FILE = "conflictkit.toml"
@@ -36,6 +39,9 @@ REFERENCE_FOLDER = "reference"
 ARTICLES_FOLDER = "articles"
 DEFAULT_RELEASES_FOLDER = "releases"
 ACTORS_CSV = "actors.csv"
+#: The JSON Schema of a contribution file, for editors (`codebook --format jsonschema`). Hidden:
+#: never mistaken for a contribution, whichever folder `validate` is given.
+EDITOR_SCHEMA = f".conflictkit/{CONTRIBUTION_SCHEMA_FILE}"
 PLACES_CSV = "places.csv"
 
 #: Contribution file suffixes (read by the contribution readers) and table suffixes.

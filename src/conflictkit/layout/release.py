@@ -84,14 +84,32 @@ def deletions_schema() -> pa.Schema:
     ])
 
 
+def repairs_schema() -> pa.Schema:
+    """repairs.parquet: every repair an import made to an event's value, with the original."""
+    import pyarrow as pa
+
+    def text(name: str, description: str) -> pa.Field:
+        return pa.field(name, pa.string(), nullable=False, metadata={"description": description})
+
+    return pa.schema([
+        text(ID, "The event the repair belongs to."),
+        text("column", "The ACLED column repaired."),
+        text("repair", "The kind of repair (see the import policy: na_token, mojibake, "
+                       "whitespace, ...)."),
+        pa.field("original", pa.string(), metadata={
+            "description": "The value as the imported file had it, as text."}),
+    ])
+
+
 @dataclass(frozen=True)
 class ReleaseFile:
     """One file of a release.
 
     ``schema``: the declared Arrow schema of a table whose columns are fixed (None for a table
-    whose columns vary, such as provenance, and for documents). ``per_event``: a table with one
-    row per event. ``in_datapackage``: described as a resource of datapackage.json;
-    ``in_checksums``: listed in SHA256SUMS.
+    whose columns vary, such as provenance, and for documents). ``unique_by``: the columns no
+    two rows share (the table's primary key). ``per_event``: a table with one row per event.
+    ``in_datapackage``: described as a resource of datapackage.json; ``in_checksums``: listed
+    in SHA256SUMS.
     """
 
     key: str
@@ -101,6 +119,7 @@ class ReleaseFile:
     description: str
     required: bool = True
     schema: Callable[[], pa.Schema] | None = None
+    unique_by: tuple[str, ...] = ()
     per_event: bool = False
     in_datapackage: bool = True
     in_checksums: bool = True
@@ -124,17 +143,24 @@ EVENTS = ReleaseFile(
 EVENTS_CSV = ReleaseFile(
     "events-csv", "events.csv", "csv", "Events (CSV)",
     "The events as CSV (RFC 4180, UTF-8, LF, ISO dates), ACLED's columns in ACLED's order.",
-    schema=_events_schema, per_event=True)
+    schema=_events_schema, unique_by=(ID,), per_event=True)
 DELETIONS = ReleaseFile(
     "deletions", "deletions.csv", "csv", "Deleted event IDs",
     "Every event ID deleted from the dataset, with the release time that deleted it; carried "
-    "forward from release to release, never reused.", schema=deletions_schema)
+    "forward from release to release, never reused.", schema=deletions_schema,
+    unique_by=(ID,))
 PROVENANCE = ReleaseFile(
     "provenance", "provenance.parquet", "parquet", "Provenance",
     "Where each event came from, keyed by event_id_cnty, one row per event: origin "
     "(contribution, import), the dataset file and line, the side fields (status, source_url, "
     "source_published, coder, comment, provenance), review, then the columns an imported "
-    "export had beyond ACLED's, named source_...", per_event=True)
+    "export had beyond ACLED's, named source_...", unique_by=(ID,), per_event=True)
+REPAIRS = ReleaseFile(
+    "repairs", "repairs.parquet", "parquet", "Repairs",
+    "Every value an import repaired (whitespace, mojibake, missing-value markers, dates, "
+    "renamed countries, derived columns ...), one row per event, column and kind of repair, "
+    "with the value as the imported file had it.", schema=repairs_schema,
+    unique_by=(ID, "column", "repair"))
 REPORT = ReleaseFile(
     "report", "report.html", "html", "Report",
     "One self-contained page about the release: counts, events and fatalities per month, a "
@@ -158,8 +184,8 @@ SHA256SUMS = ReleaseFile(
 #: Every file of a release, in the order they are described. Adding a release file is one
 #: entry here plus its writer in `conflictkit.builders.release.files`.
 RELEASE_FILES: tuple[ReleaseFile, ...] = (
-    EVENTS, EVENTS_CSV, DELETIONS, PROVENANCE, REPORT, CHANGELOG, CODEBOOK, DATAPACKAGE,
-    SHA256SUMS,
+    EVENTS, EVENTS_CSV, DELETIONS, PROVENANCE, REPAIRS, REPORT, CHANGELOG, CODEBOOK,
+    DATAPACKAGE, SHA256SUMS,
 )
 RELEASE_FILES_BY_KEY: dict[str, ReleaseFile] = {f.key: f for f in RELEASE_FILES}
 
@@ -353,6 +379,20 @@ def read_provenance(release_dir: str | Path, columns: list[str] | None = None
         return pq.read_table(path, columns=wanted)
     except (OSError, pa.ArrowException) as exc:
         raise ConflictkitError(f"{path}: cannot read the provenance table: {exc}") from exc
+
+
+def read_repairs(release_dir: str | Path) -> pa.Table | None:
+    """A release's repairs table, None for a release that has none (made before it existed)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = Path(release_dir) / REPAIRS.path
+    if not path.is_file():
+        return None
+    try:
+        return pq.read_table(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise ConflictkitError(f"{path}: cannot read the repairs table: {exc}") from exc
 
 
 def read_checksums(release_dir: str | Path) -> dict[str, str]:

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow.compute as pc
 
-DateLike = str | dt.date | dt.datetime
+#: a date bound: a date or datetime, ISO text ("2020-03-01", "2020-03", "2020") or a year (2020)
+DateLike = str | int | dt.date | dt.datetime
 
 _YEAR = re.compile(r"^\d{4}$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -68,12 +69,20 @@ def _as_tuple(name: str, value: str | Iterable[str]) -> tuple[str, ...]:
 
 
 def parse_date(value: DateLike, *, name: str, end: bool) -> dt.date:
-    """A date bound from a date, a datetime or ISO text; "2020" and "2020-03" are whole periods
-    (start takes their first day, end their last)."""
+    """A date bound from a date, a datetime, ISO text or a year; a year (2020 or "2020") and a
+    month ("2020-03") are whole periods: start takes their first day, end their last, so
+    ``start=2020, end=2021`` is 1 January 2020 to 31 December 2021."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, bool):
+        raise UsageError(f"{name}: expected a date or a year, got {value!r}")
+    if hasattr(value, "__index__") and not isinstance(value, str):  # int, numpy integer
+        year = int(value)  # type: ignore[arg-type]
+        if not dt.MINYEAR <= year <= dt.MAXYEAR:
+            raise UsageError(f"{name}: {value!r} is not a year (1 to 9999)")
+        return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
     if type(value).__name__ == "datetime64":  # numpy scalar
         import numpy as np
 
@@ -81,7 +90,7 @@ def parse_date(value: DateLike, *, name: str, end: bool) -> dt.date:
             raise UsageError(f"{name}: NaT is not a date")
         return value.astype("datetime64[D]").item()
     if not isinstance(value, str):
-        raise UsageError(f"{name}: expected a date or 'YYYY-MM-DD', got {value!r}")
+        raise UsageError(f"{name}: expected a date, 'YYYY-MM-DD' or a year, got {value!r}")
     text = value.strip()
     try:
         if _YEAR.match(text):

@@ -58,10 +58,16 @@ def aggregate(
     freq: Freq = "week",
     split_event_types: bool | str = False,
 ) -> pd.DataFrame:
-    """Events and fatalities per `freq` period and `by` group (see the module docstring).
+    """Events and fatalities per `freq` period and `by` group, shaped like ACLED's aggregated
+    files (upper-case columns; weeks start on Saturday, as ACLED's do).
 
+    by: columns to group by (country adds REGION); freq: "week", "month" or "year";
     split_event_types: True (or "event_type") adds EVENT_TYPE to the key; "sub_event_type"
     adds DISORDER_TYPE, EVENT_TYPE and SUB_EVENT_TYPE, the key of ACLED's aggregated file.
+    Centroids are the mean position of the group's events (no admin polygons offline).
+
+    >>> weekly = ck.aggregate(df, by=["country", "admin1"], freq="week", split_event_types=True)
+    >>> yearly = ck.aggregate(df, by="country", freq="year")
     """
     import pandas as pd
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from conflictkit.errors import InputFileError, UsageError
+from conflictkit.errors import InputFileError, LatestReleaseWarning, UsageError
 from conflictkit.loading.filters import DateLike, Filters, arrow_expression, make_filters
 from conflictkit.loading.source import Source, resolve_source, verify_checksums
 from conflictkit.schema.columns import COLUMN_NAMES, COLUMNS_BY_NAME
@@ -63,6 +63,12 @@ def load(
                            sub_event_types=sub_event_types, actors=actors)
     wanted = _wanted_columns(columns)
     src = resolve_source(source)
+    if src.dataset is not None:
+        # which release a dataset repository gave changes when one is published: say it
+        warnings.warn(
+            f"{src.dataset}: loading its latest release, {src.release}; pass that directory "
+            "to pin it (df.attrs['load']['release'] names it too)",
+            LatestReleaseWarning, stacklevel=_caller_level())
     if verify:
         if src.release is None:
             raise UsageError(f"{src.path}: verify=True needs a release directory (with SHA256SUMS)")
@@ -73,6 +79,16 @@ def load(
         raise UsageError(f"{src.path}: not Parquet or a release; `conflictkit.load` reads "
                          "ACLED and UCDP exports")
     return _load_export(src, filters, wanted, read_export)
+
+
+def _caller_level() -> int:
+    """The stack level of the first frame outside conflictkit: where a warning is the user's."""
+    import sys
+
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("conflictkit"):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _wanted_columns(columns: str | Iterable[str] | None) -> list[str]:
@@ -172,6 +188,9 @@ def _load_parquet(src: Source, filters: Filters, wanted: list[str]) -> pd.DataFr
     frame = frame_from_arrow(table)
     frame.attrs["load"] = {
         "source": str(src.release or src.path),
+        "release": None if src.release is None else str(src.release),
+        "version": None if src.release is None else src.release.name,
+        "dataset": None if src.dataset is None else str(src.dataset),
         "format": "parquet",
         "files_total": len(fragments),
         "files_read": len(kept),

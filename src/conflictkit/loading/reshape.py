@@ -3,10 +3,14 @@ its '; '-joined associates, their type inter1; the same for side 2). Counting ev
 needs one row per actor: `to_long` gives that, `to_wide` puts the event back exactly.
 
 Long form columns: event_id_cnty, role (actor1 / assoc_actor_1 / actor2 / assoc_actor_2),
-position (1-based place in the associate list; 1 for actor1/actor2), actor, actor_type (inter1
-for side 1, inter2 for side 2: associates inherit their side's type), then every other column of
-the event. Every event has an actor1 row (actor NA if actor1 is blank) so none disappears; an
-actor2 row exists when actor2 or inter2 is filled. Lists are split with pyarrow, not per row.
+position (1-based place in the associate list; 1 for actor1/actor2), actor, actor_type, then
+every other column of the event. actor_type is the event's own inter1/inter2 for actor1/actor2;
+an associated actor has its own type, from the actor registry in the event's country (a state's
+forces abroad are External/Other forces), NA when the registry does not know the name: ACLED
+records no type for associates, and their side's type would be wrong for e.g. a militia
+associated with state forces. Every event has an actor1 row (actor NA if actor1 is blank) so
+none disappears; an actor2 row exists when actor2 or inter2 is filled. Lists are split with
+pyarrow, not per row; the registry is asked once per distinct name and country.
 """
 
 from __future__ import annotations
@@ -16,11 +20,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from conflictkit.errors import UsageError
+from conflictkit.schema import vocab
 from conflictkit.schema.columns import COLUMN_NAMES
 from conflictkit.schema.vocab import LIST_SEPARATOR
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from conflictkit.reference.actors import ActorRegistry
 
 ID = "event_id_cnty"
 ROLES: tuple[str, ...] = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")
@@ -59,15 +66,62 @@ def _split_lists(values: pd.Series) -> tuple[np.ndarray, pd.Series, np.ndarray]:
     return present[parents], items, position
 
 
-def to_long(df: pd.DataFrame) -> pd.DataFrame:
-    """One row per actor of each event (see the module docstring for the columns)."""
+def _type_dtype(frame: pd.DataFrame):
+    """The dtype actor_type takes: the inter columns' own (categories of both united), so a
+    loaded frame keeps its categorical and a frame of numeric codes keeps numbers."""
+    import pandas as pd
+
+    first, second = frame["inter1"].dtype, frame["inter2"].dtype
+    if isinstance(first, pd.CategoricalDtype) or isinstance(second, pd.CategoricalDtype):
+        levels: list = []
+        for dtype in (first, second):
+            if isinstance(dtype, pd.CategoricalDtype):
+                levels += [c for c in dtype.categories if c not in levels]
+        return pd.CategoricalDtype([*levels, *(v for v in vocab.INTER_LABELS.values()
+                                               if v not in levels)])
+    if pd.api.types.is_numeric_dtype(first) and pd.api.types.is_numeric_dtype(second):
+        return pd.Int8Dtype()
+    return pd.StringDtype(na_value=np.nan)
+
+
+def _registry_types(items: pd.Series, countries: pd.Series, registry: ActorRegistry,
+                    dtype) -> pd.Series:
+    """Associated actors' types from the registry (NA when unknown), in `dtype`'s form."""
+    import pandas as pd
+
+    codes = registry.inter_codes(items.reset_index(drop=True), countries.reset_index(drop=True))
+    if isinstance(dtype, pd.Int8Dtype):
+        return codes.astype(dtype)
+    return codes.map(dict(vocab.INTER_LABELS)).astype(dtype)
+
+
+def to_long(df: pd.DataFrame, *, registry: ActorRegistry | None = None) -> pd.DataFrame:
+    """One row per actor of each event, with its role and actor type.
+
+    Columns: event_id_cnty, role, position, actor, actor_type, then the event's other columns.
+    actor_type is inter1/inter2 for actor1/actor2; an associated actor gets its own type from
+    the actor registry (`registry`, default the package's; pass ``ck.ActorRegistry.load(
+    extra=["reference/actors.csv"])`` for a dataset's own actors) in the event's country, and
+    NA when the registry does not know it (ACLED gives associates no type). `to_wide` inverts
+    it exactly.
+
+    >>> long = ck.to_long(df)
+    >>> long.groupby(["actor", "actor_type"], observed=True)["event_id_cnty"].nunique()
+    """
     import pandas as pd
 
     _require(df, (ID, *WIDE_ACTOR_COLUMNS), "to_long")
     ids = df[ID]
     if ids.isna().any() or not ids.is_unique:
         raise UsageError(f"to_long: {ID} must be filled and unique (to_wide regroups by it)")
+    if registry is None:
+        from conflictkit.reference.actors import ActorRegistry
+
+        registry = ActorRegistry.default()
     frame = df.reset_index(drop=True)
+    dtype = _type_dtype(frame)
+    countries = (frame["country"].astype(object) if "country" in frame.columns
+                 else pd.Series([None] * len(frame), dtype=object))
     rows, roles, positions, actors, types = [], [], [], [], []
 
     def add(row: np.ndarray, role: str, position: np.ndarray, actor: pd.Series) -> None:
@@ -75,7 +129,11 @@ def to_long(df: pd.DataFrame) -> pd.DataFrame:
         roles.append(np.full(len(row), ROLES.index(role), dtype=np.int8))
         positions.append(position)
         actors.append(actor.reset_index(drop=True))
-        types.append(frame[TYPE_OF_ROLE[role]].take(row).reset_index(drop=True))
+        if role.startswith("assoc"):
+            types.append(_registry_types(actor, countries.take(row), registry, dtype))
+        else:
+            types.append(frame[TYPE_OF_ROLE[role]].take(row).reset_index(drop=True)
+                         .astype(dtype))
 
     every = np.arange(len(frame))
     add(every, "actor1", np.ones(len(frame), dtype=np.int64), frame["actor1"])
@@ -132,7 +190,12 @@ def _joined(values: pd.Series, codes: np.ndarray, n: int) -> pd.Series:
 def to_wide(long: pd.DataFrame) -> pd.DataFrame:
     """The inverse of `to_long`: one row per event, in order of first appearance, ACLED columns
     in ACLED order (others after them). Rows may come in any order; `position` orders the
-    associate lists."""
+    associate lists; inter1/inter2 come from the actor1/actor2 rows.
+
+    >>> long = ck.to_long(df)
+    >>> long = long[~long["actor"].isin(["Wagner Group"])]  # e.g. drop one associate
+    >>> wide = ck.to_wide(long)  # the events again, without it
+    """
     import pandas as pd
 
     _require(long, (ID, *LONG_COLUMNS), "to_wide")
@@ -165,7 +228,8 @@ def to_wide(long: pd.DataFrame) -> pd.DataFrame:
         else:
             wide[name] = _per_event(frame["actor"][rows], event[rows], n)
     for side, inter in (("1", "inter1"), ("2", "inter2")):
-        rows = np.isin(role, [ROLES.index(f"actor{side}"), ROLES.index(f"assoc_actor_{side}")])
+        # the event's own type is actor1's / actor2's (associates carry the registry's)
+        rows = role == ROLES.index(f"actor{side}")
         wide[inter] = _per_event(frame["actor_type"][rows], event[rows], n)
     acled = [c for c in COLUMN_NAMES if c in wide.columns]
     return wide[acled + [c for c in wide.columns if c not in acled]]

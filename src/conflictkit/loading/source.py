@@ -1,6 +1,6 @@
-"""What `load` was pointed at: a release directory, a Parquet file or dataset directory, or an
-export (any other file: ACLED CSV/XLSX, UCDP GED CSV), which the importers recognise from its
-bytes and header, never its name.
+"""What `load` was pointed at: a release directory, a dataset repository (its latest release), a
+Parquet file or dataset directory, or an export (any other file: ACLED CSV/XLSX, UCDP GED CSV),
+which the importers recognise from its bytes and header, never its name.
 
 Also checks a release's SHA256SUMS, so `load(..., verify=True)` refuses a tampered or
 half-copied release before reading it.
@@ -14,6 +14,7 @@ from typing import Literal
 
 from conflictkit.errors import ConflictkitError, InputFileError, UsageError
 from conflictkit.layout.checksums import sha256_file
+from conflictkit.layout.dataset import CONFIG_FILE, Dataset
 from conflictkit.layout.release import (
     EVENTS,
     EVENTS_DIR,
@@ -39,6 +40,8 @@ class Source:
     files: tuple[Path, ...] = ()
     root: Path | None = None
     release: Path | None = None
+    #: the dataset repository `path` named, when the release is its latest
+    dataset: Path | None = None
 
 
 def _parquet_files(directory: Path) -> tuple[Path, ...]:
@@ -66,13 +69,15 @@ def resolve_source(source: str | Path) -> Source:
         raise UsageError(f"{path}: no such file or directory")
     if path.is_dir():
         if is_release(path):
-            files = tuple(event_files(path))
-            for file in files:
-                if not _is_parquet(file):
-                    raise InputFileError(str(file), "not a Parquet file")
-            single = files == (path / EVENTS.path,)
-            return Source("parquet", path, files, root=path if single else path / EVENTS_DIR,
-                          release=path)
+            return _release_source(path)
+        if (path / CONFIG_FILE).is_file():
+            latest = Dataset(path).latest_release()
+            if latest is None:
+                raise UsageError(f"{path}: a dataset repository without a release yet (build one "
+                                 f"with `conflictkit release {path} --version 1.0.0`)")
+            if not is_release(latest):
+                raise UsageError(f"{latest}: the latest release of {path} holds no events")
+            return _release_source(latest, dataset=path)
         releases = sorted(p.name for p in path.iterdir() if is_release(p))
         if releases:
             raise UsageError(f"{path} holds several releases ({', '.join(releases[:5])}"
@@ -91,6 +96,16 @@ def resolve_source(source: str | Path) -> Source:
             root = root.parent
         return Source("parquet", path, (path,), root=root)
     return Source("export", path)
+
+
+def _release_source(path: Path, dataset: Path | None = None) -> Source:
+    files = tuple(event_files(path))
+    for file in files:
+        if not _is_parquet(file):
+            raise InputFileError(str(file), "not a Parquet file")
+    single = files == (path / EVENTS.path,)
+    return Source("parquet", path, files, root=path if single else path / EVENTS_DIR,
+                  release=path, dataset=dataset)
 
 
 def verify_checksums(release: Path) -> int:

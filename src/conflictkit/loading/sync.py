@@ -4,6 +4,10 @@ with a newer timestamp, append events the copy does not have, and say what it di
 
 Returns `(frame, UpdateSummary)` rather than tucking the summary into `df.attrs`: attrs do not
 survive most pandas operations, and a tuple makes the caller see the counts.
+
+It never goes backwards: a release made before the newest change the frame holds (its
+datapackage.json release time, or the newest timestamp among its events and deletions) would
+bring back events deleted since and undo later edits, so `update` refuses it, naming both.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from conflictkit.errors import ConflictkitError, InputFileError, UsageError
-from conflictkit.layout.release import is_release, read_deletions
+from conflictkit.layout.release import read_datapackage, read_deletions, read_events
+from conflictkit.loading.source import resolve_source
 from conflictkit.schema.columns import COLUMNS_BY_NAME
 
 if TYPE_CHECKING:
@@ -27,7 +32,13 @@ ID, TIMESTAMP = "event_id_cnty", "timestamp"
 
 @dataclass(frozen=True)
 class UpdateSummary:
-    """What `update` did, in events (rows of the local frame / of the release)."""
+    """What `update` did, in events (rows of the local frame / of the release), returned beside
+    the frame because most pandas operations drop ``df.attrs``.
+
+    >>> df, summary = ck.update(df, "releases/1.2.0")
+    >>> summary.added, summary.replaced, summary.deleted
+    >>> summary.to_dict()  # JSON-ready, for a log
+    """
 
     release: str
     before: int  # rows in the local frame
@@ -80,6 +91,45 @@ def _check_frame(frame: pd.DataFrame, what: str) -> None:
                              f"{ID} and compares {TIMESTAMP}")
 
 
+def _utc(stamp: float) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(int(stamp), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def release_time(release_dir: Path) -> int | None:
+    """When a release was made (Unix seconds): datapackage.json's release timestamp, else the
+    newest timestamp among its events and deletions (no event in it can be newer)."""
+    import pyarrow.compute as pc
+
+    recorded = (read_datapackage(release_dir).get("conflictkit") or {}).get("release_timestamp")
+    if isinstance(recorded, int) and not isinstance(recorded, bool):
+        return recorded
+    stamps = [pc.max(read_events(release_dir, columns=[TIMESTAMP]).column(TIMESTAMP)).as_py(),
+              pc.max(read_deletions(release_dir).column("deleted_timestamp")).as_py()]
+    known = [int(s) for s in stamps if s is not None]
+    return max(known) if known else None
+
+
+def _refuse_older(local: pd.DataFrame, release_dir: Path, label: str) -> None:
+    """A UsageError when the release was made before the newest change the frame holds."""
+    import pandas as pd
+
+    newest = local[TIMESTAMP].astype("Float64").max()
+    if pd.isna(newest):  # no timestamps: nothing to compare
+        return
+    made = release_time(release_dir)
+    if made is None or made >= newest:
+        return
+    loaded = (local.attrs.get("load") or {}).get("release")
+    origin = f", loaded from {loaded}" if loaded else ""
+    raise UsageError(
+        f"update: {label} (release {release_dir.name}, made {_utc(made)}) is older than the "
+        f"frame, which holds events changed at {_utc(newest)}{origin}; updating from it would "
+        "bring back events deleted since and undo later changes. Update from a newer release, "
+        "or load this one afresh with ck.load")
+
+
 def update(
     df: pd.DataFrame,
     release: str | Path | pd.DataFrame,
@@ -87,14 +137,22 @@ def update(
     deletions: Any = None,
     **filters: Any,
 ) -> tuple[pd.DataFrame, UpdateSummary]:
-    """Return `(updated copy of df, UpdateSummary)`; `df` itself is not modified.
+    """Bring a local copy up to date from a newer release, as acled_update does: drop deleted
+    events, replace those the release holds with a newer timestamp, add the new ones.
 
-    release: a release directory (its events and deletions.csv are read; `filters` such as
-    countries=, start=, event_types= are passed to `load` so a copy that holds one country is
-    updated with that country only), or a frame of newer events (then `deletions` may give the
-    deleted IDs: a deletions.csv path, a frame with event_id_cnty or a list of IDs).
-    Like acled_update, rows kept from df stay in their order and the release's replacing and
-    new events follow, in release order. Columns are df's; ACLED columns get the load dtypes.
+    Returns `(updated copy of df, UpdateSummary)`; `df` itself is not modified. release: a
+    release directory or a dataset repository (its latest release; its events and
+    deletions.csv are read; `filters` such as countries=, start=, event_types= are passed to
+    `load`, so a copy that holds one country is updated with that country only), or a frame of
+    newer events (then `deletions` may give the deleted IDs: a deletions.csv path, a frame with
+    event_id_cnty or a list of IDs). A release older than the frame (made before its newest
+    change) is a UsageError naming both: it would bring back deleted events. Rows kept from df
+    stay in their order and the release's replacing and new events follow, in release order.
+    Columns are df's; ACLED columns get the load dtypes.
+
+    >>> df = ck.load("releases/1.1.0", countries="Syria")
+    >>> df, summary = ck.update(df, "releases/1.2.0", countries="Syria")
+    >>> print(summary)  # releases/1.2.0: 3 added, 1 replaced, 1 deleted, ...
     """
     import pandas as pd
 
@@ -105,16 +163,21 @@ def update(
         raise UsageError(f"update: df must be a DataFrame, got {type(df).__name__}")
     _check_frame(df, "the local frame")
     acled_columns = [c for c in df.columns if c in COLUMNS_BY_NAME]
+    local = as_typed(df).reset_index(drop=True)
+    local.attrs = dict(df.attrs)
     if isinstance(release, pd.DataFrame):
         if filters:
             raise UsageError("update: filters apply to a release directory, not to a frame")
         newer = as_typed(release[[c for c in acled_columns if c in release.columns]])
         label = "<frame>"
     else:
-        newer = load(release, columns=acled_columns, **filters)
         label = str(release)
-        if deletions is None and is_release(Path(release)):
-            deletions = read_deletions(release).column(ID).to_pylist()
+        release_dir = resolve_source(release).release  # a dataset repository: its latest
+        if release_dir is not None:
+            _refuse_older(local, release_dir, label)
+        newer = load(release, columns=acled_columns, **filters)
+        if deletions is None and release_dir is not None:
+            deletions = read_deletions(release_dir).column(ID).to_pylist()
     _check_frame(newer, "the release")
     new_ids = pd.Index(newer[ID].astype("str"))
     if new_ids.hasnans or not new_ids.is_unique:
@@ -122,7 +185,6 @@ def update(
         raise ConflictkitError(f"{label}: {ID} is missing or repeated in the release "
                                f"(e.g. {dupes}); cannot match events by ID")
 
-    local = as_typed(df).reset_index(drop=True)
     deleted_ids = _read_deletions(deletions)
     deleted_ids = deleted_ids[new_ids.get_indexer(deleted_ids) < 0]  # re-published: not deleted
 

@@ -78,7 +78,12 @@ class Report:
     """What a check found: counts of records and every problem.
 
     `records` counts every record read, so records == accepted + rejected always holds; a record
-    is rejected when it has at least one error (warnings do not reject).
+    is rejected when it has at least one error (warnings do not reject). `problems` is one row
+    per problem: file, line, record, event_id, column, rule, severity, value, message.
+
+    >>> report = ck.validate_events(df)
+    >>> report.ok, report.accepted, report.rejected
+    >>> report.problems.groupby(["rule", "column"]).size()
     """
 
     records: int = 0

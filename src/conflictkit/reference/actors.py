@@ -156,7 +156,20 @@ def _parse_inter(value: str) -> int | None:
 
 
 class ActorRegistry:
-    """Names, inter codes and aliases; see the module docstring for the API."""
+    """ACLED actor names, their actor types (inter codes 1-8) and aliases, offline.
+
+    Seeded from the names seen in ACLED data, ACLED's generic patterns ("Civilians (Syria)",
+    "Military Forces of X (YYYY-)") and aliases; a dataset's reference/actors.csv extends it.
+    A state's forces are State forces (1) in their country and External/Other forces (8)
+    elsewhere, so type lookups take the event's country. Vectorised: `inter_codes(names,
+    countries)`; scalar: `inter_code`, `lookup`, `canonical`, `suggest` (see the module
+    docstring for all of them).
+
+    >>> registry = ck.ActorRegistry.default()
+    >>> registry.inter_code("Military Forces of Russia (2000-)", "Syria")  # 8: abroad
+    >>> registry.canonical("ISIL", country="Syria")  # 'Islamic State (Syria)'
+    >>> mine = ck.ActorRegistry.load(extra=["my-dataset/reference/actors.csv"])
+    """
 
     def __init__(self, table: pd.DataFrame, aliases: dict[str, list[_Alias]]) -> None:
         self.table = table

@@ -116,7 +116,11 @@ def country_names() -> tuple[str, ...]:
 
 
 def resolve_country(name: str | None) -> str | None:
-    """ACLED's name for `name` (any known spelling, any case or accents), or None if unknown."""
+    """ACLED's name for `name` (any known spelling, any case or accents), or None if unknown.
+
+    >>> ck.resolve_country("Syrian Arab Republic")  # 'Syria'
+    >>> ck.resolve_country("côte d'ivoire")  # 'Ivory Coast'
+    """
     if name is None or not isinstance(name, str):
         return None
     return _lookup().get(normalize_name(name))

@@ -207,7 +207,18 @@ def _apply_overrides(places: pd.DataFrame) -> pd.DataFrame:
 
 
 class Gazetteer:
-    """Place lookups for ACLED coding; see the module docstring for the API."""
+    """Places with coordinates and ACLED-spelt admin names (GeoNames cities1000, offline), for
+    coding and checking where events happened; a dataset's reference/places.csv extends it.
+
+    `find` lists every place of a name in a country, `resolve` gives exactly one or raises
+    with the candidates or closest names (never a silent guess), `suggest` spells, and
+    `match_in_text` finds place names in an article (see the module docstring).
+
+    >>> gazetteer = ck.Gazetteer.default()
+    >>> place = gazetteer.resolve("Syria", "Deir ez Zor")
+    >>> place.latitude, place.longitude, place.admin1
+    >>> gazetteer.suggest("Syria", "Deir Ezzor")  # ['Deir ez Zor']
+    """
 
     def __init__(self, places: pd.DataFrame, aliases: dict[tuple[str, str], list[int]]) -> None:
         self.places = places.reset_index(drop=True)

@@ -8,16 +8,23 @@ Imports nothing heavy at module level: the country table (pandas) is read only w
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from conflictkit.schema import vocab
-from conflictkit.schema.columns import COLUMNS, REQUIRED_COLUMNS, SIDE_FIELDS, Column
+from conflictkit.schema.columns import (
+    COLUMNS,
+    COLUMNS_BY_NAME,
+    REQUIRED_COLUMNS,
+    SIDE_FIELDS,
+    Column,
+)
 
 TABLE_SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 DATA_PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 DATA_RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
-JSON_SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+JSON_SCHEMA_DRAFT = "http://json-schema.org/draft-07/schema#"
+#: the editor schema's file name, and its `$id` (see `contribution_json_schema`)
+CONTRIBUTION_SCHEMA_FILE = "contribution.schema.json"
 
 _FRICTIONLESS_TYPES = {"string": "string", "date": "date", "integer": "integer",
                        "number": "number"}
@@ -48,11 +55,12 @@ def enum_of(column: Column) -> tuple[str, ...] | None:
 
 
 def token_pattern(column: Column) -> str | None:
-    """Regex for a token-list column such as source_scale (anchored by the consumer)."""
+    """Regex for a token-list column such as source_scale (anchored by the consumer), valid
+    in ECMA-262, Python and XML Schema (Frictionless) alike."""
     if not column.list_vocabulary:
         return None
-    token = "(" + "|".join(re.escape(t) for t in column.list_vocabulary) + ")"
-    sep = re.escape(column.list_separator or "-")
+    token = "(" + "|".join(regex_escape(t) for t in column.list_vocabulary) + ")"
+    sep = regex_escape(column.list_separator or "-")
     return f"{token}({sep}{token})*"
 
 
@@ -276,8 +284,44 @@ def datapackage(name: str = "conflictkit-events") -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------------
-# JSON Schema for one contribution record
+# JSON Schema for a contribution file (the editor schema)
 # ---------------------------------------------------------------------------------------------
+
+#: Cross-field rules the editor schema leaves to `conflictkit validate`, by rule key, with why.
+#: Every other cross-field (`Combination`) rule is expressed with if/then; a test keeps it so.
+UNEXPRESSED_RULES: dict[str, str] = {
+    "interaction_of_inters:interaction": "needs inter1 and inter2, which a contribution "
+    "usually leaves out (they are derived from actor1 and actor2 through the actor registry)",
+    "civilian_targeting_needs_civilians:civilian_targeting": "needs inter1 and inter2, which "
+    "a contribution usually leaves out (derived through the actor registry)",
+    "iso_of_country:iso": "one if/then per country (about 240, more than the rest of the "
+    "schema) for a derived column that contributions leave out",
+    "id_prefix_of_country:event_id_cnty": "one if/then per country (about 240) for an ID that "
+    "`conflictkit ids assign` writes, never typed by hand",
+}
+
+# characters that mean something in a regular expression, in ECMA-262, Python and XML Schema
+# alike; escaping only these keeps a pattern valid in all three (ECMA-262's unicode mode, which
+# editors and check-jsonschema use, refuses escapes such as Python's `\ ` and `\-`)
+_REGEX_SYNTAX = frozenset("^$\\.*+?()[]{}|")
+
+
+def regex_escape(text: str) -> str:
+    """`text` as a literal in a regular expression that ECMA-262 (unicode mode), Python `re`
+    and XML Schema all read the same way (not `re.escape`, whose escapes ECMA-262 refuses)."""
+    return "".join("\\" + c if c in _REGEX_SYNTAX else c for c in text)
+
+
+def _pattern_message(column: Column) -> str | None:
+    """What an editor says when a value does not match the column's pattern."""
+    from conflictkit.schema.rules import rules_for
+
+    if column.kind == "date":
+        return f"{column.name} must be an ISO date, YYYY-MM-DD (type)"
+    for rule in rules_for(column.name):
+        if rule.id in ("id_pattern", "list_tokens"):
+            return f"{rule.description} ({rule.id})"
+    return None
 
 
 def _json_property(column: Column) -> dict[str, Any]:
@@ -311,6 +355,10 @@ def _json_property(column: Column) -> dict[str, Any]:
             prop["minimum"] = _json_num(column.minimum, column.kind)
         if column.maximum is not None:
             prop["maximum"] = _json_num(column.maximum, column.kind)
+    if "pattern" in prop:
+        message = _pattern_message(column)
+        if message:
+            prop["patternErrorMessage"] = message  # VS Code / yaml-language-server show it
     if column.example is not None:
         prop["examples"] = [column.example]
     if not column.required or column.derived:
@@ -323,36 +371,141 @@ def _strip_description(prop: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in prop.items() if k != "description"}
 
 
-def contribution_json_schema() -> dict[str, Any]:
-    """JSON Schema (draft 2020-12) for ONE contribution record (a YAML/JSON event).
+def _side_properties() -> dict[str, Any]:
+    """The side fields; each may be left blank (null), as the readers accept."""
+    def nullable(name: str, **spec: Any) -> dict[str, Any]:
+        return {"description": SIDE_FIELD_DESCRIPTIONS[name],
+                "anyOf": [spec, {"type": "null"}]}
 
-    ACLED columns by name (derived ones optional, blank-able ones nullable), the side fields,
-    and nothing else (`additionalProperties: false`: a typo must not vanish). event_id_cnty is
-    optional here because `conflictkit ids assign` fills it.
-    """
-    properties: dict[str, Any] = {c.name: _json_property(c) for c in COLUMNS}
-    properties.update({
-        "status": {"description": SIDE_FIELD_DESCRIPTIONS["status"], "type": "string",
-                   "enum": ["candidate", "reviewed"]},
-        "source_url": {"description": SIDE_FIELD_DESCRIPTIONS["source_url"], "type": "string",
-                       "format": "uri"},
-        "source_published": {"description": SIDE_FIELD_DESCRIPTIONS["source_published"],
-                             "type": "string", "format": "date"},
-        "coder": {"description": SIDE_FIELD_DESCRIPTIONS["coder"], "type": "string"},
-        "comment": {"description": SIDE_FIELD_DESCRIPTIONS["comment"], "type": "string"},
-        "provenance": {"description": SIDE_FIELD_DESCRIPTIONS["provenance"], "type": "object"},
-    })
+    properties = {
+        "status": nullable("status", type="string", enum=["candidate", "reviewed"]),
+        "source_url": nullable("source_url", type="string", format="uri"),
+        "source_published": nullable("source_published", type="string", format="date"),
+        "coder": nullable("coder", type="string"),
+        "comment": nullable("comment", type="string"),
+        "provenance": nullable("provenance", type="object"),
+    }
     missing = set(SIDE_FIELDS) - set(properties)
     assert not missing, f"side fields without a JSON Schema property: {missing}"
+    return {name: properties[name] for name in SIDE_FIELDS}
+
+
+def _json_value(value: Any) -> Any:
+    return int(value) if hasattr(value, "__index__") and not isinstance(value, bool) else value
+
+
+def _may_be_blank(name: str) -> bool:
+    """A column a contribution may leave blank: derived (filled) or optional. (A blank required
+    column is the required rule's failure, reported by its property; an editor offering `null`
+    for it would mislead.)"""
+    column = COLUMNS_BY_NAME[name]
+    return column.derived or not column.required
+
+
+def _some(values: list[Any], limit: int = 4) -> str:
+    shown = ", ".join(repr(v) for v in values[:limit])
+    return shown + (f" and {len(values) - limit} more" if len(values) > limit else "")
+
+
+def _cross_field(rule: Any) -> dict[str, Any]:
+    """One `Combination` rule over two inputs as a subschema: if/then clauses (a value of the
+    first input -> the second's allowed values), one per distinct consequence, under one
+    ``$comment`` naming the rule's problem code."""
+    virtual = [name for name in rule.inputs if ":" in name and not name.endswith(":present")]
+    if len(rule.inputs) != 2 or virtual:
+        raise ValueError(f"rule {rule.key}: only rules over two columns (or their presence) "
+                         "become if/then; list it in UNEXPRESSED_RULES with the reason")
+    first, second = rule.inputs
+    allowed = list(rule.allowed())
+    comment = f"rule {rule.id}: {rule.description}"
+    if first.endswith(":present") and second.endswith(":present"):
+        # blank together; the second may be left out where the first is given (derived), so
+        # only "first blank -> second blank" is the rule's own failure in a contribution
+        assert set(allowed) == {(False, False), (True, True)}, rule.key
+        a, b = first.split(":")[0], second.split(":")[0]
+        return {"$comment": comment,
+                "if": {"properties": {a: {"type": "null"}}},
+                "then": {"properties": {b: {
+                    "type": "null",
+                    "errorMessage": f"{b} must be blank when {a} is blank ({rule.id})"}}}}
+    # values of the first input that allow the same values of the second share one clause
+    by_first: dict[Any, list[Any]] = {}
+    for left, right in allowed:
+        by_first.setdefault(_json_value(left), []).append(_json_value(right))
+    consequences: dict[tuple[Any, ...], list[Any]] = {}
+    for left, rights in by_first.items():
+        consequences.setdefault(tuple(rights), []).append(left)
+    clauses = []
+    for rights, lefts in consequences.items():
+        shown = " or ".join(repr(v) for v in rights)
+        then = {"enum": list(rights) + ([None] if _may_be_blank(second) else []),
+                "errorMessage": f"{second} of {first} {_some(lefts)} is {shown} ({rule.id})"}
+        clauses.append({"if": {"required": [first], "properties": {first: {"enum": lefts}}},
+                        "then": {"properties": {second: then}}})
+    return {"$comment": comment, "allOf": clauses}
+
+
+def cross_field_rules() -> list[dict[str, Any]]:
+    """The cross-field rules of `schema.rules` that JSON Schema can express: one subschema
+    per rule (see `_cross_field`), all but `UNEXPRESSED_RULES`."""
+    from conflictkit.schema.rules import RULES, Combination
+
+    return [_cross_field(rule) for rule in RULES
+            if isinstance(rule, Combination) and rule.key not in UNEXPRESSED_RULES]
+
+
+def contribution_record_schema() -> dict[str, Any]:
+    """JSON Schema of ONE contribution record (a YAML/JSON event).
+
+    ACLED columns by name (derived ones optional, blank-able ones nullable), the side fields,
+    and nothing else (`additionalProperties: false`: a typo must not vanish); event_id_cnty is
+    optional because `conflictkit ids assign` fills it. The cross-field rules JSON Schema can
+    express (`cross_field_rules`) are its `allOf`.
+    """
+    properties: dict[str, Any] = {c.name: _json_property(c) for c in COLUMNS}
+    properties.update(_side_properties())
     return {
-        "$schema": JSON_SCHEMA_DRAFT,
-        "$id": "https://conflictkit.invalid/schemas/contribution-record.json",
         "title": "conflictkit contribution record",
         "description": "One hand-coded or extracted event, with ACLED's column names.",
         "type": "object",
         "properties": properties,
         "required": [c for c in REQUIRED_COLUMNS if c != "event_id_cnty"],
         "additionalProperties": False,
+        "allOf": cross_field_rules(),
+    }
+
+
+def contribution_json_schema() -> dict[str, Any]:
+    """JSON Schema (draft-07) of a whole contribution file: one event, a list of events, or
+    a mapping whose only key `events` holds the list (what the YAML and JSON readers take).
+
+    Draft-07 because it is the draft the editors' JSON and YAML language services implement
+    in full (VS Code, yaml-language-server); check-jsonschema and jsonschema read it too.
+    Patterns are ECMA-262 (`regex_escape`). `$id` is the relative reference
+    `CONTRIBUTION_SCHEMA_FILE`: resolved against where the schema is read from, it names the
+    file itself (`.conflictkit/contribution.schema.json` in a dataset made by `init`), so it
+    resolves offline, on every checkout, without a network or a made-up host. The file form is
+    chosen with if/then/else rather than oneOf, so an error names the event's own property
+    (`$.events[2].sub_event_type`), not "valid under none of the alternatives".
+    """
+    event = {"$ref": "#/definitions/event"}
+    return {
+        "$schema": JSON_SCHEMA_DRAFT,
+        "$id": CONTRIBUTION_SCHEMA_FILE,
+        "title": "conflictkit contribution file",
+        "description": "Hand-coded or extracted events with ACLED's column names: one event, "
+                       "a list of events, or `events:` holding the list. Generated by "
+                       "`conflictkit codebook --format jsonschema`; do not edit by hand.",
+        "definitions": {"event": contribution_record_schema()},
+        "if": {"type": "array"},
+        "then": {"items": event},
+        "else": {
+            "if": {"type": "object", "required": ["events"],
+                   "properties": {"events": {"type": "array"}}},
+            "then": {"properties": {"events": {"items": event}}, "required": ["events"],
+                     "additionalProperties": False},
+            "else": event,
+        },
     }
 
 

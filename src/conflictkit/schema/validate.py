@@ -65,19 +65,27 @@ def validate_events(
     files: Sequence[str] | np.ndarray | None = None,
     lines: Sequence[int] | np.ndarray | None = None,
     today: date | datetime | str | np.datetime64 | None = None,
-    rules: Sequence[Rule] = RULES,
+    rules: Sequence[Rule] | None = None,
     origins: Sequence[object] | np.ndarray | str | None = None,
     frame: Frame | None = None,
 ) -> Report:
-    """Check every rule over the whole frame; the report counts every record.
+    """Check every ACLED rule over a whole events frame; the report counts every record.
 
-    `files`/`lines` (aligned with rows) are copied into the problem rows so a person can find
-    the record; `today` fixes the "not in the future" limit (default: today, UTC); `origins`
-    (one per row, or one for all: the import era, None for hand-coded events) says which
-    columns an imported event may leave blank (`origins.ORIGINS`). `frame`: a `Frame` the
-    caller already built over `df` (a canonical frame), whose computed column features are
-    reused (an importer reads the same codes to derive columns again).
+    Vectorised over columns, so millions of rows take seconds. `files`/`lines` (aligned with
+    rows) are copied into the problem rows so a person can find the record; `today` fixes the
+    "not in the future" limit (default: today, UTC); `rules` (default every rule of
+    `schema.rules.RULES`) may be a subset; `origins` (one per row, or one for all: the import
+    era, None for hand-coded events) says which columns an imported event may leave blank
+    (`origins.ORIGINS`). `frame`: a `Frame` the caller already built over `df` (a canonical
+    frame), whose computed column features are reused (an importer reads the same codes to
+    derive columns again).
+
+    >>> report = ck.validate_events(ck.load("releases/1.1.0"))
+    >>> report.summary_line()  # e.g. '9051 records: 9051 valid, 0 rejected, 0 warnings'
+    >>> report.errors[["event_id", "column", "rule", "message"]]
     """
+    if rules is None:
+        rules = RULES
     frame_df, type_problems = canonical(df)
     if isinstance(origins, str):
         origins = np.full(len(frame_df), origins, dtype=object)

@@ -12,7 +12,7 @@ records that could not be read at all counted as rejected ("unreadable_record").
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from conflictkit.builders.contributions.csv_reader import CsvColumns, read_csv_file
+from conflictkit.builders.contributions.idscan import scan_yaml_ids
 from conflictkit.builders.contributions.json_reader import read_json
 from conflictkit.builders.contributions.records import assemble
 from conflictkit.builders.contributions.source import (
@@ -30,11 +31,12 @@ from conflictkit.builders.contributions.source import (
 )
 from conflictkit.builders.contributions.tables import (
     TableRead,
+    has_provenance,
     read_csv_table,
     read_events_table,
 )
 from conflictkit.builders.contributions.yaml_reader import read_yaml
-from conflictkit.builders.crosscheck import ReleaseIds
+from conflictkit.builders.crosscheck import OtherIds, ReleaseIds
 from conflictkit.errors import UsageError
 from conflictkit.layout.dataset import (
     CONFIG_FILE,
@@ -49,6 +51,7 @@ from conflictkit.layout.dataset import (
     visible_files,
 )
 from conflictkit.layout.release import (
+    ID,
     ORIGIN_COLUMN,
     SIDE_COLUMNS,
     is_release,
@@ -63,6 +66,7 @@ if TYPE_CHECKING:
     from conflictkit.problems.report import Report
     from conflictkit.reference.actors import ActorRegistry
 
+Progress = Callable[[str], None]
 #: Readers of text: the whole file is decoded first (size-capped: they hold every record as
 #: Python objects). CSV files are read column-wise from the file instead (`csv_reader`).
 READERS = {".yaml": read_yaml, ".yml": read_yaml, ".json": read_json}
@@ -103,6 +107,10 @@ def _display(path: Path) -> str:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+#: A file's name as problems and change lists show it.
+display_path = _display
 
 
 def _sort_into(path: Path, contributions: list[Path], tables: list[Path]) -> bool:
@@ -194,12 +202,15 @@ def read_contributions(
     strict: bool = False,
     max_file_mb: float = DEFAULT_MAX_FILE_MB,
     today: Any | None = None,
+    progress: Progress | None = None,
+    others: OtherIds | None = None,
 ) -> Batch:
     """Read, derive, validate and cross-check contribution files, folders and tables.
 
     ``release`` (a release directory, the releases/ folder, an events.parquet, or a
     ``ReleaseIds`` already reading) adds the check that no ID is already used or deleted there;
-    ``strict`` makes unknown actors errors.
+    ``strict`` makes unknown actors errors; ``others`` are IDs used elsewhere (the rest of the
+    dataset) that no record may share.
     """
     if release is not None and not isinstance(release, ReleaseIds):
         release = ReleaseIds(release)  # starts reading the IDs in the background
@@ -209,35 +220,50 @@ def read_contributions(
         from conflictkit.reference.actors import ActorRegistry
 
         actors = ActorRegistry.default()
-    parts: list[FileRecords | CsvColumns] = []
-    table_reads: list[TableRead] = []
-    for path in contributions:
-        part = read_file(path, max_file_mb=max_file_mb)
-        if isinstance(part, CsvColumns) and part.is_table:  # layout.dataset.is_table_header
-            table_reads.append(read_csv_table(part, path))
-        else:
-            parts.append(part)
-    table_reads += [read_events_table(p, _display(p)) for p in tables]
+    say = progress or (lambda step: None)
+    say(f"reading {len(contributions) + len(tables):,} files")
+    parts, table_reads = _read_files(contributions, tables, max_file_mb)
     batch = _check(parts, table_reads, actors=actors, gazetteer=gazetteer, release=release,
-                   strict=strict, today=today)
+                   strict=strict, today=today, progress=say, others=others)
     if not contributions and not tables:  # e.g. a typo'd folder in CI must not pass silently
         batch.report.add([problem_row(P.NO_FILES,
                                       file=", ".join(_display(Path(p)) for p in paths))])
     return batch
 
 
-def _check(parts: list[FileRecords | CsvColumns], table_reads: list[TableRead], *,
-           actors: ActorRegistry, gazetteer: Any | None, release: ReleaseIds | None,
-           strict: bool, today: Any | None) -> Batch:
+def _read_files(contributions: list[Path], tables: list[Path], max_file_mb: float
+                ) -> tuple[list[FileRecords | CsvColumns], list[TableRead]]:
+    """Contribution files read by their readers, and tables: Parquet tables and CSV files whose
+    header names every ACLED column (`layout.dataset.is_table_header`), checked as they stand."""
+    parts: list[FileRecords | CsvColumns] = []
+    table_reads: list[TableRead] = []
+    for path in contributions:
+        part = read_file(path, max_file_mb=max_file_mb)
+        if isinstance(part, CsvColumns) and part.is_table:
+            table_reads.append(read_csv_table(part, path))
+        else:
+            parts.append(part)
+    return parts, table_reads + [read_events_table(p, _display(p)) for p in tables]
 
-    from conflictkit.builders.crosscheck import all_crosschecks
+
+@dataclass
+class _Read:
+    """Events read from files and tables, derived columns filled, not yet validated."""
+
+    events: pd.DataFrame
+    side: pd.DataFrame
+    early: list[pd.DataFrame]  # problems met while reading, converting and deriving
+    unreadable: int
+    assembled: Any  # records.Assembled: the contribution files' records (for key lines)
+
+
+def _read(parts: list[FileRecords | CsvColumns], table_reads: list[TableRead], *,
+          actors: ActorRegistry, gazetteer: Any | None) -> _Read:
+    """Files' records and tables as one canonical frame (derived columns filled) and its side
+    frame: what validation checks, and what a comparison with a release compares."""
+
     from conflictkit.builders.derive import derive_columns
-    from conflictkit.problems.echoes import drop_echoes
-    from conflictkit.problems.report import Report
-    from conflictkit.problems.rows import concat_problems
     from conflictkit.schema.coerce import coerce_events
-    from conflictkit.schema.columns import DERIVED_FROM
-    from conflictkit.schema.validate import validate_events
 
     assembled = assemble(parts)
     files = file_names(assembled.side["file"])
@@ -263,24 +289,45 @@ def _check(parts: list[FileRecords | CsvColumns], table_reads: list[TableRead], 
         side = assembled.side
     # the declared side columns first, then what imported batches' sidecars add (sorted)
     side = side[list(SIDE_COLUMNS) + sorted(set(side.columns) - set(SIDE_COLUMNS))]
-    early_problems = concat_problems(early)
+    return _Read(events, side, early, unreadable, assembled)
+
+
+def _check(parts: list[FileRecords | CsvColumns], table_reads: list[TableRead], *,
+           actors: ActorRegistry, gazetteer: Any | None, release: ReleaseIds | None,
+           strict: bool, today: Any | None, progress: Progress | None = None,
+           others: OtherIds | None = None) -> Batch:
+    from conflictkit.builders.crosscheck import all_crosschecks
+    from conflictkit.problems.echoes import drop_echoes
+    from conflictkit.problems.report import Report
+    from conflictkit.problems.rows import concat_problems
+    from conflictkit.schema.columns import DERIVED_FROM
+    from conflictkit.schema.validate import validate_events
+
+    read = _read(parts, table_reads, actors=actors, gazetteer=gazetteer)
+    events, side, assembled = read.events, read.side, read.assembled
+    early_problems = concat_problems(read.early)
     events, side, early_problems, folded = _fold_imports(events, side, early_problems)
     files, lines = file_names(side["file"]), side["line"].to_numpy()
     origins = side[ORIGIN_COLUMN].to_numpy(dtype=object) if ORIGIN_COLUMN in side else None
+    if progress:
+        progress(f"checking {len(events):,} events")
     checked = validate_events(events, files=files, lines=lines, today=today, origins=origins)
     found = checked.problems
     repeated = np.zeros(len(events), dtype=bool)  # what the uniqueness rule flagged, blank IDs
     repeated[found.loc[found["rule"] == P.UNIQUE.code, "record"].to_numpy(dtype=np.int64)] = True
     repeated |= (events["event_id_cnty"] == "").to_numpy(dtype=bool, na_value=False)
+    if progress:
+        progress("checking across events")
     cross = all_crosschecks(events, side, actors=actors, release=release, strict=strict,
                             already=early_problems,
                             tables_from=len(assembled.raw) if table_reads else None,
-                            maybe_shared=repeated)
+                            others=others, maybe_shared=repeated)
     problems = drop_echoes(concat_problems([early_problems, checked.problems, cross]))
     problems["line"] = assembled.key_lines(problems, DERIVED_FROM)
     problems = problems.sort_values(["file", "line", "record"], kind="stable")
-    report = Report(records=len(events) + folded + unreadable,
-                    problems=problems.reset_index(drop=True), files=len(parts) + len(table_reads))
+    report = Report(records=len(events) + folded + read.unreadable,
+                    problems=problems.reset_index(drop=True),
+                    files=len(parts) + len(table_reads))
     return Batch(events, side, report)
 
 
@@ -323,6 +370,18 @@ def _fold_imports(events: pd.DataFrame, side: pd.DataFrame, problems: pd.DataFra
             problems, overlaps.folded)
 
 
+def read_events(paths: Iterable[str | Path], *, dataset: Dataset | None = None,
+                max_file_mb: float = DEFAULT_MAX_FILE_MB) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(events, side) of files, folders and tables as `check_paths` reads them (derived columns
+    filled with the dataset's reference extensions), without checking them: for comparing
+    files that were not validated with a release."""
+    contributions, tables = collect(paths)
+    actors, gazetteer = reference_for(dataset)
+    parts, table_reads = _read_files(contributions, tables, max_file_mb)
+    read = _read(parts, table_reads, actors=actors, gazetteer=gazetteer)
+    return read.events, read.side
+
+
 # ---------------------------------------------------------------------------------------------
 # a dataset repository
 # ---------------------------------------------------------------------------------------------
@@ -363,12 +422,13 @@ def read_dataset(
     strict: bool = False,
     max_file_mb: float = DEFAULT_MAX_FILE_MB,
     today: Any | None = None,
+    progress: Progress | None = None,
 ) -> Batch:
     """Every event of a dataset repository: ``events/**`` contribution files and
     ``imports/**/*.parquet`` batches, checked with the dataset's reference extensions."""
     dataset = open_dataset(dataset_dir)
     return check_paths(dataset.event_sources(), dataset=dataset, release=release, strict=strict,
-                       max_file_mb=max_file_mb, today=today)
+                       max_file_mb=max_file_mb, today=today, progress=progress)
 
 
 def check_paths(
@@ -379,18 +439,31 @@ def check_paths(
     strict: bool = False,
     max_file_mb: float = DEFAULT_MAX_FILE_MB,
     today: Any | None = None,
+    progress: Progress | None = None,
+    rest_of_dataset: bool = False,
 ) -> Batch:
     """What `conflictkit validate PATH...` checks: files, folders, tables and releases, with
     the reference extensions and settings of the dataset repository holding them (found from
     the first path unless given). A dataset repository given as a path stands for its events/
     and imports/; ``[validate] strict = true`` in its conflictkit.toml makes unknown actors
-    errors."""
+    errors.
+
+    ``rest_of_dataset`` (a pre-commit hook sees only the changed files): the IDs of the
+    dataset's other event files are read (IDs only, their own problems unreported), so an ID a
+    checked file shares with one of them is an error naming it; without ``release``, the
+    dataset's latest release (if any) is checked against as well.
+    """
     paths = list(paths)
-    if release is not None and not isinstance(release, ReleaseIds):
-        release = ReleaseIds(release)  # starts reading the IDs in the background
     if dataset is None:
         root = find_dataset_root(paths)
         dataset = open_dataset(root) if root is not None else None
+    if rest_of_dataset and dataset is None:
+        raise UsageError("checking against the rest of the dataset needs a dataset repository "
+                         f"(a folder with {CONFIG_FILE})")
+    if rest_of_dataset and release is None:
+        release = dataset.latest_release() if dataset is not None else None
+    if release is not None and not isinstance(release, ReleaseIds):
+        release = ReleaseIds(release)  # starts reading the IDs in the background
     if dataset is not None:
         strict = strict or bool(dataset.settings("validate").get("strict", False))
     actors, gazetteer = reference_for(dataset)
@@ -398,8 +471,105 @@ def check_paths(
         batch = _check([], [], actors=actors, gazetteer=gazetteer, release=release,
                        strict=strict, today=today)
     else:
+        others = None
+        if rest_of_dataset and dataset is not None:
+            contributions, tables = collect(paths)
+            others = dataset_ids(dataset, skip=contributions + tables,
+                                 wanted=_ids_of(contributions, tables, max_file_mb),
+                                 max_file_mb=max_file_mb)
         batch = read_contributions(paths, actors=actors, gazetteer=gazetteer, release=release,
-                                   strict=strict, max_file_mb=max_file_mb, today=today)
+                                   strict=strict, max_file_mb=max_file_mb, today=today,
+                                   progress=progress, others=others)
     if dataset is not None:
         batch.config = dataset.config
     return batch
+
+
+def _read_ids(path: Path, max_file_mb: float) -> tuple[list[str | None], list[int]]:
+    """A contribution file's IDs as its reader reads them, with the lines of their keys."""
+    fr = read_file(path, max_file_mb=max_file_mb)
+    if isinstance(fr, CsvColumns):  # one row per record, keyed on the line it starts on
+        if fr.frame is None or ID not in fr.frame:
+            return [], []
+        column = fr.frame[ID]
+        return column.astype(object).where(column.notna(), None).tolist(), fr.lines.tolist()
+    ids = [None if (v := r.get(ID)) is None else str(v) for r in fr.records]
+    return ids, [fr.line_of(i, (ID,)) for i in range(len(fr.records))]
+
+
+def _file_ids(path: Path, max_file_mb: float) -> tuple[list[str | None], list[int], bool]:
+    """A contribution file's IDs and the lines of their keys: a line scan of block-style YAML
+    (`idscan`: it may see an ID the reader would not, never miss one), else its reader; and
+    whether they are exact (read by the reader). A file that cannot be read has none."""
+    if path.suffix.lower() in (".yaml", ".yml"):
+        try:
+            scanned = scan_yaml_ids(read_text(path, max_bytes=int(max_file_mb * 2**20)))
+        except FileRejected:
+            return [], [], True
+        if scanned is not None:
+            return *scanned, False
+    return *_read_ids(path, max_file_mb), True
+
+
+def _ids_of(contributions: list[Path], tables: list[Path], max_file_mb: float) -> set[str]:
+    """Every ID the given files may hold (the scan's superset for YAML), to know which other
+    files need a careful read."""
+    import pyarrow.parquet as pq
+
+    wanted = {v for path in contributions for v in _file_ids(path, max_file_mb)[0] if v}
+    for path in tables:
+        try:
+            column = pq.read_table(path, columns=[ID]).column(ID)
+        except Exception:  # noqa: BLE001 - pyarrow raises several types; its check reports it
+            continue
+        wanted.update(str(v) for v in column.drop_null().unique().to_pylist())
+    return wanted
+
+
+def dataset_ids(dataset: Dataset, *, skip: Iterable[Path] = (), wanted: set[str] | None = None,
+                max_file_mb: float = DEFAULT_MAX_FILE_MB) -> OtherIds:
+    """The event IDs of a dataset's event files and imported batches, except ``skip``, and
+    where each one is: a file's IDs alone (`_file_ids`: nothing converted, derived or
+    checked), a batch's ID column alone. A scanned file holding one of ``wanted`` (the checked
+    files' IDs) is read again by its reader, so a file is only ever named for an ID its records
+    really hold. A file that cannot be read adds nothing: its problems are its own check's to
+    report."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    skipped = {Path(p).resolve() for p in skip}
+    ids: list[pa.Array] = []
+    files: list[np.ndarray] = []
+    lines: list[np.ndarray] = []
+    records: list[np.ndarray] = []
+    imported: list[np.ndarray] = []
+
+    def add(found: pa.Array, name: str, at_lines: np.ndarray, batch: bool = False) -> None:
+        ids.append(found)
+        files.append(np.full(len(found), name, dtype=object))
+        lines.append(at_lines.astype(np.int64))
+        records.append(np.arange(len(found), dtype=np.int64))
+        imported.append(np.full(len(found), batch, dtype=bool))
+
+    for path in dataset.contribution_files():
+        if path.resolve() in skipped:
+            continue
+        values, at, exact = _file_ids(path, max_file_mb)
+        if not exact and wanted is not None and not wanted.isdisjoint(filter(None, values)):
+            values, at = _read_ids(path, max_file_mb)
+        add(pa.array(values, type=pa.string()), _display(path), np.asarray(at, dtype=np.int64))
+    for path in dataset.import_batches():
+        if path.resolve() in skipped:
+            continue
+        try:
+            column = pq.read_table(path, columns=[ID]).column(ID).cast(pa.string())
+        except Exception:  # noqa: BLE001 - pyarrow raises several types; the batch's own check
+            continue  # reports an unreadable batch
+        add(column.combine_chunks(), _display(path), np.zeros(len(column), dtype=np.int64),
+            has_provenance(path, column))
+    if not ids:
+        return OtherIds(pa.array([], pa.string()), np.empty(0, dtype=object),
+                        np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64),
+                        np.empty(0, dtype=bool))
+    return OtherIds(pa.concat_arrays(ids), np.concatenate(files), np.concatenate(lines),
+                    np.concatenate(records), np.concatenate(imported))

@@ -1,4 +1,5 @@
-"""JSON contribution files: one event object, an array of them, or objects one after another.
+"""JSON contribution files: one event object, an array of them, an object whose only key
+``events`` holds that array (as YAML files may wrap theirs), or objects one after another.
 
 Each element of a top-level array (or each top-level object) is decoded separately with
 ``JSONDecoder.raw_decode``, which gives its start offset, hence its line, and confines a syntax
@@ -72,31 +73,21 @@ def _read_elements(fr: FileRecords, text: str, spans: list[tuple[int, int]]) -> 
         fr.problem(P.EMPTY_FILE, line=0, message="no event records in this file (it is empty)")
         return
     lines = _LineCounter(text)
+    wrapper = _WRAPPER.match(text, pos)
+    if wrapper:  # {"events": [...]}: the list under its one key, as in YAML
+        end = _read_array(fr, text, wrapper.end() - 1, lines, spans)
+        if end < 0:
+            return
+        end = _skip(text, end)
+        if end < len(text) and text[end] == "}" and _skip(text, end + 1) >= len(text):
+            return
+        fr.unreadable_record(lines.at(end), "malformed JSON: the object holding 'events' may "
+                             "hold nothing else; put event columns inside each event")
+        return
     if text[pos] == "[":
-        pos = _skip(text, pos + 1)
-        if pos < len(text) and text[pos] == "]":
-            if _skip(text, pos + 1) < len(text):
-                fr.unreadable_record(lines.at(pos + 1), "unexpected text after the array")
-            else:
-                fr.problem(P.EMPTY_FILE, line=1, severity="warning",
-                           message="the array holds no event records")
-            return
-        while pos < len(text):
-            pos = _element(fr, text, pos, lines, spans)
-            if pos < 0:
-                return
-            pos = _skip(text, pos)
-            if pos < len(text) and text[pos] == ",":
-                pos = _skip(text, pos + 1)
-                continue
-            if pos < len(text) and text[pos] == "]":
-                if _skip(text, pos + 1) < len(text):
-                    fr.unreadable_record(lines.at(pos + 1), "unexpected text after the array")
-                return
-            fr.unreadable_record(lines.at(pos), "malformed JSON: expected ',' or ']' after a "
-                                 "record (the rest of the file was not read)")
-            return
-        fr.unreadable_record(lines.at(len(text)), "malformed JSON: the array is not closed")
+        end = _read_array(fr, text, pos, lines, spans)
+        if end >= 0 and _skip(text, end) < len(text):
+            fr.unreadable_record(lines.at(end), "unexpected text after the array")
         return
     while pos < len(text):  # one object, or several one after another (JSON Lines)
         pos = _element(fr, text, pos, lines, spans)
@@ -104,6 +95,36 @@ def _read_elements(fr: FileRecords, text: str, spans: list[tuple[int, int]]) -> 
             return
         pos = _skip(text, pos)
     return
+
+
+#: a file that is one object whose first key is "events" holding an array
+_WRAPPER = re.compile(r'\{\s*"events"\s*:\s*\[')
+
+
+def _read_array(fr: FileRecords, text: str, pos: int, lines: _LineCounter,
+                spans: list[tuple[int, int]]) -> int:
+    """The records of the array opening at ``pos``; the offset after its ``]``, or -1 when
+    reading had to stop (the problem is reported)."""
+    pos = _skip(text, pos + 1)
+    if pos < len(text) and text[pos] == "]":
+        fr.problem(P.EMPTY_FILE, line=lines.at(pos), severity="warning",
+                   message="the array holds no event records")
+        return pos + 1
+    while pos < len(text):
+        pos = _element(fr, text, pos, lines, spans)
+        if pos < 0:
+            return -1
+        pos = _skip(text, pos)
+        if pos < len(text) and text[pos] == ",":
+            pos = _skip(text, pos + 1)
+            continue
+        if pos < len(text) and text[pos] == "]":
+            return pos + 1
+        fr.unreadable_record(lines.at(pos), "malformed JSON: expected ',' or ']' after a "
+                             "record (the rest of the file was not read)")
+        return -1
+    fr.unreadable_record(lines.at(len(text)), "malformed JSON: the array is not closed")
+    return -1
 
 
 def _skip(text: str, pos: int) -> int:

@@ -40,6 +40,7 @@ from conflictkit.schema.columns import COLUMN_NAMES
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
     from conflictkit.builders.contributions.csv_reader import CsvColumns
 
@@ -216,6 +217,24 @@ def _release_side(release: Path, display: str, ids: pd.Series) -> pd.DataFrame:
             continue  # the side names the release's own file; the dataset file stays in it
         side[name] = matched[name].astype("str").to_numpy()
     return side
+
+
+def has_provenance(path: Path, ids: pa.ChunkedArray | pa.Array) -> bool:
+    """Whether a batch's events count as imported: a provenance sidecar that lists them row
+    for row (the test `_import_side` applies; only imported events are folded, never taken
+    for duplicates). Reads the sidecar's ID column only."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sidecar = sidecar_path(path, "provenance")
+    if not sidecar.is_file():
+        return False
+    try:
+        listed = pq.read_table(sidecar, columns=[ID]).column(ID).cast(pa.string())
+    except Exception:  # noqa: BLE001 - pyarrow raises several types for a broken file
+        return False
+    expected = ids if isinstance(ids, pa.ChunkedArray) else pa.chunked_array([ids])
+    return len(listed) == len(ids) and listed.equals(expected.cast(pa.string()))
 
 
 def _import_side(path: Path, display: str, ids: pd.Series

@@ -18,6 +18,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -180,8 +181,99 @@ def role_actor(text: str, country: str | None, year: int | None) -> str | None:
     return None
 
 
+def period_name(name: str, country: str, when: int | date | None) -> str:
+    """A state body's name with ACLED's period for the event's day (or year) from the
+    `state_periods` table ("Military Forces of Libya" on 2011-04-20 -> "... (1969-2011)")."""
+    if when is None:
+        return name
+    for period in (table("actors").get("state_periods") or {}).get(country, []):
+        start, end = period["from"], period.get("to")
+        if isinstance(when, date):
+            inside = start <= when and (end is None or when < end)
+        else:
+            inside = start.year <= when <= (end.year if end else 9999)
+        if inside:
+            return f"{name} ({start.year}-{end.year if end else ''})"
+    return name
+
+
+@cache
+def _leaders() -> tuple[re.Pattern[str], dict[str, str]] | None:
+    """A regex for forces named after a ruler ("Gaddafi's forces", "troops loyal to Mubarak",
+    "pro-Gbagbo militias") and each ruler's (folded) name -> country."""
+    owners = {fold(name): country
+              for country, periods in (table("actors").get("state_periods") or {}).items()
+              for period in periods for name in period.get("leaders", [])}
+    if not owners:
+        return None
+    names = alternation(sorted({n for periods in table("actors")["state_periods"].values()
+                                for p in periods for n in p.get("leaders", [])}))
+    forces = (r"(?:forces|troops|soldiers|loyalists|militias?|militiamen|fighters|army|"
+              r"regime|government|security forces)")
+    regex = re.compile(
+        rf"\b(?:(?:pro-)?(?P<a>{names})(?:['’]s)?\s+{forces}|{forces}\s+(?:loyal\s+to|of)\s+"
+        rf"(?:[\w-]+\s+){{0,4}}?(?P<b>{names})|(?P<c>{names})\s+loyalists)\b", re.I)
+    return regex, owners
+
+
 def find_actor_mentions(sentence: str, roles: bool = True) -> list[ActorMention]:
     """Actor phrases in a sentence, longest first where they overlap, in text order."""
+    return list(_mentions(sentence, roles))
+
+
+def forget_mentions() -> None:
+    """Drop the memo of `find_actor_mentions` (the extractor does so for each article, so
+    that one article's reading never speeds up another's)."""
+    _mentions.cache_clear()
+
+
+@lru_cache(maxsize=4096)
+def _mentions(sentence: str, roles: bool) -> tuple[ActorMention, ...]:
+    """`find_actor_mentions`, memoised within an article: a sentence is read for actors several
+    times (its event, claims, contingents, affiliations), and mentions are immutable."""
+    found = _find_actor_mentions(sentence, roles)
+    leaders = _leaders()
+    if leaders is None or not leaders[0].search(sentence):
+        return tuple(found)
+    regex, owners = leaders
+    out = list(found)
+    for match in regex.finditer(sentence):
+        name = match["a"] or match["b"] or match["c"]
+        kind = "Government" if re.search(r"regime|government", match.group(0), re.I) and \
+            not re.search(r"forces|troops|soldiers", match.group(0), re.I) else "Military"
+        mention = ActorMention(match.start(), match.end(), match.group(0), "state", kind,
+                               owners[fold(name)])
+        out = [m for m in out if m.end <= mention.start or m.start >= mention.end]
+        out.append(mention)
+    return tuple(sorted(out, key=lambda m: m.start))
+
+
+def contingent(home: str, country: str | None, year: int | None) -> str | None:
+    """The mission contingent a country's soldiers form in `country` and `year` ("Burundian
+    troops" in Somalia in 2017 -> "AMISOM: ... (2007-) (Burundi)"), if they form one."""
+    if country is None or home == country:
+        return None
+    for item in table("actors").get("contingents") or []:
+        if country not in item["countries"]:
+            continue
+        if year is not None and not item.get("from", year) <= year <= item.get("to", year):
+            continue
+        since = (item.get("contributors") or {}).get(home)
+        if since is not None and (year is None or year >= since):
+            return f"{item['mission']} ({home})"
+    return None
+
+
+def mission_of(name: str) -> str | None:
+    """The mission a contingent's name belongs to ("AMISOM: ... (2007-) (Uganda)" ->
+    "AMISOM: ... (2007-)"), None for any other name."""
+    for item in table("actors").get("contingents") or []:
+        if name.startswith(item["mission"] + " ("):
+            return str(item["mission"])
+    return None
+
+
+def _find_actor_mentions(sentence: str, roles: bool = True) -> list[ActorMention]:
     p = _patterns()
     candidates: list[tuple[int, ActorMention]] = []  # (priority, mention): lower wins ties
     for mention in _alias_mentions(sentence):
@@ -256,17 +348,28 @@ class ActorResolver:
         self._inter_cache: dict[tuple[str, str | None], int | None] = {}
         self._article: frozenset[str] | None = None
 
-    def state_forces(self, country: str, year: int | None, kind: str) -> str:
-        key = (f"state:{kind}", country, None, year)
+    def state_forces(self, country: str, year: int | date | None, kind: str) -> str:
+        """The registry's name of a country's military, police or government in the event's
+        year (a day: the period's boundary is a day), with ACLED's period when the registry
+        has none for it."""
+        key = (f"state:{kind}", country, None, year)  # type: ignore[arg-type]
         if key not in self._cache:
+            plain_year = year.year if isinstance(year, date) else year
             if self.registry is not None:
-                name = self.registry.state_forces(country, year, kind)
+                name = self.registry.state_forces(country, plain_year, kind)
             else:
-                name = f"{kind} Forces of {country}"
-            if country in self._with_article() and name.endswith(f" of {country}"):
-                name = name[: -len(country)] + "the " + country  # ACLED: "of the United States"
-            self._cache[key] = ResolvedActor(name, None)
+                name = f"{kind} Forces of {country}" if kind != "Government" \
+                    else f"Government of {country}"
+            self._cache[key] = ResolvedActor(self._dated(name, country, year), None)
         return self._cache[key].name  # type: ignore[union-attr]
+
+    def _dated(self, name: str, country: str, when: int | date | None) -> str:
+        """ "of the United States" as the registry spells it, and the period when missing."""
+        if country in self._with_article() and name.endswith(f" of {country}"):
+            name = name[: -len(country)] + "the " + country  # ACLED: "of the United States"
+        if not re.search(r"\(\d{4}-", name):  # the registry has no name for the year
+            name = period_name(name, country, when)
+        return name
 
     def _with_article(self) -> frozenset[str]:
         """Countries whose state-force names take "the" in the registry ("of the Philippines")."""
@@ -280,12 +383,15 @@ class ActorResolver:
         return self._article
 
     def resolve(self, mention: ActorMention, country: str | None,
-                year: int | None) -> ResolvedActor | None:
-        """The registry's name and inter code for a mention in an event in `country`."""
+                year: int | date | None) -> ResolvedActor | None:
+        """The registry's name and inter code for a mention in an event in `country` in a
+        year (or on a day: a state's period can change within a year)."""
+        when = year
+        year = year.year if isinstance(year, date) else year
         if mention.kind == "role":
             name = role_actor(mention.text, country, year)
             if name is None:  # not this country or period: read the words as usual
-                fallback = [m for m in find_actor_mentions(mention.text, roles=False)
+                fallback = [m for m in _find_actor_mentions(mention.text, roles=False)
                             if m.kind != "role"]
                 return self.resolve(fallback[0], country, year) if fallback else None
             return ResolvedActor(name, self.inter(name, country))
@@ -293,7 +399,10 @@ class ActorResolver:
             home = mention.home or country
             if home is None:
                 return None
-            name = self.state_forces(home, year, mention.template or "Military")
+            if re.search(r"peace-?keep", mention.text, re.I) and mention.home is None:
+                return None  # peacekeepers of no named nation are not the country's army
+            name = contingent(home, country, year) or self.state_forces(
+                home, when, mention.template or "Military")
         elif mention.kind == "generic":
             where = mention.home or country  # "a French family" in Mauritania: Civilians (France)
             if where is None:
@@ -308,6 +417,10 @@ class ActorResolver:
             if found is None:
                 return None
             name = found.name
+            bare = _STATE_NAME.match(name)
+            if bare and not re.search(r"\(\d{4}-", name):  # "troops" -> the army of the year
+                home = bare["home"] or bare["home2"]
+                name = self._dated(name, home, when)
         return ResolvedActor(name, self.inter(name, country))
 
     def _lookup_alias(self, text: str, country: str | None,
@@ -316,6 +429,12 @@ class ActorResolver:
             return ResolvedActor(text, None)
         if self.registry is None:
             return None
+        candidates = getattr(self.registry, "alias_candidates", lambda _: [])(text)
+        simple = [c for c in candidates if " and/or " not in c and "{" not in c
+                  and not c.startswith("Former ") and not c.endswith(" Militia")]
+        if len(simple) == 1 and len(candidates) > 1:
+            return ResolvedActor(simple[0], None)  # "JNIM" is JNIM, not "JNIM and/or IS";
+            #  a party is the party, not its militia or a former name
         resolve = getattr(self.registry, "_resolve_alias", None)
         if resolve is not None:  # the registry's alias step without its per-call DataFrame work
             from conflictkit.reference.countries import resolve_country

@@ -56,10 +56,14 @@ def _tables() -> dict[str, Any]:
         "upgrades": {k: re.compile(v, re.I) for k, v in data["protest_upgrades"].items()},
         "not_event": {k: re.compile(v, re.I) for k, v in data["not_an_event"].items()},
         "demo_context": re.compile(data["demonstration_context"], re.I),
-        "claims": {k: re.compile(v, re.I) for k, v in data["claims"].items()},
+        "claims": {**{k: re.compile(v, re.I) for k, v in data["claims"].items()},
+                   "by_description": re.compile(data["claim_by_description"], re.I)},
         "frames": [re.compile(v, re.I) for v in data["frames"].values()],
         "frames_after": re.compile(data["frames_after"], re.I),
+        "negated_before": re.compile(data["negated_before"], re.I),
+        "act_nouns": data["act_nouns"],
         "unplaced": re.compile(data["unplaced"], re.I),
+        "folds_into": {k: tuple(v) for k, v in (data.get("folds_into") or {}).items()},
     }
 
 
@@ -88,6 +92,17 @@ def framed(before: str) -> bool:
     return any(regex.search(window) for regex in _tables()["frames"])
 
 
+def negated(before: str) -> bool:
+    """Whether a negation governs the trigger that follows ("no arrests were made", "not one
+    marcher was reported arrested", "no one was killed")."""
+    return bool(_tables()["negated_before"].search(before[-60:]))
+
+
+def act_nouns() -> str:
+    """A regex alternation of nouns that name an act ("shooting", "events", "massacre")."""
+    return str(_tables()["act_nouns"])
+
+
 def framed_after(after: str) -> bool:
     """Whether the words after a trigger make it a plan, not an act ("had been planned")."""
     return bool(_tables()["frames_after"].match(after))
@@ -104,6 +119,12 @@ def sentence_flags(sentence: str) -> Flags:
                  bool(tables["negated"].search(sentence)),
                  bool(tables["background"].search(sentence)),
                  bool(tables["habitual"].search(sentence)))
+
+
+def folds_into(sub_event_type: str) -> tuple[str, ...]:
+    """The families ("demonstration", "violent") a strategic development told beside one of
+    them is part of (the events table's `folds_into`)."""
+    return _tables()["folds_into"].get(sub_event_type, ())
 
 
 def rank(sub_event_type: str) -> int:

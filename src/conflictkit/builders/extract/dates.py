@@ -54,11 +54,14 @@ _WEEKDAY = re.compile(
     r"(?:(?P<mod>last|this past|this|next|coming|on)\s+)?" + _PRE
     + r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?:'s)?" + _PART
 )
-_MONTH_ONLY = re.compile(
-    r"\b(?P<prep>in|during|since|until|by|of|early|mid|late|the end of|the beginning of)"
-    r"\s+(?:(?:early|mid|late)[- ])?(?P<m>" + _MONTH + r")(?:\s+(?P<y>(?:19|20)\d{2}))?\b"
+_MONTH_ONLY = re.compile(  # "in March", "December of 2008", "a June 2003 attack"
+    r"\b(?:(?P<prep>in|during|since|until|by|of|early|mid|late|the end of|the beginning of)"
+    r"\s+)?(?:(?:early|mid|late)[- ])?(?P<m>" + _MONTH + r")(?:,?\s+(?:of\s+)?"
+    r"(?P<y>(?:19|20)\d{2}))?\b"
 )
-_YEAR = re.compile(r"\b(?P<prep>in|since|during|by)\s+(?P<y>(?:19|20)\d{2})\b")
+# "in 2008", "since 2011", "the 2008 attacks": a year, named as a time or as a noun's label
+_YEAR = re.compile(r"\b(?P<prep>in|since|during|by|the|a|an|its|their|his|her)\s+"
+                   r"(?P<y>(?:19|20)\d{2})\b(?!\s*(?:people|persons|civilians|[%]))")
 _JOIN_SPAN = re.compile(r"^\s*(?:to|through|until|till|-|–|—)\s*$", re.I)
 _JOIN_AND = re.compile(r"^\s*(?:,\s*)?(?:and|into|to|through|-|–)\s*$", re.I)
 _BEFORE_RANGE = re.compile(r"\b(?:from|between)\s*$", re.I)
@@ -268,6 +271,8 @@ def _atoms(sentence: str, published: date) -> list[_Atom]:
             day, precision = published - timedelta(days=n), 1
         add(_Atom(match.start(), match.end(), day, (day,), precision))
     for match in _MONTH_ONLY.finditer(sentence):
+        if not match["prep"] and not match["y"]:
+            continue  # "May" alone is as often a verb as a month
         month = _month(match["m"])
         if match["y"]:
             first = _safe_date(int(match["y"]), month, 1)
@@ -276,7 +281,7 @@ def _atoms(sentence: str, published: date) -> list[_Atom]:
         if first is None:
             continue
         mid = _clamp_midpoint(first.replace(day=15), first, published)
-        prep = match["prep"].lower()
+        prep = (match["prep"] or "").lower()
         add(_Atom(match.start("m"), match.end(), mid, (mid,), 3,
                   future=first > published or prep in ("until", "by"),
                   background=prep == "since" or first < published - timedelta(days=366)))
@@ -319,7 +324,9 @@ def find_relative_days(sentence: str) -> list[RelativeDay]:
     """Days a sentence counts from another event ("two days after", "the next day")."""
     out = []
     for match in _tables()["after_event"].finditer(sentence):  # type: ignore[union-attr]
-        if match["next"]:
+        if match["same"]:
+            offset = 0
+        elif match["next"]:
             offset = -1 if match["next"].lower() == "previous" else 1
         else:
             word = match["n"].lower()
@@ -327,6 +334,20 @@ def find_relative_days(sentence: str) -> list[RelativeDay]:
             offset = count if match["dir"].lower() in ("after", "later") else -count
         out.append(RelativeDay(match.start(), match.end(), match.group(0), offset))
     return out
+
+
+_ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4,
+             "5th": 5}
+
+
+def ordinal_day(text: str) -> int | None:
+    """N when the text says the act's day is the Nth day of fighting ("the second day of
+    clashes", "fighting raged for a third straight day"); None otherwise."""
+    tables = table("dates")
+    match = re.search(tables["ordinal_day"], text, re.I)
+    if match is None or not re.search(tables["ordinal_context"], text, re.I):
+        return None
+    return _ORDINALS[match["n"].lower()]
 
 
 def find_dates(sentence: str, published: date) -> list[DateMention]:

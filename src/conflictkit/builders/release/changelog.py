@@ -87,15 +87,8 @@ def _id_paragraph(ids: pa.Array | pa.ChunkedArray, limit: int) -> list[str]:
 
 def modified_lines(ids: pa.Array, comparison: Comparison) -> pa.Array:
     """``"- ID: col, col"`` for each modified event, built column-wise."""
-    parts = []
-    for column in comparison.columns:
-        flags = pa.array(comparison.changed_columns[column])
-        parts.append(pc.if_else(flags, pa.scalar(column), pa.scalar(None, pa.string())))
-    if parts:
-        fields = pc.binary_join_element_wise(*parts, ", ", null_handling="skip")
-    else:
-        fields = pa.array([""] * len(ids))
-    return pc.binary_join_element_wise(pa.scalar("- "), ids, pa.scalar(": "), fields, "")
+    return pc.binary_join_element_wise(pa.scalar("- "), ids, pa.scalar(": "),
+                                       comparison.changed_fields(), "")
 
 
 def render_changelog(

@@ -67,6 +67,15 @@ class Comparison:
                 names[i].append(column)
         return names
 
+    def changed_fields(self) -> pa.Array:
+        """For each modified event (aligned with `modified`), its changed columns joined with
+        ", ", built column-wise (no Python per event)."""
+        parts = [pc.if_else(pa.array(self.changed_columns[c]), pa.scalar(c),
+                            pa.scalar(None, pa.string())) for c in self.columns]
+        if not parts:
+            return pa.array([""] * len(self.modified), pa.string())
+        return pc.binary_join_element_wise(*parts, ", ", null_handling="skip")
+
     def reordered(self, order: np.ndarray | None) -> Comparison:
         """The same comparison with new rows renumbered by `order` (order[k] is the current
         position of the row that goes k-th), e.g. into release order."""

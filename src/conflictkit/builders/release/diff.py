@@ -3,6 +3,8 @@ with the changed fields (old and new values) of every modification.
 
 The new release is read whole; the old one is streamed through the same column-wise
 comparison a build uses (`compare.compare_tables`), so the two always agree on what changed.
+The counts by country and event type and the Markdown are the change set's
+(`changeset.ChangeSet`), the same a pull request's check shows.
 """
 
 from __future__ import annotations
@@ -11,9 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
-from conflictkit.builders.release.compare import ID, Comparison, compare_tables
+from conflictkit.builders.release.changeset import (
+    LISTED_EVENTS,
+    PREVIOUS_COLUMNS,
+    ChangeSet,
+    change_set,
+)
+from conflictkit.builders.release.compare import ID, compare_tables
 from conflictkit.builders.release.previous import file_batches, read_ids
 from conflictkit.builders.release.write import gather_rows
 from conflictkit.layout.release import event_files, read_events
@@ -30,6 +36,7 @@ class DiffResult:
     # one entry per modified event: its ID and {column: (old value, new value)}
     modified: list[tuple[str, dict[str, tuple[Any, Any]]]]
     field_counts: dict[str, int]
+    changes: ChangeSet
 
     @property
     def identical(self) -> bool:
@@ -66,6 +73,12 @@ class DiffResult:
                      f"{s['modified']} modified, {s['unchanged']} unchanged")
         return "\n".join(lines) + "\n"
 
+    def markdown(self, limit: int = LISTED_EVENTS) -> str:
+        """The change summary a pull request's check shows, for these two releases."""
+        return self.changes.markdown(
+            title=f"Changes from {self.old.name} to {self.new.name}", listed=limit,
+            more="`conflictkit diff --format json` lists every event, with old and new values.")
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "old": str(self.old),
@@ -82,40 +95,21 @@ class DiffResult:
         }
 
 
-def _modified_values(new: pa.Table, comparison: Comparison
-                     ) -> list[tuple[str, dict[str, tuple[Any, Any]]]]:
-    """Per modified event, its changed columns with old and new values (column by column)."""
-    if not len(comparison.modified):
-        return []
-    new_rows = gather_rows(new, comparison.modified)
-    old_rows = comparison.old_modified
-    assert old_rows is not None and old_rows.num_rows == new_rows.num_rows
-    ids = new_rows.column(ID).to_pylist()
-    changes: list[dict[str, tuple[Any, Any]]] = [{} for _ in ids]
-    for column in comparison.columns:
-        flags = comparison.changed_columns[column]
-        if not flags.any():
-            continue
-        where = pa.array(flags.nonzero()[0])
-        olds = old_rows.column(column).take(where).to_pylist()
-        news = new_rows.column(column).take(where).to_pylist()
-        for i, old, new_value in zip(where.to_pylist(), olds, news, strict=True):
-            changes[i][column] = (old, new_value)
-    return list(zip(ids, changes, strict=True))
-
-
 def diff_releases(old_dir: str | Path, new_dir: str | Path) -> DiffResult:
     """Compare two release directories (either layout each)."""
     old_path, new_path = Path(old_dir), Path(new_dir)
     old_files = event_files(old_path)
     new = read_events(new_path)
-    old_ids = read_ids(old_files, [ID]).column(ID)
-    comparison = compare_tables(new, file_batches(old_files), old_ids=old_ids,
+    previous = read_ids(old_files, PREVIOUS_COLUMNS)
+    comparison = compare_tables(new, file_batches(old_files), old_ids=previous.column(ID),
                                 keep_old_modified=True)
+    changes = change_set(new, previous, comparison, old=f"release {old_path.name}",
+                         new_label=f"release {new_path.name}")
     added = gather_rows(new.select([ID]), comparison.added).column(ID).to_pylist()
     deleted = sorted(comparison.deleted.column(ID).to_pylist())
+    ids = changes.modified.column(ID).to_pylist()
     return DiffResult(
         old=old_path, new=new_path, old_rows=comparison.old_rows, new_rows=comparison.new_rows,
-        added=added, deleted=deleted, modified=_modified_values(new, comparison),
-        field_counts=comparison.field_change_counts(),
+        added=added, deleted=deleted, modified=list(zip(ids, changes.values(), strict=True)),
+        field_counts=comparison.field_change_counts(), changes=changes,
     )

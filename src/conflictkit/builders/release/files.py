@@ -26,6 +26,7 @@ from conflictkit.layout.release import (
     EVENTS_CSV,
     PROVENANCE,
     RELEASE_FILES,
+    REPAIRS,
     REPORT,
     SHA256SUMS,
 )
@@ -52,6 +53,7 @@ class ReleaseContent:
     comparison: Comparison
     candidates_left_out: int
     report_html: str  # rendered before the events were put in release order
+    repairs: pa.Table  # `build.release_repairs`: sorted, the released events' only
 
 
 def _deletions(content: ReleaseContent) -> list[str]:
@@ -61,6 +63,11 @@ def _deletions(content: ReleaseContent) -> list[str]:
 def _provenance(content: ReleaseContent) -> list[str]:
     write.write_parquet(content.provenance, content.stage / PROVENANCE.path)
     return [PROVENANCE.path]
+
+
+def _repairs(content: ReleaseContent) -> list[str]:
+    write.write_parquet(content.repairs, content.stage / REPAIRS.path)
+    return [REPAIRS.path]
 
 
 def _report(content: ReleaseContent) -> list[str]:
@@ -86,6 +93,7 @@ def _codebook(content: ReleaseContent) -> list[str]:
 WRITERS: dict[str, Callable[[ReleaseContent], list[str]]] = {
     DELETIONS.key: _deletions,
     PROVENANCE.key: _provenance,
+    REPAIRS.key: _repairs,
     REPORT.key: _report,
     CHANGELOG.key: _changelog,
     CODEBOOK.key: _codebook,

@@ -22,6 +22,9 @@ from conflictkit.problems.report import Report
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
+
+    from conflictkit.layout.dataset import Dataset
 
 CANDIDATE = "candidate"
 
@@ -34,19 +37,22 @@ class Gathered:
     side: pd.DataFrame
     report: Report
     candidates_left_out: int
+    repairs: pa.Table | None = None
+
+
+def _relative(path: str | Path, dataset_dir: Path) -> str:
+    """`path` relative to the dataset directory, as the release's provenance names it."""
+    try:
+        return Path(path).resolve().relative_to(dataset_dir.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _relative_files(side: pd.DataFrame, dataset_dir: Path) -> pd.DataFrame:
     """`file` relative to the dataset directory (mapped once per distinct path)."""
     if "file" not in side:
         return side
-    base = dataset_dir.resolve()
-    mapping = {}
-    for value in side["file"].dropna().unique():
-        try:
-            mapping[value] = Path(value).resolve().relative_to(base).as_posix()
-        except ValueError:
-            mapping[value] = value
+    mapping = {value: _relative(value, dataset_dir) for value in side["file"].dropna().unique()}
     side = side.copy()
     side["file"] = side["file"].map(mapping).astype("str")
     return side
@@ -78,16 +84,55 @@ def leave_out_candidates(events: pd.DataFrame, side: pd.DataFrame, report: Repor
                     kept_report, count)
 
 
-def gather_dataset(dataset_dir: str | Path) -> Gathered:
+def gather_dataset(dataset_dir: str | Path, progress: Progress | None = None) -> Gathered:
     """Every event of the dataset that a release would publish, checked."""
     from conflictkit.builders.contributions import read_dataset
 
     dataset = open_dataset(dataset_dir)
-    batch = read_dataset(dataset.root)
+    batch = read_dataset(dataset.root, progress=progress)
     side = _relative_files(batch.side, dataset.root)
     if dataset.settings("release").get("include_candidates", False) is True:
-        return Gathered(batch.events, side, batch.report, 0)
-    return leave_out_candidates(batch.events, side, batch.report)
+        gathered = Gathered(batch.events, side, batch.report, 0)
+    else:
+        gathered = leave_out_candidates(batch.events, side, batch.report)
+    gathered.repairs = imported_repairs(dataset, gathered.events, gathered.side)
+    return gathered
+
+
+def imported_repairs(dataset: Dataset, events: pd.DataFrame, side: pd.DataFrame
+                     ) -> pa.Table | None:
+    """The repairs of the imported events a release publishes: each import batch's repairs
+    sidecar, kept for the events the release takes from that batch (an event two batches
+    both hold keeps the repairs of the copy that won the fold). None when no batch has one."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from conflictkit.errors import ConflictkitError
+    from conflictkit.layout.dataset import sidecar_path
+    from conflictkit.layout.release import ID, repairs_schema
+
+    schema = repairs_schema()
+
+    if "file" not in side or ID not in events:
+        return None
+    files = side["file"].astype("str").to_numpy()
+    ids = events[ID].astype("str").to_numpy()
+    parts = []
+    for batch in dataset.import_batches():
+        path = sidecar_path(batch, "repairs")
+        if not path.is_file():
+            continue
+        kept = pa.array(ids[files == _relative(batch, dataset.root)], pa.string())
+        try:
+            table = pq.read_table(path, columns=schema.names)
+            table = pa.table([table.column(f.name).cast(f.type) for f in schema],
+                             schema=schema)
+        except (OSError, KeyError, pa.ArrowException) as exc:
+            raise ConflictkitError(f"{path}: cannot read the repairs beside {batch.name}: "
+                                   f"{exc}") from exc
+        parts.append(table.filter(pc.is_in(table.column(ID), kept)))
+    return pa.concat_tables(parts) if parts else None
 
 
 def release_dataset(
@@ -110,7 +155,7 @@ def release_dataset(
     check_version(version)
     if progress:
         progress(f"reading {dataset.root}")
-    gathered = gather_dataset(dataset.root)
+    gathered = gather_dataset(dataset.root, progress)
     return build_release(
         gathered.events, gathered.side,
         root=Path(out) if out is not None else dataset.releases_dir,
@@ -118,4 +163,5 @@ def release_dataset(
         partition=partition or str(dataset.settings("release").get("partition", "auto")),
         metadata=read_metadata(dataset.root), candidates_left_out=gathered.candidates_left_out,
         report=gathered.report, validate="caller", progress=progress,
+        repairs=gathered.repairs,
     )

@@ -140,7 +140,7 @@ _FRICTIONLESS_TYPES = {"string": "string", "large_string": "string", "int8": "in
                        "date32[day]": "date"}
 
 
-def arrow_table_schema(schema: pa.Schema, primary_key: str | None = "event_id_cnty"
+def arrow_table_schema(schema: pa.Schema, primary_key: tuple[str, ...] = ()
                        ) -> dict[str, Any]:
     """A Frictionless table schema for a table declared (or written) as an Arrow schema: types
     from the Arrow types, "required" from non-nullable fields, descriptions from field
@@ -157,8 +157,8 @@ def arrow_table_schema(schema: pa.Schema, primary_key: str | None = "event_id_cn
         fields.append(field)
     document: dict[str, Any] = {"$schema": TABLESCHEMA_PROFILE, "fields": fields,
                                 "fieldsMatch": "exact"}
-    if primary_key and primary_key in schema.names:
-        document["primaryKey"] = [primary_key]
+    if primary_key and set(primary_key) <= set(schema.names):
+        document["primaryKey"] = list(primary_key)
     return document
 
 
@@ -241,10 +241,10 @@ def _resources(facts: ReleaseFacts) -> list[dict[str, Any]]:
         if release_file.is_table:
             if release_file is EVENTS_CSV:
                 extra["schema"] = table_schema()
-            elif release_file.schema is not None:
-                extra["schema"] = arrow_table_schema(release_file.schema())
             else:
-                extra["schema"] = arrow_table_schema(facts.schemas[release_file.path])
+                declared = (release_file.schema() if release_file.schema is not None
+                            else facts.schemas[release_file.path])
+                extra["schema"] = arrow_table_schema(declared, release_file.unique_by)
             extra["rows"] = facts.rows[release_file.path]
         resources.append(_file_resource(release_file, digest, **extra))
     return resources

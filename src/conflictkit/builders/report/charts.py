@@ -1,5 +1,6 @@
 """Charts as static, inline SVG drawn by matplotlib: readable without JavaScript, and the same
-bytes on every machine.
+bytes on every machine. Each chart is a `*_figure` function (a matplotlib Figure, which
+`ck.plot` hands to researchers) and its SVG form for the page.
 
 Byte-stability: figures are drawn with matplotlib's own defaults (never the user's
 matplotlibrc or style) plus `RC`; text is drawn as glyph outlines from the DejaVu Sans that
@@ -155,6 +156,11 @@ def step_outline(edges: np.ndarray, bottom: np.ndarray, top: np.ndarray) -> np.n
 
 
 def timeline(monthly: pd.DataFrame, key: str = "timeline") -> str:
+    """Events and fatalities per month, stacked by event type (`timeline_figure`), as SVG."""
+    return to_svg(timeline_figure(monthly), key, "Events and fatalities per month by event type")
+
+
+def timeline_figure(monthly: pd.DataFrame) -> Figure:
     """Events and fatalities per month, stacked by event type, drawn as step areas (one
     polygon per event type, whatever the number of months)."""
     from matplotlib import dates as mdates
@@ -193,7 +199,7 @@ def timeline(monthly: pd.DataFrame, key: str = "timeline") -> str:
     handles = [Patch(facecolor=EVENT_TYPE_COLOURS[name], label=name) for name in order]
     axes[0].legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.12), ncols=3,
                    fontsize=8.5, handlelength=1.2, borderaxespad=0)
-    return to_svg(fig, key, "Events and fatalities per month by event type")
+    return fig
 
 
 def _hbars(ax: Axes, labels: Sequence[str], values: Sequence[float],
@@ -215,6 +221,11 @@ def _hbars(ax: Axes, labels: Sequence[str], values: Sequence[float],
 
 
 def top_bars(frame: pd.DataFrame, label: str, key: str, title: str) -> str:
+    """Events and fatalities side by side (`top_bars_figure`), as SVG."""
+    return to_svg(top_bars_figure(frame, label), key, title)
+
+
+def top_bars_figure(frame: pd.DataFrame, label: str) -> Figure:
     """Events and fatalities side by side for the rows of `frame` (already in order)."""
     labels = [_short(v) for v in frame[label]]
     fig = figure(0.9 + 0.24 * len(labels))
@@ -223,7 +234,7 @@ def top_bars(frame: pd.DataFrame, label: str, key: str, title: str) -> str:
     _hbars(right, labels, frame["fatalities"].tolist(), "#B8312F", show_labels=False)
     left.set_title("Events")
     right.set_title("Reported fatalities")
-    return to_svg(fig, key, title)
+    return fig
 
 
 def _short(text: str, limit: int = 38) -> str:
@@ -233,6 +244,12 @@ def _short(text: str, limit: int = 38) -> str:
 
 def bars(frame: pd.DataFrame, label: str, key: str, title: str,
          colours: dict[str, str] | None = None, width: float = WIDTH / 2) -> str:
+    """One horizontal bar per row of `frame` (`bars_figure`), as SVG."""
+    return to_svg(bars_figure(frame, label, title, colours, width), key, title)
+
+
+def bars_figure(frame: pd.DataFrame, label: str, title: str,
+                colours: dict[str, str] | None = None, width: float = WIDTH / 2) -> Figure:
     """One horizontal bar per row of `frame` (events), in its order, for half the page."""
     labels = [_short(v, 34) for v in frame[label]]
     fig = figure(0.75 + 0.27 * max(len(labels), 1), width=width)
@@ -240,13 +257,18 @@ def bars(frame: pd.DataFrame, label: str, key: str, title: str,
     fill = [colours.get(v, "#999999") for v in frame[label]] if colours else NEUTRAL
     _hbars(ax, labels, frame["events"].tolist(), fill)
     ax.set_title(title)
-    return to_svg(fig, key, title)
+    return fig
 
 
 PRECISION_COLOURS = ("#1b7837", "#7fbf7b", "#d9b0d6", "#bbbbbb")
 
 
 def precision(geo: pd.DataFrame, time: pd.DataFrame, key: str = "precision") -> str:
+    """Share of events at each geo and time precision (`precision_figure`), as SVG."""
+    return to_svg(precision_figure(geo, time), key, "Share of events by geo and time precision")
+
+
+def precision_figure(geo: pd.DataFrame, time: pd.DataFrame) -> Figure:
     """Share of events at each geo and time precision, as two 100% bars (code 1 = most
     precise, 3 = least; the legend says what each code means for places and for dates)."""
     from matplotlib.patches import Patch
@@ -278,7 +300,7 @@ def precision(geo: pd.DataFrame, time: pd.DataFrame, key: str = "precision") -> 
              or time["precision"].isna().any()]
     fig.legend(handles=[Patch(facecolor=PRECISION_COLOURS[i], label=labels[i]) for i in shown],
                loc="outside lower center", ncols=len(shown), fontsize=8)
-    return to_svg(fig, key, "Share of events by geo and time precision")
+    return fig
 
 
 def changes(by_type: pd.DataFrame, key: str = "changes") -> str:

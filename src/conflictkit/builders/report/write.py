@@ -11,12 +11,10 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from conflictkit.builders.release.atomic import describe_os_error
 from conflictkit.builders.report.changes import comparison_from_timestamps
@@ -31,12 +29,11 @@ from conflictkit.layout.release import (
     read_deletions,
     read_events,
     read_provenance,
+    read_repairs,
 )
 from conflictkit.layout.versions import version_key
 
 REPORT_HTML = REPORT.path
-# written by the import side when a release holds imported events; read when present
-REPAIRS_PARQUET = "repairs.parquet"
 PROVENANCE_COLUMNS = ["review", "origin", "status"]
 PREVIOUS_COLUMNS = [ID, "country", "event_type", "fatalities", "timestamp"]
 
@@ -67,19 +64,6 @@ def read_meta(release: Path) -> tuple[ReportMeta, dict[str, Any]]:
     return (meta if meta.version else replace(meta, version=release.name)), document
 
 
-def _read_parquet(path: Path, columns: list[str] | None = None) -> pa.Table | None:
-    """A side table of the release, or None when the release has no such file."""
-    if not path.is_file():
-        return None
-    try:
-        if columns is not None:
-            present = set(pq.read_schema(path).names)
-            columns = [c for c in columns if c in present]
-        return pq.read_table(path, columns=columns)
-    except (OSError, pa.ArrowException) as exc:
-        raise ConflictkitError(f"{path}: cannot read it: {exc}") from exc
-
-
 def _check_previous(release: Path, meta: ReportMeta, document: dict[str, Any],
                     previous: Path, old_meta: ReportMeta, old_document: dict[str, Any]) -> None:
     """Refuse an earlier release that is not one: the same directory, another dataset, or a
@@ -100,9 +84,12 @@ def _check_previous(release: Path, meta: ReportMeta, document: dict[str, Any],
                          f"{release} ({meta.version})")
 
 
-def build_report(release_dir: str | Path, previous_dir: str | Path | None = None
+def build_report(release_dir: str | Path, previous_dir: str | Path | None = None,
+                 progress: Callable[[str], None] | None = None
                  ) -> tuple[str, ReportMeta, int]:
     """The report's HTML for a release directory: (html, metadata, number of events)."""
+    say = progress or (lambda step: None)
+    say("reading the release")
     release = check_release_dir(release_dir)
     meta, document = read_meta(release)
     old_dir = None
@@ -114,11 +101,12 @@ def build_report(release_dir: str | Path, previous_dir: str | Path | None = None
     events = read_events(release, [*REPORT_COLUMNS, "timestamp"])
     deletions = read_deletions(release)
     provenance = read_provenance(release, PROVENANCE_COLUMNS)
-    repairs = _read_parquet(release / REPAIRS_PARQUET)
+    repairs = read_repairs(release)
     previous = comparison = None
     if old_dir is not None:
         previous = read_events(old_dir, PREVIOUS_COLUMNS)
         comparison = comparison_from_timestamps(events, previous)
+    say(f"drawing the report of {events.num_rows:,} events")
     html = render_report(events, meta=meta, provenance=provenance, deletions=deletions,
                          repairs=repairs, previous=previous, comparison=comparison)
     return html, meta, events.num_rows
@@ -157,12 +145,13 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def write_report(release_dir: str | Path, out: str | Path | None = None,
-                 previous: str | Path | None = None) -> ReportResult:
+                 previous: str | Path | None = None,
+                 progress: Callable[[str], None] | None = None) -> ReportResult:
     """Render the report of the release at `release_dir` (compared with the earlier release
     `previous`, if given) and write it to `out` (default ``report.html`` in the current
     folder). Raises UsageError for a path that is not a release or a bad `previous`,
     ConflictkitError for unreadable files, another dataset's release or a failed write."""
-    html, meta, rows = build_report(release_dir, previous)
+    html, meta, rows = build_report(release_dir, previous, progress)
     target = Path(out) if out is not None else Path(REPORT_HTML)
     data = html.encode("utf-8")
     write_atomic(target, data)

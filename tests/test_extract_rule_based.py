@@ -9,7 +9,7 @@ import pytest
 from conflictkit.builders.extract import extract_text
 from conflictkit.builders.extract.classify import framed
 from conflictkit.builders.extract.dates import attached_to_act, find_dates
-from conflictkit.builders.extract.rules import is_question, is_quoted
+from conflictkit.builders.extract.rule_based import is_question, is_quoted
 
 
 def _events(text: str, published: date):
@@ -178,7 +178,7 @@ def test_not_a_count_names_the_kinds():
 # ---- background -----------------------------------------------------------------------------
 
 def test_a_name_is_not_an_act():
-    from conflictkit.builders.extract.rules import in_a_name
+    from conflictkit.builders.extract.rule_based import in_a_name
 
     sentence = "Organisers cancelled the Desert Rally on Friday."
     assert in_a_name(sentence, sentence.index("Rally"))
@@ -353,7 +353,7 @@ def test_the_site_named_elsewhere_places_the_event():
 
 
 def test_words_inside_a_quotation_are_not_acts():
-    from conflictkit.builders.extract.rules import inside_quotes
+    from conflictkit.builders.extract.rule_based import inside_quotes
 
     sentence = 'He tweeted: "Peaceful protests are a hallmark of our democracy."'
     assert inside_quotes(sentence, sentence.index("protests"))
@@ -418,3 +418,254 @@ def test_an_undated_act_at_another_place_within_the_story_takes_its_day():
     assert found == [("Tripoli", date(2011, 8, 21)), ("Zorvan", date(2011, 8, 21))]
     zorvan = next(e for e in result.events if e.fields["location"] == "Zorvan")
     assert any("the day of the act told just before" in note for note in zorvan.review)
+
+
+# ---- strategic developments beside other acts ----------------------------------------------
+
+def test_a_bomb_defused_beside_a_bombing_is_its_own_event_that_day():
+    text = ("Two bombs exploded at a bus station in Kano on Sunday, wounding five people. "
+            "Three other bombs were found and defused.")
+    events = _events(text, date(2021, 3, 2))
+    assert sorted((e["sub_event_type"], e["event_date"]) for e in events) == [
+        ("Disrupted weapons use", date(2021, 2, 28)),
+        ("Remote explosive/landmine/IED", date(2021, 2, 28))]
+    [defused] = [e for e in events if e["sub_event_type"] == "Disrupted weapons use"]
+    assert defused["actor1"].startswith("Police Forces of Nigeria")
+    assert defused["actor2"] == "Unidentified Armed Group (Nigeria)"
+
+
+def test_arrests_in_the_paragraph_of_a_protest_are_part_of_it():
+    text = ("Police fired tear gas at hundreds of traders protesting in Lahore on Monday. "
+            "Dozens were arrested.")
+    [event] = _events(text, date(2022, 5, 4))
+    assert event["sub_event_type"] == "Protest with intervention"
+
+
+def test_the_arrest_of_a_named_leader_in_its_own_paragraph_is_its_own_event():
+    text = ("Protesters threw stones at police in Lahore on Monday.\n\n"
+            "Hours later, police detained opposition leader Imran Dorsk at his home.")
+    events = _events(text, date(2022, 5, 4))
+    assert sorted(e["sub_event_type"] for e in events) == ["Arrests", "Violent demonstration"]
+
+
+def test_arrests_of_unnamed_suspects_after_an_attack_are_its_follow_up():
+    text = ("Gunmen killed three villagers in Bokkos on Monday.\n\n"
+            "Police said two suspects had been arrested.")
+    assert [e["sub_event_type"] for e in _events(text, date(2023, 1, 25))] == ["Attack"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "No arrests have been made in Kano.",
+    "Not one marcher was reported arrested in Lagos on Saturday.",
+    "Police in Lagos said no one was killed on Saturday.",
+])
+def test_negated_acts_are_not_events(sentence):
+    assert _events(sentence, date(2023, 1, 25)) == []
+
+
+def test_an_act_dated_only_from_an_undated_one_is_not_coded():
+    assert _events("Dorsk was arrested two days after the explosion in Kano.",
+                   date(2023, 1, 25)) == []
+
+
+def test_hostages_taken_after_seizing_a_road():
+    [event] = _events("Armed men took several policemen hostage after seizing a road near "
+                      "Arish on Friday.", date(2011, 1, 29))
+    assert event["sub_event_type"] == "Non-state actor overtakes territory"
+    assert event["actor1"] == "Unidentified Armed Group (Egypt)"
+
+
+# ---- a report about an earlier act ---------------------------------------------------------
+
+def test_an_inquiry_dates_the_act_it_is_about():
+    text = ("The rights commission said on Tuesday it had opened an inquiry into last week's "
+            "shooting of demonstrators in Kisumu.\n\n"
+            "Police opened fire on hundreds of traders who had marched in Kisumu against new "
+            "taxes. Two people died of gunshot wounds, a nurse said.\n\n"
+            "The commission will report on the events of March 3 within a month.")
+    [event] = _events(text, date(2022, 3, 8))
+    assert (event["event_date"], event["time_precision"]) == (date(2022, 3, 3), 1)
+    assert event["sub_event_type"] == "Excessive force against protesters"
+    assert event["fatalities"] == 2 and event["location"] == "Kisumu"
+
+
+def test_a_verdict_about_an_old_attack_reports_no_event():
+    text = ("A court in Garissa on Monday jailed two men for helping the gunmen who raided a "
+            "village near Mandera in March 2014.\n\n"
+            "The gunmen shot dead 12 villagers and burned their homes.")
+    assert _events(text, date(2019, 6, 18)) == []
+
+
+def test_the_date_nearest_the_act_dates_it():
+    text = ("Officials on Tuesday visited the market in Kano that gunmen attacked on "
+            "Saturday, killing five traders.")
+    [event] = _events(text, date(2021, 3, 3))
+    assert event["event_date"] == date(2021, 2, 27)
+
+
+def test_deaths_told_beside_a_protest_are_the_protest_s():
+    text = ("Soldiers opened fire on thousands of demonstrators in Conakry on Monday. "
+            "At least 12 people were killed in the clashes, doctors said.")
+    [event] = _events(text, date(2009, 9, 30))
+    assert event["sub_event_type"] == "Excessive force against protesters"
+    assert event["fatalities"] == 12
+
+
+def test_the_second_day_of_fighting_with_a_running_toll_is_two_events():
+    text = ("Soldiers and rebels fought in Beni on Thursday, the second day of clashes in the "
+            "town.\n\nAt least 9 people have been killed since the fighting began, a local "
+            "official said.")
+    events = _events(text, date(2022, 6, 10))
+    assert [(e["event_date"], e["fatalities"]) for e in events] == [
+        (date(2022, 6, 8), 5), (date(2022, 6, 9), 4)]
+
+
+def test_the_nth_day_without_a_running_toll_stays_one_day():
+    text = ("Soldiers and rebels fought in Beni on Thursday, the third day of clashes in the "
+            "town. Two soldiers were killed on Thursday.")
+    events = _events(text, date(2022, 6, 10))
+    assert [e["event_date"] for e in events] == [date(2022, 6, 9)]
+
+
+def test_an_ongoing_activity_is_not_an_act():
+    assert _events("Since Tuesday supporters of the cleric have been protesting in Lahore.",
+                   date(2022, 6, 10)) == []
+
+
+# ---- actors: claims, contingents, possessives ------------------------------------------------
+
+def test_a_claim_by_the_named_group_with_a_head_noun():
+    text = ("Militants attacked an army post near Djibo on Sunday, killing six soldiers.\n\n"
+            "The JNIM group claimed responsibility for the attack.")
+    [event] = _events(text, date(2021, 3, 2))
+    assert event["actor1"] == "JNIM: Group for Support of Islam and Muslims"
+
+
+def test_a_claim_by_a_description_names_the_article_s_one_group():
+    text = ("Al Shabaab fighters ambushed a convoy near Afgooye on Monday, killing four "
+            "soldiers.\n\nThe Islamist group later claimed responsibility.")
+    [event] = _events(text, date(2018, 5, 9))
+    assert event["actor1"] == "Al Shabaab"
+
+
+def test_a_claim_told_for_the_lead_act_is_not_another_attack_s():
+    text = ("Al Shabaab fighters attacked a base in Afgooye on Friday, killing three soldiers. "
+            "The group claimed responsibility.\n\n"
+            "Earlier, on Monday, two soldiers had died in a mortar attack on a clinic in "
+            "Balcad.")
+    events = {e["event_date"]: e for e in _events(text, date(2018, 5, 12))}
+    assert events[date(2018, 5, 11)]["actor1"] == "Al Shabaab"
+    assert events[date(2018, 5, 7)]["actor1"] == "Unidentified Armed Group (Somalia)"
+
+
+@pytest.mark.parametrize("text, actor", [
+    ("Al Shabaab fighters attacked Burundian peacekeepers near Afgooye on Sunday.",
+     "AMISOM: African Union Mission in Somalia (2007-) (Burundi)"),
+    ("Al Shabaab fighters attacked AU peacekeepers near Afgooye on Sunday. A Ugandan "
+     "soldier was killed.", "AMISOM: African Union Mission in Somalia (2007-) (Uganda)"),
+])
+def test_a_mission_is_coded_by_the_contingent_the_report_names(text, actor):
+    [event] = _events(text, date(2017, 7, 31))
+    assert event["actor2"] == actor
+
+
+def test_a_contributor_s_troops_before_it_joined_are_its_own_army():
+    [event] = _events("Al Shabaab fighters attacked Ethiopian troops near Baidoa on Sunday.",
+                      date(2009, 7, 31))
+    assert event["actor2"].startswith("Military Forces of Ethiopia")
+
+
+def test_its_soldiers_are_the_force_named_before():
+    text = ("Al Shabaab fighters opened fire on peacekeepers near Afgooye on Sunday.\n\n"
+            "The Burundian army said four of its soldiers were killed.")
+    [event] = _events(text, date(2017, 7, 31))
+    assert event["actor2"] == "AMISOM: African Union Mission in Somalia (2007-) (Burundi)"
+    assert event["sub_event_type"] == "Armed clash"
+
+
+@pytest.mark.parametrize("published, actor", [
+    (date(2011, 4, 21), "Military Forces of Libya (1969-2011)"),
+    (date(2012, 3, 2), "Military Forces of Libya (2011-2012)"),
+])
+def test_a_state_s_forces_take_the_period_of_the_day(published, actor):
+    [event] = _events("Government troops shelled rebel positions in Misrata on Wednesday.",
+                      published)
+    assert event["actor1"] == actor
+
+
+def test_a_ruler_s_forces_are_the_state_s():
+    [event] = _events("Forces loyal to Muammar Gaddafi shelled Misrata on Wednesday, killing "
+                      "four civilians.", date(2011, 4, 21))
+    assert event["actor1"] == "Military Forces of Libya (1969-2011)"
+
+
+def test_the_boundary_year_of_two_periods_goes_by_the_day():
+    [early] = _events("American troops clashed with insurgents in Baqubah on Tuesday.",
+                      date(2009, 1, 14))
+    [late] = _events("American troops clashed with insurgents in Baqubah on Tuesday.",
+                     date(2009, 5, 14))
+    assert early["actor1"] == "Military Forces of the United States (2001-2009)"
+    assert late["actor1"] == "Military Forces of the United States (2009-2017)"
+
+
+@pytest.mark.parametrize("text", [
+    "Police detained Ilan Dorsk, the secretary general of the Bangladesh Nationalist Party, "
+    "in Dhaka on Saturday.",
+    "The secretary general of the Bangladesh Nationalist Party, Ilan Dorsk, was arrested in "
+    "Dhaka on Saturday.",
+])
+def test_a_named_person_arrested_is_coded_as_the_party_the_report_ties_them_to(text):
+    [event] = _events(text, date(2023, 10, 29))
+    assert event["actor2"] == "BNP: Bangladesh Nationalist Party"
+
+
+def test_an_unaffiliated_named_person_arrested_is_a_civilian():
+    [event] = _events("Police detained the writer Ilan Dorsk in Dhaka on Saturday.",
+                      date(2023, 10, 29))
+    assert event["actor2"] == "Civilians (Bangladesh)"
+
+
+def test_hours_later_is_the_same_day():
+    text = ("Protesters threw stones at police in Dhaka on Saturday.\n\n"
+            "Hours later officers detained Ilan Dorsk, a leader of the Bangladesh Nationalist "
+            "Party.")
+    days = {e["sub_event_type"]: e["event_date"] for e in _events(text, date(2023, 10, 29))}
+    assert days["Arrests"] == date(2023, 10, 28)
+
+
+def test_soldiers_of_a_country_named_in_full_are_its_army():
+    [event] = _events("Two United States soldiers were killed by a roadside bomb in Baghdad on "
+                      "Wednesday.", date(2008, 3, 27))
+    assert event["actor2"] == "Military Forces of the United States (2001-2009)"
+
+
+def test_an_airstrike_on_fighters_that_killed_civilians_has_the_civilians_as_actor2():
+    [event] = _events("A US airstrike on Taliban fighters in Farah on Monday killed 30 "
+                      "civilians, officials said.", date(2009, 5, 6))
+    assert event["actor2"] == "Civilians (Afghanistan)"
+
+
+def test_deaths_told_as_a_total_over_the_fighting_are_not_an_act():
+    text = ("A roadside bomb killed two soldiers in Basra on Saturday.\n\n"
+            "Officials said 75 people had been killed in fighting between militias and police.")
+    [event] = _events(text, date(2008, 3, 30))
+    assert event["fatalities"] == 2
+
+
+def test_arrests_made_across_the_country_are_not_one_protest_s():
+    text = ("Thousands protested in Moscow on Saturday. Under a hundred arrests were made "
+            "across the country during the day.")
+    [event] = _events(text, date(2011, 12, 11))
+    assert event["sub_event_type"] == "Peaceful protest"
+
+
+def test_an_act_with_no_actor_takes_the_one_its_paragraph_names_for_that_kind_of_act():
+    text = ("M23 rebels have been shelling the outskirts of Goma for weeks. Shells hit a market "
+            "in Goma on Monday, killing five traders.")
+    [event] = _events(text, date(2022, 6, 8))
+    assert event["actor1"] == "M23: March 23 Movement"
+
+
+def test_the_day_a_rally_was_planned_is_not_the_day_of_a_rally():
+    assert _events("A spokesman said the rally in Paris had been planned on Friday.",
+                   date(2015, 1, 12)) == []
