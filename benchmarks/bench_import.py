@@ -23,7 +23,7 @@ The CSVs are written with benchmarks/generate.py's events, dates in the export t
 "07 February 2018" form.
 
     python benchmarks/bench_import.py --rows 1000000 [--dirty 0.05] [--csv PATH] [--keep]
-                                      [--repeat 1]
+                                      [--repeat 1] [--baseline-src DIR]
 """
 
 from __future__ import annotations
@@ -122,9 +122,12 @@ def _peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def _measure(step: str, path: Path) -> dict[str, float]:
+def _measure(step: str, path: Path, src: Path | None = None) -> dict[str, float]:
+    env = dict(os.environ)
+    if src is not None:  # another source tree (the baseline of a before/after comparison)
+        env["PYTHONPATH"] = str(src.resolve())
     run = subprocess.run([sys.executable, __file__, "--child", step, str(path)],
-                         capture_output=True, text=True, check=False)
+                         capture_output=True, text=True, check=False, env=env)
     if run.returncode != 0:
         raise SystemExit(f"{step} failed:\n{run.stderr}")
     return json.loads(run.stdout.strip().splitlines()[-1])
@@ -220,6 +223,9 @@ def main(argv: list[str] | None = None) -> int:
                         "is written beside it as NAME.dirty.csv")
     parser.add_argument("--keep", action="store_true", help="keep the generated CSVs")
     parser.add_argument("--repeat", type=int, default=1, help="measurements per step (median)")
+    parser.add_argument("--baseline-src", type=Path,
+                        help="also time read_acled from this source tree (e.g. `git archive "
+                        "COMMIT src | tar -x -C /tmp/base` then /tmp/base/src), interleaved")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -243,10 +249,17 @@ def main(argv: list[str] | None = None) -> int:
         steps = [("floor", path), ("pandas", path), ("import", path), ("cli", path)]
         if dirty_path is not None:
             steps += [("import-dirty", dirty_path), ("cli-dirty", dirty_path)]
+        if args.baseline_src is not None:
+            steps.insert(3, ("import@base", path))
+            if dirty_path is not None:
+                steps.insert(steps.index(("import-dirty", dirty_path)) + 1,
+                             ("import-dirty@base", dirty_path))
         runs: dict[str, list[dict[str, float]]] = {step: [] for step, _ in steps}
         for _ in range(args.repeat):  # interleaved, so load on a shared machine hits all alike
             for step, target in steps:
-                runs[step].append(_measure(step.removesuffix("-dirty"), target))
+                base = args.baseline_src if step.endswith("@base") else None
+                kind = step.removesuffix("@base").removesuffix("-dirty")
+                runs[step].append(_measure(kind, target, base))
         results = {}
         for step, _ in steps:
             ordered = sorted(runs[step], key=lambda r: r["seconds"])
@@ -259,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{'vs floor':>9}")
         floor = results["floor"]["seconds"]
         for step, r in results.items():
-            base = dirty_path.stat().st_size if step.endswith("-dirty") else size
+            base = dirty_path.stat().st_size if "-dirty" in step else size
             print(f"{step:<13} {r['seconds']:8.2f} {r['rows'] / r['seconds']:10,.0f} "
                   f"{r['peak_bytes'] / 2**20:8,.0f} M {r['peak_bytes'] / base:8.2f}x "
                   f"{r['seconds'] / floor:8.2f}x")
@@ -288,6 +301,20 @@ def main(argv: list[str] | None = None) -> int:
         if "import-dirty" in results:
             ratio = results["import-dirty"]["seconds"] / results["import"]["seconds"]
             print(f"dirty / clean import time: {ratio:.2f}x")
+        if args.baseline_src is not None:
+            print(f"before ({args.baseline_src}) and after, read_acled, medians of "
+                  f"{args.repeat}:")
+            print(f"{'file':<6} {'before rows/s':>13} {'after rows/s':>12} {'speed-up':>8} "
+                  f"{'before peak/CSV':>15} {'after peak/CSV':>14}")
+            for label, step in (("clean", "import"), ("dirty", "import-dirty")):
+                if step not in results:
+                    continue
+                new_, old_ = results[step], results[step + "@base"]
+                base = dirty_path.stat().st_size if label == "dirty" else size
+                print(f"{label:<6} {old_['rows'] / old_['seconds']:>13,.0f} "
+                      f"{new_['rows'] / new_['seconds']:>12,.0f} "
+                      f"{old_['seconds'] / new_['seconds']:>7.2f}x "
+                      f"{old_['peak_bytes'] / base:>14.2f}x {new_['peak_bytes'] / base:>13.2f}x")
     finally:
         if tmpdir and not args.keep:
             for target in (path, dirty_path):

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conflictkit.builders.contributions import read_file
-from conflictkit.builders.contributions.csv_reader import read_csv
+from conflictkit.builders.contributions.csv_reader import CsvColumns, read_csv
 from conflictkit.builders.contributions.json_reader import read_json
 from conflictkit.builders.contributions.source import FileRejected, decode
 from conflictkit.builders.contributions.yaml_reader import USING_C_LOADER, read_yaml
@@ -23,8 +23,26 @@ from conflictkit.schema.columns import COLUMN_NAMES
 FIXTURES = Path(__file__).parent / "fixtures" / "contrib"
 
 
+def problems(fr) -> list[dict]:
+    """A reader's problem rows as dicts (a CSV reader keeps some as frames), in line order."""
+    rows = list(fr.problems)
+    for frame in getattr(fr, "problem_frames", []):
+        rows += frame.to_dict(orient="records")
+    return sorted(rows, key=lambda p: (p["line"], p["record"]))
+
+
 def rules(fr) -> list[tuple[int, str]]:
-    return [(p["line"], p["rule"]) for p in fr.problems]
+    return [(p["line"], p["rule"]) for p in problems(fr)]
+
+
+def records(fr) -> list[dict]:
+    """Records as mappings, blanks as None: YAML/JSON readers' own, a CSV reader's columns."""
+    if isinstance(fr, CsvColumns):
+        if fr.frame is None:
+            return []
+        return [{k: (None if v is None or v != v else v) for k, v in row.items()}
+                for row in fr.frame.astype(object).to_dict(orient="records")]
+    return fr.records
 
 
 # ---------------------------------------------------------------------------------------------
@@ -177,48 +195,141 @@ def test_csv_physical_lines_count_quoted_newlines_and_blank_lines():
             '\r\n'
             'SYR2,x\r\n')
     fr = read_csv(text, "f.csv")
-    assert [r["event_id_cnty"] for r in fr.records] == ["SYR1", "SYR2"]
-    assert fr.lines == [2, 5]
-    assert fr.records[0]["notes"] == "two\r\nlines"
+    assert fr.columnar
+    assert [r["event_id_cnty"] for r in records(fr)] == ["SYR1", "SYR2"]
+    assert fr.lines.tolist() == [2, 5]
+    assert records(fr)[0]["notes"] == "two\r\nlines"
 
 
 def test_csv_empty_fields_are_blank_and_whitespace_is_kept():
     fr = read_csv("notes,admin1\n x ,\n", "f")
-    assert fr.records == [{"notes": " x ", "admin1": None}]
+    assert records(fr) == [{"notes": " x ", "admin1": None}]
 
 
 def test_csv_unknown_header_is_an_error_on_every_record():
     fr = read_csv("notes,fatalaties\na,1\nb,\n", "f")
     assert rules(fr) == [(2, "unknown_key"), (3, "unknown_key")]
-    assert "did you mean 'fatalities'" in fr.problems[0]["message"]
+    assert "did you mean 'fatalities'" in problems(fr)[0]["message"]
 
 
 def test_csv_wrong_field_count_and_bad_quotes_are_unreadable_records():
     text = 'notes,admin1\na,b\nc\n"d"e,f\ng,h\n'
     fr = read_csv(text, "f")
-    assert [r["notes"] for r in fr.records] == ["a", "g"]
+    assert not fr.columnar  # a quote closed before "e": the strict reader says where
+    assert [r["notes"] for r in records(fr)] == ["a", "g"]
     assert fr.unreadable == 2
-    assert [p["line"] for p in fr.problems] == [3, 4]
+    assert [p["line"] for p in problems(fr)] == [3, 4]
+    assert "malformed CSV" in problems(fr)[1]["message"]
+
+
+def test_csv_wrong_field_count_is_read_column_wise():
+    fr = read_csv('notes,admin1\na,b\nc\n"d\ne",f\ng,h,i\nj,k\n', "f")
+    assert fr.columnar
+    assert [r["notes"] for r in records(fr)] == ["a", "d\ne", "j"]
+    assert fr.lines.tolist() == [2, 4, 7]
+    assert [(p["line"], p["value"]) for p in problems(fr)] == [(3, "c"), (6, "g,h,i")]
+    assert fr.unreadable == 2
 
 
 def test_csv_trailing_empty_columns_from_spreadsheets_are_ignored():
     fr = read_csv("notes,admin1,,\na,b,,\n", "f")
-    assert fr.records == [{"notes": "a", "admin1": "b"}] and fr.problems == []
+    assert records(fr) == [{"notes": "a", "admin1": "b"}] and problems(fr) == []
+    fr = read_csv("notes,admin1,,\na,b,,\nc,d,e,\n", "f")
+    assert records(fr) == [{"notes": "a", "admin1": "b"}]
+    assert [(p["line"], p["value"]) for p in problems(fr)] == [(3, "c,d,e,")]
+
+
+def test_csv_rows_of_bare_commas_are_records_and_blank_lines_are_not():
+    fr = read_csv("notes,admin1\na,b\n,\n\n\r\nc,d\n\n", "f")
+    assert fr.columnar
+    assert records(fr) == [{"notes": "a", "admin1": "b"}, {"notes": None, "admin1": None},
+                           {"notes": "c", "admin1": "d"}]
+    assert fr.lines.tolist() == [2, 3, 6]
 
 
 def test_csv_duplicate_header_refuses_the_file():
     fr = read_csv("notes,notes\na,b\n", "f")
-    assert fr.records == [] and fr.unreadable == 1
+    assert records(fr) == [] and fr.unreadable == 1
 
 
 def test_csv_unterminated_quote():
     fr = read_csv('notes\n"never closed\nmore\n', "f")
     assert fr.unreadable == 1 and "malformed CSV" in fr.problems[0]["message"]
+    fr = read_csv('notes,admin1\na,b\n"never closed,x\nmore,y\n', "f")
+    assert records(fr) == [{"notes": "a", "admin1": "b"}]
+    assert rules(fr) == [(3, "unreadable_record")] and "unexpected end of data" in (
+        fr.problems[0]["message"])
 
 
 def test_csv_header_only_is_a_warning():
     fr = read_csv("notes,admin1\n", "f")
     assert [(p["rule"], p["severity"]) for p in fr.problems] == [("empty_file", "warning")]
+
+
+def test_csv_not_utf8_and_nul_bytes_name_their_line(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(b"notes,admin1\na,b\ncaf\xe9,x\n")
+    fr = read_csv(path)
+    assert fr.unreadable == 1 and rules(fr) == [(3, "unreadable_file")]
+    assert "not valid UTF-8" in fr.problems[0]["message"]
+    path.write_bytes(b"notes,admin1\n" + b"a,b\n" * 30_000 + b"c\x00,d\n")
+    fr = read_csv(path)
+    assert rules(fr) == [(30_002, "unreadable_file")] and "NUL" in fr.problems[0]["message"]
+
+
+def test_csv_files_are_not_capped_in_size(tmp_path):
+    path = tmp_path / "many.csv"
+    path.write_text("notes,admin1\n" + "a,b\n" * 1000)
+    fr = read_file(path, max_file_mb=0.001)  # the cap is for YAML and JSON
+    assert len(fr) == 1000 and fr.unreadable == 0
+
+
+def _same(text: str) -> None:
+    """The columnar reader and the strict record-by-record reader give the same result."""
+    fast, exact = read_csv(text, "f"), read_csv(text, "f", columnar=False)
+    assert records(fast) == records(exact)
+    assert fast.lines.tolist() == exact.lines.tolist()
+    assert fast.unreadable == exact.unreadable
+    keep = ("line", "record", "rule", "value", "message", "severity")
+    assert [{k: p[k] for k in keep} for p in problems(fast)] == [
+        {k: p[k] for k in keep} for p in problems(exact)]
+
+
+@pytest.mark.parametrize("text", [
+    'notes,admin1\na,b\nc\n"d"e,f\ng,h\n',  # a quote closed too early
+    'notes,admin1\n"a"b"c,d\ne,f\n',
+    'notes,admin1\n""b,d\ne,f\n',  # an empty quoted value, then more
+    'notes,admin1\n"x,"y\nz,w\n',  # a quote closed after a comma inside a value
+    'notes,admin1\na,b\n"never closed,x\nmore,y\n',
+    'notes,admin1\nab"c,d\ne,f\n',  # a quote inside an unquoted value is a character
+    'notes,admin1\na,b\rc,d\n',  # a lone carriage return ends a line
+    '\n\nnotes,admin1\na,b\n',  # blank lines before the header
+    '"no\ntes",admin1\na,b\n',  # a line break inside a header name
+    'notes\na\n\n""\nb\n',  # one column: blank lines and empty values
+    'notes,admin1,,\na,b\nc,d,,\n',  # rows shorter than a header with trailing commas
+    'notes,admin1\r\na,"b\r\nc"\r\n\r\n,\r\nd,e',
+    'notes,admin1\na,b,,\nc,d\n',
+])
+def test_csv_columnar_reader_matches_the_strict_reader(text):
+    _same(text)
+
+
+_cells = st.text(alphabet='ab ,"\n\r', max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_cells, min_size=1, max_size=4), min_size=1, max_size=6),
+       st.sampled_from(["\n", "\r\n"]), st.booleans())
+def test_csv_columnar_reader_matches_the_strict_reader_on_random_files(rows, end, raw):
+    """Well-formed files (written by the csv module) and raw joins of cells (often malformed)."""
+    buffer = io.StringIO(newline="")
+    if raw:
+        buffer.write("notes,admin1\n" + end.join(",".join(r) for r in rows))
+    else:
+        writer = csv.writer(buffer, lineterminator=end)
+        writer.writerow(["notes", "admin1"])
+        writer.writerows(rows)
+    _same(buffer.getvalue())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -288,7 +399,7 @@ def test_bom_and_crlf_are_accepted(tmp_path):
     path = tmp_path / "bom.csv"
     path.write_bytes("\ufeffnotes,admin1\r\nCôte,x\r\n".encode())
     fr = read_file(path)
-    assert fr.records == [{"notes": "Côte", "admin1": "x"}] and fr.problems == []
+    assert records(fr) == [{"notes": "Côte", "admin1": "x"}] and problems(fr) == []
 
 
 @pytest.mark.parametrize("data,needle", [
@@ -317,7 +428,7 @@ def test_binary_and_oversized_files_are_one_unreadable_file_each(tmp_path):
 def test_fixture_files_read_cleanly():
     for path in sorted(FIXTURES.glob("good.*")):
         fr = read_file(path)
-        assert fr.records and fr.problems == [], path
+        assert records(fr) and problems(fr) == [], path
 
 
 # ---------------------------------------------------------------------------------------------
@@ -358,9 +469,9 @@ def test_csv_round_trip_with_physical_lines(records):
         starts.append(buffer.getvalue().count("\n") + 1)
         writer.writerow([record.get(k, "") for k in header])
     fr = read_csv(buffer.getvalue(), "f")
-    assert fr.problems == []
-    assert fr.records == [{k: r.get(k) for k in header} for r in records]
-    assert fr.lines == starts
+    assert problems(fr) == []
+    assert globals()["records"](fr) == [{k: r.get(k) for k in header} for r in records]
+    assert fr.lines.tolist() == starts
 
 
 _junk = st.one_of(st.text(max_size=300),
@@ -372,9 +483,11 @@ _junk = st.one_of(st.text(max_size=300),
 def test_junk_never_raises(text):
     for reader in (read_yaml, read_csv, read_json):
         fr = reader(text, "junk")
-        for problem in fr.problems:
+        for problem in problems(fr):
             assert problem["rule"] and problem["message"]
-        assert fr.unreadable == sum(p["rule"] == "unreadable_record" for p in fr.problems)
+        # the CSV reader reads the file itself: a NUL character makes it an unreadable file
+        assert fr.unreadable == sum(p["rule"] in ("unreadable_record", "unreadable_file")
+                                    for p in fr.problems)
 
 
 @settings(max_examples=60, deadline=None)

@@ -77,7 +77,8 @@ def validate_command(
         "--strict", help="Unknown actors are errors, not warnings (also [validate] strict = "
         "true in the dataset's conflictkit.toml).")] = False,
     max_file_mb: Annotated[float, typer.Option(
-        "--max-file-mb", min=0.001, help="Refuse a contribution file larger than this (MiB).",
+        "--max-file-mb", min=0.001, help="Refuse a YAML or JSON file larger than this (MiB); "
+        "CSV files are read column-wise, whatever their size.",
     )] = 200,
     dataset: Annotated[Path | None, typer.Option(
         "--dataset", help="The dataset repository the files belong to (the pre-commit hook "
@@ -93,8 +94,11 @@ def validate_command(
 ) -> None:
     """Check contribution files and tables against ACLED's rules and across records.
 
-    Exit 0 when every record is valid (warnings allowed), 1 when any is rejected, 2 on a usage
-    error. The last line of the report reads "N records: A valid, R rejected, W warnings".
+    A CSV whose header names all 31 ACLED columns (an export, a release's events.csv) is a
+    table, checked as it stands like a Parquet table; any other CSV is a contribution file
+    (derived columns filled when left out). Exit 0 when every record is valid (warnings
+    allowed), 1 when any is rejected, 2 on a usage error. The last line of the report reads
+    "N records: A valid, R rejected, W warnings".
     """
     from conflictkit.builders.validation import validate_paths
     from conflictkit.problems import render

@@ -33,7 +33,7 @@ import numpy as np
 from conflictkit.errors import ConflictkitError, UsageError
 from conflictkit.layout.release import find_release, is_release, read_deletions, read_event_ids
 from conflictkit.problems import catalogue as P
-from conflictkit.problems.rows import concat_problems, problem_row, problem_rows
+from conflictkit.problems.rows import concat_problems, file_names, problem_row, problem_rows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -195,8 +195,8 @@ class OtherIds:
 
 
 def duplicate_ids(events: pd.DataFrame, files: Sequence[str], lines: Sequence[int],
-                  others: OtherIds | None = None, imported: np.ndarray | None = None
-                  ) -> pd.DataFrame:
+                  others: OtherIds | None = None, imported: np.ndarray | None = None, *,
+                  maybe_shared: np.ndarray | None = None) -> pd.DataFrame:
     """An error on every record whose event_id_cnty another record also uses.
 
     Every copy is an error (which one keeps the ID is the contributor's call), so every copy is
@@ -209,6 +209,8 @@ def duplicate_ids(events: pd.DataFrame, files: Sequence[str], lines: Sequence[in
     ``others`` (the rest of the dataset) join the groups after the records, so a message names
     them too; only the records get problem rows. ``imported`` marks the records from imported
     batches (an imported record and an imported other of one ID are one event, folded).
+    ``maybe_shared``: a mask holding at least every record whose ID another record uses (the
+    rows the schema's uniqueness rule flagged, blank IDs): only those are hashed.
     """
     import pandas as pd
     import pyarrow as pa
@@ -216,20 +218,29 @@ def duplicate_ids(events: pd.DataFrame, files: Sequence[str], lines: Sequence[in
 
     ids = events["event_id_cnty"]
     n = len(events)
+    rows = np.arange(n) if maybe_shared is None else np.flatnonzero(maybe_shared[:n])
     records = None
     if others is not None and len(others):
         others = others.sharing(ids, imported)
     if others is not None and len(others):
+        if maybe_shared is not None:  # the uniqueness rule saw this batch only
+            sharing = pc.is_in(pa.array(ids, type=pa.string()), value_set=others.ids.unique())
+            shared = np.asarray(pc.fill_null(sharing, False).to_numpy(zero_copy_only=False),
+                                dtype=bool)
+            rows = np.union1d(rows, np.flatnonzero(shared))
+        rows = np.concatenate([rows, n + np.arange(len(others), dtype=rows.dtype)])
         ids = pd.concat([ids.reset_index(drop=True),
                          pd.Series(others.ids.to_pylist(), dtype=ids.dtype)], ignore_index=True)
         files = np.concatenate([np.asarray(files, dtype=object), others.files])
         lines = np.concatenate([np.asarray(lines, dtype="int64"), others.lines])
         records = np.concatenate([np.arange(n, dtype=np.int64), others.records])
-    codes, _ = pd.factorize(ids)  # exact text: SYR012 and SYR12 are different IDs
-    present = np.flatnonzero(codes >= 0)
+    if rows.size < 2:
+        return concat_problems([])
+    codes, _ = pd.factorize(ids.iloc[rows])  # exact text: SYR012 and SYR12 are different IDs
+    present = rows[codes >= 0]
     if present.size < 2:
         return concat_problems([])
-    groups = _shared(codes[present], present)
+    groups = _shared(codes[codes >= 0], present)
     if groups.positions.size == 0:
         return concat_problems([])
     locations, index = _head_locations(groups, files, lines, records)
@@ -528,11 +539,13 @@ def _unknown_actor_message(column: str, names: list[str], actors: ActorRegistry,
 def candidates(side: pd.DataFrame, event_ids: pd.Series) -> pd.DataFrame:
     """Warnings for unreviewed (``status: candidate``) records: a release leaves them out."""
     mask = (side["status"] == "candidate").fillna(False).to_numpy()
+    if not mask.any():
+        return concat_problems([])
     return concat_problems([problem_rows(
         mask, P.CANDIDATE, column="status", values=side["status"],
         message="candidate event (not yet reviewed): a release leaves it out until a person "
                 "reviews it and removes `status: candidate`",
-        event_ids=event_ids, files=side["file"].to_numpy(), lines=side["line"].to_numpy(),
+        event_ids=event_ids, files=file_names(side["file"]), lines=side["line"].to_numpy(),
         severity="warning")])
 
 
@@ -540,13 +553,16 @@ def all_crosschecks(events: pd.DataFrame, side: pd.DataFrame, *, actors: ActorRe
                     release: ReleaseIds | Path | None = None, strict: bool = False,
                     already: pd.DataFrame | None = None,
                     tables_from: int | None = None,
-                    others: OtherIds | None = None) -> pd.DataFrame:
+                    others: OtherIds | None = None,
+                    maybe_shared: np.ndarray | None = None) -> pd.DataFrame:
     """Every cross-record check over one batch (rows from ``tables_from`` on are tables);
-    ``others``: the IDs of the rest of the dataset, for the duplicate-ID check."""
-    files, lines = side["file"].to_numpy(), side["line"].to_numpy()
+    ``others``: the IDs of the rest of the dataset, for the duplicate-ID check;
+    ``maybe_shared``: see `duplicate_ids`."""
+    files, lines = file_names(side["file"]), side["line"].to_numpy()
     imported = (side["origin"] == "import").to_numpy(dtype=bool, na_value=False) \
         if others is not None and "origin" in side else None
-    parts: list[Any] = [duplicate_ids(events, files, lines, others, imported)]
+    parts: list[Any] = [duplicate_ids(events, files, lines, others, imported,
+                                      maybe_shared=maybe_shared)]
     if release is not None:
         parts.append(release_id_clashes(events, release, files, lines))
     parts.append(likely_duplicates(events, files, lines))

@@ -44,15 +44,24 @@ class Overlaps:
 
 
 def fold_same_ids(events: pd.DataFrame, eligible: np.ndarray | None,
-                  files: Sequence[str] | np.ndarray, lines: Sequence[int] | np.ndarray
-                  ) -> Overlaps:
-    """Fold the eligible records (imported ones; all when None) that share an event ID."""
+                  files: Sequence[str] | np.ndarray, lines: Sequence[int] | np.ndarray,
+                  *, maybe_shared: np.ndarray | None = None) -> Overlaps:
+    """Fold the eligible records (imported ones; all when None) that share an event ID.
+
+    ``maybe_shared``: a mask holding at least every record whose ID another record has (the
+    rows the uniqueness rule flagged, and blank-string IDs), so that a batch without repeated
+    IDs costs no hashing of a million IDs.
+    """
     import pandas as pd
 
     n = len(events)
     keep = np.ones(n, dtype=bool)
+    if maybe_shared is not None and not maybe_shared.any():
+        return Overlaps(keep, 0, 0, np.empty(0, dtype=np.int64), {})
     ids = events["event_id_cnty"]
     mask = ids.notna().to_numpy() if eligible is None else (eligible & ids.notna().to_numpy())
+    if maybe_shared is not None:
+        mask = mask & maybe_shared
     positions = np.flatnonzero(mask)
     codes, _ = pd.factorize(ids.iloc[positions])
     shared = np.bincount(codes)[codes] > 1 if len(codes) else np.zeros(0, dtype=bool)

@@ -30,6 +30,7 @@ from typing import Any
 from conflictkit.errors import UsageError
 from conflictkit.layout.release import latest_release
 from conflictkit.schema.codebook import CONTRIBUTION_SCHEMA_FILE
+from conflictkit.schema.columns import COLUMN_NAMES
 
 CONFIG_FILE = "conflictkit.toml"
 EVENTS_FOLDER = "events"
@@ -97,6 +98,20 @@ def visible_files(folder: Path) -> list[Path]:
 
 def is_contribution_file(path: Path) -> bool:
     return path.suffix.lower() in CONTRIBUTION_SUFFIXES
+
+
+def is_table_header(names: Iterable[str]) -> bool:
+    """Whether a CSV with this header is a finished events table rather than a contribution.
+
+    The one rule: a CSV whose header names every one of ACLED's 31 columns (an ACLED export of
+    today's layout, a release's events.csv) is a table, checked as it stands like a Parquet
+    table: derived columns are checked, never filled; columns that are not ACLED's are noted
+    once per file; unknown actors are counted per name. Any other CSV is a contribution file:
+    derived columns it leaves out or blank are filled, and an unknown column is an error on
+    every record (a typo must not vanish). Both keep each record's line; side fields (status,
+    source_url ...) are read from either.
+    """
+    return set(COLUMN_NAMES) <= set(names)
 
 
 def is_table_file(path: Path) -> bool:

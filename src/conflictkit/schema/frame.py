@@ -105,6 +105,13 @@ class Frame:
                 self._cache[key] = make()
         return self._cache[key]
 
+    def forget(self, names: set[str]) -> None:
+        """Drop the features of columns whose values were replaced in `df` (an importer
+        derives a few columns again): the others stay computed."""
+        with self._guard:
+            for key in [k for k in self._cache if k[1].split(":")[0] in names]:
+                del self._cache[key]
+
     # -- raw access ---------------------------------------------------------------------------
 
     def arrow(self, name: str) -> pa.ChunkedArray:
@@ -258,7 +265,9 @@ class Frame:
         """Take `scan_text(array)` computed elsewhere (an importer screens its text before
         repairing it) as this column's `text_flags`, when `array` is the column's very data;
         returns whether it was taken. Saves validation a second scan of the same bytes."""
-        if name not in self.df.columns or self.arrow(name) is not array:
+        if name not in self.df.columns or str(self.df[name].dtype) != "str":
+            return False  # e.g. event_date, screened as text before it was parsed
+        if self.arrow(name) is not array:
             return False
         with self._guard:
             self._cache.setdefault(("text", name), flags)

@@ -114,8 +114,18 @@ def validate_events(
         if files is not None or lines is not None:
             type_problems = _locate(type_problems, files, lines)
         parts.insert(0, type_problems)
-    n_files = len(set(np.asarray(files, dtype=object).tolist())) if files is not None else 0
+    n_files = _distinct(files) if files is not None else 0
     return Report(records=len(frame_df), problems=concat_problems(parts), files=n_files)
+
+
+def _distinct(files: Sequence[str] | np.ndarray) -> int:
+    """How many files (hashed in C: a million rows of one file is common)."""
+    import pandas as pd
+
+    values = np.asarray(files, dtype=object)
+    if values.size and values.strides == (0,):  # one file repeated (a broadcast view)
+        return 1
+    return len(pd.unique(values))
 
 
 def _locate(problems: pd.DataFrame, files, lines) -> pd.DataFrame:

@@ -2,7 +2,9 @@
 
 The flow for hand-coded files: read (YAML/CSV/JSON readers) -> split side fields off ->
 ``coerce_events`` -> ``derive_columns`` -> ``validate_events`` -> cross-record checks. Tables
-(Parquet files, release directories) skip the derivation: they are checked as they stand.
+(Parquet files, release directories, CSV files with every ACLED column: exports and a release's
+events.csv, see `layout.dataset.is_table_header`) skip the derivation: they are checked as they
+stand.
 
 Every record read is counted: ``report.records == report.accepted + report.rejected``, with
 records that could not be read at all counted as rejected ("unreadable_record").
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from conflictkit.builders.contributions.csv_reader import read_csv
+from conflictkit.builders.contributions.csv_reader import CsvColumns, read_csv_file
 from conflictkit.builders.contributions.idscan import scan_yaml_ids
 from conflictkit.builders.contributions.json_reader import read_json
 from conflictkit.builders.contributions.records import assemble
@@ -30,6 +32,7 @@ from conflictkit.builders.contributions.source import (
 from conflictkit.builders.contributions.tables import (
     TableRead,
     has_provenance,
+    read_csv_table,
     read_events_table,
 )
 from conflictkit.builders.contributions.yaml_reader import read_yaml
@@ -55,7 +58,7 @@ from conflictkit.layout.release import (
     release_events_path,
 )
 from conflictkit.problems import catalogue as P
-from conflictkit.problems.rows import problem_row
+from conflictkit.problems.rows import file_names, problem_row
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,8 +67,10 @@ if TYPE_CHECKING:
     from conflictkit.reference.actors import ActorRegistry
 
 Progress = Callable[[str], None]
-READERS = {".yaml": read_yaml, ".yml": read_yaml, ".csv": read_csv, ".json": read_json}
-assert set(READERS) == set(CONTRIBUTION_SUFFIXES), "a reader for every contribution suffix"
+#: Readers of text: the whole file is decoded first (size-capped: they hold every record as
+#: Python objects). CSV files are read column-wise from the file instead (`csv_reader`).
+READERS = {".yaml": read_yaml, ".yml": read_yaml, ".json": read_json}
+assert set(READERS) | {".csv"} == set(CONTRIBUTION_SUFFIXES), "a reader for every suffix"
 
 
 @dataclass
@@ -170,9 +175,14 @@ def _unique(paths: list[Path]) -> list[Path]:
 
 
 def read_file(path: Path, *, max_file_mb: float = DEFAULT_MAX_FILE_MB,
-              display: str | None = None) -> FileRecords:
-    """One contribution file's records; a file that cannot be read is one unreadable record."""
+              display: str | None = None) -> FileRecords | CsvColumns:
+    """One contribution file's records (CSV: its columns); a file that cannot be read is one
+    unreadable record. ``max_file_mb`` caps YAML and JSON files, which are parsed record by
+    record into Python objects; a CSV file is read column-wise, in memory bounded by its data,
+    whatever its size."""
     name = display or _display(path)
+    if path.suffix.lower() == ".csv":
+        return read_csv_file(path, name)
     reader = READERS[path.suffix.lower()]
     try:
         text = read_text(path, max_bytes=int(max_file_mb * 2**20))
@@ -212,14 +222,28 @@ def read_contributions(
         actors = ActorRegistry.default()
     say = progress or (lambda step: None)
     say(f"reading {len(contributions) + len(tables):,} files")
-    parts = [read_file(p, max_file_mb=max_file_mb) for p in contributions]
-    table_reads = [read_events_table(p, _display(p)) for p in tables]
+    parts, table_reads = _read_files(contributions, tables, max_file_mb)
     batch = _check(parts, table_reads, actors=actors, gazetteer=gazetteer, release=release,
                    strict=strict, today=today, progress=say, others=others)
     if not contributions and not tables:  # e.g. a typo'd folder in CI must not pass silently
         batch.report.add([problem_row(P.NO_FILES,
                                       file=", ".join(_display(Path(p)) for p in paths))])
     return batch
+
+
+def _read_files(contributions: list[Path], tables: list[Path], max_file_mb: float
+                ) -> tuple[list[FileRecords | CsvColumns], list[TableRead]]:
+    """Contribution files read by their readers, and tables: Parquet tables and CSV files whose
+    header names every ACLED column (`layout.dataset.is_table_header`), checked as they stand."""
+    parts: list[FileRecords | CsvColumns] = []
+    table_reads: list[TableRead] = []
+    for path in contributions:
+        part = read_file(path, max_file_mb=max_file_mb)
+        if isinstance(part, CsvColumns) and part.is_table:
+            table_reads.append(read_csv_table(part, path))
+        else:
+            parts.append(part)
+    return parts, table_reads + [read_events_table(p, _display(p)) for p in tables]
 
 
 @dataclass
@@ -233,17 +257,16 @@ class _Read:
     assembled: Any  # records.Assembled: the contribution files' records (for key lines)
 
 
-def _read(parts: list[FileRecords], table_reads: list[TableRead], *, actors: ActorRegistry,
-          gazetteer: Any | None) -> _Read:
+def _read(parts: list[FileRecords | CsvColumns], table_reads: list[TableRead], *,
+          actors: ActorRegistry, gazetteer: Any | None) -> _Read:
     """Files' records and tables as one canonical frame (derived columns filled) and its side
     frame: what validation checks, and what a comparison with a release compares."""
-    import pandas as pd
 
     from conflictkit.builders.derive import derive_columns
     from conflictkit.schema.coerce import coerce_events
 
     assembled = assemble(parts)
-    files = assembled.side["file"].to_numpy()
+    files = file_names(assembled.side["file"])
     lines = assembled.side["line"].to_numpy()
     events, type_problems = coerce_events(assembled.raw, files=files, lines=lines)
     events, derive_problems = derive_columns(events, actors=actors, gazetteer=gazetteer,
@@ -261,8 +284,7 @@ def _read(parts: list[FileRecords], table_reads: list[TableRead], *, actors: Act
             sides.append(read.side)
             offset += len(read.events)
             unreadable += read.unreadable
-        events = pd.concat(frames, ignore_index=True)
-        side = pd.concat(sides, ignore_index=True)
+        events, side = _stack(frames), _stack(sides)
     else:
         side = assembled.side
     # the declared side columns first, then what imported batches' sidecars add (sorted)
@@ -270,9 +292,9 @@ def _read(parts: list[FileRecords], table_reads: list[TableRead], *, actors: Act
     return _Read(events, side, early, unreadable, assembled)
 
 
-def _check(parts: list[FileRecords], table_reads: list[TableRead], *, actors: ActorRegistry,
-           gazetteer: Any | None, release: ReleaseIds | None, strict: bool,
-           today: Any | None, progress: Progress | None = None,
+def _check(parts: list[FileRecords | CsvColumns], table_reads: list[TableRead], *,
+           actors: ActorRegistry, gazetteer: Any | None, release: ReleaseIds | None,
+           strict: bool, today: Any | None, progress: Progress | None = None,
            others: OtherIds | None = None) -> Batch:
     from conflictkit.builders.crosscheck import all_crosschecks
     from conflictkit.problems.echoes import drop_echoes
@@ -285,17 +307,21 @@ def _check(parts: list[FileRecords], table_reads: list[TableRead], *, actors: Ac
     events, side, assembled = read.events, read.side, read.assembled
     early_problems = concat_problems(read.early)
     events, side, early_problems, folded = _fold_imports(events, side, early_problems)
-    files, lines = side["file"].to_numpy(), side["line"].to_numpy()
+    files, lines = file_names(side["file"]), side["line"].to_numpy()
     origins = side[ORIGIN_COLUMN].to_numpy(dtype=object) if ORIGIN_COLUMN in side else None
     if progress:
         progress(f"checking {len(events):,} events")
     checked = validate_events(events, files=files, lines=lines, today=today, origins=origins)
+    found = checked.problems
+    repeated = np.zeros(len(events), dtype=bool)  # what the uniqueness rule flagged, blank IDs
+    repeated[found.loc[found["rule"] == P.UNIQUE.code, "record"].to_numpy(dtype=np.int64)] = True
+    repeated |= (events["event_id_cnty"] == "").to_numpy(dtype=bool, na_value=False)
     if progress:
         progress("checking across events")
     cross = all_crosschecks(events, side, actors=actors, release=release, strict=strict,
                             already=early_problems,
                             tables_from=len(assembled.raw) if table_reads else None,
-                            others=others)
+                            others=others, maybe_shared=repeated)
     problems = drop_echoes(concat_problems([early_problems, checked.problems, cross]))
     problems["line"] = assembled.key_lines(problems, DERIVED_FROM)
     problems = problems.sort_values(["file", "line", "record"], kind="stable")
@@ -303,6 +329,17 @@ def _check(parts: list[FileRecords], table_reads: list[TableRead], *, actors: Ac
                     problems=problems.reset_index(drop=True),
                     files=len(parts) + len(table_reads))
     return Batch(events, side, report)
+
+
+def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Frames one under the other; a single non-empty one as it is (a 1M-row table is not
+    copied to be stacked under no contribution)."""
+    import pandas as pd
+
+    filled = [f for f in frames if len(f)]
+    if len(filled) == 1:
+        return filled[0].reset_index(drop=True)
+    return pd.concat(frames, ignore_index=True)
 
 
 def _fold_imports(events: pd.DataFrame, side: pd.DataFrame, problems: pd.DataFrame
@@ -340,9 +377,8 @@ def read_events(paths: Iterable[str | Path], *, dataset: Dataset | None = None,
     files that were not validated with a release."""
     contributions, tables = collect(paths)
     actors, gazetteer = reference_for(dataset)
-    read = _read([read_file(p, max_file_mb=max_file_mb) for p in contributions],
-                 [read_events_table(p, _display(p)) for p in tables],
-                 actors=actors, gazetteer=gazetteer)
+    parts, table_reads = _read_files(contributions, tables, max_file_mb)
+    read = _read(parts, table_reads, actors=actors, gazetteer=gazetteer)
     return read.events, read.side
 
 
@@ -452,6 +488,11 @@ def check_paths(
 def _read_ids(path: Path, max_file_mb: float) -> tuple[list[str | None], list[int]]:
     """A contribution file's IDs as its reader reads them, with the lines of their keys."""
     fr = read_file(path, max_file_mb=max_file_mb)
+    if isinstance(fr, CsvColumns):  # one row per record, keyed on the line it starts on
+        if fr.frame is None or ID not in fr.frame:
+            return [], []
+        column = fr.frame[ID]
+        return column.astype(object).where(column.notna(), None).tolist(), fr.lines.tolist()
     ids = [None if (v := r.get(ID)) is None else str(v) for r in fr.records]
     return ids, [fr.line_of(i, (ID,)) for i in range(len(fr.records))]
 

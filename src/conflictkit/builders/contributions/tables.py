@@ -1,10 +1,15 @@
-"""Finished tables given to ``validate``: Parquet files and release directories.
+"""Finished tables given to ``validate``: Parquet files, release directories, and CSV files with
+every ACLED column (an ACLED export, a release's events.csv: `layout.dataset.is_table_header`).
 
 A table is checked as it stands (no derived columns are filled): columns whose Arrow type is the
 schema's are taken as they are, any others are read as text and converted by ``coerce_events``
 (so a Parquet file written by another tool with string or int64 columns is judged, not refused).
 Columns that are not ACLED's are reported once per file as a warning: a table is not a
 hand-written record, and an export's extra columns hold nothing a contributor meant for ours.
+
+A CSV table is read by the contribution CSV reader (column-wise, each record's line kept) and
+converted by ``coerce_events`` like a Parquet table's text columns; side fields it has (status,
+source_url ...) are read and checked as a contribution's are.
 
 An imported batch (``conflictkit import ... -o NAME.parquet``) has its provenance beside it
 (the layout's sidecar): it becomes the batch's side frame, so the export's file, line, era and
@@ -17,10 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from conflictkit.builders.contributions.fields import suggest_key
+from conflictkit.builders.contributions.fields import SIDE_FIELDS, suggest_key
 from conflictkit.layout.dataset import sidecar_path
 from conflictkit.layout.release import (
     EVENTS,
+    EVENTS_CSV,
     EVENTS_DIR,
     ID,
     IMPORTED_COLUMN_PREFIX,
@@ -35,6 +41,8 @@ from conflictkit.schema.columns import COLUMN_NAMES
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
+
+    from conflictkit.builders.contributions.csv_reader import CsvColumns
 
 
 @dataclass
@@ -98,33 +106,107 @@ def read_events_table(path: Path, display: str) -> TableRead:
     return TableRead(events, side, merged)
 
 
-def _side(display: str, n: int, origin: str) -> pd.DataFrame:
-    """The side frame of a table: its origin and file, line 0, blank side fields."""
+def read_csv_table(read: CsvColumns, path: Path) -> TableRead:
+    """A CSV table already read (`csv_reader`), converted and checked as it stands."""
+    import numpy as np
     import pandas as pd
 
+    from conflictkit.builders.contributions.records import check_side
+    from conflictkit.builders.importers.common import coerce_read
+    from conflictkit.problems.report import problems_frame
+    from conflictkit.problems.rows import concat_problems
+    from conflictkit.schema.coerce import coerce_events
+
+    display = read.path
+    frame = read.frame if read.frame is not None else pd.DataFrame()
+    n = len(frame)
+    notes = []
+    for name in read.header:
+        if name not in COLUMN_NAMES and name not in SIDE_FIELDS:
+            hint = suggest_key(name)
+            notes.append(problem_row(P.UNKNOWN_COLUMN, file=display, column=name, value=name,
+                                     name=name, hint=f" (did you mean {hint!r}?)" if hint else ""))
+    files = np.broadcast_to(np.array([display], dtype=object), (n,))
+    raw = frame[[c for c in COLUMN_NAMES if c in frame.columns]]
+    if read.columnar:  # pyarrow's text (no "") and typed columns: convert what needs it
+        if "event_date" in raw and pd.api.types.is_datetime64_any_dtype(raw["event_date"]):
+            raw = raw.assign(event_date=raw["event_date"].astype("datetime64[s]"))
+        events, type_problems = coerce_read(raw, files, read.lines, True, coerce_events)
+    else:
+        events, type_problems = coerce_events(raw, files=files, lines=read.lines)
+    release = _release_of(path)
+    side = (_release_side(release, display, events[ID]) if release is not None
+            else _side(display, n, "table"))
+    side["line"] = read.lines
+    for name in SIDE_FIELDS:
+        if name in frame.columns:
+            side[name] = frame[name].reset_index(drop=True)
+    parts = [problems_frame(read.problems) if read.problems else None, *read.problem_frames,
+             problems_frame(notes) if notes else None, type_problems]
+    if any(name in frame.columns for name in SIDE_FIELDS):
+        parts.append(check_side(side, events[ID]))
+    problems = concat_problems(parts)
+    if not problems.empty:
+        ids = events[ID].astype("str").fillna("").to_numpy(dtype=object)
+        record = problems["record"].to_numpy()
+        on_record = record >= 0
+        problems.loc[on_record, "event_id"] = ids[record[on_record]]
+    read.frame = None  # its columns live on in `events` where they were taken as they are
+    return TableRead(events, side, problems, unreadable=read.unreadable)
+
+
+def _side(display: str, n: int, origin: str) -> pd.DataFrame:
+    """The side frame of a table: its origin and file, line 0, blank side fields."""
+    import numpy as np
+    import pandas as pd
+
+    from conflictkit.builders.importers.common import blank_text
+
     index = pd.RangeIndex(n)
-    side = pd.DataFrame({"origin": pd.Series(origin, index=index, dtype="str"),
-                         "file": pd.Series(display, index=index, dtype="str"),
-                         "line": pd.Series(0, index=index, dtype="int64")})
-    for name in SIDE_COLUMNS[3:]:
-        side[name] = pd.Series(None, index=index, dtype="str")
-    return side
+    blank = blank_text(n, index)  # one Arrow null array shared by the blank columns
+    columns = {"origin": _constant_text(origin, n), "file": _constant_text(display, n),
+               "line": pd.Series(np.zeros(n, dtype=np.int64), index=index),
+               **dict.fromkeys(SIDE_COLUMNS[3:], blank)}
+    return pd.DataFrame(columns, index=index, copy=False)
+
+
+def _constant_text(value: str, n: int) -> pd.Series:
+    """One value n times as a `str` column (an Arrow dictionary decoded: no n Python strs)."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    codes = pa.array(np.zeros(n, dtype=np.int32))
+    column = pa.DictionaryArray.from_arrays(codes, pa.array([value], pa.large_string()))
+    return pd.Series(pd.array(column.cast(pa.large_string()), dtype="str"))
 
 
 def _release_of(path: Path) -> Path | None:
-    """The release directory a table belongs to (its events.parquet or events/), if any."""
+    """The release directory a table belongs to (its events.parquet, events/ or events.csv), if
+    any."""
     parent = path.parent
-    return parent if path.name in (EVENTS.path, EVENTS_DIR) and is_release(parent) else None
+    return parent if (path.name in (EVENTS.path, EVENTS_DIR, EVENTS_CSV.path)
+                      and is_release(parent)) else None
 
 
 def _release_side(release: Path, display: str, ids: pd.Series) -> pd.DataFrame:
     """A release's events keep the side the build published: its provenance table, matched by
     event_id_cnty (so an imported event's origin still decides what it may leave blank)."""
     import pandas as pd
+    import pyarrow as pa
+
+    from conflictkit.builders.importers.textcolumns import as_arrow
 
     side = _side(display, len(ids), "table")
     provenance = read_provenance(release)
     if provenance is None or ID not in provenance.column_names:
+        return side
+    keys = as_arrow(ids.astype("str"))
+    if provenance.column(ID).cast(pa.large_string()).equals(keys):  # the release's own order
+        for name in provenance.column_names:
+            if name not in ("file", "line", ID):
+                side[name] = pd.Series(pd.array(provenance.column(name).cast(pa.large_string()),
+                                                dtype="str"))
         return side
     table = provenance.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow")
                                  if str(t) in ("string", "large_string") else None)

@@ -163,6 +163,7 @@ def finish(
     from conflictkit.builders.importers.rederive import rederive
     from conflictkit.builders.importers.repairs import RepairLog, count_repairs
     from conflictkit.builders.overlaps import fold_same_ids
+    from conflictkit.problems import catalogue as P
     from conflictkit.problems.echoes import drop_echoes
     from conflictkit.problems.report import Report, problems_frame
     from conflictkit.problems.rows import concat_problems
@@ -174,13 +175,14 @@ def finish(
     if progress:
         progress(f"checking {n:,} events")
     files = same_file(file, n)
-    events, type_problems = _coerce(raw, files, lines, clean_text, coerce_events)
+    events, type_problems = coerce_read(raw, files, lines, clean_text, coerce_events)
     events, derive_problems = derive_columns(events, files=files, lines=lines)
     log = repairs if repairs is not None else RepairLog()
     day = today_of(today)
     frame = Frame(events, today=day)  # one set of column features for re-deriving and checking
-    if rederive(events, frame, log):
-        frame = Frame(events, today=day)
+    changed = rederive(events, frame, log)
+    if changed:  # only the columns derived again need their features computed again
+        frame.forget(changed)
     for name, (data, flags) in (text_flags or {}).items():
         frame.adopt_text_flags(name, data, flags)
     if writer is not None:  # the output is written on another core while the rules run
@@ -196,7 +198,11 @@ def finish(
     if notes:
         rows = concat_problems([rows, problems_frame(notes)])
     # the same event listed twice in the export is one event (builders.overlaps)
-    overlaps = fold_same_ids(events, None, files, lines)
+    repeated = np.zeros(n, dtype=bool)  # the rows the uniqueness rule flagged, blank IDs
+    found = checked.problems
+    repeated[found.loc[found["rule"] == P.UNIQUE.code, "record"].to_numpy(dtype=np.int64)] = True
+    repeated |= frame.null("event_id_cnty")
+    overlaps = fold_same_ids(events, None, files, lines, maybe_shared=repeated)
     if overlaps.folded:
         rows = _without_folded(rows, overlaps, n)
     report = Report(records=n + unreadable, problems=rows, files=1)
@@ -311,9 +317,14 @@ def _problem_frames(items: list[Any], to_frame: Any) -> list[pd.DataFrame]:
 _CODED_TEXT = ("inter1", "inter2", "interaction")
 
 
-def _coerce(raw: pd.DataFrame, files: np.ndarray, lines: np.ndarray, clean_text: bool,
-            coerce_events: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """coerce_events over the columns that need converting; already-canonical text passes."""
+def coerce_read(raw: pd.DataFrame, files: np.ndarray, lines: np.ndarray, clean_text: bool,
+                coerce_events: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """coerce_events over the columns that need converting; already-canonical text passes.
+
+    `clean_text`: `raw` is what the pyarrow CSV reader gave (text `str` without "", numbers
+    and dates parsed into their canonical types where they could be); the importers and
+    validate's CSV tables read files that way.
+    """
     from conflictkit.problems.report import empty_problems
     from conflictkit.schema.arrow import PANDAS_DTYPES
     from conflictkit.schema.columns import COLUMNS_BY_NAME

@@ -72,16 +72,16 @@ def _tables() -> dict[str, np.ndarray]:
     return out
 
 
-def rederive(events: pd.DataFrame, frame: Frame, log: R.RepairLog) -> bool:
+def rederive(events: pd.DataFrame, frame: Frame, log: R.RepairLog) -> set[str]:
     """Replace, in place, derived values that disagree with their (valid) sources; `frame` is
-    a `Frame` over `events`. Returns whether anything was replaced (the frame's features of
-    the replaced columns are then stale)."""
+    a `Frame` over `events`. Returns the columns replaced in (the frame's features of those
+    are then stale: `Frame.forget` them)."""
     import pandas as pd
 
     if events.empty:
-        return False
+        return set()
     tables = _tables()
-    changed = False
+    changed: set[str] = set()
     # year from event_date
     years, missing_year = frame.numeric("year")
     has_date = frame.present("event_date")
@@ -92,17 +92,18 @@ def rederive(events: pd.DataFrame, frame: Frame, log: R.RepairLog) -> bool:
         log.add(R.REDERIVED, "year", bad, year)
         events["year"] = year.mask(bad, pd.Series(expected_year, index=events.index).astype(
             "Int16"))
-        changed = True
+        changed.add("year")
     # disorder_type from sub_event_type
     sub = frame.codes("sub_event_type")
     disorder_changed = _replace(events, frame, "disorder_type", sub >= 0,
                                 tables["disorder_type"][np.maximum(sub, 0)], log)
-    changed |= disorder_changed
+    if disorder_changed:
+        changed.add("disorder_type")
     # region and iso from country
     country = frame.codes("country")
     known = country >= 0
-    changed |= _replace(events, frame, "region", known, tables["region"][np.maximum(country, 0)],
-                        log)
+    if _replace(events, frame, "region", known, tables["region"][np.maximum(country, 0)], log):
+        changed.add("region")
     isos, missing_iso = frame.numeric("iso")
     expected_iso = tables["iso"][np.maximum(country, 0)]
     bad = known & ~missing_iso & (isos != expected_iso)
@@ -111,12 +112,13 @@ def rederive(events: pd.DataFrame, frame: Frame, log: R.RepairLog) -> bool:
         log.add(R.REDERIVED, "iso", bad, iso)
         events["iso"] = iso.mask(bad, pd.Series(pd.array(expected_iso, dtype="Int16"),
                                                 index=events.index))
-        changed = True
+        changed.add("iso")
     # interaction from the two actor types (inter2 blank: "<type> only")
     inter1, inter2 = frame.codes("inter1"), frame.codes("inter2")
     typed = (inter1 >= 0) & ((inter2 >= 0) | (inter2 == MISSING))
     pair = tables["interaction"][np.maximum(inter1, 0), np.maximum(inter2 + 1, 0)]
-    changed |= _replace(events, frame, "interaction", typed, pair, log)
+    if _replace(events, frame, "interaction", typed, pair, log):
+        changed.add("interaction")
     # civilian_targeting from the disorder type and the actor types
     if disorder_changed:  # the frame's codes are those of the values just replaced
         disorder = Frame(events[["disorder_type"]], today=frame.today).codes("disorder_type")
@@ -128,8 +130,8 @@ def rederive(events: pd.DataFrame, frame: Frame, log: R.RepairLog) -> bool:
     pv = (disorder >= 0) & tables["pv"][np.maximum(disorder, 0)]
     wanted = np.where(pv & targeted, 0, -1)  # 0: "Civilian targeting", -1: blank
     judged = typed & (disorder >= 0)
-    changed |= _replace(events, frame, "civilian_targeting", judged, wanted, log,
-                        blank_allowed=True)
+    if _replace(events, frame, "civilian_targeting", judged, wanted, log, blank_allowed=True):
+        changed.add("civilian_targeting")
     return changed
 
 
