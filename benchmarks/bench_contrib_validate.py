@@ -1,4 +1,4 @@
-"""Benchmark: `conflictkit validate` as CI runs it (issue 3, speed).
+"""Benchmark: `conflictkit validate` as CI runs it.
 
 1. A 1,000-event contribution against a 3M-event release: whole process wall time and peak RSS
    of `conflictkit validate contrib --release REL --format json` (targets: <= 1.5 s, <= 300 MiB).

@@ -1,7 +1,7 @@
 """Benchmark: importing an ACLED CSV export (`read_acled`), against the bare CSV read, on a clean
 file and on the same file with repairable defects in a share of its rows.
 
-Targets (issues 5 and 11): >= 300k rows/s, peak memory <= 3x the CSV size, with repairs on.
+Targets: >= 300k rows/s, peak memory <= 3x the CSV size, with repairs on.
 Each measurement runs in its own process (so peak RSS is that step's alone), side by side in the
 same run:
 

@@ -1,5 +1,5 @@
 """Benchmark: `conflictkit validate EVENTS.csv` against `frictionless validate` of the same file
-with the release's own datapackage.json, side by side (issue 11).
+with the release's own datapackage.json, side by side.
 
 For each size (default 100k and 1M events) a real release is built once from
 benchmarks/generate.py's events (`build_release`, partition "none"), so the CSV is a release's

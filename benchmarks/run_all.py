@@ -1,7 +1,7 @@
 """Run every benchmark one after another (never in parallel: they would measure each other).
 
 Each script prints its own figures and ratios against its baseline. `--quick` uses small sizes to
-check that the scripts work; the targets in the issues are stated at the default (3M-row) sizes.
+check that the scripts work; the targets are stated at the default (3M-row) sizes.
 """
 
 from __future__ import annotations

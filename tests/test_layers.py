@@ -1,9 +1,9 @@
 """The package's layers, kept by walking every module's imports (also the ones inside functions).
 
-declarations (errors, problems, schema, reference, layout) import nothing above them; builders
-import declarations and builders; loading imports declarations and loading, never builders; only
-the entry points (the CLI, `conflictkit.api`, the package's lazy namespace) join them. And no two
-modules import each other, directly or round a loop.
+declarations (errors, atomic file writes, problems, schema, reference, layout) import nothing
+above them; builders import declarations and builders; loading imports declarations and
+loading, never builders; only the entry points (the CLI, `conflictkit.api`, the package's lazy
+namespace) join them. And no two modules import each other, directly or round a loop.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "conflictkit"
 
-DECLARATIONS = {"errors", "problems", "schema", "reference", "layout"}
+DECLARATIONS = {"errors", "atomic", "problems", "schema", "reference", "layout"}
 LAYERS: dict[str, set[str]] = {
     "declarations": DECLARATIONS,
     "builders": DECLARATIONS | {"builders"},

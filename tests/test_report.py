@@ -20,13 +20,13 @@ import pyarrow.parquet as pq
 import pytest
 from test_release_fixtures import make_events, make_side
 
+from conflictkit import atomic
 from conflictkit.builders.release.build import build_release, working_table
 from conflictkit.builders.release.compare import ID, compare_tables
 from conflictkit.builders.release.diff import diff_releases
 from conflictkit.builders.release.metadata import DatasetMetadata
 from conflictkit.builders.release.write import sort_order
 from conflictkit.builders.report import render_report, write_report
-from conflictkit.builders.report import write as report_write
 from conflictkit.builders.report.changes import comparison_from_timestamps, summarise_changes
 from conflictkit.builders.report.charts import check_font
 from conflictkit.builders.report.eventmap import COLUMNS, bins, extent_of
@@ -395,7 +395,7 @@ def test_a_failed_write_keeps_the_old_report_whole(releases: Path, tmp_path: Pat
     def full_disk(src: str, dst: str) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(report_write.os, "replace", full_disk)
+    monkeypatch.setattr(atomic.os, "replace", full_disk)
     with pytest.raises(ConflictkitError, match="no space left on device; nothing was written"):
         write_report(releases / "1.1.0", out)
     assert out.read_text() == "the old report"

@@ -23,7 +23,6 @@ from conflictkit.console import (
     run,
     show,
     status,
-    write_json,
     write_output,
 )
 from conflictkit.errors import UsageError
@@ -103,33 +102,19 @@ def validate_command(
     from conflictkit.builders.validation import validate_paths
     from conflictkit.problems import render
 
-    if release is not None and not release.exists():
-        raise UsageError(f"--release {release}: no such file or directory")
-    if diff_json is not None and not diff_json.parent.is_dir():
-        raise UsageError(f"--diff-json {diff_json}: no such folder {diff_json.parent}")
     changes = "required" if diff_json else "if-dataset" if fmt == "github" else "none"
     with progress(fmt, quiet) as say:
         result = validate_paths(paths, release=release, dataset=dataset, strict=strict,
-                                max_file_mb=max_file_mb, changes=changes, progress=say)
-    report = result.report
-    if diff_json is not None and result.changes is not None:
-        write_json(result.changes.to_dict(), diff_json)
+                                max_file_mb=max_file_mb, changes=changes, diff_json=diff_json,
+                                progress=say)
     if fmt == "json":
-        emit_json(report.to_dict())
+        emit_json(result.report.to_dict())
     elif fmt == "github":
-        show(render.github(report))
-        summary = render.step_summary(report)
-        if result.changes is not None:
-            more = (f"`{diff_json.name}` (--diff-json) lists every event, with old and new "
-                    "values; the workflow `conflictkit init` writes keeps it as an artifact of "
-                    "this run." if diff_json else "`--diff-json PATH` writes every event, with "
-                    "old and new values.")
-            summary += "\n" + result.changes.markdown(
-                title=f"Changes against {result.changes.old}", more=more)
-        append_step_summary(summary)
+        show(render.github(result.report))
+        append_step_summary(result.step_summary(diff_json))
     else:
-        show(render.text(report, color=colour()))
-    done(report.ok)
+        show(render.text(result.report, color=colour()))
+    done(result.report.ok)
 
 
 @ids_app.command("assign")
@@ -385,8 +370,7 @@ def codebook_command(
                            "problems-json"], typer.Option(
         "--format", "-f", help="markdown (the codebook), datapackage (Frictionless v2 package "
         "of the events table), jsonschema (a contribution file, for editors), problems or "
-        "problems-json "
-        "(every problem code a report can carry)")] = "markdown",
+        "problems-json (every problem code a report can carry)")] = "markdown",
     out: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write to this file instead of stdout.")] = None,
     quiet: QuietOption = False,

@@ -19,6 +19,7 @@ from typing import Any
 
 import typer
 
+from conflictkit.atomic import write_atomic
 from conflictkit.errors import ConflictkitError, UsageError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -146,24 +147,12 @@ def write_output(text: str, out: Path, *, usage: bool = False) -> None:
 
 
 def write_json(document: Any, out: Path) -> None:
-    """One JSON document into the file a user named, whole or not at all: written beside it
-    and renamed into place, so a reader (an artifact upload) never sees half a file."""
-    import tempfile
-
+    """One JSON document into the file a user named, whole or not at all."""
     text = json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n"
-    temp: str | None = None
     try:
-        handle, temp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp",
-                                        dir=out.parent if str(out.parent) else ".")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temp, out)
-        temp = None
+        write_atomic(out, text.encode("utf-8"))
     except OSError as exc:
         raise ConflictkitError(f"cannot write {out}: {exc.strerror or exc}") from None
-    finally:
-        if temp is not None:
-            Path(temp).unlink(missing_ok=True)
 
 
 def append_step_summary(markdown: str) -> None:

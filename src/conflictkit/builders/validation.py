@@ -10,15 +10,17 @@ the release publishes that the dataset's files no longer hold.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from conflictkit.atomic import write_atomic
 from conflictkit.builders.contributions import DEFAULT_MAX_FILE_MB, Batch, check_paths
 from conflictkit.builders.contributions.batch import collect, display_path, read_events
 from conflictkit.builders.crosscheck import ReleaseIds
-from conflictkit.errors import UsageError
+from conflictkit.errors import ConflictkitError, UsageError
 from conflictkit.layout.dataset import CONFIG_FILE, Dataset, find_dataset_root, open_dataset
 
 if TYPE_CHECKING:
@@ -43,6 +45,21 @@ class Validation:
     def report(self) -> Report:
         return self.batch.report
 
+    def step_summary(self, diff_json: Path | None = None) -> str:
+        """The report's GitHub step summary, then what the files change against the release
+        (when compared), pointing at the full list (``diff_json``, or how to get it)."""
+        from conflictkit.problems import render
+
+        summary = render.step_summary(self.report)
+        if self.changes is None:
+            return summary
+        more = (f"`{diff_json.name}` (--diff-json) lists every event, with old and new values; "
+                "the workflow `conflictkit init` writes keeps it as an artifact of this run."
+                if diff_json else "`--diff-json PATH` writes every event, with old and new "
+                "values.")
+        return summary + "\n" + self.changes.markdown(
+            title=f"Changes against {self.changes.old}", more=more)
+
 
 def open_dataset_option(path: str | Path) -> Dataset:
     """The dataset repository named by ``--dataset`` (a folder with conflictkit.toml)."""
@@ -61,12 +78,17 @@ def validate_paths(
     strict: bool = False,
     max_file_mb: float = DEFAULT_MAX_FILE_MB,
     changes: Changes = "none",
+    diff_json: Path | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Validation:
     """Check `paths`; with ``dataset`` (``--dataset``) also against the rest of that dataset
     (see `check_paths`' ``rest_of_dataset``); with ``changes``, compare the dataset's files
-    with ``release``."""
+    with ``release``, and write the whole comparison to ``diff_json`` when given."""
     paths = list(paths)
+    if release is not None and not Path(release).exists():
+        raise UsageError(f"--release {release}: no such file or directory")
+    if diff_json is not None and not diff_json.parent.is_dir():
+        raise UsageError(f"--diff-json {diff_json}: no such folder {diff_json.parent}")
     if changes == "required" and release is None:
         raise UsageError("--diff-json compares the dataset's files with a release: give "
                          "--release too")
@@ -90,7 +112,14 @@ def validate_paths(
         progress(f"comparing the dataset's files with release {ids.name}")
     table = _working_table(paths, batch, home, max_file_mb)
     include = home.settings("release").get("include_candidates", False) is True
-    return Validation(batch, pending_changes(table, ids.path, include_candidates=include))
+    result = Validation(batch, pending_changes(table, ids.path, include_candidates=include))
+    if diff_json is not None and result.changes is not None:
+        text = json.dumps(result.changes.to_dict(), ensure_ascii=False, indent=2, default=str)
+        try:
+            write_atomic(diff_json, (text + "\n").encode("utf-8"))
+        except OSError as exc:
+            raise ConflictkitError(f"cannot write {diff_json}: {exc.strerror or exc}") from None
+    return result
 
 
 def _working_table(paths: list[str | Path], batch: Batch, dataset: Dataset,

@@ -12,12 +12,11 @@ file whose edit cannot be verified is reported and left untouched.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from conflictkit.atomic import write_atomic
 from conflictkit.builders.ids.csv_ids import CsvEditor
 from conflictkit.builders.ids.json_ids import JsonEditor
 from conflictkit.builders.ids.model import (
@@ -252,17 +251,7 @@ def assign_ids(dataset: str | Path, *, release: str | Path | None = None,
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so a reader sees the old file or the new one, never half."""
+    """Replace `path` with `data` (a reader sees the old file or the new one), keeping its
+    permission bits."""
     target = path.resolve()
-    mode = target.stat().st_mode & 0o7777
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomic(target, data, mode=target.stat().st_mode & 0o7777)

@@ -18,7 +18,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from conflictkit.builders.release.atomic import describe_os_error
+from conflictkit.atomic import describe_os_error
 from conflictkit.errors import ConflictkitError
 from conflictkit.layout.dataset import sidecar_path
 

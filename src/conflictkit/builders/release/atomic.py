@@ -9,7 +9,6 @@ released by the kernel if the holder dies) so two builds never write at once.
 
 from __future__ import annotations
 
-import errno
 import fcntl
 import os
 import shutil
@@ -18,19 +17,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from conflictkit.atomic import describe_os_error
 from conflictkit.errors import ConflictkitError
 
 LOCK_NAME = ".release.lock"
 STAGING_PREFIX = ".staging-"
-
-
-def describe_os_error(exc: OSError) -> str:
-    """A short reason for a failed write ("No space left on device", "Permission denied")."""
-    if exc.errno == errno.ENOSPC:
-        return "no space left on device"
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "permission denied (read-only location?)"
-    return exc.strerror or str(exc)
 
 
 def ensure_root(root: Path) -> None:

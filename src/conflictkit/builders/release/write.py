@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from conflictkit.builders.release.atomic import describe_os_error
+from conflictkit.atomic import describe_os_error
 from conflictkit.errors import ConflictkitError
 from conflictkit.layout.release import (
     EVENTS,

@@ -8,15 +8,12 @@ an interrupt) leaves no file or the previous one, never half a page.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from conflictkit.builders.release.atomic import describe_os_error
+from conflictkit.atomic import describe_os_error, write_atomic
 from conflictkit.builders.report.changes import comparison_from_timestamps
 from conflictkit.builders.report.render import ReportMeta, render_report
 from conflictkit.builders.report.summary import REPORT_COLUMNS
@@ -112,8 +109,8 @@ def build_report(release_dir: str | Path, previous_dir: str | Path | None = None
     return html, meta, events.num_rows
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """`data` at `path` via a temporary file in the same folder, flushed and renamed."""
+def write_report_file(path: Path, data: bytes) -> None:
+    """The page at `path`, whole or not at all; a failure explains itself."""
     if path.is_dir():
         raise UsageError(f"{path} is a directory; give the report's file name (-o FILE.html)")
     parent = path.parent
@@ -122,26 +119,10 @@ def write_atomic(path: Path, data: bytes) -> None:
                                "directory; nothing was written")
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+        write_atomic(path, data)
     except OSError as exc:
         raise ConflictkitError(f"cannot write the report to {path}: "
                                f"{describe_os_error(exc)}; nothing was written") from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o644 & ~umask)
-        os.replace(temp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        if isinstance(exc, OSError):
-            raise ConflictkitError(f"cannot write the report to {path}: "
-                                   f"{describe_os_error(exc)}; nothing was written") from exc
-        raise
 
 
 def write_report(release_dir: str | Path, out: str | Path | None = None,
@@ -154,7 +135,7 @@ def write_report(release_dir: str | Path, out: str | Path | None = None,
     html, meta, rows = build_report(release_dir, previous, progress)
     target = Path(out) if out is not None else Path(REPORT_HTML)
     data = html.encode("utf-8")
-    write_atomic(target, data)
+    write_report_file(target, data)
     return ReportResult(path=target, bytes=len(data), release=Path(release_dir),
                         version=meta.version, events=rows,
                         previous=Path(previous) if previous is not None else None)
