@@ -160,6 +160,3 @@ def event_days(cluster: Cluster, published: date, review: list[str],
         provenance["event_date"] = evidence(date_src.sentence, 0, 0, 0.3)
     return days, precision, running
 
-
-def days_between(first: date, last: date) -> tuple[date, ...]:
-    return tuple(first + timedelta(days=i) for i in range((last - first).days + 1))
