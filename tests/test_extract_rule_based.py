@@ -9,7 +9,7 @@ import pytest
 from conflictkit.builders.extract import extract_text
 from conflictkit.builders.extract.classify import framed
 from conflictkit.builders.extract.dates import attached_to_act, find_dates
-from conflictkit.builders.extract.rule_based import is_question, is_quoted
+from conflictkit.builders.extract.rule_based.wording import is_question, is_quoted
 
 
 def _events(text: str, published: date):
@@ -178,7 +178,7 @@ def test_not_a_count_names_the_kinds():
 # ---- background -----------------------------------------------------------------------------
 
 def test_a_name_is_not_an_act():
-    from conflictkit.builders.extract.rule_based import in_a_name
+    from conflictkit.builders.extract.rule_based.wording import in_a_name
 
     sentence = "Organisers cancelled the Desert Rally on Friday."
     assert in_a_name(sentence, sentence.index("Rally"))
@@ -353,7 +353,7 @@ def test_the_site_named_elsewhere_places_the_event():
 
 
 def test_words_inside_a_quotation_are_not_acts():
-    from conflictkit.builders.extract.rule_based import inside_quotes
+    from conflictkit.builders.extract.rule_based.wording import inside_quotes
 
     sentence = 'He tweeted: "Peaceful protests are a hallmark of our democracy."'
     assert inside_quotes(sentence, sentence.index("protests"))
