@@ -17,15 +17,14 @@ from conflictkit.builders.importers.registry import FORMATS
 from conflictkit.console import (
     append_step_summary,
     colour,
+    deliver,
     done,
     emit_json,
     progress,
     run,
     show,
     status,
-    write_output,
 )
-from conflictkit.errors import UsageError
 
 # plain help (no boxes, no "<bool>" beside flags): it reads the same in a pipe and a terminal
 app = typer.Typer(name="conflictkit", no_args_is_help=True, pretty_exceptions_enable=False,
@@ -188,17 +187,13 @@ def import_command(
     """
     from conflictkit.builders.importers.output import import_file
 
-    if not file.exists():
-        raise UsageError(f"{file}: no such file")
     with progress(fmt, quiet) as say:
-        result, written = import_file(source, file, out=out, today=today, progress=say)
+        result = import_file(source, file, out=out, today=today, progress=say)
     if fmt == "json":
-        emit_json({**result.to_dict(), "written": [str(p) for p in written]})
+        emit_json(result.to_dict())
     else:
         show(result.text(str(file), color=colour()))
-        if written:
-            status(f"wrote {len(result.events)} events to {written[0]}, provenance to "
-                   f"{written[1]} and repairs to {written[2]}", quiet)
+        status(result.status(), quiet or not result.written)
     done(result.report.ok)
 
 
@@ -228,16 +223,14 @@ def release_command(
     """
     from conflictkit.builders.release.build import ReleaseRefused
     from conflictkit.builders.release.gather import release_dataset
-    from conflictkit.problems import render
 
     try:
         with progress(fmt, quiet) as say:
             result = release_dataset(dataset, version=version, out=out, timestamp=timestamp,
                                      partition=partition, progress=say)
     except ReleaseRefused as exc:
-        title = f"release {version} refused: invalid events"
         emit_json(exc.report.to_dict()) if fmt == "json" else show(
-            render.text(exc.report, title=title, color=colour()))
+            exc.text(version, color=colour()))
         done(False)
     emit_json(result.to_dict()) if fmt == "json" else show(result.text())
 
@@ -277,10 +270,8 @@ def diff_command(
     result = diff_releases(old, new)
     if fmt == "json":
         emit_json(result.to_dict())
-    elif fmt == "markdown":
-        show(result.markdown() if limit is None else result.markdown(limit))
     else:
-        show(result.text() if limit is None else result.text(limit))
+        show(result.markdown(limit) if fmt == "markdown" else result.text(limit))
 
 
 @app.command("info")
@@ -315,12 +306,7 @@ def report_command(
 
     with progress(fmt, quiet) as say:
         result = write_report(release, out, previous=previous, progress=say)
-    if fmt == "json":
-        emit_json(result.to_dict())
-    else:
-        status(f"wrote {result.path} ({result.bytes / 1024:,.0f} KiB): report of {release} "
-               f"({result.events} events)" + (f" compared with {previous}" if previous else ""),
-               quiet)
+    emit_json(result.to_dict()) if fmt == "json" else status(result.status(), quiet)
 
 
 @app.command("extract")
@@ -355,12 +341,7 @@ def extract_command(
     run = extract_paths(articles, published=published, source=source, url=url,
                         extractor=extractor, stdin=sys.stdin.buffer)
     typer.echo(run.text(quiet=quiet), nl=False, err=True)
-    text = dump(run.records, fmt)
-    if out is None:
-        typer.echo(text, nl=False)
-    else:
-        write_output(text, out)
-        status(f"wrote {len(run.records)} records to {out}", quiet)
+    deliver(dump(run.records, fmt), out, what=f"{len(run.records)} records", quiet=quiet)
     done(not run.errors)
 
 
@@ -378,12 +359,7 @@ def codebook_command(
     """Print the documentation generated from the schema and the problem catalogue."""
     from conflictkit.schema.codebook import document
 
-    text = document(fmt)
-    if out is None:
-        typer.echo(text, nl=False)
-        return
-    write_output(text, out, usage=True)
-    status(f"wrote {fmt} to {out}", quiet)
+    deliver(document(fmt), out, what=fmt, quiet=quiet, usage=True)
 
 
 def main() -> None:

@@ -146,6 +146,17 @@ def write_output(text: str, out: Path, *, usage: bool = False) -> None:
         raise error(f"cannot write {out}: {exc.strerror or exc}") from None
 
 
+def deliver(text: str, out: Path | None, *, what: str, quiet: bool = False,
+            usage: bool = False) -> None:
+    """`text` on stdout, or into the file ``out`` with a status line saying ``what`` went
+    there (a write failure is exit 2 with ``usage``, else 1)."""
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    write_output(text, out, usage=usage)
+    status(f"wrote {what} to {out}", quiet)
+
+
 def write_json(document: Any, out: Path) -> None:
     """One JSON document into the file a user named, whole or not at all."""
     text = json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n"

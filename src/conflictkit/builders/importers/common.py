@@ -23,6 +23,7 @@ Progress = Callable[[str], None]
 
 if TYPE_CHECKING:
     import datetime as dt
+    from pathlib import Path
 
     import pandas as pd
 
@@ -50,6 +51,7 @@ class ImportResult:
     repairs: every repair of an accepted event, one row per (event, column, kind):
       event_id_cnty, column, repair (kind code, see `repairs.REPAIR_KINDS`), original (the
       value as the file had it).
+    written: the files `output.import_file` wrote (none without ``--out``).
     """
 
     events: pd.DataFrame
@@ -57,12 +59,22 @@ class ImportResult:
     report: Report
     meta: dict[str, Any] = field(default_factory=dict)
     repairs: pd.DataFrame = field(default_factory=lambda: _empty_repairs())
+    written: tuple[Path, ...] = ()  # events, provenance and repairs files, when written
 
     def to_dict(self) -> dict[str, Any]:
-        """The report as a JSON-ready document, with what was detected."""
+        """The report as a JSON-ready document, with what was detected and written."""
         document = self.report.to_dict()
         document["import"] = _jsonable(self.meta)
+        document["written"] = [str(p) for p in self.written]
         return document
+
+    def status(self) -> str:
+        """What was written where ("" when nothing was)."""
+        if not self.written:
+            return ""
+        events, provenance, repairs = self.written
+        return (f"wrote {len(self.events)} events to {events}, provenance to {provenance} "
+                f"and repairs to {repairs}")
 
     def text(self, file: str, *, color: bool = False) -> str:
         """The report as text, titled with what was detected (era, encoding, date forms)."""

@@ -141,11 +141,10 @@ def write_import(result: ImportResult, out: str | Path) -> tuple[Path, Path, Pat
 
 
 def import_file(format_name: str, path: str | Path, *, out: str | Path | None = None,
-                today: str | dt.date | None = None, progress: Any = None,
-                ) -> tuple[ImportResult, tuple[Path, ...]]:
+                today: str | dt.date | None = None, progress: Any = None) -> ImportResult:
     """`conflictkit import`: read ``path`` with the registered format's reader, writing the
-    accepted events (and their provenance) to ``out`` while they are checked. Returns the
-    result and the paths written (none without ``out``)."""
+    accepted events (and their provenance and repairs) to ``out`` while they are checked; the
+    result names the files written (none without ``out``)."""
     import datetime as dt
 
     from conflictkit.builders.importers.registry import format_named
@@ -156,9 +155,12 @@ def import_file(format_name: str, path: str | Path, *, out: str | Path | None = 
             today = dt.date.fromisoformat(today)
         except ValueError:
             raise UsageError(f"--today {today!r}: not a date YYYY-MM-DD") from None
+    if not Path(path).exists():
+        raise UsageError(f"{path}: no such file")
     reader = format_named(format_name)
     if out is None:
-        return reader.read(path, today=today, progress=progress), ()
+        return reader.read(path, today=today, progress=progress)
     with ImportWriter(out) as writer:
         result = reader.read(path, today=today, progress=progress, writer=writer)
-        return result, writer.commit(result)
+        result.written = writer.commit(result)
+        return result

@@ -68,6 +68,13 @@ class ReleaseRefused(ConflictkitError):
         super().__init__(message or f"release refused: {report.summary_line()}")
         self.report = report
 
+    def text(self, version: str, *, color: bool = False) -> str:
+        """The report of the invalid events, titled with the release refused."""
+        from conflictkit.problems import render
+
+        return render.text(self.report, title=f"release {version} refused: invalid events",
+                           color=color)
+
 
 @dataclass
 class ReleaseResult:

@@ -48,9 +48,11 @@ class DiffResult:
                 "modified": len(self.modified),
                 "unchanged": self.new_rows - len(self.added) - len(self.modified)}
 
-    def text(self, limit: int = 200) -> str:
-        """Added, deleted and modified events (at most `limit` listed per section, modified ones
-        with each changed field old -> new), the fields changed, then the counts."""
+    def text(self, limit: int | None = None) -> str:
+        """Added, deleted and modified events (at most `limit`, default 200, listed per section,
+        modified ones with each changed field old -> new), the fields changed, then the
+        counts."""
+        limit = 200 if limit is None else limit
         lines: list[str] = []
 
         def listing(title: str, items: list[str], total: int) -> None:
@@ -73,8 +75,10 @@ class DiffResult:
                      f"{s['modified']} modified, {s['unchanged']} unchanged")
         return "\n".join(lines) + "\n"
 
-    def markdown(self, limit: int = LISTED_EVENTS) -> str:
-        """The change summary a pull request's check shows, for these two releases."""
+    def markdown(self, limit: int | None = None) -> str:
+        """The change summary a pull request's check shows, for these two releases (at most
+        `limit` events listed per section, default `LISTED_EVENTS`)."""
+        limit = LISTED_EVENTS if limit is None else limit
         return self.changes.markdown(
             title=f"Changes from {self.old.name} to {self.new.name}", listed=limit,
             more="`conflictkit diff --format json` lists every event, with old and new values.")

@@ -51,6 +51,12 @@ class ReportResult:
                 "release": str(self.release), "version": self.version, "events": self.events,
                 "previous": str(self.previous) if self.previous else None}
 
+    def status(self) -> str:
+        """One line: what was written, of which release, compared with which."""
+        compared = f" compared with {self.previous}" if self.previous else ""
+        return (f"wrote {self.path} ({self.bytes / 1024:,.0f} KiB): report of {self.release} "
+                f"({self.events} events){compared}")
+
 
 def read_meta(release: Path) -> tuple[ReportMeta, dict[str, Any]]:
     """The release's datapackage.json as report metadata (defaults when it has none)."""
