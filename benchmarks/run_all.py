@@ -23,6 +23,7 @@ BENCHMARKS: tuple[tuple[str, list[str], list[str]], ...] = (
     ("bench_load.py", [], ["--rows", "300000", "--runs", "1", "--csv-runs", "1"]),
     ("bench_crosscheck.py", [], ["--rows", "100000", "--group", "20000"]),
     ("bench_validate_csv.py", [], ["--sizes", "20000", "--runs", "1", "--frictionless-runs", "1"]),
+    ("bench_report.py", [], ["--rows", "200000", "--runs", "1"]),
     ("bench_extract.py", [], ["--passes", "1"]),
     ("extract_eval.py", [], []),
 )

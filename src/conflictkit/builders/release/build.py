@@ -443,7 +443,8 @@ def build_release(
     files, lines = _files_lines(side)
     fingerprint = rules_fingerprint()
 
-    with atomic.release_lock(root), ThreadPoolExecutor(max_workers=2) as pool:
+    with atomic.release_lock(root), ThreadPoolExecutor(max_workers=2) as pool, \
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="report") as drawing:
         atomic.remove_stale_staging(root)
         previous_name = previous_version(root, version)
         previous: PreviousRelease | None = None
@@ -486,9 +487,11 @@ def build_release(
             comparison.deleted.column(ID), now)
 
         repairs = release_repairs(repairs, table.column(ID))
-        say("rendering the report")
-        report_html = _report_html(table, side, deletions, previous, comparison, metadata,
-                                   version, now, previous_name, candidates_left_out, repairs)
+        # the page is drawn (Python and matplotlib) while the events are sorted and written
+        # (Arrow, outside the GIL): on two cores the report costs little of the build's time
+        report_html = drawing.submit(
+            _report_html, table, side, deletions, previous, comparison, metadata, version, now,
+            previous_name, candidates_left_out, repairs).result
 
         _trim()
         say("sorting")
@@ -534,12 +537,6 @@ def _write_all(content: ReleaseContent, pool: ThreadPoolExecutor, table: pa.Tabl
     from conflictkit.schema.arrow import arrow_schema
 
     stage = content.stage
-    small: list[FileDigest] = []
-    for release_file in RELEASE_FILES:
-        writer = WRITERS.get(release_file.key)
-        if writer is not None:
-            small += _write_and_digest(stage, release_file.path, lambda w=writer: w(content))
-
     say(f"writing the events ({EVENTS.path if not partitioned else 'events/'}) and "
         f"{EVENTS_CSV.path}")
     jobs: tuple = ()
@@ -552,6 +549,12 @@ def _write_all(content: ReleaseContent, pool: ThreadPoolExecutor, table: pa.Tabl
     finally:
         # never leave a writer thread running into a directory that is about to be removed
         wait(jobs)
+    # the other files after the events: the report page is drawn meanwhile
+    small: list[FileDigest] = []
+    for release_file in RELEASE_FILES:
+        writer = WRITERS.get(release_file.key)
+        if writer is not None:
+            small += _write_and_digest(stage, release_file.path, lambda w=writer: w(content))
     event_digests = [d for job in jobs for d in _guard("events", job.result)]
     digests = {d.path: d for d in [*event_digests, *small]}
 

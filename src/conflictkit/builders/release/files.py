@@ -52,7 +52,9 @@ class ReleaseContent:
     keys: pa.Table  # event_id_cnty, country, event_type of every event
     comparison: Comparison
     candidates_left_out: int
-    report_html: str  # rendered before the events were put in release order
+    #: the report page, rendered (from the events before they were put in release order)
+    #: while the events are written; calling it waits for the page
+    report_html: Callable[[], str]
     repairs: pa.Table  # `build.release_repairs`: sorted, the released events' only
 
 
@@ -71,7 +73,7 @@ def _repairs(content: ReleaseContent) -> list[str]:
 
 
 def _report(content: ReleaseContent) -> list[str]:
-    return write.write_text(content.stage, REPORT.path, content.report_html)
+    return write.write_text(content.stage, REPORT.path, content.report_html())
 
 
 def _changelog(content: ReleaseContent) -> list[str]:
