@@ -217,6 +217,20 @@ def test_vocabulary_values_take_acleds_spelling(tmp_path):
     assert len(_repairs(result, "recased")) == 3
 
 
+def test_a_legacy_source_scale_token_takes_todays_name(tmp_path):
+    result = _import(_export(tmp_path, {
+        ("SYR31599", "source_scale"): "Local",
+        ("NIG11890", "source_scale"): "Subnational-local",
+        ("KEN5530", "source_scale"): "Local-Nowhere",  # an unknown token is not guessed
+    }))
+    assert _event(result, "SYR31599")["source_scale"] == "Local partner"
+    assert _event(result, "NIG11890")["source_scale"] == "Subnational-Local partner"
+    assert sorted(_repairs(result, "legacy_token")) == [
+        ["NIG11890", "source_scale", "Subnational-local"], ["SYR31599", "source_scale", "Local"]]
+    rejected = result.report.problems
+    assert rejected.loc[rejected["event_id"] == "KEN5530", "column"].tolist() == ["source_scale"]
+
+
 def test_old_country_names_take_acleds_current_one(tmp_path):
     frame = pd.read_csv(CURRENT, dtype=str, keep_default_na=False)
     row = frame[frame["event_id_cnty"] == "KEN5530"].copy()

@@ -147,6 +147,11 @@ SOURCE_SCALE_TOKENS: tuple[str, ...] = (
     "Other",
 )
 SOURCE_SCALE_SEPARATOR = "-"
+#: Tokens older exports wrote in a list column, with today's name (casefolded key): the
+#: importer maps them (and records the repair); hand-coded events must use today's names.
+LEGACY_LIST_TOKENS: dict[str, dict[str, str]] = {
+    "source_scale": {"local": "Local partner"},  # ACLED exports of 2018
+}
 LIST_SEPARATOR = "; "
 
 # ACLED's 17 regions with their numeric ids (the order of ../reference/acled_countries.csv).

@@ -73,7 +73,7 @@ _LEAD_AND_CONTINUATION = re.compile(_MOJIBAKE_HINT.pattern.split("|", 1)[1])
 _MOJIBAKE_THIRD = np.array([0xC2, 0xC5, 0xC6, 0xCB, 0xE2], dtype=np.uint8)
 
 _BITS = (R.MOJIBAKE, R.WHITESPACE, R.LINE_BREAK, R.CONTROL_CHARACTER, R.FORMULA_PREFIX,
-         R.NA_TOKEN, R.RECASED, R.COUNTRY_RENAMED)
+         R.NA_TOKEN, R.RECASED, R.COUNTRY_RENAMED, R.LEGACY_TOKEN)
 _BIT = {kind.code: 1 << i for i, kind in enumerate(_BITS)}
 
 
@@ -292,6 +292,18 @@ def _spell(name: str, value: str) -> str:
     return spellings.get(_key(value), value)
 
 
+def _legacy_tokens(name: str, value: str) -> str:
+    """``value`` with each token an older export spelt another way given today's name
+    (`vocab.LEGACY_LIST_TOKENS`), then spelt ACLED's way; unchanged when no token is legacy."""
+    column = COLUMNS_BY_NAME[name]
+    renames = vocab.LEGACY_LIST_TOKENS[name]
+    tokens = [t.strip() for t in value.split(column.list_separator)]
+    mapped = [renames.get(_key(t), t) for t in tokens]
+    if mapped == tokens:
+        return value
+    return _spell(name, column.list_separator.join(mapped))
+
+
 def _repair_distinct(frame: pd.DataFrame, name: str, log: R.RepairLog) -> None:
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -318,6 +330,10 @@ def _repair_distinct(frame: pd.DataFrame, name: str, log: R.RepairLog) -> None:
                 spelt = _spell(name, text)
                 if spelt != text:
                     text, bits = spelt, bits | _BIT["recased"]
+                if spelt not in allowed and name in vocab.LEGACY_LIST_TOKENS:
+                    renamed = _legacy_tokens(name, spelt)
+                    if renamed != spelt:
+                        text, bits = renamed, bits | _BIT["legacy_token"]
         if text != value:
             changed[value] = (text, bits)
     if not changed:

@@ -90,6 +90,12 @@ COUNTRY_RENAMED = _declare(
     "country_renamed", "Country named as ACLED names it now",
     "A country written under another name that the country table knows (`Swaziland`, "
     "`Côte d'Ivoire`, `DR Congo`) takes ACLED's current name.")
+LEGACY_TOKEN = _declare(
+    "legacy_token", "Legacy list token mapped",
+    "A token of a list column that an older export spelt another way takes today's name from "
+    "`vocab.LEGACY_LIST_TOKENS`: source scale `Local` (2018 exports) is `Local partner`, the "
+    "only one of today's source scales it can name (`Subnational-local` becomes "
+    "`Subnational-Local partner`).")
 LEGACY_EVENT_TYPE = _declare(
     "legacy_event_type", "Legacy event type mapped",
     "A pre-2019 event type (`Remote violence`, `Riots/Protests`, `Battle-No change of "
