@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from gusau import gusau_event
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,26 +20,6 @@ from conflictkit.schema.arrow import to_arrow_table
 from conflictkit.schema.columns import COLUMN_NAMES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "contrib"
-
-EVENT = """\
-event_id_cnty: {id}
-event_date: 2021-06-12
-time_precision: 1
-event_type: Violence against civilians
-sub_event_type: Attack
-actor1: Unidentified Armed Group (Nigeria)
-actor2: Civilians (Nigeria)
-country: Nigeria
-admin1: Zamfara
-location: Gusau
-latitude: 12.1628
-longitude: 6.6614
-geo_precision: 1
-source: Daily Trust
-source_scale: National
-notes: On 12 June 2021, gunmen attacked villagers near Gusau (Zamfara).
-fatalities: 2
-"""
 
 
 def test_batch_frames_are_aligned_and_canonical():
@@ -62,7 +43,7 @@ def test_read_dataset_gathers_events_imports_reference_and_config(tmp_path):
     (root / "reference").mkdir()
     (root / "conflictkit.toml").write_text('name = "demo"\n[release]\nformat = "parquet"\n')
     (root / "events" / "2021" / "a.yaml").write_text(
-        EVENT.format(id="NIG90101").replace("Unidentified Armed Group (Nigeria)",
+        gusau_event("NIG90101", item=False).replace("Unidentified Armed Group (Nigeria)",
                                             "Gusau Night Watch"), encoding="utf-8")
     (root / "reference" / "actors.csv").write_text("actor,inter,aliases\nGusau Night Watch,4,\n")
     imported = read_contributions([FIXTURES / "good.yaml"])
@@ -85,7 +66,8 @@ def test_read_dataset_rejects_bad_config(tmp_path):
 
 
 def test_every_record_counted_across_readers_and_tables(tmp_path):
-    (tmp_path / "a.yaml").write_text(EVENT.format(id="NIG1") + "---\n- 5\n", encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(gusau_event("NIG1", item=False) + "---\n- 5\n",
+                                     encoding="utf-8")
     (tmp_path / "b.json").write_text('[{"event_id_cnty": "NIG2"}, 7]', encoding="utf-8")
     (tmp_path / "c.parquet").write_bytes(b"PAR1 not really")
     batch = read_contributions([tmp_path])
@@ -96,7 +78,7 @@ def test_every_record_counted_across_readers_and_tables(tmp_path):
 
 
 def test_unknown_actors_in_tables_are_summarised_per_name(tmp_path):
-    text = "".join("---\n" + EVENT.format(id=f"NIG{i}").replace(
+    text = "".join("---\n" + gusau_event(f"NIG{i}", item=False).replace(
         "source: Daily Trust", "source: Daily Trust\nassoc_actor_1: Night Guards Of Nowhere")
         .replace("2021-06-12", f"2021-06-{10 + i}") for i in range(1, 4))
     (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
@@ -158,7 +140,7 @@ def test_random_records_never_raise_and_are_all_counted(tmp_path, records, fmt):
 ])
 def test_a_blank_source_is_reported_once_not_again_for_what_derives_from_it(
         tmp_path, blank, echoes):
-    text = "\n".join(line for line in EVENT.format(id="NIG1").splitlines()
+    text = "\n".join(line for line in gusau_event("NIG1", item=False).splitlines()
                       if not line.startswith(f"{blank}:"))
     (tmp_path / "e.yaml").write_text(text + "\n")
     problems = read_contributions([tmp_path]).report.problems

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from gusau import gusau_event
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -213,34 +214,14 @@ def test_a_group_of_50000_ids_builds_few_distinct_messages_and_short_ones():
     assert elapsed < 20, elapsed
 
 
-EVENT = """\
-event_id_cnty: {id}
-event_date: 2021-06-{day}
-time_precision: 1
-event_type: Violence against civilians
-sub_event_type: Attack
-actor1: Unidentified Armed Group (Nigeria)
-actor2: Civilians (Nigeria)
-country: Nigeria
-admin1: Zamfara
-location: Gusau
-latitude: 12.1628
-longitude: 6.6614
-geo_precision: 1
-source: Daily Trust
-source_scale: National
-notes: On {day} June 2021, gunmen attacked villagers near Gusau (Zamfara).
-fatalities: 2
-"""
-
-
 def test_repeated_ids_reject_every_copy_and_the_counts_add_up(tmp_path: Path):
     days = [10, 11, 12, 13, 14, 15, 16, 17]
     ids = ["NIG5"] * 7 + ["NIG6"]
-    (tmp_path / "a.yaml").write_text("---\n".join(EVENT.format(id=i, day=d)
+    (tmp_path / "a.yaml").write_text("---\n".join(gusau_event(i, f"2021-06-{d}", item=False)
                                                   for i, d in zip(ids, days, strict=True)),
                                      encoding="utf-8")
-    (tmp_path / "b.yaml").write_text(EVENT.format(id="NIG5", day=20), encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(gusau_event("NIG5", "2021-06-20", item=False),
+                                     encoding="utf-8")
     report = read_contributions([tmp_path / "a.yaml", tmp_path / "b.yaml"]).report
     dup = report.problems[report.problems["rule"] == "duplicate_id"]
     assert len(dup) == 8 and report.rejected == 8 and report.accepted == 1

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import yaml
+from gusau import gusau_event
 from test_release_fixtures import make_events
 
 from conflictkit.builders.release.changeset import LISTED_EVENTS, TABLE_ROWS
@@ -28,26 +29,7 @@ from conflictkit.schema.arrow import to_arrow_table
 
 BIN = Path(sys.executable).parent
 EXE = BIN / "conflictkit"
-
-NEW_EVENT = """\
-- event_id_cnty: NIG90001
-  event_date: 2021-06-12
-  time_precision: 1
-  event_type: Violence against civilians
-  sub_event_type: Attack
-  actor1: Unidentified Armed Group (Nigeria)
-  actor2: Civilians (Nigeria)
-  country: Nigeria
-  admin1: Zamfara
-  location: Gusau
-  latitude: 12.1628
-  longitude: 6.6614
-  geo_precision: 1
-  source: Daily Trust
-  source_scale: National
-  notes: On 12 June 2021, gunmen attacked villagers near Gusau (Zamfara).
-  fatalities: 7
-"""
+NEW_EVENT = gusau_event("NIG90001", "2021-06-12", fatalities=7)
 
 
 def ck(*args: str | Path, cwd: Path, env: dict[str, str] | None = None

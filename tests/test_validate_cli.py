@@ -10,29 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from gusau import gusau_event
 
 FIXTURES = Path(__file__).parent / "fixtures" / "contrib"
 EXE = Path(sys.executable).with_name("conflictkit")
-
-GOOD_EVENT = """\
-- event_id_cnty: {id}
-  event_date: {date}
-  time_precision: 1
-  event_type: Violence against civilians
-  sub_event_type: Attack
-  actor1: Unidentified Armed Group (Nigeria)
-  actor2: Civilians (Nigeria)
-  country: Nigeria
-  admin1: Zamfara
-  location: Gusau
-  latitude: 12.1628
-  longitude: 6.6614
-  geo_precision: 1
-  source: Daily Trust
-  source_scale: National
-  notes: On {date}, gunmen attacked villagers near Gusau (Zamfara).
-  fatalities: 2
-"""
 
 
 def run(*args: str, cwd: Path, env: dict[str, str] | None = None
@@ -42,7 +23,7 @@ def run(*args: str, cwd: Path, env: dict[str, str] | None = None
 
 
 def event(id: str = "NIG90001", date: str = "2021-06-12") -> str:
-    return GOOD_EVENT.format(id=id, date=date)
+    return gusau_event(id, date)
 
 
 @pytest.fixture

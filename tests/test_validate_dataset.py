@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import yaml
+from gusau import gusau_event
 
 from conflictkit.builders.contributions import check_paths
 from conflictkit.builders.scaffold import init_dataset
@@ -23,29 +24,9 @@ from conflictkit.errors import UsageError
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
-EVENT = """\
-- event_id_cnty: {id}
-  event_date: {date}
-  time_precision: 1
-  event_type: Violence against civilians
-  sub_event_type: Attack
-  actor1: Unidentified Armed Group (Nigeria)
-  actor2: Civilians (Nigeria)
-  country: Nigeria
-  admin1: Zamfara
-  location: Gusau
-  latitude: 12.1628
-  longitude: 6.6614
-  geo_precision: 1
-  source: Daily Trust
-  source_scale: National
-  notes: On {date}, gunmen attacked villagers near Gusau (Zamfara).
-  fatalities: 2
-"""
-
 
 def event(id: str, date: str = "2021-06-12") -> str:
-    return EVENT.format(id=id, date=date)
+    return gusau_event(id, date)
 
 
 def hook_entries() -> dict[str, list[str]]:

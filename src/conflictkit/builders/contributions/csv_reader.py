@@ -40,10 +40,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from conflictkit.builders.contributions.fields import ALLOWED_KEYS, unknown_key_message
-from conflictkit.builders.contributions.source import FileRejected, decode, scalar_text
+from conflictkit.builders.contributions.source import (
+    FileRejected,
+    ProblemLog,
+    decode,
+    scalar_text,
+)
 from conflictkit.layout.dataset import is_table_header
 from conflictkit.problems import catalogue as P
-from conflictkit.problems.rows import problem_row
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -62,7 +66,7 @@ STRICT_CSV = r"(?s)^(?:" + _RECORD + r"(?:\r\n|\n|\r))*(?:" + _RECORD + r")?$"
 
 
 @dataclass
-class CsvColumns:
+class CsvColumns(ProblemLog):
     """What the reader got from one CSV file.
 
     ``frame``: one `str` column per header name, one row per readable record, NA for an empty
@@ -88,20 +92,6 @@ class CsvColumns:
 
     def __len__(self) -> int:
         return 0 if self.frame is None else len(self.frame)
-
-    def problem(self, problem: P.ProblemType, *, line: int, message: str, record: int = -1,
-                column: str = "", value: str = "", severity: str | None = None) -> None:
-        self.problems.append(problem_row(problem, file=self.path, line=line, record=record,
-                                         column=column, value=value, message=message,
-                                         severity=severity))
-
-    def unreadable_record(self, line: int, message: str, value: str = "") -> None:
-        self.unreadable += 1
-        self.problem(P.UNREADABLE_RECORD, line=line, message=message, value=value)
-
-    def unreadable_file(self, line: int, message: str) -> None:
-        self.unreadable += 1
-        self.problem(P.UNREADABLE_FILE, line=line, message=message)
 
     @property
     def is_table(self) -> bool:

@@ -27,8 +27,33 @@ DEFAULT_MAX_FILE_MB = 200
 _UTF16_32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\xff\xfe", b"\xfe\xff")
 
 
+class ProblemLog:
+    """What every reader's result does with a problem: a row naming its file (``path``) in
+    ``problems``, and an unreadable record or file counted in ``unreadable``."""
+
+    path: str
+    problems: list[dict[str, Any]]
+    unreadable: int
+
+    def problem(self, problem: ProblemType, *, line: int, message: str, record: int = -1,
+                column: str = "", value: str = "", severity: str | None = None) -> None:
+        self.problems.append(problem_row(problem, file=self.path, line=line, record=record,
+                                         column=column, value=value, message=message,
+                                         severity=severity))
+
+    def unreadable_record(self, line: int, message: str, value: str = "") -> None:
+        """Count a record that was seen but cannot be read, with the reason."""
+        self.unreadable += 1
+        self.problem(P.UNREADABLE_RECORD, line=line, message=message, value=value)
+
+    def unreadable_file(self, line: int, message: str) -> None:
+        """Count a file that cannot be read at all as one rejected record, with the reason."""
+        self.unreadable += 1
+        self.problem(P.UNREADABLE_FILE, line=line, message=message)
+
+
 @dataclass
-class FileRecords:
+class FileRecords(ProblemLog):
     """What a reader got from one file.
 
     ``records`` are mappings of key -> text value (None for blank) in file order, ``lines`` their
@@ -68,21 +93,6 @@ class FileRecords:
                 return start + offsets[keys.index(column)]
         return start
 
-    def problem(self, problem: ProblemType, *, line: int, message: str, record: int = -1,
-                column: str = "", value: str = "", severity: str | None = None) -> None:
-        self.problems.append(problem_row(problem, file=self.path, line=line, record=record,
-                                         column=column, value=value, message=message,
-                                         severity=severity))
-
-    def unreadable_record(self, line: int, message: str, value: str = "") -> None:
-        """Count a record that was seen but cannot be read, with the reason."""
-        self.unreadable += 1
-        self.problem(P.UNREADABLE_RECORD, line=line, message=message, value=value)
-
-    def unreadable_file(self, line: int, message: str) -> None:
-        """Count a file that cannot be read at all as one rejected record, with the reason."""
-        self.unreadable += 1
-        self.problem(P.UNREADABLE_FILE, line=line, message=message)
 
 
 class FileRejected(Exception):
