@@ -294,6 +294,28 @@ def test_repairs_and_review_notes_are_shown_when_recorded(releases: Path, tmp_pa
     assert "As recorded by the build: 4 added, 2 modified, 3 deleted" in page
 
 
+def test_a_blank_source_scale_is_explained(releases: Path, tmp_path: Path) -> None:
+    release = tmp_path / "1.1.0"
+    shutil.copytree(releases / "1.1.0", release)
+    for path in release.iterdir():
+        path.chmod(0o644)
+
+    def page_of() -> str:
+        write_report(release, tmp_path / "r.html")
+        return (tmp_path / "r.html").read_text(encoding="utf-8")
+
+    assert "never recorded a source scale" not in page_of()
+    events = pq.read_table(release / "events.parquet")
+    scale = events.schema.get_field_index("source_scale")
+    blank = pa.array([None] * 2 + events.column(scale).to_pylist()[2:],
+                     events.schema.field(scale).type)
+    pq.write_table(events.set_column(scale, events.schema.field(scale), blank),
+                   release / "events.parquet")
+    page = page_of()
+    assert "(blank): imported from sources that never recorded a source scale" in page
+    assert "UCDP Georeferenced Event Dataset" in page
+
+
 # ---- bad input ---------------------------------------------------------------------------------
 
 

@@ -258,6 +258,17 @@ def _who(s: Summary) -> str:
     return text + "</section>\n"
 
 
+def _unrecorded_note(s: Summary) -> str:
+    """Why some events have no source scale: the sources that never recorded one (imported
+    events may leave it blank, `schema.origins`)."""
+    from conflictkit.schema.origins import ORIGINS, unrecorded_by
+
+    if not (s.source_scale["source_scale"] == "(blank)").any():
+        return ""
+    sources = "; ".join(ORIGINS[name].label for name in unrecorded_by("source_scale"))
+    return f" (blank): imported from sources that never recorded a source scale ({sources})."
+
+
 def _what(s: Summary) -> str:
     from conflictkit.builders.report import charts
 
@@ -274,7 +285,7 @@ def _what(s: Summary) -> str:
         charts.bars(s.disorder, "disorder_type", "disorder", "Events by disorder type",
                     charts.DISORDER_COLOURS), "Events by disorder type.")
     text += h.figure(charts.bars(scales, "source_scale", "scales", "Events by source scale"),
-                     "Events by the scale of their sources.") + "</div>\n"
+                     "Events by the scale of their sources." + _unrecorded_note(s)) + "</div>\n"
     total = s.headline.events
     disorder = s.disorder.assign(share=[h.percent(n, total) for n in s.disorder["events"]])
     text += '<div class="cols">' + h.table(
