@@ -309,7 +309,8 @@ def _check(parts: list[FileRecords | CsvColumns], table_reads: list[TableRead], 
     early_problems = concat_problems(read.early)
     events, side, early_problems, folded = _fold_imports(events, side, early_problems)
     files, lines = file_names(side["file"]), side["line"].to_numpy()
-    origins = side[ORIGIN_COLUMN].to_numpy(dtype=object) if ORIGIN_COLUMN in side else None
+    # one Python string per distinct origin (a table's million rows share one)
+    origins = file_names(side[ORIGIN_COLUMN]) if ORIGIN_COLUMN in side else None
     if progress:
         progress(f"checking {len(events):,} events")
     with ThreadPoolExecutor(1, thread_name_prefix="crosscheck") as pool:
