@@ -432,6 +432,7 @@ def unknown_actors(events: pd.DataFrame, actors: ActorRegistry, files: Sequence[
     skip = _skipped(already, n)
     hinted: dict[str, list[str]] = {}  # "did you mean" for the first SUGGESTIONS names only
     per_record_to = n if summarise_from is None or strict else summarise_from
+    file_codes: tuple[np.ndarray, Any] | None = None  # the files factorized once, if needed
     for column in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2"):
         values = events[column]
         codes, uniques = pd.factorize(values)  # -1 for blank; lookups per distinct value
@@ -446,7 +447,9 @@ def unknown_actors(events: pd.DataFrame, actors: ActorRegistry, files: Sequence[
         if per_record_to < n:
             table = bad.copy()
             table[:per_record_to] = False
-            parts.append(_summarise_unknown(column, codes, table, bad_names, files))
+            if file_codes is None:
+                file_codes = pd.factorize(np.asarray(files, dtype=object))
+            parts.append(_summarise_unknown(column, codes, table, bad_names, file_codes))
             bad[per_record_to:] = False
         if column in skip:
             bad &= ~skip[column]
@@ -484,35 +487,56 @@ def _skipped(already: pd.DataFrame | None, n: int) -> dict[str, np.ndarray]:
 
 def _unknown_names(column: str, uniques: Any, actors: ActorRegistry) -> pd.Series:
     """The names the registry does not know, indexed by the position of the distinct value
-    holding them (associated actors hold several, ``; ``-separated, in their order)."""
+    holding them (associated actors hold several, ``; ``-separated, in their order). Split and
+    encoded in Arrow: the registry is asked once per distinct name, nothing per record."""
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     from conflictkit.schema.vocab import LIST_SEPARATOR
 
-    names = pd.Series(uniques, dtype="str")
+    names = pa.array(np.asarray(uniques, dtype=object), type=pa.large_string())
+    holder = np.arange(len(names), dtype=np.int64)
     if column.startswith("assoc"):
-        names = names.str.split(LIST_SEPARATOR, regex=False).explode()
-        names = names[names.notna() & (names != "")].astype("str")
-    if names.empty:
-        return names
-    name_codes, distinct = pd.factorize(names)
-    known = actors.known(pd.Series(distinct, dtype="str")).to_numpy()
-    return names[~known[name_codes]]
+        lists = pc.split_pattern(names, LIST_SEPARATOR)
+        holder = pc.list_parent_indices(lists).to_numpy().astype(np.int64, copy=False)
+        names = pc.list_flatten(lists)
+        filled = pc.fill_null(pc.not_equal(names, ""), False)
+        names, holder = names.filter(filled), holder[filled.to_numpy(zero_copy_only=False)]
+    if not len(names):
+        return pd.Series([], dtype="str")
+    encoded = pc.dictionary_encode(names)
+    distinct = pd.Series(pd.array(encoded.dictionary, dtype="str"))
+    known = actors.known(distinct).to_numpy(dtype=bool)
+    unknown = ~known[encoded.indices.to_numpy(zero_copy_only=False)]
+    return pd.Series(pd.array(names.filter(pa.array(unknown)), dtype="str"),
+                     index=holder[unknown])
 
 
 def _summarise_unknown(column: str, codes: np.ndarray, rows: np.ndarray, bad_names: pd.Series,
-                       files: Sequence[str]) -> pd.DataFrame | None:
-    """One warning per (file, unknown name) of a table column, with how many records use it."""
+                       files: tuple[np.ndarray, Any]) -> pd.DataFrame | None:
+    """One warning per (file, unknown name) of a table column, with how many records use it:
+    records counted per (file, value) code pair (``files``: each record's file code and the
+    files), so only the distinct pairs become a frame."""
     import pandas as pd
 
-    at = np.flatnonzero(rows)
+    file_codes, file_values = files
+    at = np.flatnonzero(rows & (file_codes >= 0))  # a record without a file is not counted
     if at.size == 0:
         return None
-    frame = pd.DataFrame({"file": np.asarray(files, dtype=object)[at], "value": codes[at]})
-    counts = frame.value_counts(sort=False).reset_index(name="n")
-    pairs = pd.DataFrame({"value": bad_names.index.to_numpy(dtype="int64"),
+    width = int(codes.max()) + 1
+    pairs = file_codes[at].astype(np.int64) * width + codes[at]
+    if len(file_values) * width <= 4 * at.size + 65_536:  # a count per possible pair
+        counted = np.bincount(pairs, minlength=len(file_values) * width)
+        keys = np.flatnonzero(counted)
+        numbers = counted[keys]
+    else:
+        keys, numbers = np.unique(pairs, return_counts=True)
+    counts = pd.DataFrame({"file": np.asarray(file_values, dtype=object)[keys // width],
+                           "value": keys % width, "n": numbers})
+    named = pd.DataFrame({"value": bad_names.index.to_numpy(dtype="int64"),
                           "name": bad_names.to_numpy()})
-    counts = counts.merge(pairs, on="value").groupby(["file", "name"], sort=True)["n"].sum()
+    counts = counts.merge(named, on="value").groupby(["file", "name"], sort=True)["n"].sum()
     counts = counts.reset_index()
     return pd.DataFrame({
         "file": counts["file"].astype("str"), "line": 0, "record": -1, "event_id": "",
@@ -549,20 +573,15 @@ def candidates(side: pd.DataFrame, event_ids: pd.Series) -> pd.DataFrame:
         severity="warning")])
 
 
-def all_crosschecks(events: pd.DataFrame, side: pd.DataFrame, *, actors: ActorRegistry,
-                    release: ReleaseIds | Path | None = None, strict: bool = False,
-                    already: pd.DataFrame | None = None,
-                    tables_from: int | None = None,
-                    others: OtherIds | None = None,
-                    maybe_shared: np.ndarray | None = None) -> pd.DataFrame:
-    """Every cross-record check over one batch (rows from ``tables_from`` on are tables);
-    ``others``: the IDs of the rest of the dataset, for the duplicate-ID check;
-    ``maybe_shared``: see `duplicate_ids`."""
+def record_crosschecks(events: pd.DataFrame, side: pd.DataFrame, *, actors: ActorRegistry,
+                       release: ReleaseIds | Path | None = None, strict: bool = False,
+                       already: pd.DataFrame | None = None,
+                       tables_from: int | None = None) -> pd.DataFrame:
+    """The cross-record checks that need nothing the schema's rules find (all but duplicate
+    IDs), so a batch can run them beside `validate_events`: a release's IDs, likely
+    duplicates, unknown actors, candidates (see `all_crosschecks`)."""
     files, lines = file_names(side["file"]), side["line"].to_numpy()
-    imported = (side["origin"] == "import").to_numpy(dtype=bool, na_value=False) \
-        if others is not None and "origin" in side else None
-    parts: list[Any] = [duplicate_ids(events, files, lines, others, imported,
-                                      maybe_shared=maybe_shared)]
+    parts: list[Any] = []
     if release is not None:
         parts.append(release_id_clashes(events, release, files, lines))
     parts.append(likely_duplicates(events, files, lines))
@@ -570,3 +589,24 @@ def all_crosschecks(events: pd.DataFrame, side: pd.DataFrame, *, actors: ActorRe
                                 summarise_from=tables_from))
     parts.append(candidates(side, events["event_id_cnty"]))
     return concat_problems(parts)
+
+
+def all_crosschecks(events: pd.DataFrame, side: pd.DataFrame, *, actors: ActorRegistry,
+                    release: ReleaseIds | Path | None = None, strict: bool = False,
+                    already: pd.DataFrame | None = None,
+                    tables_from: int | None = None,
+                    others: OtherIds | None = None,
+                    maybe_shared: np.ndarray | None = None,
+                    checked: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every cross-record check over one batch (rows from ``tables_from`` on are tables);
+    ``others``: the IDs of the rest of the dataset, for the duplicate-ID check;
+    ``maybe_shared``: see `duplicate_ids`; ``checked``: what `record_crosschecks` already
+    found for these arguments (computed here when None)."""
+    files, lines = file_names(side["file"]), side["line"].to_numpy()
+    imported = (side["origin"] == "import").to_numpy(dtype=bool, na_value=False) \
+        if others is not None and "origin" in side else None
+    duplicates = duplicate_ids(events, files, lines, others, imported, maybe_shared=maybe_shared)
+    if checked is None:
+        checked = record_crosschecks(events, side, actors=actors, release=release,
+                                     strict=strict, already=already, tables_from=tables_from)
+    return concat_problems([duplicates, checked])

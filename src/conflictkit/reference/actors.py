@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
@@ -53,6 +53,7 @@ from conflictkit.reference.countries import (
 from conflictkit.schema.vocab import INTER_CODES, INTER_LABELS
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 STATE_FORCES = INTER_CODES["State forces"]
@@ -280,6 +281,15 @@ class ActorRegistry:
             {"registry": "Int8", "in_registry": bool, "pattern": "Int8", "home": "str"}
         )
 
+    def _known_flags(self, names: Sequence[object]) -> np.ndarray:
+        """`known` of each of a list of distinct names (a non-string is unknown), as flags: no
+        frame of facts, which costs more than the memoised lookups themselves."""
+        import numpy as np
+
+        facts = [self._facts(u) if isinstance(u, str) else _NO_FACTS for u in names]
+        return np.fromiter((f.in_registry or f.pattern is not None or f.home is not None
+                            for f in facts), dtype=bool, count=len(facts))
+
     def known(self, names: pd.Series) -> pd.Series:
         """True where the name is in the registry or fits a generic pattern of a known country."""
         import numpy as np
@@ -287,8 +297,7 @@ class ActorRegistry:
 
         names = pd.Series(names, copy=False)
         codes, uniq = pd.factorize(names)
-        facts = self._analyse(pd.Series(uniq))
-        ok = (facts["in_registry"] | facts["pattern"].notna() | facts["home"].notna()).to_numpy()
+        ok = self._known_flags(np.asarray(uniq, dtype=object))
         result = np.zeros(len(names), dtype=bool)
         present = codes >= 0
         result[present] = ok[codes[present]]

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -37,11 +37,13 @@ DATA_FILE = "countries.csv"
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+@lru_cache(maxsize=1 << 14)
 def normalize_name(text: str) -> str:
     """Key for matching names: accents stripped, casefolded, punctuation and spacing collapsed.
 
     "Côte d’Ivoire", "cote d'ivoire" and "COTE D IVOIRE" share one key; so do "Guinea-Bissau" and
-    "Guinea Bissau".  "&" reads as "and".
+    "Guinea Bissau".  "&" reads as "and". Memoised: actor names repeat a few hundred countries
+    thousands of times.
     """
     decomposed = unicodedata.normalize("NFKD", str(text))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -125,6 +125,8 @@ def _distinct(files: Sequence[str] | np.ndarray) -> int:
     values = np.asarray(files, dtype=object)
     if values.size and values.strides == (0,):  # one file repeated (a broadcast view)
         return 1
+    if values.size and (values == values[0]).all():  # one file: compared, nothing hashed
+        return 1
     return len(pd.unique(values))
 
 

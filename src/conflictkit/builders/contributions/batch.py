@@ -13,6 +13,7 @@ records that could not be read at all counted as rejected ("unreadable_record").
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -296,7 +297,7 @@ def _check(parts: list[FileRecords | CsvColumns], table_reads: list[TableRead], 
            actors: ActorRegistry, gazetteer: Any | None, release: ReleaseIds | None,
            strict: bool, today: Any | None, progress: Progress | None = None,
            others: OtherIds | None = None) -> Batch:
-    from conflictkit.builders.crosscheck import all_crosschecks
+    from conflictkit.builders.crosscheck import all_crosschecks, record_crosschecks
     from conflictkit.problems.echoes import drop_echoes
     from conflictkit.problems.report import Report
     from conflictkit.problems.rows import concat_problems
@@ -308,10 +309,19 @@ def _check(parts: list[FileRecords | CsvColumns], table_reads: list[TableRead], 
     early_problems = concat_problems(read.early)
     events, side, early_problems, folded = _fold_imports(events, side, early_problems)
     files, lines = file_names(side["file"]), side["line"].to_numpy()
-    origins = side[ORIGIN_COLUMN].to_numpy(dtype=object) if ORIGIN_COLUMN in side else None
+    # one Python string per distinct origin (a table's million rows share one)
+    origins = file_names(side[ORIGIN_COLUMN]) if ORIGIN_COLUMN in side else None
     if progress:
         progress(f"checking {len(events):,} events")
-    checked = validate_events(events, files=files, lines=lines, today=today, origins=origins)
+    with ThreadPoolExecutor(1, thread_name_prefix="crosscheck") as pool:
+        # the checks across records that need no rule's result run beside the rules: both
+        # are mostly Arrow and numpy work, which runs without the GIL
+        beside = pool.submit(record_crosschecks, events, side, actors=actors, release=release,
+                             strict=strict, already=early_problems,
+                             tables_from=len(assembled.raw) if table_reads else None)
+        checked = validate_events(events, files=files, lines=lines, today=today,
+                                  origins=origins)
+        across = beside.result()
     found = checked.problems
     repeated = np.zeros(len(events), dtype=bool)  # what the uniqueness rule flagged, blank IDs
     repeated[found.loc[found["rule"] == P.UNIQUE.code, "record"].to_numpy(dtype=np.int64)] = True
@@ -321,7 +331,7 @@ def _check(parts: list[FileRecords | CsvColumns], table_reads: list[TableRead], 
     cross = all_crosschecks(events, side, actors=actors, release=release, strict=strict,
                             already=early_problems,
                             tables_from=len(assembled.raw) if table_reads else None,
-                            others=others, maybe_shared=repeated)
+                            others=others, maybe_shared=repeated, checked=across)
     problems = drop_echoes(concat_problems([early_problems, checked.problems, cross]))
     problems["line"] = assembled.key_lines(problems, DERIVED_FROM)
     problems = problems.sort_values(["file", "line", "record"], kind="stable")
