@@ -6,7 +6,6 @@ the only code that prints or exits). Heavy libraries are imported inside command
 
 from __future__ import annotations
 
-import gc
 import sys
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -102,7 +101,6 @@ def validate_command(
     from conflictkit.builders.validation import validate_paths
     from conflictkit.problems import render
 
-    gc.freeze()  # the libraries just imported live as long as the process: no full GC passes
     changes = "required" if diff_json else "if-dataset" if fmt == "github" else "none"
     with progress(fmt, quiet) as say:
         result = validate_paths(paths, release=release, dataset=dataset, strict=strict,
