@@ -9,6 +9,7 @@ cheapest ones that are exact for that file.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -102,6 +103,30 @@ def test_unreadable_row_is_read_again_single_threaded_for_its_line(tmp_path, mon
     [problem] = [p for p in fast.problems if p["rule"] == "unreadable_record"]
     assert problem["line"] == 1236  # header on line 1, record k on line k + 2
     _same(fast, _careful(monkeypatch, path))
+
+
+def test_a_carriage_return_inside_a_value_on_a_block_boundary(tmp_path, monkeypatch):
+    # found by the property below: the fast pass took the CR for a line end without noticing
+    monkeypatch.setattr(table_module, "_BLOCK", 256)
+    notes = ["", "", "", ';"—', ";;;;", ";;;;", ';;;;"', '\r,,,"——']
+    path = _write(tmp_path, [_row(k, note.replace('"', '""')) for k, note in enumerate(notes)])
+    taken = _passes(monkeypatch)
+    fast = read_raw_table(path)
+    assert taken[0] == (True, True)  # a lone CR: straight to the pass that allows line breaks
+    assert fast.frame["c3"].iloc[-1] == '\r,,,"——' and fast.frame["c0"].iloc[-1] == "SYR7"
+    _same(fast, _careful(monkeypatch, path))
+
+
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=40).map(lambda b: b.replace(b"\x00", b"\r")),
+       slice_size=st.integers(1, 8))
+def test_a_lone_carriage_return_is_found_across_slices(tmp_path, monkeypatch, data, slice_size):
+    monkeypatch.setattr(table_module, "_SEARCH_SLICE", slice_size)
+    path = tmp_path / "f.csv"
+    path.write_bytes(data)
+    expected = re.search(rb"\r(?!\n)", data) is not None
+    assert table_module._has_lone_cr(path, "utf-8") is expected
 
 
 _notes = st.text(
