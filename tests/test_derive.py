@@ -138,6 +138,15 @@ def test_places_filled_from_the_gazetteer_or_named_as_errors():
     assert pd.isna(out.loc[1, "latitude"]) and pd.isna(out.loc[3, "latitude"])
 
 
+def test_any_character_in_a_place_is_looked_up_as_written():
+    # a unit separator in a value once split a joined lookup key into four parts
+    events = frame(event_id_cnty=["SYR1", "SYR2"], country=["Syria", "Syria"],
+                   location=["Khas\x1fham", "Khasham"], admin1=["\x1f", None])
+    out, problems = derive_columns(events, gazetteer=SmallGazetteer())
+    assert out.loc[1, ["latitude", "longitude"]].tolist() == [35.29, 40.41]
+    assert problems.loc[problems["record"] == 0, "rule"].tolist() == ["unknown_place"]
+
+
 def test_given_coordinates_are_not_looked_up():
     class Exploding:
         def __getattr__(self, name):

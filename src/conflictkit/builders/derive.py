@@ -225,13 +225,14 @@ def _fill_places(out: pd.DataFrame, gazetteer: Any | None,
 
         gazetteer = Gazetteer.default()
     sub = out.loc[need, ["country", "location", "admin1"]]
-    # one text key per row; lookups run once per distinct key
-    keys = (sub["country"] + "\x1f" + sub["location"] + "\x1f"
-            + sub["admin1"].fillna("")).astype("str")
-    found: dict[str, dict[str, Any]] = {}
-    failed: dict[str, tuple[str, str]] = {}
-    for key in pd.unique(keys):
-        country, location, admin1 = key.split("\x1f")
+    # one code per distinct (country, location, admin1): lookups run once per place (any
+    # character may be in a value, so the three are never joined into one text key)
+    codes, places = pd.MultiIndex.from_arrays(
+        [sub["country"], sub["location"], sub["admin1"].fillna("")]).factorize()
+    keys = pd.Series(codes, index=sub.index)
+    found: dict[int, dict[str, Any]] = {}
+    failed: dict[int, tuple[ProblemType, str]] = {}
+    for key, (country, location, admin1) in enumerate(places):
         result = _resolve_place(gazetteer, country, location, admin1 or None)
         if isinstance(result, dict):
             found[key] = result
