@@ -7,25 +7,17 @@ test_import_repairs.py cover each defect found here for machines without the fol
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import os
 from functools import cache
-from pathlib import Path
 
 import pytest
+from realdata import REAL, manifest
 
 from conflictkit.builders.importers.registry import format_named
 from conflictkit.problems.catalogue import CATALOGUE
 from conflictkit.schema.validate import validate_events
 
-ROOT = Path(__file__).resolve().parents[1]
-REAL = Path(os.environ.get("REAL_DATA_DIR", ROOT.parent / "shared" / "real"))
-if not (REAL / "MANIFEST.csv").is_file():
-    pytest.skip(f"real-data corpus not found at {REAL}", allow_module_level=True)
-
-with open(REAL / "MANIFEST.csv", newline="", encoding="utf-8") as _handle:
-    FILES = list(csv.DictReader(_handle))
+FILES = manifest()
 TODAY = dt.date(2026, 6, 1)
 
 

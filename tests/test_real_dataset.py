@@ -9,23 +9,16 @@ copied into the repository.
 
 from __future__ import annotations
 
-import csv
 import json
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from realdata import REAL, ROOT, manifest
 
-ROOT = Path(__file__).resolve().parents[1]
-REAL = Path(os.environ.get("REAL_DATA_DIR", ROOT.parent / "shared" / "real"))
-if not (REAL / "MANIFEST.csv").is_file():
-    pytest.skip(f"real-data corpus not found at {REAL}", allow_module_level=True)
-
-with open(REAL / "MANIFEST.csv", newline="", encoding="utf-8") as _handle:
-    FILES = list(csv.DictReader(_handle))
+FILES = manifest()
 EXAMPLE = ROOT / "examples" / "dataset"
 
 
