@@ -9,6 +9,7 @@ cheapest ones that are exact for that file.
 
 from __future__ import annotations
 
+import mmap
 import re
 from pathlib import Path
 
@@ -120,12 +121,15 @@ def test_a_carriage_return_inside_a_value_on_a_block_boundary(tmp_path, monkeypa
 @settings(max_examples=200, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=40).map(lambda b: b.replace(b"\x00", b"\r")),
-       slice_size=st.integers(1, 8))
-def test_a_lone_carriage_return_is_found_across_slices(tmp_path, monkeypatch, data, slice_size):
-    monkeypatch.setattr(table_module, "_SEARCH_SLICE", slice_size)
+       before=st.integers(0, 8))
+def test_a_lone_carriage_return_is_found_across_windows(tmp_path, monkeypatch, data, before):
+    window = mmap.ALLOCATIONGRANULARITY
+    monkeypatch.setattr(table_module, "_MAP_WINDOW", window)
+    # the bytes under test sit across the first window's end (``before`` of them ahead of it)
+    content = b"x" * (window - min(before, len(data))) + data
     path = tmp_path / "f.csv"
-    path.write_bytes(data)
-    expected = re.search(rb"\r(?!\n)", data) is not None
+    path.write_bytes(content)
+    expected = re.search(rb"\r(?!\n)", content) is not None
     assert table_module._has_lone_cr(path, "utf-8") is expected
 
 

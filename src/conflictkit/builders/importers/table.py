@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -214,13 +215,13 @@ def _arrow_read_blocks(path: Path, width: int, delimiter: str, encoding: str,
     # fails the read; that read is retried in another encoding, so keep stderr clean
     sys.unraisablehook = _quiet_unraisable
     try:
+        # a lone CR: the fast pass's chunker may split a quoted value there unseen
+        breaks = _has_lone_cr(path, encoding)
         try:
-            if _has_lone_cr(path, encoding):  # its chunker may split a value there unseen
-                raise pa.ArrowInvalid("out of sync: a carriage return without a line feed")
             table, bad = _arrow_pass(path, width, delimiter, encoding, types, block,
-                                     threads=True, newlines_in_values=False)
+                                     threads=True, newlines_in_values=breaks)
         except pa.ArrowInvalid as exc:
-            if "out of sync" not in str(exc):
+            if breaks or "out of sync" not in str(exc):
                 raise
             table, bad = _arrow_pass(path, width, delimiter, encoding, types, block,
                                      threads=True, newlines_in_values=True)
@@ -249,41 +250,34 @@ def _arrow_read_blocks(path: Path, width: int, delimiter: str, encoding: str,
 def _has_lone_cr(path: Path, encoding: str) -> bool:
     """Whether the file holds a carriage return not followed by a line feed. The fast pass
     takes one for a line end: inside a quoted value on a block boundary it splits the record
-    without noticing (a line feed there is noticed: "out of sync"). Only for encodings that
+    without noticing (a line feed there is noticed: "out of sync"). One pass over the file
+    mapped window by window (never more than one window resident). Only for encodings that
     write CR and LF as single bytes."""
-    if encoding in enc.UTF16 or not _holds_byte(path, b"\r"):
-        return False
-    buffer = bytearray(_SEARCH_SLICE)  # CRs present (CRLF line ends): count them slice by slice
-    after_cr = False  # the previous slice ended with a CR: this one must begin with a LF
-    with path.open("rb") as handle:
-        while size := handle.readinto(buffer):
-            if size < len(buffer):
-                del buffer[size:]
-            if after_cr and buffer[0] != 0x0A:
-                return True
-            returns = buffer.count(b"\r")
-            after_cr = buffer[-1] == 0x0D
-            if returns and returns - after_cr != buffer.count(b"\r\n"):
-                return True
-    return after_cr
-
-
-def _holds_byte(path: Path, byte: bytes) -> bool:
-    """Whether the file holds ``byte``: a memchr over the file mapped window by window (a few
-    times faster than reading it, and never more than one window resident)."""
     import mmap
 
+    if encoding in enc.UTF16:
+        return False
     size = path.stat().st_size
+    after_cr = False  # the previous window ended with a CR: this one must begin with a LF
     with path.open("rb") as handle:
         for offset in range(0, size, _MAP_WINDOW):
             with mmap.mmap(handle.fileno(), min(_MAP_WINDOW, size - offset),
                            access=mmap.ACCESS_READ, offset=offset) as window:
-                if window.find(byte) >= 0:
+                if after_cr and window[0] != 0x0A:
                     return True
-    return False
+                after_cr = window[-1] == 0x0D
+                if window.find(b"\r") < 0:  # memchr: most files have no CR at all
+                    continue
+                lone = _LONE_CR.search(window)  # CRLF files: one scan, nothing copied
+                if lone is not None and lone.start() < len(window) - 1:  # the last byte
+                    return True  # is judged with the next window
+    return after_cr
 
 
-_MAP_WINDOW = 1 << 26  # a multiple of mmap.ALLOCATIONGRANULARITY
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+_MAP_WINDOW = 1 << 26  # a multiple of mmap.ALLOCATIONGRANULARITY (the test shrinks it)
 
 
 def _arrow_pass(path: Path, width: int, delimiter: str, encoding: str,
