@@ -35,13 +35,6 @@ TARGET_SECONDS = 30.0
 TARGET_BYTES = 5 * 1024 * 1024
 
 
-def _peak_mib() -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) // 1024
-    return -1
-
-
 def prepare(workdir: Path, rows: int, changes: int, seed: int) -> dict:
     """The previous release (bench_release's) and the current one built from its changes."""
     sys.path.insert(0, str(HERE))
@@ -80,6 +73,9 @@ def child(kind: str, meta: dict, out: Path) -> None:
         written = write_report(meta["current"], out,
                                previous=meta["previous"] if kind == "report" else None)
         result["bytes"] = written.bytes
+    sys.path.insert(0, str(HERE))
+    from bench_release import _peak_mib  # this process's VmHWM, read the same way
+
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps({"seconds": time.perf_counter() - started, "peak_mib": _peak_mib(),
                       "cpu": usage.ru_utime + usage.ru_stime, **result}))

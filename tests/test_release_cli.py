@@ -4,13 +4,11 @@ diff, info, with their exit codes and both output formats."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
+from inprocess import run
 from test_release_fixtures import make_events
-
-from conflictkit.cli import main
 
 TOML = """[dataset]
 name = "cli-test"
@@ -57,21 +55,6 @@ CANDIDATES = """\
   fatalities: 0
   status: candidate
 """
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """Run the real entry point in-process; returns (exit code, stdout, stderr)."""
-    old = sys.argv
-    sys.argv = ["conflictkit", *map(str, args)]
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    finally:
-        sys.argv = old
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from inprocess import run
 from test_release_fixtures import make_events, make_side
 
 from conflictkit import atomic
@@ -32,7 +33,6 @@ from conflictkit.builders.report.charts import check_font
 from conflictkit.builders.report.eventmap import COLUMNS, bins, extent_of
 from conflictkit.builders.report.render import ReportMeta
 from conflictkit.builders.report.summary import summarise
-from conflictkit.cli import main
 from conflictkit.errors import ConflictkitError
 from conflictkit.layout.release import read_deletions, read_events, read_repairs
 from conflictkit.schema.arrow import from_arrow_table
@@ -69,20 +69,6 @@ def page(releases: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
     out = tmp_path_factory.mktemp("page") / "report.html"
     write_report(releases / "1.1.0", out, previous=releases / "1.0.0")
     return out.read_text(encoding="utf-8")
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    old = sys.argv
-    sys.argv = ["conflictkit", *map(str, args)]
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    finally:
-        sys.argv = old
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 # ---- the figures are right ---------------------------------------------------------------------

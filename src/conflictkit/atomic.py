@@ -24,8 +24,12 @@ def write_atomic(path: Path, data: bytes, *, mode: int | None = None) -> None:
     artifact upload, an editor) sees the old file or the new one, never half of either.
 
     ``mode``: the new file's permission bits (default: 0o644 less the umask, as a plain
-    ``open`` would give). Raises OSError with nothing left behind.
+    ``open`` would give). A target that exists and is not a regular file (``/dev/stdout``, a
+    pipe) cannot be replaced and is written in place. Raises OSError with nothing left behind.
     """
+    if path.exists() and not path.is_file():
+        path.write_bytes(data)
+        return
     if mode is None:
         umask = os.umask(0)
         os.umask(umask)

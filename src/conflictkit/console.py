@@ -139,7 +139,7 @@ def write_output(text: str, out: Path, *, usage: bool = False) -> None:
     """`text` into the file a user named; a failure names the file (exit 2 when the path is
     the user's mistake, else 1)."""
     try:
-        out.write_text(text, encoding="utf-8")
+        write_atomic(out, text.encode("utf-8"))
     except OSError as exc:
         error = UsageError if usage else ConflictkitError
         raise error(f"cannot write {out}: {exc.strerror or exc}") from None
@@ -154,15 +154,6 @@ def deliver(text: str, out: Path | None, *, what: str, quiet: bool = False,
         return
     write_output(text, out, usage=usage)
     status(f"wrote {what} to {out}", quiet)
-
-
-def write_json(document: Any, out: Path) -> None:
-    """One JSON document into the file a user named, whole or not at all."""
-    text = json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n"
-    try:
-        write_atomic(out, text.encode("utf-8"))
-    except OSError as exc:
-        raise ConflictkitError(f"cannot write {out}: {exc.strerror or exc}") from None
 
 
 def append_step_summary(markdown: str) -> None:
